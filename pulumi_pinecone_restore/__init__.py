@@ -1,0 +1,3 @@
+"""Restore Pinecone serverless indexes from backups as Pulumi resources."""
+
+__all__: list[str] = []
