@@ -1,0 +1,286 @@
+"""Frozen wire models of the Pinecone control plane (API 2025-04).
+
+Each model is built by ``from_json()`` and tolerates what newer API versions add: unknown fields
+are ignored, enum-like strings (states, metrics, clouds) stay plain strings because the API's
+enums are open lists from 2025-10 on, and every optional field may be ``null``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "BackupModel",
+    "CollectionModel",
+    "IndexModel",
+    "Page",
+    "RestoreJobModel",
+    "RestoreStarted",
+    "is_terminal_job_status",
+]
+
+# Restore-job statuses that end a job. The API documents no enum for them; anything else
+# (`Pending`, `InProgress`, or a value invented later) means the job is still running.
+TERMINAL_JOB_STATUSES = frozenset({"Completed", "Failed", "Cancelled"})
+
+
+def is_terminal_job_status(status: str) -> bool:
+    """Tell whether a restore job in ``status`` has stopped for good."""
+    return status in TERMINAL_JOB_STATUSES
+
+
+def _str(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _int(data: Mapping[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _float(data: Mapping[str, Any], key: str) -> float | None:
+    value = data.get(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _tags(data: Mapping[str, Any]) -> dict[str, str]:
+    value = data.get("tags")
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if v is not None}
+
+
+def _obj(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _require(data: Mapping[str, Any], key: str, model: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        # The server broke its own contract; say so rather than carry a None around.
+        raise ValueError(f"{model} response lacks required field {key!r}")  # noqa: TRY004
+    return value
+
+
+@attrs.frozen
+class IndexModel:
+    """An index as described by ``GET /indexes/{name}``.
+
+    Attributes:
+        name: Index name.
+        host: Data-plane host, without scheme.
+        dimension: Vector dimension; ``None`` for sparse indexes.
+        metric: ``cosine``, ``euclidean``, ``dotproduct`` (open list).
+        vector_type: ``dense`` or ``sparse`` (open list).
+        state: ``status.state``, e.g. ``Initializing``, ``Ready``, ``Terminating`` (open list).
+        ready: ``status.ready``.
+        deletion_protection: ``enabled`` or ``disabled``.
+        tags: Index tags (``{}`` when none).
+        cloud: Serverless cloud, or ``None`` for non-serverless specs.
+        region: Serverless region, or ``None``.
+        source_collection: Collection the index was created from, if any.
+        index_id: The index's id where the API shows one (later versions), else ``None``.
+    """
+
+    name: str
+    host: str
+    dimension: int | None
+    metric: str | None
+    vector_type: str
+    state: str
+    ready: bool
+    deletion_protection: str
+    tags: dict[str, str]
+    cloud: str | None
+    region: str | None
+    source_collection: str | None = None
+    index_id: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> IndexModel:
+        """Build from a decoded IndexModel JSON object."""
+        status = _obj(data, "status")
+        serverless = _obj(_obj(data, "spec"), "serverless")
+        return cls(
+            name=_require(data, "name", "IndexModel"),
+            host=_str(data, "host") or "",
+            dimension=_int(data, "dimension"),
+            metric=_str(data, "metric"),
+            vector_type=_str(data, "vector_type") or "dense",
+            state=_str(status, "state") or "Unknown",
+            ready=status.get("ready") is True,
+            deletion_protection=_str(data, "deletion_protection") or "disabled",
+            tags=_tags(data),
+            cloud=_str(serverless, "cloud"),
+            region=_str(serverless, "region"),
+            source_collection=_str(serverless, "source_collection"),
+            index_id=_str(data, "id"),
+        )
+
+
+@attrs.frozen
+class BackupModel:
+    """A backup as described by ``GET /backups/{id}``.
+
+    Attributes:
+        backup_id: Backup id.
+        source_index_name: Name of the index the backup was taken from.
+        source_index_id: Id of that index.
+        status: ``Pending``, ``Initializing``, ``Ready``, ``Failed``... (no enum in the API).
+        cloud: Cloud of the source index.
+        region: Region of the source index.
+        name: Optional user-given name.
+        description: Optional description.
+        dimension: Dimension, ``None`` until the backup is done.
+        metric: Metric of the source index.
+        record_count: Records in the backup, ``None`` until done.
+        namespace_count: Namespaces in the backup, ``None`` until done.
+        size_bytes: Size, ``None`` until done.
+        tags: Tags carried by the backup.
+        created_at: Creation time as the API wrote it (RFC 3339 text), if given.
+    """
+
+    backup_id: str
+    source_index_name: str
+    source_index_id: str
+    status: str
+    cloud: str
+    region: str
+    name: str | None = None
+    description: str | None = None
+    dimension: int | None = None
+    metric: str | None = None
+    record_count: int | None = None
+    namespace_count: int | None = None
+    size_bytes: int | None = None
+    tags: dict[str, str] = attrs.field(factory=dict)
+    created_at: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BackupModel:
+        """Build from a decoded BackupModel JSON object."""
+        return cls(
+            backup_id=_require(data, "backup_id", "BackupModel"),
+            source_index_name=_str(data, "source_index_name") or "",
+            source_index_id=_str(data, "source_index_id") or "",
+            status=_str(data, "status") or "Unknown",
+            cloud=_str(data, "cloud") or "",
+            region=_str(data, "region") or "",
+            name=_str(data, "name"),
+            description=_str(data, "description"),
+            dimension=_int(data, "dimension"),
+            metric=_str(data, "metric"),
+            record_count=_int(data, "record_count"),
+            namespace_count=_int(data, "namespace_count"),
+            size_bytes=_int(data, "size_bytes"),
+            tags=_tags(data),
+            created_at=_str(data, "created_at"),
+        )
+
+
+@attrs.frozen
+class RestoreJobModel:
+    """A restore job as described by ``GET /restore-jobs/{id}``.
+
+    Attributes:
+        restore_job_id: Job id.
+        backup_id: Backup being restored.
+        target_index_name: Name of the index being created.
+        target_index_id: Id of that index.
+        status: ``Pending``, ``Completed``, ``Failed``, ``Cancelled``... (no enum in the API).
+        created_at: When the job started (RFC 3339 text).
+        completed_at: When it ended, if it has.
+        percent_complete: Progress 0..100, when the API gives it.
+    """
+
+    restore_job_id: str
+    backup_id: str
+    target_index_name: str
+    target_index_id: str
+    status: str
+    created_at: str | None = None
+    completed_at: str | None = None
+    percent_complete: float | None = None
+
+    @property
+    def is_terminal(self) -> bool:
+        """Whether the job has stopped for good."""
+        return is_terminal_job_status(self.status)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RestoreJobModel:
+        """Build from a decoded RestoreJobModel JSON object."""
+        return cls(
+            restore_job_id=_require(data, "restore_job_id", "RestoreJobModel"),
+            backup_id=_str(data, "backup_id") or "",
+            target_index_name=_str(data, "target_index_name") or "",
+            target_index_id=_str(data, "target_index_id") or "",
+            status=_str(data, "status") or "Unknown",
+            created_at=_str(data, "created_at"),
+            completed_at=_str(data, "completed_at"),
+            percent_complete=_float(data, "percent_complete"),
+        )
+
+
+@attrs.frozen
+class RestoreStarted:
+    """The 202 answer of ``POST /backups/{id}/create-index``."""
+
+    restore_job_id: str
+    index_id: str
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RestoreStarted:
+        """Build from the decoded response body."""
+        return cls(
+            restore_job_id=_require(data, "restore_job_id", "CreateIndexFromBackupResponse"),
+            index_id=_require(data, "index_id", "CreateIndexFromBackupResponse"),
+        )
+
+
+@attrs.frozen
+class CollectionModel:
+    """A collection (a static copy of a pod-based index)."""
+
+    name: str
+    status: str
+    environment: str | None = None
+    dimension: int | None = None
+    vector_count: int | None = None
+    size: int | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CollectionModel:
+        """Build from a decoded CollectionModel JSON object."""
+        return cls(
+            name=_require(data, "name", "CollectionModel"),
+            status=_str(data, "status") or "Unknown",
+            environment=_str(data, "environment"),
+            dimension=_int(data, "dimension"),
+            vector_count=_int(data, "vector_count"),
+            size=_int(data, "size"),
+        )
+
+
+@attrs.frozen
+class Page:
+    """One page of a paginated listing: the raw items and the token of the next page."""
+
+    items: tuple[Mapping[str, Any], ...]
+    next_token: str | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Page:
+        """Build from ``{"data": [...], "pagination": {"next": ...} | null}``."""
+        raw = data.get("data")
+        items = tuple(i for i in raw if isinstance(i, Mapping)) if isinstance(raw, list) else ()
+        pagination = data.get("pagination")
+        token = _str(pagination, "next") if isinstance(pagination, Mapping) else None
+        return cls(items=items, next_token=token or None)

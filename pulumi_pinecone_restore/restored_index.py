@@ -1,0 +1,162 @@
+"""``RestoredIndex``: a Pinecone serverless index restored from a backup, as a Pulumi resource."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from pulumi_pinecone_restore.providers.restored_index import OUTPUT_KEYS, RestoredIndexProvider
+
+__all__ = ["RestoredIndex", "RestoredIndexArgs"]
+
+
+class RestoredIndexArgs:
+    """The inputs of a :class:`RestoredIndex`.
+
+    Args:
+        backup_id: Id of a backup in the same project (required). Changing it replaces the index.
+        name: Index name (1-45 chars of ``a-z0-9-``). Omitted: ``<resource-name>-<7 hex>``,
+            stable for as long as the backup stays the same. Changing it replaces the index.
+        tags: Tags of the restored index. Omitted: the backup's tags, left unmanaged.
+            Updated in place; keys you remove are removed from the index.
+        deletion_protection: ``"enabled"`` or ``"disabled"``. Omitted: Pinecone's default
+            (``disabled``), left unmanaged. Updated in place.
+        create_timeout: Time budget for the restore (seconds or e.g. ``"90m"``; default 1 h).
+            Pulumi's ``customTimeouts`` never reach a dynamic provider, hence this input.
+        delete_timeout: Time budget for deletion (default 10 min).
+        force_destroy: ``True`` lets `pulumi destroy` (or a replacement) disable deletion
+            protection and delete the index. It is read from the state, so `pulumi up` it first.
+    """
+
+    def __init__(
+        self,
+        *,
+        backup_id: pulumi.Input[str],
+        name: pulumi.Input[str] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        deletion_protection: pulumi.Input[str] | None = None,
+        create_timeout: pulumi.Input[str | float] | None = None,
+        delete_timeout: pulumi.Input[str | float] | None = None,
+        force_destroy: pulumi.Input[bool] | None = None,
+    ) -> None:
+        """Collect the inputs."""
+        self.backup_id = backup_id
+        self.name = name
+        self.tags = tags
+        self.deletion_protection = deletion_protection
+        self.create_timeout = create_timeout
+        self.delete_timeout = delete_timeout
+        self.force_destroy = force_destroy
+
+
+class RestoredIndex(Resource, module="pinecone", name="RestoredIndex"):
+    """A Pinecone serverless index restored from a backup.
+
+    `pulumi up` starts the restore (``POST /backups/{id}/create-index``) and waits for the
+    restore job and the index; `pulumi destroy` deletes the index. Credentials come from the
+    stack config ``pinecone:apiKey`` (secret) or ``PINECONE_API_KEY``; the endpoint from
+    ``pinecone:controllerHost`` / ``PINECONE_CONTROLLER_HOST`` (default ``https://api.pinecone.io``).
+
+    Example:
+        >>> index = RestoredIndex("search-staging", backup_id=backup.backup_id,  # doctest: +SKIP
+        ...                       tags={"env": "staging"}, deletion_protection="enabled")
+        >>> pulumi.export("host", index.host)  # doctest: +SKIP
+    """
+
+    name: pulumi.Output[str]
+    """The index name."""
+    index_id: pulumi.Output[str]
+    """The index id returned when the restore started."""
+    restore_job_id: pulumi.Output[str]
+    """The restore job that created the index."""
+    restore_job_status: pulumi.Output[str]
+    """Status of that job (``Completed`` once created)."""
+    restore_started_at: pulumi.Output[str | None]
+    """When the restore job started (RFC 3339)."""
+    restore_completed_at: pulumi.Output[str | None]
+    """When the restore job completed (RFC 3339)."""
+    host: pulumi.Output[str]
+    """The data-plane host of the index, without scheme."""
+    dimension: pulumi.Output[int | None]
+    """Vector dimension (``None`` for sparse indexes)."""
+    metric: pulumi.Output[str]
+    """Similarity metric."""
+    vector_type: pulumi.Output[str]
+    """``dense`` or ``sparse``."""
+    cloud: pulumi.Output[str]
+    """Cloud of the index (inherited from the backup)."""
+    region: pulumi.Output[str]
+    """Region of the index (inherited from the backup)."""
+    state: pulumi.Output[str]
+    """``status.state`` at the last create/refresh/update."""
+    ready: pulumi.Output[bool]
+    """``status.ready`` at the last create/refresh/update."""
+    deletion_protection: pulumi.Output[str]
+    """Deletion protection as the server has it."""
+    tags: pulumi.Output[dict[str, str]]
+    """Tags as the server has them."""
+    backup_id: pulumi.Output[str]
+    """The backup the index was restored from."""
+    source_index_name: pulumi.Output[str]
+    """The index the backup was taken from."""
+    source_index_id: pulumi.Output[str]
+    """The id of that index."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: RestoredIndexArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        backup_id: pulumi.Input[str] | None = None,
+        name: pulumi.Input[str] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        deletion_protection: pulumi.Input[str] | None = None,
+        create_timeout: pulumi.Input[str | float] | None = None,
+        delete_timeout: pulumi.Input[str | float] | None = None,
+        force_destroy: pulumi.Input[bool] | None = None,
+    ) -> None:
+        """Declare a restored index.
+
+        Args:
+            resource_name: The Pulumi resource name (also the prefix of an auto-generated name).
+            args: All inputs as a :class:`RestoredIndexArgs`, instead of keywords.
+            opts: Resource options (``protect``, ``ignore_changes``, ``depends_on``...).
+            backup_id: See :class:`RestoredIndexArgs`.
+            name: See :class:`RestoredIndexArgs`.
+            tags: See :class:`RestoredIndexArgs`.
+            deletion_protection: See :class:`RestoredIndexArgs`.
+            create_timeout: See :class:`RestoredIndexArgs`.
+            delete_timeout: See :class:`RestoredIndexArgs`.
+            force_destroy: See :class:`RestoredIndexArgs`.
+
+        Raises:
+            TypeError: Both ``args`` and keywords were given, or ``backup_id`` is missing.
+        """
+        keywords = {
+            "backup_id": backup_id,
+            "name": name,
+            "tags": tags,
+            "deletion_protection": deletion_protection,
+            "create_timeout": create_timeout,
+            "delete_timeout": delete_timeout,
+            "force_destroy": force_destroy,
+        }
+        if args is not None:
+            if any(v is not None for v in keywords.values()):
+                raise TypeError("RestoredIndex: pass either `args` or keyword inputs, not both")
+            keywords = dict(vars(args))
+        if keywords["backup_id"] is None:
+            raise TypeError(f"RestoredIndex {resource_name!r}: backup_id is required")
+        props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
+        props["inputs"] = None
+        props.update(keywords)
+        if name is None and keywords["name"] is None:
+            # Seeds the auto-generated name, so two stacks of a project never pick the same one.
+            props["auto_name_seed"] = (
+                f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+            )
+        super().__init__(RestoredIndexProvider(), resource_name, props, opts)

@@ -1,0 +1,135 @@
+"""Where the client finds its API key and controller host, and how it retries.
+
+Precedence for each value: an explicit argument (e.g. the stack config ``pinecone:apiKey`` that a
+provider's ``configure()`` receives), then the environment (``PINECONE_API_KEY``,
+``PINECONE_CONTROLLER_HOST``), then the default host ``https://api.pinecone.io``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+import attrs
+
+from pulumi_pinecone_restore.errors import ConfigurationError
+
+__all__ = ["DEFAULT_CONTROLLER_HOST", "ClientSettings", "RetryPolicy", "normalize_controller_host"]
+
+DEFAULT_CONTROLLER_HOST = "https://api.pinecone.io"
+API_KEY_ENV = "PINECONE_API_KEY"
+CONTROLLER_HOST_ENV = "PINECONE_CONTROLLER_HOST"
+
+
+@attrs.frozen
+class RetryPolicy:
+    """How idempotent requests are retried on 429, 5xx and connection errors.
+
+    Attributes:
+        attempts: Retries after the first try (so ``attempts + 1`` requests at most).
+        backoff_factor: urllib3 exponential backoff factor, seconds (0 turns waiting off).
+        backoff_max: Longest single backoff, seconds.
+        max_retry_after: Longest ``Retry-After`` honoured, seconds; longer values are capped.
+    """
+
+    attempts: int = 5
+    backoff_factor: float = 0.5
+    backoff_max: float = 20.0
+    max_retry_after: float = 60.0
+
+
+def _is_loopback(hostname: str) -> bool:
+    if hostname == "localhost" or hostname.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_controller_host(value: str) -> str:
+    """Return ``value`` as a base URL without trailing slash, refusing plain http off-machine.
+
+    Args:
+        value: ``https://host``, ``http://127.0.0.1:5080`` or a bare ``host[:port]``.
+
+    Returns:
+        The base URL. A bare host gets ``https://``, except loopback hosts, which get ``http://``
+        (that is where the local emulator listens).
+
+    Raises:
+        ConfigurationError: The scheme is not http(s), or plain http points off this machine.
+    """
+    text = value.strip().rstrip("/")
+    if not text:
+        raise ConfigurationError("pinecone:controllerHost is empty; unset it or give a URL")
+    if "://" not in text:
+        host_only = urlsplit(f"//{text}").hostname or ""
+        text = f"{'http' if _is_loopback(host_only) else 'https'}://{text}"
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigurationError(
+            f"pinecone:controllerHost {value!r} is not an http(s) URL; "
+            "use e.g. https://api.pinecone.io or http://127.0.0.1:5080"
+        )
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        # The API key travels in a header: never send it in clear text over a network.
+        raise ConfigurationError(
+            f"pinecone:controllerHost {value!r} uses plain http to a non-loopback host; "
+            "use https (plain http is allowed only for 127.0.0.1/localhost, e.g. the emulator)"
+        )
+    return text
+
+
+@attrs.frozen
+class ClientSettings:
+    """Everything the control-plane client needs to talk to Pinecone.
+
+    Attributes:
+        api_key: The Pinecone API key; kept out of ``repr`` and never logged.
+        controller_host: Base URL of the control plane.
+        connect_timeout: Seconds to wait for a TCP connection.
+        read_timeout: Seconds to wait for a response.
+        retry: Retry policy for idempotent requests.
+    """
+
+    api_key: str = attrs.field(repr=False)
+    controller_host: str = attrs.field(default=DEFAULT_CONTROLLER_HOST,
+                                       converter=normalize_controller_host)
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    retry: RetryPolicy = RetryPolicy()
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        api_key: str | None = None,
+        controller_host: str | None = None,
+        environ: Mapping[str, str] = os.environ,
+        retry: RetryPolicy | None = None,
+    ) -> ClientSettings:
+        """Combine explicit values with the environment.
+
+        Args:
+            api_key: Explicit key (stack config ``pinecone:apiKey``); else ``PINECONE_API_KEY``.
+            controller_host: Explicit host; else ``PINECONE_CONTROLLER_HOST``; else the default.
+            environ: The environment to read.
+            retry: Retry policy; the default when ``None``.
+
+        Returns:
+            The settings.
+
+        Raises:
+            ConfigurationError: No API key anywhere, or an unusable host.
+        """
+        key = api_key or environ.get(API_KEY_ENV, "")
+        if not key.strip():
+            raise ConfigurationError(
+                "no Pinecone API key: run `pulumi config set --secret pinecone:apiKey <key>` "
+                f"or set the {API_KEY_ENV} environment variable"
+            )
+        host = controller_host or environ.get(CONTROLLER_HOST_ENV) or DEFAULT_CONTROLLER_HOST
+        return cls(api_key=key.strip(), controller_host=host, retry=retry or RetryPolicy())
