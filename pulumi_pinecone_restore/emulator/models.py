@@ -1,0 +1,966 @@
+"""The emulated control plane's state and rules, with no HTTP in it.
+
+`Emulator` holds indexes, backups, restore jobs and collections, applies the API's rules
+(names, quotas, regions, deletion protection, preconditions) and advances lifecycles lazily:
+every operation first "ticks", ending each phase whose `Timing` is satisfied, so nothing runs
+in the background and tests decide when time passes. One re-entrant lock guards everything,
+so the threaded HTTP server can call it from many clients at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import collections
+import contextlib
+import json
+import secrets
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import attrs
+
+from pulumi_pinecone_restore.emulator.clock import Clock, SystemClock, rfc3339
+from pulumi_pinecone_restore.emulator.config import DEFAULT_REGIONS, Quotas, Timings
+from pulumi_pinecone_restore.emulator.exceptions import (
+    AlreadyExistsError,
+    FailedPreconditionError,
+    ForbiddenError,
+    InvalidArgumentError,
+    NotFoundError,
+)
+from pulumi_pinecone_restore.emulator.faults import ActiveFault, FaultRule
+from pulumi_pinecone_restore.emulator.persistence import SqliteStore
+from pulumi_pinecone_restore.emulator.records import (
+    COMPLETED,
+    FAILED,
+    INITIALIZATION_FAILED,
+    INITIALIZING,
+    PENDING,
+    READY,
+    TERMINATING,
+    BackupRecord,
+    CollectionRecord,
+    IndexRecord,
+    RestoreJobRecord,
+)
+from pulumi_pinecone_restore.emulator.validation import (
+    ConfigureIndexRequest,
+    CreateBackupRequest,
+    CreateCollectionRequest,
+    CreateIndexFromBackupRequest,
+    CreateIndexRequest,
+)
+
+DEFAULT_API_KEY = "pclocal"
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+REQUEST_LOG_SIZE = 10_000
+DEMO_INDEX_NAME = "demo-source"
+DEMO_BACKUP_NAME = "demo-backup"
+
+_R = TypeVar("_R", IndexRecord, BackupRecord, RestoreJobRecord, CollectionRecord)
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _encode_token(kind: str, after: int, limit: int) -> str:
+    raw = json.dumps({"kind": kind, "after": after, "limit": limit}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_token(kind: str, token: str) -> tuple[int, int]:
+    invalid = InvalidArgumentError(f"Invalid paginationToken '{token}'.")
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise invalid from exc
+    if not isinstance(payload, dict) or payload.get("kind") != kind:
+        raise invalid
+    after, limit = payload.get("after"), payload.get("limit")
+    if not isinstance(after, int) or not isinstance(limit, int):
+        raise invalid
+    return after, limit
+
+
+@attrs.define
+class Emulator:
+    """An in-memory Pinecone control plane (API 2025-04) with controllable time and faults.
+
+    Public operations take decoded JSON bodies and return JSON-ready dicts shaped like the
+    API's models; refusals raise `EmulatorError` subclasses carrying status and code.
+
+    Args:
+        api_key: The only `Api-Key` accepted.
+        timings: How long each lifecycle takes (default: everything immediate).
+        clock: Time source; pass a `ManualClock` to move time explicitly. Default: wall clock.
+        quotas: Project limits (default: unlimited).
+        regions: Serverless regions per cloud; other pairs answer 404.
+        project_id: The 7-hex-character id used in index hosts (random by default).
+        store: Optional SQLite store; state is loaded from it and saved after each change.
+    """
+
+    api_key: str = attrs.field(default=DEFAULT_API_KEY, repr=False)
+    _timings: Timings = attrs.field(factory=Timings, alias="timings")
+    clock: Clock = attrs.field(factory=SystemClock)
+    quotas: Quotas = attrs.field(factory=Quotas)
+    regions: Mapping[str, Sequence[str]] = attrs.field(factory=lambda: dict(DEFAULT_REGIONS))
+    project_id: str = attrs.field(factory=lambda: secrets.token_hex(4)[:7])
+    store: SqliteStore | None = attrs.field(default=None, repr=False)
+
+    _lock: threading.RLock = attrs.field(factory=threading.RLock, init=False, repr=False)
+    _indexes: dict[str, IndexRecord] = attrs.field(factory=dict, init=False, repr=False)
+    _backups: dict[str, BackupRecord] = attrs.field(factory=dict, init=False, repr=False)
+    _jobs: dict[str, RestoreJobRecord] = attrs.field(factory=dict, init=False, repr=False)
+    _collections: dict[str, CollectionRecord] = attrs.field(factory=dict, init=False, repr=False)
+    _seq: int = attrs.field(default=0, init=False, repr=False)
+    _dirty: bool = attrs.field(default=False, init=False, repr=False)
+    _faults: list[ActiveFault] = attrs.field(factory=list, init=False, repr=False)
+    _counts: collections.Counter[str] = attrs.field(
+        factory=collections.Counter, init=False, repr=False
+    )
+    _log: collections.deque[dict[str, Any]] = attrs.field(
+        factory=lambda: collections.deque(maxlen=REQUEST_LOG_SIZE), init=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        """Load persisted state, if a store with a snapshot was given."""
+        if self.store is not None:
+            snapshot = self.store.load()
+            if snapshot is not None:
+                self._restore(snapshot)
+
+    # ------------------------------------------------------------------ plumbing
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[float]:
+        """Hold the lock, advance lifecycles first, persist afterwards; yields the time."""
+        with self._lock:
+            now = self._tick()
+            try:
+                yield now
+            finally:
+                if self._dirty and self.store is not None:
+                    self.store.save(self._snapshot())
+                self._dirty = False
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _tick(self) -> float:
+        """End every lifecycle phase whose timing is satisfied; return the current time."""
+        now = self.clock.now()
+        timings = self._timings
+        for coll in self._collections.values():
+            if coll.status == INITIALIZING and timings.collection_ready.is_due(
+                now - coll.since, coll.reads
+            ):
+                self._enter(coll, now)
+                coll.status = READY
+        for backup in self._backups.values():
+            if backup.status == INITIALIZING and timings.backup_ready.is_due(
+                now - backup.since, backup.reads
+            ):
+                self._enter(backup, now)
+                backup.status = READY
+        for job in self._jobs.values():
+            if job.status == PENDING and timings.restore.is_due(now - job.since, job.reads):
+                self._finish_restore(job, now)
+        for index in list(self._indexes.values()):
+            if (
+                index.state == INITIALIZING
+                and index.restore_job_id is None
+                and timings.index_ready.is_due(now - index.since, index.reads)
+            ):
+                self._enter(index, now)
+                index.state = READY
+            elif index.state == TERMINATING and timings.index_terminate.is_due(
+                now - index.since, index.reads
+            ):
+                del self._indexes[index.name]
+                self._dirty = True
+        return now
+
+    def _enter(
+        self, record: IndexRecord | BackupRecord | RestoreJobRecord | CollectionRecord, now: float
+    ) -> None:
+        """Start a new lifecycle phase on `record` (the caller sets the new state)."""
+        record.since = now
+        record.reads = 0
+        self._dirty = True
+
+    def _finish_restore(self, job: RestoreJobRecord, now: float) -> None:
+        backup = self._backups.get(job.backup_id)
+        failed = backup is not None and backup.fail_restores
+        self._enter(job, now)
+        job.status = FAILED if failed else COMPLETED
+        job.completed_at = now
+        if not failed:
+            job.percent_complete = 100.0
+        index = self._indexes.get(job.target_index_name)
+        # The name may meanwhile belong to another index if the target was deleted.
+        if index is not None and index.id == job.target_index_id and index.state == INITIALIZING:
+            self._enter(index, now)
+            index.state = INITIALIZATION_FAILED if failed else READY
+
+    def _observe_index(self, index: IndexRecord) -> None:
+        """Count a read of `index`; a restored index's readiness is its restore job's phase."""
+        if index.state == INITIALIZING and index.restore_job_id is not None:
+            job = self._jobs.get(index.restore_job_id)
+            if job is not None and job.status == PENDING:
+                job.reads += 1
+        elif index.state in (INITIALIZING, TERMINATING):
+            index.reads += 1
+
+    @staticmethod
+    def _observe(record: BackupRecord | RestoreJobRecord | CollectionRecord) -> None:
+        if record.status in (INITIALIZING, PENDING):
+            record.reads += 1
+
+    def _host(self, name: str, cloud: str, region: str) -> str:
+        return f"{name}-{self.project_id}.svc.{region}-{cloud}.pinecone.io"
+
+    def _check_region(self, cloud: str, region: str) -> None:
+        if region not in self.regions.get(cloud, ()):
+            raise NotFoundError(f"Resource cloud: {cloud} region: {region} not found.")
+
+    def _check_index_name_free(self, name: str) -> None:
+        existing = self._indexes.get(name)
+        if existing is not None:
+            detail = " (it is still Terminating)" if existing.state == TERMINATING else ""
+            raise AlreadyExistsError(f"Resource already exists. Index '{name}' exists{detail}.")
+
+    def _check_quota(self, kind: str, current: int) -> None:
+        limit = getattr(self.quotas, kind)
+        if limit is not None and current >= limit:
+            raise ForbiddenError(
+                f"The project has reached its quota of {limit} {kind}. "
+                f"Increase your quota or upgrade to create more {kind}."
+            )
+
+    def _get_index(self, name: str) -> IndexRecord:
+        index = self._indexes.get(name)
+        if index is None:
+            raise NotFoundError(f"Index {name} not found.")
+        return index
+
+    def _get_backup(self, backup_id: str) -> BackupRecord:
+        backup = self._backups.get(backup_id)
+        if backup is None:
+            raise NotFoundError(f"Backup {backup_id} not found.")
+        return backup
+
+    def _paginate(
+        self,
+        kind: str,
+        items: Iterable[_R],
+        limit: int | None,
+        pagination_token: str | None,
+    ) -> tuple[list[_R], dict[str, str] | None]:
+        """Slice `items` (in creation order) into a page after the token's position.
+
+        The token encodes the creation sequence number of the last item served, so deleting
+        objects between pages neither repeats nor skips the others.
+        """
+        if limit is not None and not 1 <= limit <= MAX_PAGE_SIZE:
+            raise InvalidArgumentError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}.")
+        after = 0
+        if pagination_token:
+            after, token_limit = _decode_token(kind, pagination_token)
+            limit = limit or token_limit
+        size = limit or DEFAULT_PAGE_SIZE
+        remaining = sorted((item for item in items if item.seq > after), key=lambda i: i.seq)
+        page = remaining[:size]
+        if len(remaining) > size:
+            return page, {"next": _encode_token(kind, page[-1].seq, size)}
+        return page, None
+
+    # ------------------------------------------------------------------ indexes
+
+    def list_indexes(self) -> dict[str, Any]:
+        """`GET /indexes`: every index (including Initializing/Terminating), in creation order."""
+        with self._locked():
+            indexes = sorted(self._indexes.values(), key=lambda i: i.seq)
+            body = {"indexes": [index.to_json() for index in indexes]}
+            for index in indexes:
+                self._observe_index(index)
+            return body
+
+    def create_index(self, body: object) -> dict[str, Any]:
+        """`POST /indexes`: create a serverless index, `Initializing` until its timing passes.
+
+        Raises:
+            UnprocessableError: Bad body shape (422).
+            InvalidArgumentError: Bad values (400).
+            NotFoundError: Unknown cloud/region or source collection (404).
+            AlreadyExistsError: Name taken, including by a Terminating index (409).
+            FailedPreconditionError: Source collection not Ready (412).
+            ForbiddenError: Index quota reached (403).
+        """
+        request = CreateIndexRequest.from_json(body)
+        with self._locked() as now:
+            self._check_region(request.cloud, request.region)
+            dimension = request.dimension
+            if request.source_collection is not None:
+                coll = self._collections.get(request.source_collection)
+                if coll is None:
+                    raise NotFoundError(f"Collection {request.source_collection} not found.")
+                if coll.status != READY:
+                    raise FailedPreconditionError(
+                        f"Collection {coll.name} is not ready (status: {coll.status})."
+                    )
+                if dimension is not None and dimension != coll.dimension:
+                    raise InvalidArgumentError(
+                        f"Dimension {dimension} does not match the dimension "
+                        f"{coll.dimension} of collection {coll.name}."
+                    )
+                dimension = coll.dimension
+            self._check_index_name_free(request.name)
+            self._check_quota("indexes", len(self._indexes))
+            index = IndexRecord(
+                id=_new_id(),
+                seq=self._next_seq(),
+                name=request.name,
+                dimension=dimension,
+                metric=request.metric,
+                vector_type=request.vector_type,
+                cloud=request.cloud,
+                region=request.region,
+                host=self._host(request.name, request.cloud, request.region),
+                deletion_protection=request.deletion_protection,
+                tags=request.tags,
+                state=INITIALIZING,
+                since=now,
+                created_at=now,
+                source_collection=request.source_collection,
+            )
+            self._indexes[index.name] = index
+            self._dirty = True
+            return index.to_json()
+
+    def describe_index(self, name: str) -> dict[str, Any]:
+        """`GET /indexes/{name}`.
+
+        Raises:
+            NotFoundError: No such index (404).
+        """
+        with self._locked():
+            index = self._get_index(name)
+            body = index.to_json()
+            self._observe_index(index)
+            return body
+
+    def configure_index(self, name: str, body: object) -> dict[str, Any]:
+        """`PATCH /indexes/{name}`: set deletion protection and merge tags (`""` removes a key).
+
+        Raises:
+            UnprocessableError: Bad body shape (422).
+            InvalidArgumentError: Bad values, or pod/embed settings (400).
+            NotFoundError: No such index (404).
+            FailedPreconditionError: The index is Terminating (412).
+        """
+        request = ConfigureIndexRequest.from_json(body)
+        with self._locked():
+            index = self._get_index(name)
+            if index.state == TERMINATING:
+                raise FailedPreconditionError(
+                    f"Index {name} is being deleted and cannot be configured."
+                )
+            if request.deletion_protection is not None:
+                index.deletion_protection = request.deletion_protection
+            for key, value in (request.tags or {}).items():
+                if value:
+                    index.tags[key] = value
+                else:
+                    index.tags.pop(key, None)
+            self._dirty = True
+            return index.to_json()
+
+    def delete_index(self, name: str) -> None:
+        """`DELETE /indexes/{name}`: start termination; backups of the index survive.
+
+        Raises:
+            NotFoundError: No such index (404).
+            ForbiddenError: Deletion protection is enabled (403).
+            FailedPreconditionError: A collection is still being created from it (412).
+        """
+        with self._locked() as now:
+            index = self._get_index(name)
+            if index.deletion_protection == "enabled":
+                raise ForbiddenError(
+                    "Deletion protection is enabled for this index. "
+                    "Disable deletion protection before retrying."
+                )
+            pending = [
+                coll.name
+                for coll in self._collections.values()
+                if coll.source == name and coll.status == INITIALIZING
+            ]
+            if pending:
+                raise FailedPreconditionError(
+                    "Unable to delete an index. There are pending collections for this index: "
+                    f"{pending}"
+                )
+            if index.state != TERMINATING:
+                self._enter(index, now)
+                index.state = TERMINATING
+
+    # ------------------------------------------------------------------ backups
+
+    def create_backup(self, index_name: str, body: object) -> dict[str, Any]:
+        """`POST /indexes/{name}/backups`: start a backup (`Initializing` -> `Ready`).
+
+        Raises:
+            UnprocessableError: Bad body shape (422).
+            NotFoundError: No such index (404).
+            FailedPreconditionError: The index is not Ready (412).
+            ForbiddenError: Backup quota reached (403).
+        """
+        request = CreateBackupRequest.from_json(body)
+        with self._locked() as now:
+            index = self._get_index(index_name)
+            if index.state != READY:
+                raise FailedPreconditionError(
+                    f"Index {index_name} is not ready (state: {index.state}); "
+                    "only a Ready index can be backed up."
+                )
+            self._check_quota("backups", len(self._backups))
+            backup = self._new_backup(
+                index=index, name=request.name, description=request.description, now=now
+            )
+            return backup.to_json()
+
+    def _new_backup(
+        self,
+        *,
+        index: IndexRecord,
+        name: str | None,
+        description: str | None,
+        now: float,
+        backup_id: str | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> BackupRecord:
+        backup = BackupRecord(
+            id=backup_id or _new_id(),
+            seq=self._next_seq(),
+            name=name,
+            description=description,
+            source_index_name=index.name,
+            source_index_id=index.id,
+            cloud=index.cloud,
+            region=index.region,
+            dimension=index.dimension,
+            metric=index.metric,
+            vector_type=index.vector_type,
+            tags=dict(index.tags if tags is None else tags),
+            status=INITIALIZING,
+            since=now,
+            created_at=now,
+        )
+        self._backups[backup.id] = backup
+        self._dirty = True
+        return backup
+
+    def list_index_backups(
+        self, index_name: str, limit: int | None = None, pagination_token: str | None = None
+    ) -> dict[str, Any]:
+        """`GET /indexes/{name}/backups`: backups taken of this index (by index id).
+
+        Raises:
+            NotFoundError: No such index (404).
+            InvalidArgumentError: `limit` outside 1..100 or a bad token (400).
+        """
+        with self._locked():
+            index = self._get_index(index_name)
+            mine = [b for b in self._backups.values() if b.source_index_id == index.id]
+            return self._backup_page(f"backups:{index.id}", mine, limit, pagination_token)
+
+    def list_backups(
+        self, limit: int | None = None, pagination_token: str | None = None
+    ) -> dict[str, Any]:
+        """`GET /backups`: every backup in the project, in creation order.
+
+        Raises:
+            InvalidArgumentError: `limit` outside 1..100 or a bad token (400).
+        """
+        with self._locked():
+            return self._backup_page("backups", self._backups.values(), limit, pagination_token)
+
+    def _backup_page(
+        self,
+        kind: str,
+        backups: Iterable[BackupRecord],
+        limit: int | None,
+        pagination_token: str | None,
+    ) -> dict[str, Any]:
+        page, pagination = self._paginate(kind, backups, limit, pagination_token)
+        body = {"data": [backup.to_json() for backup in page], "pagination": pagination}
+        for backup in page:
+            self._observe(backup)
+        return body
+
+    def describe_backup(self, backup_id: str) -> dict[str, Any]:
+        """`GET /backups/{id}`.
+
+        Raises:
+            NotFoundError: No such backup (404).
+        """
+        with self._locked():
+            backup = self._get_backup(backup_id)
+            body = backup.to_json()
+            self._observe(backup)
+            return body
+
+    def delete_backup(self, backup_id: str) -> None:
+        """`DELETE /backups/{id}`; indexes already restored from it are unaffected.
+
+        Raises:
+            NotFoundError: No such backup (404).
+            FailedPreconditionError: A restore from it is still Pending (412).
+        """
+        with self._locked():
+            self._get_backup(backup_id)
+            pending = [
+                job.id
+                for job in self._jobs.values()
+                if job.backup_id == backup_id and job.status == PENDING
+            ]
+            if pending:
+                raise FailedPreconditionError(
+                    "Unable to delete backup. There are pending restore jobs for this backup: "
+                    f"{pending}"
+                )
+            del self._backups[backup_id]
+            self._dirty = True
+
+    # ------------------------------------------------------------------ restores
+
+    def create_index_from_backup(self, backup_id: str, body: object) -> dict[str, Any]:
+        """`POST /backups/{id}/create-index`: create an index and a Pending restore job.
+
+        The index inherits dimension, metric, vector type, cloud and region from the backup,
+        and the backup's tags unless tags are given (an empty object counts as not given). It
+        stays `Initializing` until the restore job ends.
+
+        Returns:
+            `{"restore_job_id", "index_id"}`.
+
+        Raises:
+            UnprocessableError: Bad body shape, e.g. missing `name` (422).
+            InvalidArgumentError: Bad name, tags or deletion_protection (400).
+            NotFoundError: No such backup (404).
+            FailedPreconditionError: The backup is not Ready (412).
+            AlreadyExistsError: The index name is taken (409).
+            ForbiddenError: Index quota reached (403).
+        """
+        request = CreateIndexFromBackupRequest.from_json(body)
+        with self._locked() as now:
+            backup = self._get_backup(backup_id)
+            if backup.status != READY:
+                raise FailedPreconditionError(
+                    f"Backup {backup_id} is not ready (status: {backup.status}); "
+                    "only a Ready backup can be restored."
+                )
+            self._check_index_name_free(request.name)
+            self._check_quota("indexes", len(self._indexes))
+            job_id, index_id = _new_id(), _new_id()
+            index = IndexRecord(
+                id=index_id,
+                seq=self._next_seq(),
+                name=request.name,
+                dimension=backup.dimension,
+                metric=backup.metric,
+                vector_type=backup.vector_type,
+                cloud=backup.cloud,
+                region=backup.region,
+                host=self._host(request.name, backup.cloud, backup.region),
+                deletion_protection=request.deletion_protection,
+                tags=dict(backup.tags if request.tags is None else request.tags),
+                state=INITIALIZING,
+                since=now,
+                created_at=now,
+                restore_job_id=job_id,
+            )
+            job = RestoreJobRecord(
+                id=job_id,
+                seq=self._next_seq(),
+                backup_id=backup_id,
+                target_index_name=request.name,
+                target_index_id=index_id,
+                status=PENDING,
+                since=now,
+                created_at=now,
+            )
+            self._indexes[index.name] = index
+            self._jobs[job.id] = job
+            self._dirty = True
+            return {"restore_job_id": job_id, "index_id": index_id}
+
+    def list_restore_jobs(
+        self, limit: int | None = None, pagination_token: str | None = None
+    ) -> dict[str, Any]:
+        """`GET /restore-jobs`: every restore job, in creation order.
+
+        Raises:
+            InvalidArgumentError: `limit` outside 1..100 or a bad token (400).
+        """
+        with self._locked():
+            page, pagination = self._paginate(
+                "restore-jobs", self._jobs.values(), limit, pagination_token
+            )
+            body = {"data": [job.to_json() for job in page], "pagination": pagination}
+            for job in page:
+                self._observe(job)
+            return body
+
+    def describe_restore_job(self, job_id: str) -> dict[str, Any]:
+        """`GET /restore-jobs/{id}`.
+
+        Raises:
+            NotFoundError: No such restore job (404).
+        """
+        with self._locked():
+            job = self._jobs.get(job_id)
+            if job is None:
+                raise NotFoundError(f"Restore job {job_id} not found.")
+            body = job.to_json()
+            self._observe(job)
+            return body
+
+    def fail_restores_from(self, backup_id: str) -> None:
+        """Make every restore from this backup — pending or future — end `Failed`.
+
+        The job then reports `Failed` and its index `InitializationFailed`.
+
+        Raises:
+            NotFoundError: No such backup.
+        """
+        with self._locked():
+            self._get_backup(backup_id).fail_restores = True
+            self._dirty = True
+
+    # ------------------------------------------------------------------ collections
+
+    def list_collections(self) -> dict[str, Any]:
+        """`GET /collections`: every collection, in creation order."""
+        with self._locked():
+            colls = sorted(self._collections.values(), key=lambda c: c.seq)
+            body = {"collections": [coll.to_json() for coll in colls]}
+            for coll in colls:
+                self._observe(coll)
+            return body
+
+    def create_collection(self, body: object) -> dict[str, Any]:
+        """`POST /collections`: snapshot an index into a collection (`Initializing` -> `Ready`).
+
+        Raises:
+            UnprocessableError: Bad body shape (422).
+            InvalidArgumentError: Bad collection name (400).
+            NotFoundError: No such source index (404).
+            FailedPreconditionError: The source index is not Ready (412).
+            AlreadyExistsError: The collection name is taken (409).
+            ForbiddenError: Collection quota reached (403).
+        """
+        request = CreateCollectionRequest.from_json(body)
+        with self._locked() as now:
+            index = self._get_index(request.source)
+            if index.state != READY:
+                raise FailedPreconditionError(
+                    f"Index {index.name} is not ready (state: {index.state})."
+                )
+            if request.name in self._collections:
+                raise AlreadyExistsError(
+                    f"Resource already exists. Collection '{request.name}' exists."
+                )
+            self._check_quota("collections", len(self._collections))
+            coll = CollectionRecord(
+                seq=self._next_seq(),
+                name=request.name,
+                source=index.name,
+                dimension=index.dimension,
+                environment=f"{index.region}-{index.cloud}",
+                status=INITIALIZING,
+                since=now,
+                created_at=now,
+            )
+            self._collections[coll.name] = coll
+            self._dirty = True
+            return coll.to_json()
+
+    def describe_collection(self, name: str) -> dict[str, Any]:
+        """`GET /collections/{name}`.
+
+        Raises:
+            NotFoundError: No such collection (404).
+        """
+        with self._locked():
+            coll = self._collections.get(name)
+            if coll is None:
+                raise NotFoundError(f"Collection {name} not found.")
+            body = coll.to_json()
+            self._observe(coll)
+            return body
+
+    def delete_collection(self, name: str) -> None:
+        """`DELETE /collections/{name}`; removes it at once.
+
+        Raises:
+            NotFoundError: No such collection (404).
+        """
+        with self._locked():
+            if self._collections.pop(name, None) is None:
+                raise NotFoundError(f"Collection {name} not found.")
+            self._dirty = True
+
+    # ------------------------------------------------------------------ seeding
+
+    def seed_index(
+        self,
+        *,
+        name: str,
+        dimension: int | None = 8,
+        metric: str = "cosine",
+        cloud: str = "aws",
+        region: str = "us-east-1",
+        tags: Mapping[str, str] | None = None,
+        deletion_protection: str = "disabled",
+        vector_type: str = "dense",
+        ready: bool = True,
+    ) -> dict[str, Any]:
+        """Create an index directly, optionally already Ready, with the API's validation.
+
+        Returns:
+            The IndexModel JSON.
+
+        Raises:
+            EmulatorError: The same refusals as `create_index`.
+        """
+        body: dict[str, Any] = {
+            "name": name,
+            "metric": metric,
+            "spec": {"serverless": {"cloud": cloud, "region": region}},
+            "tags": dict(tags or {}),
+            "deletion_protection": deletion_protection,
+            "vector_type": vector_type,
+        }
+        if dimension is not None and vector_type == "dense":
+            body["dimension"] = dimension
+        with self._lock:
+            self.create_index(body)
+            with self._locked():
+                index = self._get_index(name)
+                if ready:
+                    index.state = READY
+                    self._dirty = True
+                return index.to_json()
+
+    def seed_backup(
+        self,
+        *,
+        source_index_name: str,
+        name: str | None = None,
+        backup_id: str | None = None,
+        ready: bool = True,
+        tags: Mapping[str, str] | None = None,
+        description: str | None = None,
+    ) -> dict[str, Any]:
+        """Create a backup of an existing index directly (any index state, no quota).
+
+        Args:
+            source_index_name: The index to back up.
+            name: Backup name.
+            backup_id: Fixed id (default: a new UUID4).
+            ready: Start `Ready` instead of `Initializing`.
+            tags: Backup tags (default: the index's tags).
+            description: Backup description.
+
+        Returns:
+            The BackupModel JSON.
+
+        Raises:
+            NotFoundError: No such index.
+            AlreadyExistsError: `backup_id` is taken.
+        """
+        with self._locked() as now:
+            index = self._get_index(source_index_name)
+            if backup_id is not None and backup_id in self._backups:
+                raise AlreadyExistsError(f"Backup {backup_id} already exists.")
+            backup = self._new_backup(
+                index=index,
+                name=name,
+                description=description,
+                now=now,
+                backup_id=backup_id,
+                tags=None if tags is None else dict(tags),
+            )
+            if ready:
+                backup.status = READY
+            return backup.to_json()
+
+    def seed_demo(self) -> str:
+        """Ensure a Ready `demo-source` index with a Ready backup exists.
+
+        Returns:
+            The backup id (an existing demo backup is reused).
+        """
+        with self._lock:
+            if DEMO_INDEX_NAME not in self._indexes:
+                self.seed_index(name=DEMO_INDEX_NAME, dimension=8, tags={"env": "demo"})
+            with self._locked():
+                index = self._get_index(DEMO_INDEX_NAME)
+                for backup in self._backups.values():
+                    if backup.source_index_id == index.id and backup.name == DEMO_BACKUP_NAME:
+                        return backup.id
+            return str(
+                self.seed_backup(source_index_name=DEMO_INDEX_NAME, name=DEMO_BACKUP_NAME)[
+                    "backup_id"
+                ]
+            )
+
+    # ------------------------------------------------------------------ control
+
+    @property
+    def timings(self) -> Timings:
+        """The current lifecycle timings."""
+        with self._lock:
+            return self._timings
+
+    def set_timings(self, timings: Timings) -> None:
+        """Replace the lifecycle timings; phases already under way are judged by the new ones."""
+        with self._locked():
+            self._timings = timings
+        with self._locked():
+            pass  # tick once more so phases the new timings end finish now
+
+    def reset(self) -> None:
+        """Forget every object, fault and request count (timings, key and quotas stay)."""
+        with self._locked():
+            self._indexes.clear()
+            self._backups.clear()
+            self._jobs.clear()
+            self._collections.clear()
+            self._faults.clear()
+            self._counts.clear()
+            self._log.clear()
+            self._seq = 0
+            self._dirty = True
+
+    def add_fault(self, rule: FaultRule) -> None:
+        """Install a fault rule; rules are tried in the order added."""
+        with self._lock:
+            self._faults.append(ActiveFault(rule=rule, remaining=rule.times))
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule."""
+        with self._lock:
+            self._faults.clear()
+
+    def faults(self) -> list[dict[str, Any]]:
+        """Return the installed rules with their remaining counts."""
+        with self._lock:
+            return [fault.to_json() for fault in self._faults]
+
+    def take_fault(self, method: str, path: str) -> FaultRule | None:
+        """Return the first rule matching a request and use up one of its firings.
+
+        Args:
+            method: Request method.
+            path: Request path (no query string).
+        """
+        with self._lock:
+            for fault in self._faults:
+                if fault.rule.matches(method, path):
+                    if fault.remaining is not None:
+                        fault.remaining -= 1
+                        if fault.remaining <= 0:
+                            self._faults.remove(fault)
+                    return fault.rule
+            return None
+
+    def record_request(self, route: str, path: str, status: int | None) -> None:
+        """Count one API request under its route key and append it to the request log.
+
+        Args:
+            route: `"METHOD /route/{template}"`.
+            path: The concrete path requested.
+            status: The status sent, or None if the connection was dropped.
+        """
+        with self._lock:
+            self._counts[route] += 1
+            self._log.append(
+                {"time": rfc3339(self.clock.now()), "route": route, "path": path, "status": status}
+            )
+
+    def request_counts(self) -> dict[str, int]:
+        """Return API request counts keyed by `"METHOD /route/{template}"`."""
+        with self._lock:
+            return dict(sorted(self._counts.items()))
+
+    def request_log(self) -> list[dict[str, Any]]:
+        """Return the most recent API requests (oldest first)."""
+        with self._lock:
+            return list(self._log)
+
+    def reset_requests(self) -> None:
+        """Zero the request counters and clear the request log."""
+        with self._lock:
+            self._counts.clear()
+            self._log.clear()
+
+    def dump(self) -> dict[str, Any]:
+        """Return the whole state as JSON: API models plus internal bookkeeping."""
+        with self._locked() as now:
+            return {
+                "project_id": self.project_id,
+                "now": rfc3339(now),
+                "timings": self._timings.to_json(),
+                "quotas": self.quotas.to_json(),
+                "regions": {cloud: list(names) for cloud, names in self.regions.items()},
+                "indexes": [
+                    {
+                        **i.to_json(),
+                        "id": i.id,
+                        "restore_job_id": i.restore_job_id,
+                        "reads": i.reads,
+                    }
+                    for i in sorted(self._indexes.values(), key=lambda i: i.seq)
+                ],
+                "backups": [
+                    {**b.to_json(), "fail_restores": b.fail_restores, "reads": b.reads}
+                    for b in sorted(self._backups.values(), key=lambda b: b.seq)
+                ],
+                "restore_jobs": [
+                    {**j.to_json(), "reads": j.reads}
+                    for j in sorted(self._jobs.values(), key=lambda j: j.seq)
+                ],
+                "collections": [
+                    {**c.to_json(), "source": c.source, "reads": c.reads}
+                    for c in sorted(self._collections.values(), key=lambda c: c.seq)
+                ],
+                "faults": [fault.to_json() for fault in self._faults],
+            }
+
+    # ------------------------------------------------------------------ persistence
+
+    def _snapshot(self) -> dict[str, Any]:
+        return {
+            "meta": {"project_id": self.project_id, "seq": self._seq},
+            "indexes": [attrs.asdict(i) for i in self._indexes.values()],
+            "backups": [attrs.asdict(b) for b in self._backups.values()],
+            "restore_jobs": [attrs.asdict(j) for j in self._jobs.values()],
+            "collections": [attrs.asdict(c) for c in self._collections.values()],
+        }
+
+    def _restore(self, snapshot: Mapping[str, Any]) -> None:
+        meta = snapshot["meta"]
+        self.project_id = str(meta["project_id"])
+        self._seq = int(meta["seq"])
+        self._indexes = {i["name"]: IndexRecord(**i) for i in snapshot["indexes"]}
+        self._backups = {b["id"]: BackupRecord(**b) for b in snapshot["backups"]}
+        self._jobs = {j["id"]: RestoreJobRecord(**j) for j in snapshot["restore_jobs"]}
+        self._collections = {c["name"]: CollectionRecord(**c) for c in snapshot["collections"]}

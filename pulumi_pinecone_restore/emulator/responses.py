@@ -1,0 +1,366 @@
+"""HTTP glue: a WSGI application that turns requests into `Emulator` calls and back.
+
+It authenticates API requests, applies fault rules, counts requests per route, renders
+`EmulatorError`s as Pinecone's error envelope, and serves the `/_emulator/` admin API (which
+needs no key). Routing lives in `urls`; all rules about the data live in `models`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import socket
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import NotFound as RouteNotFound
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request, Response
+
+from pulumi_pinecone_restore.emulator.clock import ManualClock, rfc3339
+from pulumi_pinecone_restore.emulator.config import Timings
+from pulumi_pinecone_restore.emulator.exceptions import (
+    EmulatorError,
+    FailedPreconditionError,
+    InvalidArgumentError,
+    NotFoundError,
+    UnauthenticatedError,
+    UnprocessableError,
+)
+from pulumi_pinecone_restore.emulator.faults import FaultRule
+from pulumi_pinecone_restore.emulator.urls import ADMIN_PREFIX, ADMIN_URLS, API_URLS, route_template
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from pulumi_pinecone_restore.emulator.models import Emulator
+
+logger = logging.getLogger(__name__)
+
+UNMATCHED_ROUTE = "<unmatched>"
+
+
+class _DroppedConnectionError(ConnectionAbortedError):
+    """Raised out of the WSGI app so werkzeug treats the connection as gone and sends nothing."""
+
+
+def json_response(
+    body: object, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    """Return a JSON response.
+
+    Args:
+        body: JSON-serialisable body.
+        status: HTTP status.
+        headers: Extra headers.
+    """
+    return Response(
+        json.dumps(body), status=status, headers=dict(headers or {}), mimetype="application/json"
+    )
+
+
+def error_response(error: EmulatorError) -> Response:
+    """Render an `EmulatorError` as `{"error": {"code", "message"}, "status"}`."""
+    return json_response(error.to_json(), error.status)
+
+
+def _empty(status: int) -> Response:
+    # Delete endpoints answer 202 with no body at all; clients must not try to parse one.
+    return Response(b"", status=status)
+
+
+def _json_body(request: Request) -> object:
+    data = request.get_data()
+    if not data.strip():
+        raise UnprocessableError(
+            "Failed to parse the request body as JSON: EOF while parsing a value at line 1 column 0"
+        )
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        raise UnprocessableError(f"Failed to parse the request body as JSON: {exc}") from exc
+
+
+def _page_args(request: Request) -> tuple[int | None, str | None]:
+    raw_limit = request.args.get("limit")
+    limit = None
+    if raw_limit is not None:
+        try:
+            limit = int(raw_limit)
+        except ValueError as exc:
+            raise InvalidArgumentError(f"limit must be an integer, got '{raw_limit}'.") from exc
+    # The wire name is camelCase; there is no `pagination_token` query parameter.
+    return limit, request.args.get("paginationToken") or None
+
+
+def _drop_connection(environ: WSGIEnvironment) -> None:
+    sock = environ.get("werkzeug.socket")
+    if isinstance(sock, socket.socket):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            logger.debug("socket already closed while dropping the connection")
+    raise _DroppedConnectionError("fault injection dropped the connection")
+
+
+Handler = Callable[..., Response]
+
+
+@attrs.define
+class EmulatorApp:
+    """The WSGI application serving one `Emulator`.
+
+    Args:
+        emulator: The state to serve.
+    """
+
+    emulator: Emulator
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Serve one request (WSGI entry point)."""
+        request = Request(environ)
+        path = request.path
+        if path == ADMIN_PREFIX or path.startswith(f"{ADMIN_PREFIX}/"):
+            response = self._guard(lambda: self._admin(request))
+        else:
+            response = self._api(request, environ)
+        return response(environ, start_response)
+
+    @staticmethod
+    def _guard(call: Callable[[], Response]) -> Response:
+        try:
+            return call()
+        except EmulatorError as exc:
+            return error_response(exc)
+        # A bug in the emulator must still answer in the API's envelope, like the service's
+        # 500 UNKNOWN, instead of werkzeug's HTML error page.
+        except Exception:
+            logger.exception("emulator failed while handling a request")
+            return json_response(
+                {"error": {"code": "UNKNOWN", "message": "Internal server error"}, "status": 500},
+                500,
+            )
+
+    # ------------------------------------------------------------------ API
+
+    def _api(self, request: Request, environ: WSGIEnvironment) -> Response:
+        adapter = API_URLS.bind_to_environ(environ)
+        method = request.method
+        try:
+            rule, args = adapter.match(return_rule=True)
+        except RouteNotFound:
+            self.emulator.record_request(f"{method} {UNMATCHED_ROUTE}", request.path, 404)
+            return error_response(
+                NotFoundError(f"Not found: no route for {method} {request.path}.")
+            )
+        except MethodNotAllowed:
+            self.emulator.record_request(f"{method} {UNMATCHED_ROUTE}", request.path, 405)
+            return json_response(
+                {
+                    "error": {
+                        "code": "UNIMPLEMENTED",
+                        "message": f"Method {method} is not allowed on {request.path}.",
+                    },
+                    "status": 405,
+                },
+                405,
+            )
+        route = f"{method} {route_template(_rule_path(rule))}"
+        fault = self.emulator.take_fault(method, request.path)
+        if fault is not None and fault.delay > 0:
+            time.sleep(fault.delay)  # a slow response, on the server's worker thread
+        if fault is not None and not fault.after_action and (fault.drop or fault.status):
+            response = None
+        else:
+            response = self._guard(lambda: self._call_api(str(rule.endpoint), request, args))
+        if (
+            fault is not None
+            and (fault.drop or fault.status)
+            and (response is None or fault.after_action)
+        ):
+            if fault.drop:
+                self.emulator.record_request(route, request.path, None)
+                _drop_connection(environ)
+            headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
+            response = json_response(fault.error_body(), fault.status or 500, headers)
+        assert response is not None  # noqa: S101 - every branch above produced one
+        self.emulator.record_request(route, request.path, response.status_code)
+        return response
+
+    def _call_api(self, endpoint: str, request: Request, args: Mapping[str, Any]) -> Response:
+        key = request.headers.get("Api-Key", "")
+        if not secrets.compare_digest(key.encode(), self.emulator.api_key.encode()):
+            # The spec only documents the wrong-key case; a missing key gets the same answer.
+            raise UnauthenticatedError("Invalid API key.")
+        handler: Handler = getattr(self, f"_api_{endpoint}")
+        return handler(request, **args)
+
+    def _api_list_indexes(self, _: Request) -> Response:
+        return json_response(self.emulator.list_indexes())
+
+    def _api_create_index(self, request: Request) -> Response:
+        return json_response(self.emulator.create_index(_json_body(request)), 201)
+
+    def _api_describe_index(self, _: Request, index_name: str) -> Response:
+        return json_response(self.emulator.describe_index(index_name))
+
+    def _api_configure_index(self, request: Request, index_name: str) -> Response:
+        # The spec says 202, but the Go SDK (tested against the live service) accepts only
+        # 200 here, so the emulator answers 200 like the live service appears to.
+        return json_response(self.emulator.configure_index(index_name, _json_body(request)), 200)
+
+    def _api_delete_index(self, _: Request, index_name: str) -> Response:
+        self.emulator.delete_index(index_name)
+        return _empty(202)
+
+    def _api_list_index_backups(self, request: Request, index_name: str) -> Response:
+        limit, token = _page_args(request)
+        return json_response(self.emulator.list_index_backups(index_name, limit, token))
+
+    def _api_create_backup(self, request: Request, index_name: str) -> Response:
+        return json_response(self.emulator.create_backup(index_name, _json_body(request)), 201)
+
+    def _api_list_project_backups(self, request: Request) -> Response:
+        limit, token = _page_args(request)
+        return json_response(self.emulator.list_backups(limit, token))
+
+    def _api_describe_backup(self, _: Request, backup_id: str) -> Response:
+        return json_response(self.emulator.describe_backup(backup_id))
+
+    def _api_delete_backup(self, _: Request, backup_id: str) -> Response:
+        self.emulator.delete_backup(backup_id)
+        return _empty(202)
+
+    def _api_create_index_from_backup(self, request: Request, backup_id: str) -> Response:
+        body = _json_body(request)
+        return json_response(self.emulator.create_index_from_backup(backup_id, body), 202)
+
+    def _api_list_restore_jobs(self, request: Request) -> Response:
+        limit, token = _page_args(request)
+        return json_response(self.emulator.list_restore_jobs(limit, token))
+
+    def _api_describe_restore_job(self, _: Request, job_id: str) -> Response:
+        return json_response(self.emulator.describe_restore_job(job_id))
+
+    def _api_list_collections(self, _: Request) -> Response:
+        return json_response(self.emulator.list_collections())
+
+    def _api_create_collection(self, request: Request) -> Response:
+        return json_response(self.emulator.create_collection(_json_body(request)), 201)
+
+    def _api_describe_collection(self, _: Request, collection_name: str) -> Response:
+        return json_response(self.emulator.describe_collection(collection_name))
+
+    def _api_delete_collection(self, _: Request, collection_name: str) -> Response:
+        self.emulator.delete_collection(collection_name)
+        return _empty(202)
+
+    # ------------------------------------------------------------------ admin
+
+    def _admin(self, request: Request) -> Response:
+        adapter = ADMIN_URLS.bind_to_environ(request.environ)
+        try:
+            endpoint, args = adapter.match()
+        except RouteNotFound as exc:
+            raise NotFoundError(
+                f"Not found: no admin route {request.method} {request.path}."
+            ) from exc
+        except MethodNotAllowed as exc:
+            raise NotFoundError(
+                f"Not found: no admin route {request.method} {request.path}."
+            ) from exc
+        handler: Handler = getattr(self, f"_admin_{endpoint}")
+        try:
+            return handler(request, **args)
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgumentError(f"Invalid admin request: {exc}") from exc
+
+    def _admin_health(self, _: Request) -> Response:
+        return json_response({"status": "ok"})
+
+    def _admin_reset(self, _: Request) -> Response:
+        self.emulator.reset()
+        return json_response({"reset": True})
+
+    def _admin_seed(self, request: Request) -> Response:
+        body = _admin_body(request)
+        if body.get("demo"):
+            backup_id = self.emulator.seed_demo()
+            return json_response({"backup_id": backup_id}, 201)
+        indexes = [self.emulator.seed_index(**spec) for spec in body.get("indexes", [])]
+        backups = [self.emulator.seed_backup(**spec) for spec in body.get("backups", [])]
+        return json_response({"indexes": indexes, "backups": backups}, 201)
+
+    def _admin_list_faults(self, _: Request) -> Response:
+        return json_response({"faults": self.emulator.faults()})
+
+    def _admin_add_fault(self, request: Request) -> Response:
+        body = _admin_body(request)
+        specs = body.get("faults", [body])
+        rules = [FaultRule.from_json(spec) for spec in specs]
+        for rule in rules:
+            self.emulator.add_fault(rule)
+        return json_response({"faults": self.emulator.faults()}, 201)
+
+    def _admin_clear_faults(self, _: Request) -> Response:
+        self.emulator.clear_faults()
+        return json_response({"faults": []})
+
+    def _admin_get_timings(self, _: Request) -> Response:
+        return json_response(self.emulator.timings.to_json())
+
+    def _admin_set_timings(self, request: Request) -> Response:
+        timings = Timings.from_json(_admin_body(request), base=self.emulator.timings)
+        self.emulator.set_timings(timings)
+        return json_response(timings.to_json())
+
+    def _admin_get_clock(self, _: Request) -> Response:
+        now = self.emulator.clock.now()
+        manual = isinstance(self.emulator.clock, ManualClock)
+        return json_response({"now": rfc3339(now), "epoch_seconds": now, "manual": manual})
+
+    def _admin_advance_clock(self, request: Request) -> Response:
+        clock = self.emulator.clock
+        if not isinstance(clock, ManualClock):
+            raise FailedPreconditionError(
+                "The emulator runs on the wall clock; start it with --manual-clock to advance time."
+            )
+        seconds = _admin_body(request).get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise InvalidArgumentError('Body must be {"seconds": <number>}.')
+        now = clock.advance(seconds)
+        return json_response({"now": rfc3339(now), "epoch_seconds": now, "manual": True})
+
+    def _admin_fail_restores(self, _: Request, backup_id: str) -> Response:
+        self.emulator.fail_restores_from(backup_id)
+        return json_response({"backup_id": backup_id, "fail_restores": True})
+
+    def _admin_state(self, _: Request) -> Response:
+        return json_response(self.emulator.dump())
+
+    def _admin_request_counts(self, _: Request) -> Response:
+        return json_response(self.emulator.request_counts())
+
+    def _admin_reset_requests(self, _: Request) -> Response:
+        self.emulator.reset_requests()
+        return json_response({})
+
+    def _admin_request_log(self, _: Request) -> Response:
+        return json_response({"requests": self.emulator.request_log()})
+
+
+def _rule_path(rule: Rule) -> str:
+    return rule.rule
+
+
+def _admin_body(request: Request) -> Mapping[str, Any]:
+    if not request.get_data().strip():
+        return {}
+    body = _json_body(request)
+    if not isinstance(body, dict):
+        raise InvalidArgumentError("The admin API expects a JSON object.")
+    return body
