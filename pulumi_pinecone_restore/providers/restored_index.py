@@ -419,13 +419,8 @@ class RestoredIndexProvider(ProviderBase):
         if not self._index_is_ours(client, desired, job_id, index_id):
             return
         try:
-            index = client.describe_index(desired.name)
-            if index.deletion_protection == "enabled":
-                client.configure_index(desired.name, deletion_protection="disabled")
-            client.delete_index(desired.name)
-        except NotFoundError:
-            return
-        except ApiError as exc:
+            self._delete_and_wait(client, desired.name, desired.delete_timeout, force=True)
+        except (ApiError, WaitTimeoutError) as exc:
             raise RestoreFailedError(
                 f"restore job {job_id} of backup {desired.backup_id} failed, and deleting the "
                 f"failed index {desired.name!r} also failed ({exc}); delete it by hand"
@@ -527,6 +522,13 @@ class RestoredIndexProvider(ProviderBase):
         inputs = _stored_inputs(props)
         force = bool(inputs.get("force_destroy"))
         budget = budget_of(inputs, "delete_timeout", DEFAULT_DELETE_TIMEOUT)
+        self._delete_and_wait(client, _id, budget, force=force)
+
+    def _delete_and_wait(
+        self, client: ControlPlaneClient, name: str, budget: float, *, force: bool
+    ) -> None:
+        """Delete ``name`` (turning protection off only if ``force``) and wait until it is gone."""
+        _id = name
         try:
             index = client.describe_index(_id)
         except NotFoundError:

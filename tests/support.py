@@ -1,0 +1,42 @@
+"""Constants and helpers shared by test modules (conftest holds only fixtures)."""
+
+from __future__ import annotations
+
+import attrs
+from pulumi.dynamic import Config, ConfigureRequest
+
+from pulumi_pinecone_restore.emulator import EmulatorServer, Timing, Timings
+from pulumi_pinecone_restore.providers.base import ProviderBase
+from pulumi_pinecone_restore.settings import RetryPolicy
+
+API_KEY = "test-key-7f3a9c"
+# Restores and index start-ups finish after a few observations: deterministic and sleep-free.
+FAST_TIMINGS = Timings(
+    index_ready=Timing(reads=1),
+    index_terminate=Timing(reads=1),
+    backup_ready=Timing(reads=1),
+    restore=Timing(reads=2),
+    collection_ready=Timing(reads=1),
+)
+NO_WAIT_RETRY = RetryPolicy(attempts=3, backoff_factor=0.0, max_retry_after=0.0)
+
+
+
+@attrs.define
+class ProviderFactory:
+    """Builds providers configured for the test emulator, with sleeping turned off."""
+
+    server: EmulatorServer
+    progress: list[str] = attrs.field(factory=list)
+
+    def __call__(self, cls: type[ProviderBase]) -> ProviderBase:
+        """A configured provider of class ``cls``."""
+        provider = cls()
+        provider.configure(ConfigureRequest(Config(
+            {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": self.server.url}, "test",
+        )))
+        provider.runtime = attrs.evolve(
+            provider.runtime, sleep=lambda _s: None, retry=NO_WAIT_RETRY,
+            progress=self.progress.append,
+        )
+        return provider
