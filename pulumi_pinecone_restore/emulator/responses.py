@@ -108,6 +108,8 @@ def _drop_connection(environ: WSGIEnvironment) -> None:
 
 
 Handler = Callable[..., Response]
+#: Called with (method, path, status, body bytes) for every API response the app sends.
+ResponseHook = Callable[[str, str, int, bytes], None]
 
 
 @attrs.define
@@ -116,9 +118,12 @@ class EmulatorApp:
 
     Args:
         emulator: The state to serve.
+        response_hook: Optional observer of every API response (not admin ones), e.g. a test
+            that validates bodies against the OpenAPI file; dropped connections are not seen.
     """
 
     emulator: Emulator
+    response_hook: ResponseHook | None = None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Serve one request (WSGI entry point)."""
@@ -128,6 +133,10 @@ class EmulatorApp:
             response = self._guard(lambda: self._admin(request))
         else:
             response = self._api(request, environ)
+            if self.response_hook is not None:
+                self.response_hook(
+                    request.method, request.path, response.status_code, response.get_data()
+                )
         return response(environ, start_response)
 
     @staticmethod

@@ -10,7 +10,7 @@ import attrs
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from pulumi_pinecone_restore.emulator.models import Emulator
-from pulumi_pinecone_restore.emulator.responses import EmulatorApp
+from pulumi_pinecone_restore.emulator.responses import EmulatorApp, ResponseHook
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -39,11 +39,13 @@ class EmulatorServer:
         emulator: The state to serve.
         host: Interface to bind.
         port: TCP port; 0 picks a free one (see `port` after `start()`).
+        response_hook: Optional observer of every API response, see `EmulatorApp`.
     """
 
     emulator: Emulator
     host: str = "127.0.0.1"
     port: int = 0
+    response_hook: ResponseHook | None = attrs.field(default=None, kw_only=True)
     _server: BaseWSGIServer | None = attrs.field(default=None, init=False, repr=False)
     _thread: threading.Thread | None = attrs.field(default=None, init=False, repr=False)
 
@@ -58,7 +60,7 @@ class EmulatorServer:
             self._server = make_server(
                 self.host,
                 self.port,
-                EmulatorApp(self.emulator),
+                EmulatorApp(self.emulator, self.response_hook),
                 threaded=True,
                 request_handler=_QuietHandler,
             )
