@@ -76,7 +76,10 @@ class FaultRule:
         if self.times is not None and self.times < 1:
             raise ValueError("times must be >= 1 (or None for forever)")
         if self.path.startswith("^"):
-            re.compile(self.path)
+            try:
+                re.compile(self.path)
+            except re.error as exc:
+                raise ValueError(f"invalid path regex {self.path!r}: {exc}") from exc
 
     def matches(self, method: str, path: str) -> bool:
         """Return whether this rule applies to a request.

@@ -40,6 +40,9 @@ class OpenApiContract:
 
     def __init__(self, spec: dict[str, Any]) -> None:
         """Index the operations of `spec` by operationId."""
+        # The file's own examples end listings with `"pagination": null` (and the live service
+        # does), but its schema forgot `nullable: true`; the emulator follows the examples.
+        spec["components"]["schemas"]["PaginationResponse"]["nullable"] = True
         self.spec = spec
         self.operations: dict[str, dict[str, Any]] = {}
         for item in spec["paths"].values():
