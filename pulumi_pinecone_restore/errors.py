@@ -14,9 +14,10 @@ The tree, by what went wrong::
     │   ├── RateLimitedError             429, after retries ran out
     │   └── ServerError                  5xx, after retries ran out
     ├── TransportError                   no usable HTTP answer (connection refused/reset, timeout)
-    └── OperationError                   a long-running operation ended badly
-        ├── RestoreFailedError           a restore job ended Failed/Cancelled, or the index failed
-        └── WaitTimeoutError             the time budget ran out while waiting
+    ├── OperationError                   a long-running operation ended badly
+    │   ├── RestoreFailedError           a restore job ended Failed/Cancelled, or the index failed
+    │   └── WaitTimeoutError             the time budget ran out while waiting
+    └── BackupNotFoundError              a backup lookup matched nothing
 
 Messages never contain the API key: the client never puts request headers in them.
 """
@@ -31,6 +32,7 @@ import attrs
 __all__ = [
     "ApiError",
     "AuthenticationError",
+    "BackupNotFoundError",
     "BadRequestError",
     "ConfigurationError",
     "ConflictError",
@@ -183,3 +185,10 @@ def error_for_response(status: int, body: str, method: str, path: str) -> ApiErr
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else ApiError)  # noqa: PLR2004
     parsed = _parse_envelope(body)
     return cls(status, parsed.code, parsed.message, method, path)
+
+
+class BackupNotFoundError(PineconeRestoreError):
+    """Raised when a backup lookup (by id, or the latest matching filters) finds nothing.
+
+    The message says what was searched and which backups exist there.
+    """
