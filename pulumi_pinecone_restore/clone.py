@@ -1,0 +1,174 @@
+"""Cloning an environment: many indexes restored at once, with a naming rule.
+
+``RestoredIndexSet`` is the resource that restores a map of members concurrently (see
+:mod:`pulumi_pinecone_restore.providers.restored_index_set` for why it is one resource).
+``CloneEnvironment`` is the component most programs want: source index → backup in, a clone per
+source out, named ``<prefix><source><suffix>`` and tagged with where it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from pulumi_pinecone_restore.providers.restored_index_set import RestoredIndexSetProvider
+from pulumi_pinecone_restore.validation import INDEX_NAME_MAX
+
+__all__ = ["CloneEnvironment", "RestoredIndexSet", "clone_index_name"]
+
+CLONE_SOURCE_TAG = "clone-source"
+CLONE_BACKUP_TAG = "clone-backup"
+
+
+def clone_index_name(source: str, *, prefix: str = "", suffix: str = "") -> str:
+    """Name of the clone of ``source``: ``prefix + source + suffix``.
+
+    Raises:
+        ValueError: The result breaks Pinecone's 45-character limit; the message says by how much.
+    """
+    name = f"{prefix}{source}{suffix}"
+    if len(name) > INDEX_NAME_MAX:
+        raise ValueError(
+            f"clone name {name!r} for source index {source!r} is {len(name)} characters; "
+            f"Pinecone allows {INDEX_NAME_MAX}. Shorten name_prefix/name_suffix"
+        )
+    return name
+
+
+def _clone_tags(tags: Mapping[str, str], source: str, backup_id: str) -> dict[str, str]:
+    return {**tags, CLONE_SOURCE_TAG: source, CLONE_BACKUP_TAG: backup_id}
+
+
+class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
+    """Several indexes restored from backups, followed concurrently as one resource.
+
+    Each member takes the inputs of :class:`~pulumi_pinecone_restore.RestoredIndex`
+    (``backup_id``, ``name``, ``tags``, ``deletion_protection``, ``create_timeout``,
+    ``delete_timeout``, ``force_destroy``). Adding, removing or changing members updates the set
+    in place; inside, each member is created, updated, replaced or deleted as a
+    ``RestoredIndex`` would be.
+    """
+
+    members: pulumi.Output[dict[str, dict[str, Any]]]
+    """The validated inputs of each member."""
+    clones: pulumi.Output[dict[str, dict[str, Any]]]
+    """Every output of each member (as ``RestoredIndex`` outputs), by member key."""
+    hosts: pulumi.Output[dict[str, str]]
+    """Index name → data-plane host."""
+    names: pulumi.Output[dict[str, str]]
+    """Member key → index name."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        members: pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, Any]]]],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare the set.
+
+        Args:
+            resource_name: The Pulumi resource name.
+            members: Member key → RestoredIndex inputs. Members without ``name`` are auto-named
+                ``<resource_name>-<key>-<hash>``.
+            opts: Resource options.
+        """
+        props: dict[str, Any] = {
+            "members": members,
+            "auto_name_seed": f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}",
+            "clones": None,
+            "hosts": None,
+            "names": None,
+        }
+        super().__init__(RestoredIndexSetProvider(), resource_name, props, opts)
+
+
+class CloneEnvironment(pulumi.ComponentResource):
+    """Clone a set of source indexes (from their backups) into another environment.
+
+    Example:
+        >>> staging = CloneEnvironment(  # doctest: +SKIP
+        ...     "staging",
+        ...     backups={"products": products_backup_id, "reviews": reviews_backup_id},
+        ...     name_prefix="stg-",
+        ...     tags={"env": "staging"},
+        ... )
+        >>> pulumi.export("hosts", staging.hosts)  # doctest: +SKIP
+
+    Attributes:
+        hosts: Clone name → host.
+        names: Source index name → clone name.
+        clones: Source index name → every RestoredIndex output of its clone.
+        index_set: The underlying :class:`RestoredIndexSet`.
+    """
+
+    hosts: pulumi.Output[dict[str, str]]
+    names: pulumi.Output[dict[str, str]]
+    clones: pulumi.Output[dict[str, dict[str, Any]]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        backups: Mapping[str, pulumi.Input[str]],
+        name_prefix: str = "",
+        name_suffix: str = "",
+        tags: Mapping[str, str] | None = None,
+        deletion_protection: str | None = None,
+        create_timeout: str | float | None = None,
+        delete_timeout: str | float | None = None,
+        force_destroy: bool | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare the clones.
+
+        Args:
+            resource_name: The component name.
+            backups: Source index name → backup id to clone it from (an id, or an output
+                such as ``IndexBackup.backup_id`` or ``lookup.latest_backup_id(...)``).
+            name_prefix: Prefix of each clone's name.
+            name_suffix: Suffix of each clone's name (prefix and suffix must not both be empty).
+            tags: Tags for every clone; ``clone-source`` and ``clone-backup`` are added.
+            deletion_protection: For every clone, ``"enabled"`` or ``"disabled"``.
+            create_timeout: Time budget of the whole clone (all restores run at once).
+            delete_timeout: Time budget of each deletion.
+            force_destroy: Let destroy turn deletion protection off.
+            opts: Resource options for the component.
+
+        Raises:
+            ValueError: No backups, no prefix/suffix, or a clone name that would be too long.
+        """
+        super().__init__("pinecone:index:CloneEnvironment", resource_name, None, opts)
+        if not backups:
+            raise ValueError(f"CloneEnvironment {resource_name!r}: backups must not be empty")
+        if not name_prefix and not name_suffix:
+            # Same-project clones need other names than their sources.
+            raise ValueError(
+                f"CloneEnvironment {resource_name!r}: give name_prefix or name_suffix, so clone "
+                "names differ from their source indexes"
+            )
+        members: dict[str, Any] = {}
+        for source, backup_id in backups.items():
+            name = clone_index_name(source, prefix=name_prefix, suffix=name_suffix)
+            member_tags = pulumi.Output.from_input(backup_id).apply(
+                partial(_clone_tags, tags or {}, source)
+            )
+            member: dict[str, Any] = {"backup_id": backup_id, "name": name, "tags": member_tags}
+            optional = {
+                "deletion_protection": deletion_protection,
+                "create_timeout": create_timeout,
+                "delete_timeout": delete_timeout,
+                "force_destroy": force_destroy,
+            }
+            member.update({k: v for k, v in optional.items() if v is not None})
+            members[source] = member
+        self.index_set = RestoredIndexSet(
+            f"{resource_name}-indexes", members, pulumi.ResourceOptions(parent=self)
+        )
+        self.hosts = self.index_set.hosts
+        self.names = self.index_set.names
+        self.clones = self.index_set.clones
+        self.register_outputs({"hosts": self.hosts, "names": self.names})
