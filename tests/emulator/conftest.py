@@ -65,15 +65,18 @@ class OpenApiContract:
 
     def schema_for(self, endpoint: str, status: int) -> dict[str, Any] | None:
         """Return the response schema for an endpoint and status (None: no body declared)."""
+        schema: dict[str, Any]
         if status >= 400:
-            return self.resolve(self.spec["components"]["schemas"]["ErrorResponse"])
+            schema = self.resolve(self.spec["components"]["schemas"]["ErrorResponse"])
+            return schema
         operation = self.operations[OPERATION_IDS.get(endpoint, endpoint)]
         key = STATUS_ALIASES.get((endpoint, status), str(status))
         response = operation["responses"][key]
         content = response.get("content")
         if content is None:
             return None
-        return self.resolve(content["application/json"]["schema"])
+        schema = self.resolve(content["application/json"]["schema"])
+        return schema
 
     def validate(self, method: str, path: str, status: int, body: bytes) -> None:
         """Validate one response; raise on any mismatch.

@@ -128,7 +128,7 @@ def test_bad_paging_params_are_400(http: requests.Session, base_url: str, query:
 
 
 def test_paging_over_http(http: requests.Session, base_url: str, emulator: Emulator) -> None:
-    """paginationToken from one page fetches the next over HTTP."""
+    """The paginationToken from one page fetches the next over HTTP."""
     emulator.seed_index(name="src")
     for _ in range(3):
         emulator.seed_backup(source_index_name="src")

@@ -136,7 +136,7 @@ def test_bad_tags_are_invalid_argument(emulator: Emulator, tags: dict[str, str])
         index_body(spec={"serverless": {"cloud": "aws"}}),
         index_body(spec={}),
         index_body(tags={"k": 1}),
-        index_body(name=5),
+        {**index_body(), "name": 5},
     ],
 )
 def test_shape_problems_are_unprocessable(emulator: Emulator, body: object) -> None:
