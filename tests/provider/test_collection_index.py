@@ -1,0 +1,506 @@
+"""CollectionIndexProvider methods called directly against the emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+from support import API_KEY, NO_WAIT_RETRY, ProviderFactory
+
+from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
+from pulumi_pinecone_restore.errors import (
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    RestoreFailedError,
+    WaitTimeoutError,
+)
+from pulumi_pinecone_restore.models import IndexModel
+from pulumi_pinecone_restore.providers.collection_index import CollectionIndexProvider
+from pulumi_pinecone_restore.settings import ClientSettings
+
+COLLECTION = "pods-snapshot"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
+
+
+@pytest.fixture(name="collection")
+def _collection(emulator: Emulator) -> str:
+    # The emulator serves only serverless indexes; a collection works the same from any index.
+    emulator.seed_index(name="legacy-pods", dimension=8, metric="dotproduct")
+    emulator.create_collection({"name": COLLECTION, "source": "legacy-pods"})
+    emulator.describe_collection(COLLECTION)  # one observation ends Initializing (FAST_TIMINGS)
+    return COLLECTION
+
+
+@pytest.fixture(name="provider")
+def _provider(make_provider: ProviderFactory) -> CollectionIndexProvider:
+    provider = make_provider(CollectionIndexProvider)
+    assert isinstance(provider, CollectionIndexProvider)
+    return provider
+
+
+@pytest.fixture(name="client")
+def _client(server: EmulatorServer) -> ControlPlaneClient:
+    return ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url,
+                                             retry=NO_WAIT_RETRY))
+
+
+def inputs(**extra: Any) -> dict[str, Any]:
+    """Minimal valid inputs from the test collection, plus ``extra``."""
+    return {"source_collection": COLLECTION, "cloud": "aws", "region": "us-east-1", **extra}
+
+
+def checked(provider: CollectionIndexProvider, news: dict[str, Any],
+            olds: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run check and insist that it passes, as the engine would before create."""
+    result = provider.check(olds or {}, news)
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    return dict(result.inputs)
+
+
+def create(provider: CollectionIndexProvider,
+           news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Check then create; returns (id, outputs)."""
+    result = provider.create(checked(provider, news))
+    assert result.outs is not None
+    return result.id, dict(result.outs)
+
+
+# lifecycle ---------------------------------------------------------------------------------
+
+
+def test_full_lifecycle(provider: CollectionIndexProvider, collection: str,
+                        client: ControlPlaneClient) -> None:
+    """Create, read, update and delete map onto POST, describe, configure and delete."""
+    id_, outs = create(provider, inputs(name="migrated", metric="dotproduct"))
+    assert id_ == "migrated"
+    assert (outs["state"], outs["ready"]) == ("Ready", True)
+    assert (outs["dimension"], outs["metric"], outs["vector_type"]) == (8, "dotproduct", "dense")
+    assert (outs["cloud"], outs["region"]) == ("aws", "us-east-1")
+    assert outs["source_collection"] == collection
+    assert outs["host"]
+    assert outs["inputs"]["source_collection"] == collection
+
+    read = provider.read(id_, outs)
+    assert read.id == id_
+    assert read.outs is not None
+    assert read.outs["host"] == outs["host"]
+
+    news = checked(provider, inputs(name="migrated", metric="dotproduct",
+                                    tags={"env": "prod"}, deletion_protection="enabled"))
+    diff = provider.diff(id_, outs, news)
+    assert diff.changes
+    assert not diff.replaces
+    updated = provider.update(id_, outs, news).outs
+    assert updated is not None
+    assert updated["tags"] == {"env": "prod"}
+    assert client.describe_index(id_).deletion_protection == "enabled"
+
+    off = provider.update(id_, updated, {**news, "deletion_protection": "disabled",
+                                         "tags": {}}).outs
+    assert off is not None
+    assert off["tags"] == {}
+    provider.delete(id_, off)
+    with pytest.raises(NotFoundError):
+        client.describe_index(id_)
+
+
+def test_dimension_and_metric_default_from_collection_and_server(
+    provider: CollectionIndexProvider, collection: str
+) -> None:
+    """Omitted dimension is the collection's and omitted metric is Pinecone's default."""
+    _, outs = create(provider, inputs(name="defaults"))
+    assert (outs["dimension"], outs["metric"]) == (8, "cosine")
+
+
+def test_identical_inputs_make_no_diff(provider: CollectionIndexProvider,
+                                       collection: str) -> None:
+    """Re-running with the same inputs (tags and metric left to the server) changes nothing."""
+    news = checked(provider, inputs(name="same"))
+    id_, outs = create(provider, news)
+    diff = provider.diff(id_, outs, checked(provider, inputs(name="same"), olds=news))
+    assert not diff.changes
+    assert diff.replaces == []
+
+
+def test_matching_explicit_dimension_and_metric_make_no_diff(
+    provider: CollectionIndexProvider, collection: str
+) -> None:
+    """Spelling out the values the index already has (8 arrives as 8.0 over gRPC) is no change."""
+    news = checked(provider, inputs(name="same"))
+    id_, outs = create(provider, news)
+    spelled = checked(provider, inputs(name="same", dimension=8.0, metric="cosine"), olds=news)
+    assert spelled["dimension"] == 8
+    assert not provider.diff(id_, outs, spelled).changes
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"source_collection": "other"}, "source_collection"),
+        ({"region": "us-west-2"}, "region"),
+        ({"cloud": "gcp", "region": "us-central1"}, "cloud"),
+        ({"metric": "euclidean"}, "metric"),
+        ({"dimension": 16}, "dimension"),
+    ],
+)
+def test_origin_changes_replace_delete_first_under_explicit_name(
+    provider: CollectionIndexProvider, collection: str, change: dict[str, Any], key: str
+) -> None:
+    """With an explicit name every change of origin is a delete-before-replace."""
+    id_, outs = create(provider, inputs(name="fixed"))
+    diff = provider.diff(id_, outs, checked(provider, {**inputs(name="fixed"), **change}))
+    assert key in (diff.replaces or [])
+    assert "name" not in (diff.replaces or [])
+    assert diff.delete_before_replace is True
+
+
+def test_budget_and_force_changes_update_in_place(provider: CollectionIndexProvider,
+                                                  collection: str) -> None:
+    """Budgets and force_destroy change in place, without touching the index."""
+    id_, outs = create(provider, inputs(name="budgeted"))
+    diff = provider.diff(id_, outs, checked(provider, inputs(
+        name="budgeted", create_timeout="2h", force_destroy=True)))
+    assert diff.changes
+    assert not diff.replaces
+
+
+def test_unknown_origin_at_preview_means_replace(provider: CollectionIndexProvider,
+                                                 collection: str) -> None:
+    """An unknown collection at preview passes check and is reported as a possible replacement."""
+    id_, outs = create(provider, inputs(name="fixed"))
+    result = provider.check({}, inputs(name="fixed", source_collection=UNKNOWN, tags=UNKNOWN))
+    assert result.failures == []
+    assert "source_collection" in (provider.diff(id_, outs, dict(result.inputs)).replaces or [])
+
+
+# auto-name -------------------------------------------------------------------------------
+
+
+def test_auto_name_is_stable_and_changes_with_origin(provider: CollectionIndexProvider,
+                                                     collection: str) -> None:
+    """An omitted name is derived once and kept; a new collection or region gets a new one."""
+    news = inputs(auto_name_seed="proj/dev/search")
+    first = checked(provider, news)
+    assert first["name"].startswith("search-")
+    assert checked(provider, news, olds=first)["name"] == first["name"]
+    assert checked(provider, {**news, "tags": {"a": "b"}}, olds=first)["name"] == first["name"]
+    other = checked(provider, {**news, "source_collection": "other"}, olds=first)
+    moved = checked(provider, {**news, "region": "eu-west-1"}, olds=first)
+    assert len({first["name"], other["name"], moved["name"]}) == 3
+    elsewhere = checked(provider, {**news, "auto_name_seed": "proj/prod/search"})
+    assert elsewhere["name"] != first["name"]
+
+    _, outs = create(provider, news)
+    diff = provider.diff(first["name"], outs, other)
+    assert set(diff.replaces or []) == {"source_collection", "name"}
+    assert diff.delete_before_replace is False  # the new name lets the new index come first
+
+
+def test_auto_name_is_unknown_while_its_collection_is(provider: CollectionIndexProvider) -> None:
+    """At preview, a name derived from an unknown collection is unknown too."""
+    result = checked(provider, inputs(source_collection=UNKNOWN, auto_name_seed="p/s/r"))
+    assert result["name"] == UNKNOWN
+
+
+# check -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("news", "prop"),
+    [
+        ({"cloud": "aws", "region": "us-east-1"}, "source_collection"),
+        ({"source_collection": "  ", "cloud": "aws", "region": "us-east-1"}, "source_collection"),
+        ({"source_collection": "c", "region": "us-east-1"}, "cloud"),
+        ({"source_collection": "c", "cloud": "aws"}, "region"),
+        (inputs(cloud="ibm"), "cloud"),
+        (inputs(region=5), "region"),
+        (inputs(dimension=0), "dimension"),
+        (inputs(dimension=8.5), "dimension"),
+        (inputs(dimension=True), "dimension"),
+        (inputs(metric="cosin"), "metric"),
+        (inputs(name="Bad_Name"), "name"),
+        (inputs(tags={"k": ""}), "tags"),
+        (inputs(deletion_protection="yes"), "deletion_protection"),
+        (inputs(create_timeout="soon"), "create_timeout"),
+        (inputs(delete_timeout=-1), "delete_timeout"),
+        (inputs(force_destroy="yes"), "force_destroy"),
+    ],
+)
+def test_check_reports_bad_input_per_property(provider: CollectionIndexProvider,
+                                              news: dict[str, Any], prop: str) -> None:
+    """Each bad input yields one failure naming its property, before any API call."""
+    failures = provider.check({}, {"name": "x", **news}).failures
+    assert [f.property for f in failures] == [prop]
+    assert prop in failures[0].reason
+
+
+# create: preconditions -----------------------------------------------------------------------
+
+
+def test_missing_collection_is_a_clear_error(provider: CollectionIndexProvider,
+                                             client: ControlPlaneClient) -> None:
+    """An unknown collection fails with a 404 that names source_collection, creating nothing."""
+    with pytest.raises(NotFoundError) as info:
+        create(provider, inputs(name="orphan", source_collection="nope"))
+    assert info.value.code == "NOT_FOUND"
+    assert "source_collection" in str(info.value)
+    assert not client.list_indexes()
+
+
+def test_dimension_mismatch_is_a_clear_error(provider: CollectionIndexProvider, collection: str,
+                                             emulator: Emulator) -> None:
+    """A dimension other than the collection's fails before the POST, naming both values."""
+    with pytest.raises(BadRequestError) as info:
+        create(provider, inputs(name="wrong", dimension=16))
+    assert info.value.code == "INVALID_ARGUMENT"
+    assert "8" in str(info.value)
+    assert "POST /indexes" not in emulator.request_counts()
+
+
+def test_waits_for_a_collection_that_is_not_ready(
+    provider: CollectionIndexProvider, emulator: Emulator, make_provider: ProviderFactory
+) -> None:
+    """A collection still Initializing is waited for within the create budget."""
+    emulator.set_timings(attrs.evolve(emulator.timings, collection_ready=Timing(reads=3)))
+    emulator.seed_index(name="legacy-pods", dimension=8)
+    emulator.create_collection({"name": COLLECTION, "source": "legacy-pods"})
+    _, outs = create(provider, inputs(name="patient"))
+    assert outs["state"] == "Ready"
+    assert any("waiting for collection" in line for line in make_provider.progress)
+
+
+def test_unknown_region_is_a_clear_error(provider: CollectionIndexProvider,
+                                         collection: str) -> None:
+    """A cloud/region the project cannot use fails with a 404 that names it."""
+    with pytest.raises(NotFoundError) as info:
+        create(provider, inputs(name="far", region="ap-south-9"))
+    assert "aws/ap-south-9" in str(info.value)
+
+
+# create: adoption, faults, failures -------------------------------------------------------
+
+
+def test_timeout_then_next_up_adopts_the_index(
+    provider: CollectionIndexProvider, collection: str, emulator: Emulator,
+    make_provider: ProviderFactory,
+) -> None:
+    """A create that runs out of budget is resumed, not duplicated, by the next create."""
+    emulator.set_timings(attrs.evolve(emulator.timings, index_ready=Timing(reads=10_000)))
+    fake_now = [0.0]
+    provider.runtime = attrs.evolve(
+        provider.runtime, clock=lambda: fake_now[0],
+        sleep=lambda s: fake_now.__setitem__(0, fake_now[0] + s),
+    )
+    news = inputs(name="slow", create_timeout=30, tags={"env": "prod"})
+    with pytest.raises(WaitTimeoutError) as info:
+        create(provider, news)
+    assert "pulumi up" in str(info.value)
+    assert "slow" in str(info.value)
+
+    emulator.set_timings(attrs.evolve(emulator.timings, index_ready=Timing(reads=1)))
+    id_, outs = create(provider, news)
+    assert (id_, outs["state"], outs["tags"]) == ("slow", "Ready", {"env": "prod"})
+    assert emulator.request_counts()["POST /indexes"] == 2  # the second one answered 409
+    assert any("resuming" in line for line in make_provider.progress)
+
+
+def test_own_index_is_adopted_and_converged(provider: CollectionIndexProvider, collection: str,
+                                            client: ControlPlaneClient) -> None:
+    """An index of our name made from our collection is adopted, and its settings converge."""
+    client.create_serverless_index(name="mine", cloud="aws", region="us-east-1",
+                                   source_collection=collection, tags={"old": "1"})
+    _, outs = create(provider, inputs(name="mine", tags={"new": "2"},
+                                      deletion_protection="enabled"))
+    assert outs["tags"] == {"new": "2"}
+    assert outs["deletion_protection"] == "enabled"
+    assert [i.name for i in client.list_indexes()].count("mine") == 1
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        {"dimension": 3},  # a plain index, not from any collection
+        {"source_collection": COLLECTION, "region": "us-west-2"},  # ours, but elsewhere
+    ],
+)
+def test_foreign_index_with_the_name_is_left_alone(
+    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient,
+    foreign: dict[str, Any],
+) -> None:
+    """A 409 for an index this stack did not make is an error, and that index survives."""
+    spec = {"cloud": "aws", "region": "us-east-1", **foreign}
+    client.create_serverless_index(name="taken", tags={"owner": "someone"}, **spec)
+    with pytest.raises(ConflictError) as info:
+        create(provider, inputs(name="taken", tags={"env": "prod"}))
+    assert info.value.code == "ALREADY_EXISTS"
+    assert "left untouched" in str(info.value)
+    survivor = client.describe_index("taken")
+    assert survivor.tags == {"owner": "someone"}
+    assert survivor.region == spec["region"]
+
+
+def test_lost_answer_to_the_post_is_adopted_not_repeated(
+    provider: CollectionIndexProvider, collection: str, emulator: Emulator,
+    client: ControlPlaneClient,
+) -> None:
+    """When the POST acted but its answer was a 503, create adopts that index: no duplicate."""
+    emulator.add_fault(FaultRule(method="POST", path="/indexes", status=503,
+                                 after_action=True, times=1))
+    _, outs = create(provider, inputs(name="once"))
+    assert outs["state"] == "Ready"
+    assert emulator.request_counts()["POST /indexes"] == 1
+    assert [i.name for i in client.list_indexes()].count("once") == 1
+
+
+def test_refused_post_is_sent_again(provider: CollectionIndexProvider, collection: str,
+                                    emulator: Emulator) -> None:
+    """A 503 before the server acted is verified harmless, then the POST is sent again."""
+    emulator.add_fault(FaultRule(method="POST", path="/indexes", status=503, times=1))
+    _, outs = create(provider, inputs(name="retried"))
+    assert outs["state"] == "Ready"
+    assert emulator.request_counts()["POST /indexes"] == 2
+
+
+def test_dropped_connection_on_the_post_is_reconciled(
+    provider: CollectionIndexProvider, collection: str, emulator: Emulator
+) -> None:
+    """A POST whose connection drops is checked for by name, then sent again."""
+    emulator.add_fault(FaultRule(method="POST", path="/indexes", drop=True, times=1))
+    _, outs = create(provider, inputs(name="dropped"))
+    assert outs["state"] == "Ready"
+
+
+class _FailingInitClient(ControlPlaneClient):
+    """A real client that reports every live index as InitializationFailed.
+
+    The emulator has no failure path for indexes made by ``POST /indexes``, so the state is
+    rewritten on the way in; deletion still happens in the emulator.
+    """
+
+    def describe_index(self, name: str) -> IndexModel:
+        index = super().describe_index(name)
+        if index.state in {"Initializing", "Ready"}:
+            return attrs.evolve(index, state="InitializationFailed", ready=False)
+        return index
+
+
+def test_failed_initialization_deletes_the_index(
+    provider: CollectionIndexProvider, collection: str, server: EmulatorServer,
+    client: ControlPlaneClient,
+) -> None:
+    """An index that ends InitializationFailed is deleted (even if protected) and reported."""
+    failing = _FailingInitClient(ClientSettings(api_key=API_KEY, controller_host=server.url,
+                                                retry=NO_WAIT_RETRY))
+    provider.runtime = attrs.evolve(provider.runtime, client_override=failing)
+    with pytest.raises(RestoreFailedError) as info:
+        create(provider, inputs(name="doomed", deletion_protection="enabled"))
+    assert "InitializationFailed" in str(info.value)
+    assert COLLECTION in str(info.value)
+    with pytest.raises(NotFoundError):
+        client.describe_index("doomed")
+
+
+# delete, read ------------------------------------------------------------------------------
+
+
+def test_deletion_protection_blocks_destroy_with_guidance(
+    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
+) -> None:
+    """A protected index is not deleted; the error explains both ways out."""
+    id_, outs = create(provider, inputs(name="guarded", deletion_protection="enabled"))
+    with pytest.raises(ForbiddenError) as info:
+        provider.delete(id_, outs)
+    assert "deletion_protection" in str(info.value)
+    assert "force_destroy" in str(info.value)
+    assert client.describe_index(id_).deletion_protection == "enabled"
+
+
+def test_force_destroy_disables_protection_then_deletes(
+    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
+) -> None:
+    """With force_destroy the provider turns protection off and deletes."""
+    id_, outs = create(provider, inputs(name="forced", deletion_protection="enabled",
+                                        force_destroy=True))
+    provider.delete(id_, outs)
+    with pytest.raises(NotFoundError):
+        client.describe_index(id_)
+
+
+def test_delete_of_missing_index_is_done(provider: CollectionIndexProvider, collection: str,
+                                         client: ControlPlaneClient) -> None:
+    """Deleting an index that is already gone succeeds."""
+    id_, outs = create(provider, inputs(name="gone"))
+    client.delete_index(id_)
+    provider.delete(id_, outs)
+
+
+def test_out_of_band_delete_drops_the_resource(
+    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient,
+    emulator: Emulator,
+) -> None:
+    """Refresh of an index deleted outside Pulumi reports it gone (no id)."""
+    id_, outs = create(provider, inputs(name="vanishing"))
+    client.delete_index(id_)
+    assert not provider.read(id_, outs).id
+    emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
+    assert not provider.read(id_, outs).id
+
+
+def test_drift_in_managed_inputs_shows_on_refresh(
+    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
+) -> None:
+    """Tags and protection changed out of band come back as inputs and produce a diff."""
+    news = checked(provider, inputs(name="drifty", tags={"env": "staging"},
+                                    deletion_protection="disabled"))
+    id_, outs = create(provider, news)
+    client.configure_index(id_, tags={"owner": "someone"}, deletion_protection="enabled")
+    read = provider.read(id_, outs)
+    assert read.inputs is not None
+    assert read.inputs["tags"] == {"env": "staging", "owner": "someone"}
+    assert read.inputs["deletion_protection"] == "enabled"
+    assert read.outs is not None
+    diff = provider.diff(id_, read.outs, news)
+    assert diff.changes
+    assert not diff.replaces
+    fixed = provider.update(id_, read.outs, news).outs
+    assert fixed is not None
+    assert fixed["tags"] == {"env": "staging"}
+    assert fixed["deletion_protection"] == "disabled"
+
+
+def test_unmanaged_settings_never_drift(provider: CollectionIndexProvider, collection: str,
+                                        client: ControlPlaneClient) -> None:
+    """With tags and protection omitted, server-side changes are shown but never diffed."""
+    news = checked(provider, inputs(name="loose"))
+    id_, outs = create(provider, news)
+    client.configure_index(id_, tags={"extra": "1"}, deletion_protection="enabled")
+    read = provider.read(id_, outs)
+    assert read.outs is not None
+    assert read.outs["tags"] == {"extra": "1"}
+    assert not provider.diff(id_, read.outs, news).changes
+
+
+def test_update_of_vanished_index_says_how_to_recover(
+    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient,
+    emulator: Emulator,
+) -> None:
+    """An update whose index is gone fails with a 404 that suggests refresh."""
+    emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
+    id_, outs = create(provider, inputs(name="ghost"))
+    client.delete_index(id_)
+    with pytest.raises(NotFoundError) as info:
+        provider.update(id_, outs, checked(provider, inputs(name="ghost", tags={"a": "b"})))
+    assert "pulumi refresh" in str(info.value)
+
+
+def test_progress_is_reported(provider: CollectionIndexProvider, collection: str,
+                              make_provider: ProviderFactory) -> None:
+    """Create reports what it creates from and the final host."""
+    create(provider, inputs(name="chatty"))
+    text = "\n".join(make_provider.progress)
+    assert f"from collection {COLLECTION}" in text
+    assert "ready at" in text
