@@ -1,0 +1,190 @@
+"""``CollectionIndex``: a Pinecone serverless index created from a collection, as a resource."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from pulumi_pinecone_restore.providers.collection_index import (
+    OUTPUT_KEYS,
+    CollectionIndexProvider,
+)
+
+__all__ = ["CollectionIndex", "CollectionIndexArgs"]
+
+_REQUIRED = ("source_collection", "cloud", "region")
+
+
+class CollectionIndexArgs:
+    """The inputs of a :class:`CollectionIndex`.
+
+    Args:
+        source_collection: Name of a collection in the same project (required), usually made
+            from a pod-based index with ``POST /collections``. Changing it replaces the index.
+        cloud: ``"aws"``, ``"gcp"`` or ``"azure"`` (required). Changing it replaces the index.
+        region: Serverless region, e.g. ``"us-east-1"`` (required). Changing it replaces the
+            index.
+        dimension: Vector dimension; must equal the collection's. Omitted: the collection's,
+            left unmanaged. Changing it replaces the index.
+        metric: ``"cosine"``, ``"euclidean"`` or ``"dotproduct"``. Omitted: Pinecone's default
+            (``cosine``), left unmanaged (removing it later does not replace the index).
+            Changing it replaces the index.
+        name: Index name (1-45 chars of ``a-z0-9-``). Omitted: ``<resource-name>-<7 hex>``,
+            stable while collection, cloud and region stay the same. Changing it replaces the
+            index.
+        tags: Tags of the index. Omitted: left unmanaged. Updated in place; keys you remove
+            are removed from the index.
+        deletion_protection: ``"enabled"`` or ``"disabled"``. Omitted: Pinecone's default
+            (``disabled``), left unmanaged. Updated in place.
+        create_timeout: Time budget for creation, including waiting for the collection
+            (seconds or e.g. ``"90m"``; default 1 h). Pulumi's ``customTimeouts`` never reach
+            a dynamic provider, hence this input.
+        delete_timeout: Time budget for deletion (default 10 min).
+        force_destroy: ``True`` lets `pulumi destroy` (or a replacement) disable deletion
+            protection and delete the index. It is read from the state, so `pulumi up` it first.
+    """
+
+    def __init__(
+        self,
+        *,
+        source_collection: pulumi.Input[str],
+        cloud: pulumi.Input[str],
+        region: pulumi.Input[str],
+        dimension: pulumi.Input[int] | None = None,
+        metric: pulumi.Input[str] | None = None,
+        name: pulumi.Input[str] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        deletion_protection: pulumi.Input[str] | None = None,
+        create_timeout: pulumi.Input[str | float] | None = None,
+        delete_timeout: pulumi.Input[str | float] | None = None,
+        force_destroy: pulumi.Input[bool] | None = None,
+    ) -> None:
+        """Collect the inputs."""
+        self.source_collection = source_collection
+        self.cloud = cloud
+        self.region = region
+        self.dimension = dimension
+        self.metric = metric
+        self.name = name
+        self.tags = tags
+        self.deletion_protection = deletion_protection
+        self.create_timeout = create_timeout
+        self.delete_timeout = delete_timeout
+        self.force_destroy = force_destroy
+
+
+class CollectionIndex(Resource, module="pinecone", name="CollectionIndex"):
+    """A Pinecone serverless index created from a collection (the pod → serverless migration).
+
+    `pulumi up` waits for the collection to be ``Ready``, creates the index
+    (``POST /indexes`` with ``spec.serverless.source_collection``) and waits until it is
+    ready; `pulumi destroy` deletes the index (never the collection). Credentials come from the
+    stack config ``pinecone:apiKey`` (secret) or ``PINECONE_API_KEY``; the endpoint from
+    ``pinecone:controllerHost`` / ``PINECONE_CONTROLLER_HOST`` (default ``https://api.pinecone.io``).
+
+    Example:
+        >>> index = CollectionIndex(  # doctest: +SKIP
+        ...     "search", source_collection="search-pods-2025", cloud="aws", region="us-east-1"
+        ... )
+        >>> pulumi.export("host", index.host)  # doctest: +SKIP
+    """
+
+    name: pulumi.Output[str]
+    """The index name."""
+    host: pulumi.Output[str]
+    """The data-plane host of the index, without scheme."""
+    dimension: pulumi.Output[int | None]
+    """Vector dimension (the collection's)."""
+    metric: pulumi.Output[str]
+    """Similarity metric."""
+    vector_type: pulumi.Output[str]
+    """``dense`` (collections hold dense vectors)."""
+    cloud: pulumi.Output[str]
+    """Cloud of the index."""
+    region: pulumi.Output[str]
+    """Region of the index."""
+    state: pulumi.Output[str]
+    """``status.state`` at the last create/refresh/update."""
+    ready: pulumi.Output[bool]
+    """``status.ready`` at the last create/refresh/update."""
+    deletion_protection: pulumi.Output[str]
+    """Deletion protection as the server has it."""
+    tags: pulumi.Output[dict[str, str]]
+    """Tags as the server has them."""
+    source_collection: pulumi.Output[str]
+    """The collection the index was created from."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: CollectionIndexArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        source_collection: pulumi.Input[str] | None = None,
+        cloud: pulumi.Input[str] | None = None,
+        region: pulumi.Input[str] | None = None,
+        dimension: pulumi.Input[int] | None = None,
+        metric: pulumi.Input[str] | None = None,
+        name: pulumi.Input[str] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        deletion_protection: pulumi.Input[str] | None = None,
+        create_timeout: pulumi.Input[str | float] | None = None,
+        delete_timeout: pulumi.Input[str | float] | None = None,
+        force_destroy: pulumi.Input[bool] | None = None,
+    ) -> None:
+        """Declare a serverless index created from a collection.
+
+        Args:
+            resource_name: The Pulumi resource name (also the prefix of an auto-generated name).
+            args: All inputs as a :class:`CollectionIndexArgs`, instead of keywords.
+            opts: Resource options (``protect``, ``ignore_changes``, ``depends_on``...).
+            source_collection: See :class:`CollectionIndexArgs`.
+            cloud: See :class:`CollectionIndexArgs`.
+            region: See :class:`CollectionIndexArgs`.
+            dimension: See :class:`CollectionIndexArgs`.
+            metric: See :class:`CollectionIndexArgs`.
+            name: See :class:`CollectionIndexArgs`.
+            tags: See :class:`CollectionIndexArgs`.
+            deletion_protection: See :class:`CollectionIndexArgs`.
+            create_timeout: See :class:`CollectionIndexArgs`.
+            delete_timeout: See :class:`CollectionIndexArgs`.
+            force_destroy: See :class:`CollectionIndexArgs`.
+
+        Raises:
+            TypeError: Both ``args`` and keywords were given, or a required input is missing.
+        """
+        keywords: dict[str, Any] = {
+            "source_collection": source_collection,
+            "cloud": cloud,
+            "region": region,
+            "dimension": dimension,
+            "metric": metric,
+            "name": name,
+            "tags": tags,
+            "deletion_protection": deletion_protection,
+            "create_timeout": create_timeout,
+            "delete_timeout": delete_timeout,
+            "force_destroy": force_destroy,
+        }
+        if args is not None:
+            if any(v is not None for v in keywords.values()):
+                raise TypeError("CollectionIndex: pass either `args` or keyword inputs, not both")
+            keywords = dict(vars(args))
+        missing = [key for key in _REQUIRED if keywords[key] is None]
+        if missing:
+            raise TypeError(
+                f"CollectionIndex {resource_name!r}: {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} required"
+            )
+        props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
+        props["inputs"] = None
+        props.update(keywords)
+        if keywords["name"] is None:
+            # Seeds the auto-generated name, so two stacks of a project never pick the same one.
+            props["auto_name_seed"] = (
+                f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+            )
+        super().__init__(CollectionIndexProvider(), resource_name, props, opts)
