@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -288,3 +289,16 @@ def test_fault_delay_slows_the_response(
     started = time.monotonic()
     assert http.get(f"{base_url}/indexes", timeout=TIMEOUT).status_code == 200
     assert time.monotonic() - started >= 0.2
+
+
+def test_concurrent_creates_of_one_name(http: requests.Session, base_url: str) -> None:
+    """Parallel creates of the same index yield exactly one 201 and the rest 409."""
+
+    def create(_: int) -> int:
+        with requests.Session() as session:
+            session.headers.update(http.headers)
+            return session.post(f"{base_url}/indexes", json=INDEX, timeout=TIMEOUT).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(create, range(16)))
+    assert statuses == [201] + [409] * 15
