@@ -1,0 +1,146 @@
+"""``IndexBackup``: a backup of a Pinecone serverless index, as a Pulumi resource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from pulumi_pinecone_restore.providers.index_backup import OUTPUT_KEYS, IndexBackupProvider
+
+__all__ = ["IndexBackup", "IndexBackupArgs"]
+
+
+class IndexBackupArgs:
+    """The inputs of an :class:`IndexBackup`.
+
+    A backup is immutable: changing ``source_index_name``, ``name``, ``description`` or
+    ``trigger`` takes a new backup (created before the old one is deleted).
+
+    Args:
+        source_index_name: The serverless index to back up (required; must be Ready).
+        name: Backup name (optional; not unique in Pinecone). Giving one also lets a create
+            whose answer was lost find its backup instead of taking a second one.
+        description: Backup description (optional).
+        trigger: Any string or number; changing it takes a fresh backup on the next
+            `pulumi up` (like Terraform's ``triggers``), e.g. a date or a release tag.
+        create_timeout: Time budget for the backup to become Ready (seconds or e.g. ``"2h"``;
+            default 1 h). A backup not Ready in time is deleted and the create fails.
+        delete_timeout: Time budget for deletion, which waits while a restore from the
+            backup is pending (default 10 min).
+    """
+
+    def __init__(
+        self,
+        *,
+        source_index_name: pulumi.Input[str],
+        name: pulumi.Input[str] | None = None,
+        description: pulumi.Input[str] | None = None,
+        trigger: pulumi.Input[str | float] | None = None,
+        create_timeout: pulumi.Input[str | float] | None = None,
+        delete_timeout: pulumi.Input[str | float] | None = None,
+    ) -> None:
+        """Collect the inputs."""
+        self.source_index_name = source_index_name
+        self.name = name
+        self.description = description
+        self.trigger = trigger
+        self.create_timeout = create_timeout
+        self.delete_timeout = delete_timeout
+
+
+class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
+    """A backup of a Pinecone serverless index.
+
+    `pulumi up` starts the backup (``POST /indexes/{name}/backups``) and waits until it is
+    ``Ready``; `pulumi destroy` deletes it (waiting while a restore from it is pending). The
+    resource id is the backup id. Credentials come from the stack config ``pinecone:apiKey``
+    (secret) or ``PINECONE_API_KEY``; the endpoint from ``pinecone:controllerHost`` /
+    ``PINECONE_CONTROLLER_HOST`` (default ``https://api.pinecone.io``).
+
+    Example:
+        >>> backup = IndexBackup("nightly", source_index_name="prod-search",  # doctest: +SKIP
+        ...                      name="nightly", trigger="2025-06-01")
+        >>> RestoredIndex("staging", backup_id=backup.backup_id)  # doctest: +SKIP
+    """
+
+    backup_id: pulumi.Output[str]
+    """The backup id (also the resource id)."""
+    name: pulumi.Output[str | None]
+    """The backup name, if one was given."""
+    description: pulumi.Output[str | None]
+    """The backup description, if one was given."""
+    source_index_name: pulumi.Output[str]
+    """The index the backup was taken from."""
+    source_index_id: pulumi.Output[str]
+    """The id of that index."""
+    status: pulumi.Output[str]
+    """``Ready`` after create; as Pinecone reports it after a refresh."""
+    cloud: pulumi.Output[str]
+    """Cloud of the source index."""
+    region: pulumi.Output[str]
+    """Region of the source index."""
+    dimension: pulumi.Output[int | None]
+    """Vector dimension (``None`` for sparse indexes)."""
+    metric: pulumi.Output[str | None]
+    """Similarity metric of the source index."""
+    record_count: pulumi.Output[int | None]
+    """Records in the backup."""
+    namespace_count: pulumi.Output[int | None]
+    """Namespaces in the backup."""
+    size_bytes: pulumi.Output[int | None]
+    """Size of the backup in bytes."""
+    tags: pulumi.Output[dict[str, str]]
+    """Tags carried by the backup (those of the source index)."""
+    created_at: pulumi.Output[str | None]
+    """When the backup was started (RFC 3339)."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: IndexBackupArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        source_index_name: pulumi.Input[str] | None = None,
+        name: pulumi.Input[str] | None = None,
+        description: pulumi.Input[str] | None = None,
+        trigger: pulumi.Input[str | float] | None = None,
+        create_timeout: pulumi.Input[str | float] | None = None,
+        delete_timeout: pulumi.Input[str | float] | None = None,
+    ) -> None:
+        """Declare a backup.
+
+        Args:
+            resource_name: The Pulumi resource name.
+            args: All inputs as an :class:`IndexBackupArgs`, instead of keywords.
+            opts: Resource options (``protect``, ``retain_on_delete``, ``depends_on``...).
+            source_index_name: See :class:`IndexBackupArgs`.
+            name: See :class:`IndexBackupArgs`.
+            description: See :class:`IndexBackupArgs`.
+            trigger: See :class:`IndexBackupArgs`.
+            create_timeout: See :class:`IndexBackupArgs`.
+            delete_timeout: See :class:`IndexBackupArgs`.
+
+        Raises:
+            TypeError: Both ``args`` and keywords were given, or ``source_index_name`` is
+                missing.
+        """
+        keywords = {
+            "source_index_name": source_index_name,
+            "name": name,
+            "description": description,
+            "trigger": trigger,
+            "create_timeout": create_timeout,
+            "delete_timeout": delete_timeout,
+        }
+        if args is not None:
+            if any(v is not None for v in keywords.values()):
+                raise TypeError("IndexBackup: pass either `args` or keyword inputs, not both")
+            keywords = dict(vars(args))
+        if keywords["source_index_name"] is None:
+            raise TypeError(f"IndexBackup {resource_name!r}: source_index_name is required")
+        props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
+        props["inputs"] = None
+        props.update(keywords)
+        super().__init__(IndexBackupProvider(), resource_name, props, opts)
