@@ -1,14 +1,18 @@
-"""CollectionIndexProvider methods called directly against the emulator."""
+"""CollectionIndex against the emulator: provider methods called directly, then programs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
+import pulumi
 import pytest
+from harness.mocks import CheckFailedError, ProviderRoutingMocks
 from support import API_KEY, NO_WAIT_RETRY, ProviderFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.collection_index import CollectionIndex, CollectionIndexArgs
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
 from pulumi_pinecone_restore.errors import (
     BadRequestError,
@@ -24,6 +28,7 @@ from pulumi_pinecone_restore.settings import ClientSettings
 
 COLLECTION = "pods-snapshot"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
+TYPE = "pulumi-python:dynamic/pinecone:CollectionIndex"
 
 
 @pytest.fixture(name="collection")
@@ -504,3 +509,79 @@ def test_progress_is_reported(provider: CollectionIndexProvider, collection: str
     text = "\n".join(make_provider.progress)
     assert f"from collection {COLLECTION}" in text
     assert "ready at" in text
+
+
+# the resource class, its registrations routed into the real provider ----------------------
+
+
+@pytest.fixture(name="engine")
+def _engine(server: EmulatorServer) -> ProviderRoutingMocks:
+    return ProviderRoutingMocks(
+        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
+        project="search", stack="staging",
+    )
+
+
+def program_with(**kwargs: Any) -> Callable[[], None]:
+    """A program with one CollectionIndex that exports its outputs."""
+    def program() -> None:
+        index = CollectionIndex("search", cloud="aws", region="us-east-1", **kwargs)
+        pulumi.export("name", index.name)
+        pulumi.export("host", index.host)
+        pulumi.export("dimension", index.dimension)
+        pulumi.export("source_collection", index.source_collection)
+    return program
+
+
+def test_resource_up_creates_and_exports_outputs(
+    engine: ProviderRoutingMocks, collection: str, client: ControlPlaneClient
+) -> None:
+    """`pulumi up` creates an auto-named index from the collection and exports its outputs."""
+    result = engine.up(program_with(source_collection=collection))
+    name = result.exports["name"]
+    assert name.startswith("search-")
+    assert result.exports["host"] == client.describe_index(name).host
+    assert int(result.exports["dimension"]) == 8
+    assert result.exports["source_collection"] == collection
+    assert engine.up(program_with(source_collection=collection)).steps == {
+        engine.urn(TYPE, "search"): "same"}
+
+
+def test_resource_new_collection_creates_the_replacement_first(
+    engine: ProviderRoutingMocks, collection: str, emulator: Emulator,
+    client: ControlPlaneClient,
+) -> None:
+    """Pointing an auto-named index at a new collection creates the new index, then deletes."""
+    old = engine.up(program_with(source_collection=collection)).exports["name"]
+    emulator.create_collection({"name": "pods-snapshot-2", "source": "legacy-pods"})
+    emulator.describe_collection("pods-snapshot-2")
+    before = len(engine.operations)
+    result = engine.up(program_with(source_collection="pods-snapshot-2"))
+    assert result.exports["name"] != old
+    assert [i.name for i in client.list_indexes()] == ["legacy-pods", result.exports["name"]]
+    urn = engine.urn(TYPE, "search")
+    steps = [op for op, u in engine.operations[before:] if u == urn and op in {"create", "delete"}]
+    assert steps == ["create", "delete"]
+
+
+def test_resource_args_form_and_required_inputs(engine: ProviderRoutingMocks,
+                                                collection: str) -> None:
+    """CollectionIndexArgs works like keywords; mixing both or omitting required inputs fails."""
+    def program() -> None:
+        index = CollectionIndex("x", CollectionIndexArgs(
+            source_collection=collection, cloud="aws", region="us-east-1", name="from-args"))
+        pulumi.export("name", index.name)
+    assert engine.up(program).exports["name"] == "from-args"
+    with pytest.raises(TypeError, match="either"):
+        CollectionIndex("y", CollectionIndexArgs(source_collection="c", cloud="aws",
+                                                 region="r"), name="z")
+    with pytest.raises(TypeError, match="cloud, region are required"):
+        CollectionIndex("z", source_collection="c")
+
+
+def test_resource_bad_metric_fails_preview(engine: ProviderRoutingMocks,
+                                           collection: str) -> None:
+    """A metric typo fails the preview against the metric property, creating nothing."""
+    with pytest.raises(CheckFailedError) as info:
+        engine.preview(program_with(source_collection=collection, metric="cosin"))
+    assert "metric" in str(info.value)
