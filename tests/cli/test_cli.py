@@ -1,0 +1,93 @@
+"""The pinecone-restore command line against the emulator."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from support import API_KEY
+
+from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_USAGE, main
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
+
+
+@pytest.fixture(name="env")
+def _env(server: EmulatorServer) -> dict[str, str]:
+    return {"PINECONE_API_KEY": API_KEY, "PINECONE_CONTROLLER_HOST": server.url}
+
+
+@pytest.fixture(name="backup_id")
+def _backup_id(emulator: Emulator) -> str:
+    emulator.seed_index(name="prod-search", dimension=16)
+    return str(emulator.seed_backup(source_index_name="prod-search", name="nightly")["backup_id"])
+
+
+def run(env: dict[str, str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI; returns (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), environ=env, out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_backups_list_shows_a_table(env: dict[str, str], backup_id: str) -> None:
+    """Backups are listed with their id, source and status."""
+    status, out, _ = run(env, "backups", "list", "--index", "prod-search")
+    assert status == 0
+    assert "BACKUP_ID" in out
+    assert backup_id in out
+    assert "Ready" in out
+
+
+def test_restore_waits_with_progress_and_prints_outputs(env: dict[str, str],
+                                                        backup_id: str) -> None:
+    """Restore follows the job until the index is ready and prints JSON outputs on request."""
+    status, out, err = run(env, "--json", "restore", backup_id, "--name", "from-cli",
+                           "--tag", "env=ci")
+    assert status == 0, err
+    outs = json.loads(out)
+    assert outs["state"] == "Ready"
+    assert outs["tags"] == {"env": "ci"}
+    assert "restore job" in err
+    assert "s] " in err  # elapsed-time prefix of progress lines
+
+
+def test_restore_no_wait_then_wait(env: dict[str, str], backup_id: str) -> None:
+    """--no-wait returns the job id at once; wait follows it to completion."""
+    status, out, _ = run(env, "--json", "restore", backup_id, "--name", "later", "--no-wait")
+    assert status == 0
+    job_id = json.loads(out)[0]["restore_job_id"]
+    status, out, err = run(env, "wait", job_id)
+    assert status == 0
+    assert json.loads(out)["status"] == "Completed"
+    assert "Ready at" in err
+    status, out, _ = run(env, "jobs", "list")
+    assert job_id in out
+
+
+def test_failed_restore_exits_nonzero(env: dict[str, str], backup_id: str,
+                                      emulator: Emulator) -> None:
+    """A failed restore job gives exit status 1 and a message naming the job."""
+    emulator.fail_restores_from(backup_id)
+    status, _, err = run(env, "restore", backup_id, "--name", "doomed")
+    assert status == EXIT_FAILED
+    assert "restore job" in err
+
+
+def test_bad_input_and_missing_key_are_usage_errors(env: dict[str, str], backup_id: str) -> None:
+    """An invalid name or no API key exits 2 with a message saying what to fix."""
+    status, _, err = run(env, "restore", backup_id, "--name", "Bad_Name")
+    assert status == EXIT_USAGE
+    assert "name" in err
+    status, _, err = run({"PINECONE_CONTROLLER_HOST": env["PINECONE_CONTROLLER_HOST"]},
+                         "indexes", "list")
+    assert status == EXIT_USAGE
+    assert "PINECONE_API_KEY" in err
+
+
+def test_wrong_key_is_reported_without_echoing_it(env: dict[str, str]) -> None:
+    """A rejected key exits 1 and the key is not printed."""
+    status, out, err = run({**env, "PINECONE_API_KEY": "pcsk_wrong_999"}, "indexes", "list")
+    assert status == EXIT_FAILED
+    assert "401" in err
+    assert "pcsk_wrong_999" not in out + err
