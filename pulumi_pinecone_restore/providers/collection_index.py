@@ -273,12 +273,18 @@ class CollectionIndexProvider(ProviderBase):
         deadline = self.runtime.deadline(desired.create_timeout)
         try:
             collection = self._wait_collection_ready(client, desired, deadline)
-            _check_dimension_matches(desired, collection)
-            adopted = self._create_or_adopt(client, desired)
-            self.runtime.progress(
-                f"{desired.label}: {'resuming' if adopted else 'creating'} index from collection "
-                f"{desired.source_collection} in {desired.cloud}/{desired.region}"
-            )
+        except WaitTimeoutError as exc:
+            raise WaitTimeoutError(
+                f"{exc}. Nothing was created. Run `pulumi up` again once collection "
+                f"{desired.source_collection!r} is Ready, or raise create_timeout"
+            ) from exc
+        _check_dimension_matches(desired, collection)
+        adopted = self._create_or_adopt(client, desired)
+        self.runtime.progress(
+            f"{desired.label}: {'resuming' if adopted else 'creating'} index from collection "
+            f"{desired.source_collection} in {desired.cloud}/{desired.region}"
+        )
+        try:
             index = wait_index_ready(
                 self.runtime, client, desired.name, deadline, label=desired.label,
                 failure=f"index {desired.name!r} created from collection "

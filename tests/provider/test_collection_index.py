@@ -278,6 +278,24 @@ def test_waits_for_a_collection_that_is_not_ready(
     assert any("waiting for collection" in line for line in make_provider.progress)
 
 
+def test_collection_that_never_gets_ready_times_out_before_creating(
+    provider: CollectionIndexProvider, emulator: Emulator
+) -> None:
+    """Running out of budget while the collection initializes creates nothing and says so."""
+    emulator.set_timings(attrs.evolve(emulator.timings, collection_ready=Timing(reads=10_000)))
+    emulator.seed_index(name="legacy-pods", dimension=8)
+    emulator.create_collection({"name": COLLECTION, "source": "legacy-pods"})
+    fake_now = [0.0]
+    provider.runtime = attrs.evolve(
+        provider.runtime, clock=lambda: fake_now[0],
+        sleep=lambda s: fake_now.__setitem__(0, fake_now[0] + s),
+    )
+    with pytest.raises(WaitTimeoutError) as info:
+        create(provider, inputs(name="never", create_timeout=30))
+    assert "Nothing was created" in str(info.value)
+    assert "POST /indexes" not in emulator.request_counts()
+
+
 def test_unknown_region_is_a_clear_error(provider: CollectionIndexProvider,
                                          collection: str) -> None:
     """A cloud/region the project cannot use fails with a 404 that names it."""
