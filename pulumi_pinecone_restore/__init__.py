@@ -1,52 +1,125 @@
 """Restore Pinecone serverless indexes from backups as Pulumi resources.
 
-The public surface: the resources, the control-plane client and its errors. The local
-control-plane emulator lives in :mod:`pulumi_pinecone_restore.emulator`.
+The public surface: the resources, the program helpers, the control-plane client and its errors.
+Names load on first use, so ``pulumi_pinecone_restore.emulator`` and the client start without
+importing Pulumi. The local control-plane emulator lives in :mod:`pulumi_pinecone_restore.emulator`.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.errors import (
-    ApiError,
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    ConflictError,
-    ForbiddenError,
-    NotFoundError,
-    OperationError,
-    PineconeRestoreError,
-    PreconditionFailedError,
-    RateLimitedError,
-    RestoreFailedError,
-    ServerError,
-    TransportError,
-    WaitTimeoutError,
-)
-from pulumi_pinecone_restore.restored_index import RestoredIndex, RestoredIndexArgs
-from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
+if TYPE_CHECKING:
+    from pulumi_pinecone_restore.client import ControlPlaneClient
+    from pulumi_pinecone_restore.clone import CloneEnvironment, RestoredIndexSet
+    from pulumi_pinecone_restore.collection_index import CollectionIndex, CollectionIndexArgs
+    from pulumi_pinecone_restore.errors import (
+        ApiError,
+        AuthenticationError,
+        BackupNotFoundError,
+        BadRequestError,
+        ConfigurationError,
+        ConflictError,
+        ForbiddenError,
+        NotFoundError,
+        OperationError,
+        PineconeRestoreError,
+        PreconditionFailedError,
+        RateLimitedError,
+        RestoreFailedError,
+        ServerError,
+        TransportError,
+        WaitTimeoutError,
+    )
+    from pulumi_pinecone_restore.index_backup import IndexBackup, IndexBackupArgs
+    from pulumi_pinecone_restore.lookup import find_backup, latest_backup_id
+    from pulumi_pinecone_restore.models import BackupModel, IndexModel, RestoreJobModel
+    from pulumi_pinecone_restore.restored_index import RestoredIndex, RestoredIndexArgs
+    from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
+
+_WHERE = {
+    "ApiError": "errors",
+    "AuthenticationError": "errors",
+    "BackupModel": "models",
+    "BackupNotFoundError": "errors",
+    "BadRequestError": "errors",
+    "ClientSettings": "settings",
+    "CloneEnvironment": "clone",
+    "CollectionIndex": "collection_index",
+    "CollectionIndexArgs": "collection_index",
+    "ConfigurationError": "errors",
+    "ConflictError": "errors",
+    "ControlPlaneClient": "client",
+    "ForbiddenError": "errors",
+    "IndexBackup": "index_backup",
+    "IndexBackupArgs": "index_backup",
+    "IndexModel": "models",
+    "NotFoundError": "errors",
+    "OperationError": "errors",
+    "PineconeRestoreError": "errors",
+    "PreconditionFailedError": "errors",
+    "RateLimitedError": "errors",
+    "RestoreFailedError": "errors",
+    "RestoreJobModel": "models",
+    "RestoredIndex": "restored_index",
+    "RestoredIndexArgs": "restored_index",
+    "RestoredIndexSet": "clone",
+    "RetryPolicy": "settings",
+    "ServerError": "errors",
+    "TransportError": "errors",
+    "WaitTimeoutError": "errors",
+    "find_backup": "lookup",
+    "latest_backup_id": "lookup",
+}
 
 __all__ = [
     "ApiError",
     "AuthenticationError",
+    "BackupModel",
+    "BackupNotFoundError",
     "BadRequestError",
     "ClientSettings",
+    "CloneEnvironment",
+    "CollectionIndex",
+    "CollectionIndexArgs",
     "ConfigurationError",
     "ConflictError",
     "ControlPlaneClient",
     "ForbiddenError",
+    "IndexBackup",
+    "IndexBackupArgs",
+    "IndexModel",
     "NotFoundError",
     "OperationError",
     "PineconeRestoreError",
     "PreconditionFailedError",
     "RateLimitedError",
     "RestoreFailedError",
+    "RestoreJobModel",
     "RestoredIndex",
     "RestoredIndexArgs",
+    "RestoredIndexSet",
     "RetryPolicy",
     "ServerError",
     "TransportError",
     "WaitTimeoutError",
     "__version__",
+    "find_backup",
+    "latest_backup_id",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pulumi_pinecone_restore' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"pulumi_pinecone_restore.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,42 @@
+"""The package's public names: complete, importable, and cheap to import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pulumi_pinecone_restore
+
+
+def test_every_public_name_resolves() -> None:
+    """Each name in __all__ is importable from the package root."""
+    for name in pulumi_pinecone_restore.__all__:
+        assert getattr(pulumi_pinecone_restore, name) is not None, name
+
+
+def test_all_is_sorted_and_unique() -> None:
+    """__all__ is sorted and has no duplicates."""
+    names = pulumi_pinecone_restore.__all__
+    assert names == sorted(set(names))
+
+
+def test_all_matches_the_lazy_table() -> None:
+    """__all__ lists exactly the lazily loaded names plus the version."""
+    assert set(pulumi_pinecone_restore.__all__) == {*pulumi_pinecone_restore._WHERE, "__version__"}
+
+
+def test_resources_are_exported() -> None:
+    """The resources users declare are on the surface."""
+    for name in ("RestoredIndex", "RestoredIndexArgs", "IndexBackup", "CollectionIndex",
+                 "CloneEnvironment", "RestoredIndexSet", "latest_backup_id", "find_backup"):
+        assert name in pulumi_pinecone_restore.__all__
+
+
+def test_emulator_import_does_not_load_pulumi() -> None:
+    """Importing the emulator loads neither Pulumi nor the providers."""
+    code = ("import sys, pulumi_pinecone_restore.emulator; "
+            "print(any(m == 'pulumi' or m.startswith('pulumi.') for m in sys.modules), "
+            "any('providers' in m for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
+                         check=True).stdout.split()
+    assert out == ["False", "False"]
