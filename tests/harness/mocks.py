@@ -20,6 +20,9 @@ Engine rules emulated (and where they come from):
   ``create``/``update`` are not called and new outputs are unknown.
 - The response to the program holds the provider's outputs only (minus ``__provider``): in a real
   ``pulumi up`` the SDK itself fills in inputs the outputs lack, and so it does here.
+- Program config: ``pulumi.Config`` reads ``config`` plus ``program_config`` during a run.
+- Providers: by default deserialized and configured in-process; a ``provider_factory`` (e.g.
+  :func:`harness.plugin_backend.plugin_provider_factory`) sends every call to the real plugin.
 - Resource options honoured: ``delete_before_replace``, ``ignore_changes`` (top-level keys),
   ``replace_on_changes`` (top-level keys), ``protect``, ``retain_on_delete``.
 
@@ -36,15 +39,17 @@ import asyncio
 import base64
 import contextlib
 import itertools
+import json
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, Literal
 
 import attrs
 import dill
 import pulumi
 from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
+from pulumi.runtime import config as pulumi_config
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
@@ -226,16 +231,34 @@ class ProviderRoutingMocks(pulumi_mocks.Mocks):
         *,
         project: str = "project",
         stack: str = "stack",
+        program_config: Mapping[str, Any] | None = None,
+        secret_keys: Collection[str] = (),
+        provider_factory: Callable[[str], ResourceProvider] | None = None,
     ) -> None:
         """Create an empty stack.
 
         Args:
             config: Stack config as the plugin's ``Config`` sees it, full keys such as
-                ``"pinecone:apiKey"``; handed to every provider's ``configure``.
+                ``"pinecone:apiKey"``; handed to every provider's ``configure``, and also
+                readable by the program with ``pulumi.Config``.
             project: The Pulumi project name (URNs, and ``Config`` keys without a namespace).
             stack: The stack name (URNs).
+            program_config: More stack config that only the program reads, full keys such as
+                ``"restore-index:backupId"``. Values that are not strings are JSON-encoded, as
+                ``pulumi config set --path``/``--json`` stores them for ``Config.get_object``.
+            secret_keys: Keys of ``config``/``program_config`` that ``pulumi.Config`` reports
+                as secret.
+            provider_factory: Builds the provider for a serialized ``__provider`` string instead
+                of dill + ``configure`` in-process (e.g. to call the real plugin over gRPC, see
+                :mod:`harness.plugin_backend`); called once per distinct string.
         """
         self.config: dict[str, Any] = dict(config or {})
+        self.program_config: dict[str, str] = {
+            key: value if isinstance(value, str) else json.dumps(value)
+            for key, value in {**self.config, **(program_config or {})}.items()
+        }
+        self.secret_keys = list(secret_keys)
+        self._provider_factory = provider_factory
         self.project = project
         self.stack = stack
         self.operations: list[tuple[str, str]] = []
@@ -345,6 +368,10 @@ class ProviderRoutingMocks(pulumi_mocks.Mocks):
             lambda lp, ctx: None if failed else lp.default_exception_handler(ctx)
         )
         asyncio.set_event_loop(loop)
+        # Config is a ContextVar whose default dict is shared: set a fresh one for the run (the
+        # program body runs in a task that copies this context) and put the old one back after.
+        config_token = pulumi_config.CONFIG.set(dict(self.program_config))
+        secrets_token = pulumi_config._SECRET_KEYS.set(set(self.secret_keys))
         try:
             # The root stack is a ContextVar that set_mocks only fills when empty: clear it so
             # every run gets a new Stack (and its own exports), as every `pulumi up` does.
@@ -376,6 +403,8 @@ class ProviderRoutingMocks(pulumi_mocks.Mocks):
             failed.append(exc)
             raise
         finally:
+            pulumi_config._SECRET_KEYS.reset(secrets_token)
+            pulumi_config.CONFIG.reset(config_token)
             pulumi_settings.ROOT.set(None)
             loop.close()
             asyncio.set_event_loop(previous_loop)
@@ -512,6 +541,9 @@ class ProviderRoutingMocks(pulumi_mocks.Mocks):
 
     def _provider(self, serialized: str) -> ResourceProvider:
         provider = self._providers.get(serialized)
+        if provider is None and self._provider_factory is not None:
+            provider = self._provider_factory(serialized)
+            self._providers[serialized] = provider
         if provider is None:
             # Same steps as pulumi.dynamic.__main__.get_provider: dill.loads under the SDK's
             # deserialization context, then configure once per distinct provider string.
