@@ -36,7 +36,8 @@ def _bootstrap() -> Path:
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text(encoding="utf-8").strip() != digest:
-        print("dev.py: installing the package and its dev extra (first run takes a minute)", flush=True)
+        print("dev.py: installing the package and its dev extra (the first run takes minutes)",
+              flush=True)
         subprocess.run(
             [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
              "-e", f"{ROOT}[dev]"],
@@ -50,35 +51,39 @@ def _run(args: list[str]) -> int:
     return subprocess.run(args, cwd=ROOT, check=False).returncode
 
 
+def _test(python: str, rest: list[str]) -> int:
+    steps = (
+        [python, "-m", "ruff", "check", "."],
+        [python, "-m", "mypy"],
+        [python, "-m", "pytest", *rest],
+    )
+    for step in steps:
+        print(f"dev.py: {' '.join(step[2:])}", flush=True)
+        code = _run(step)
+        if code != 0:
+            return code
+    return 0
+
+
+JOBS = {
+    "demo": lambda py, rest: _run([py, "-m", "pulumi_pinecone_restore.demo", *rest]),
+    "emulator": lambda py, rest: _run([py, "-m", "pulumi_pinecone_restore.emulator.cli", *rest]),
+    "bench": lambda py, rest: _run([py, "-m", "benchmarks", *rest]),
+    "lint": lambda py, _rest: _run([py, "-m", "ruff", "check", "."]) or _run([py, "-m", "mypy"]),
+    "test": _test,
+}
+
+
 def main(argv: list[str]) -> int:
     """Dispatch one job; returns its exit status."""
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return 0
-    job, rest = argv[0], argv[1:]
-    python = str(_bootstrap())
-    if job == "test":
-        for step in (
-            [python, "-m", "ruff", "check", "."],
-            [python, "-m", "mypy"],
-            [python, "-m", "pytest", *rest],
-        ):
-            print(f"dev.py: {' '.join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step))}",
-                  flush=True)
-            code = _run(step)
-            if code != 0:
-                return code
-        return 0
-    if job == "demo":
-        return _run([python, "-m", "pulumi_pinecone_restore.demo", *rest])
-    if job == "emulator":
-        return _run([python, "-m", "pulumi_pinecone_restore.emulator.cli", *rest])
-    if job == "bench":
-        return _run([python, "-m", "benchmarks", *rest])
-    if job == "lint":
-        return _run([python, "-m", "ruff", "check", "."]) or _run([python, "-m", "mypy"])
-    print(f"dev.py: unknown job {job!r}; try 'python3 dev.py --help'", file=sys.stderr)
-    return 2
+    job = JOBS.get(argv[0])
+    if job is None:
+        print(f"dev.py: unknown job {argv[0]!r}; try 'python3 dev.py --help'", file=sys.stderr)
+        return 2
+    return int(job(str(_bootstrap()), argv[1:]))
 
 
 if __name__ == "__main__":
