@@ -1,0 +1,250 @@
+"""Find a backup to restore from: by id, or the latest one matching filters.
+
+Plain functions, no Pulumi resources: :func:`find_backup` works in scripts and inside a Pulumi
+program; :func:`latest_backup_id` wraps it for programs, taking ``pulumi.Input`` arguments and
+returning a ``pulumi.Output[str]`` that feeds ``RestoredIndex(backup_id=...)``.
+
+Credentials, unless a ``client`` is given: the stack config ``pinecone:apiKey`` /
+``pinecone:controllerHost`` when running inside a Pulumi program, else ``PINECONE_API_KEY`` /
+``PINECONE_CONTROLLER_HOST`` from the environment.
+
+Pinning vs following the latest backup: a lookup runs on every ``pulumi preview``/``up``, so
+``latest_backup_id(source_index_name=...)`` returns a newer backup as soon as one exists, and a
+``RestoredIndex`` fed by it is then replaced (restored again). To keep a clone stable, pin the
+id in stack config (``pulumi config set cloneBackupId <id>``) or declare the index with
+``opts=pulumi.ResourceOptions(ignore_changes=["backup_id"])``; ask for the new backup on purpose
+with ``pulumi up --replace <urn>``, by updating the config value, or by dropping
+``ignore_changes`` for one run. See ``docs/cloning.md``.
+
+Example:
+    >>> backup_id = latest_backup_id(source_index_name="prod-search",  # doctest: +SKIP
+    ...                              name_prefix="nightly-")
+    >>> RestoredIndex("staging", backup_id=backup_id)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+import pulumi
+
+from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.errors import BackupNotFoundError, NotFoundError
+from pulumi_pinecone_restore.models import BackupModel
+from pulumi_pinecone_restore.settings import ClientSettings
+
+__all__ = ["find_backup", "latest_backup_id"]
+
+READY = "Ready"
+_LISTED_NAMES = 5  # how many existing backup names an error message shows
+_EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def find_backup(
+    *,
+    backup_id: str | None = None,
+    source_index_name: str | None = None,
+    name: str | None = None,
+    name_prefix: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    ready_only: bool = True,
+    client: ControlPlaneClient | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> BackupModel:
+    """Describe one backup by id, or find the latest (by ``created_at``) matching the filters.
+
+    Filters combine (all must hold). Without ``source_index_name`` the whole project is
+    searched. Backups outlive their source index: if that index is gone, its backups are still
+    found (through the project-wide listing).
+
+    Args:
+        backup_id: Describe this backup; the other filters must then hold for it too.
+        source_index_name: Only backups taken of this index.
+        name: Only backups with exactly this name.
+        name_prefix: Only backups whose name starts with this.
+        tags: Only backups carrying all these tags (a subset match).
+        ready_only: Only ``Ready`` backups (the only ones that can be restored).
+        client: The control-plane client; by default one is built from stack config or the
+            environment, and closed afterwards.
+        environ: The environment to read credentials from when there is no stack config.
+
+    Returns:
+        The backup.
+
+    Raises:
+        BackupNotFoundError: Nothing matched; the message says what was searched and what
+            exists there.
+        ConfigurationError: No client given and no API key found.
+        ApiError: The control plane refused a request (e.g. a wrong API key).
+        TransportError: The control plane could not be reached.
+    """
+    owned = client is None
+    active = client if client is not None else _default_client(environ)
+    try:
+        filters = _Filters(name, name_prefix, dict(tags or {}), ready_only)
+        if backup_id is not None:
+            return _by_id(active, backup_id, source_index_name, filters)
+        return _latest(active, source_index_name, filters)
+    finally:
+        if owned:
+            active.close()
+
+
+def latest_backup_id(
+    *,
+    source_index_name: pulumi.Input[str] | None = None,
+    name: pulumi.Input[str] | None = None,
+    name_prefix: pulumi.Input[str] | None = None,
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+    ready_only: bool = True,
+    client: ControlPlaneClient | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> pulumi.Output[str]:
+    """The id of the latest matching backup, as an Output for use inside a Pulumi program.
+
+    Arguments may be outputs of other resources; the lookup runs once they are known (also
+    during preview: it only reads). Each run may find a newer backup; see the module docstring
+    on pinning.
+
+    Args:
+        source_index_name: See :func:`find_backup`.
+        name: See :func:`find_backup`.
+        name_prefix: See :func:`find_backup`.
+        tags: See :func:`find_backup`.
+        ready_only: See :func:`find_backup`.
+        client: See :func:`find_backup`.
+        environ: See :func:`find_backup`.
+
+    Returns:
+        The backup id; the Output fails with :class:`BackupNotFoundError` when nothing matches.
+    """
+
+    def lookup(args: list[Any]) -> str:
+        source, exact, prefix, wanted_tags = args
+        return find_backup(
+            source_index_name=source, name=exact, name_prefix=prefix, tags=wanted_tags,
+            ready_only=ready_only, client=client, environ=environ,
+        ).backup_id
+
+    return pulumi.Output.all(source_index_name, name, name_prefix, tags).apply(lookup)
+
+
+@attrs.frozen
+class _Filters:
+    """What a backup must match, and how to say so."""
+
+    name: str | None
+    prefix: str | None
+    tags: dict[str, str]
+    ready_only: bool
+
+    def matches(self, backup: BackupModel) -> bool:
+        if self.ready_only and backup.status != READY:
+            return False
+        if self.name is not None and backup.name != self.name:
+            return False
+        if self.prefix is not None and not (backup.name or "").startswith(self.prefix):
+            return False
+        return all(backup.tags.get(k) == v for k, v in self.tags.items())
+
+    def describe(self) -> str:
+        parts = [READY] if self.ready_only else []
+        if self.name is not None:
+            parts.append(f"name={self.name!r}")
+        if self.prefix is not None:
+            parts.append(f"name_prefix={self.prefix!r}")
+        if self.tags:
+            parts.append(f"tags={self.tags!r}")
+        return " ".join(parts) if parts else "anything"
+
+
+def _by_id(
+    client: ControlPlaneClient, backup_id: str, source: str | None, filters: _Filters
+) -> BackupModel:
+    try:
+        backup = client.describe_backup(backup_id)
+    except NotFoundError as exc:
+        raise BackupNotFoundError(
+            f"backup {backup_id!r} does not exist in this project (wrong id, deleted, or "
+            "another project's API key?)"
+        ) from exc
+    if (source is not None and backup.source_index_name != source) or not filters.matches(backup):
+        raise BackupNotFoundError(
+            f"backup {backup_id!r} exists (index {backup.source_index_name!r}, name "
+            f"{backup.name!r}, status {backup.status}) but does not match "
+            f"{_wanted(source, filters)}"
+        )
+    return backup
+
+
+def _latest(client: ControlPlaneClient, source: str | None, filters: _Filters) -> BackupModel:
+    candidates = list(_backups_of(client, source))
+    matching = [b for b in candidates if filters.matches(b)]
+    if not matching:
+        raise BackupNotFoundError(_nothing_matched(source, filters, candidates))
+    # Later in the listing wins a tie, so equal timestamps still give one stable answer.
+    best = max(enumerate(matching), key=lambda pair: (_created(pair[1]), pair[0]))
+    return best[1]
+
+
+def _backups_of(client: ControlPlaneClient, source: str | None) -> Iterable[BackupModel]:
+    if source is None:
+        return list(client.iter_backups())
+    try:
+        return list(client.iter_backups(index_name=source))
+    except NotFoundError:
+        # The per-index listing 404s once the index is deleted, but its backups live on.
+        return [b for b in client.iter_backups() if b.source_index_name == source]
+
+
+def _created(backup: BackupModel) -> dt.datetime:
+    text = backup.created_at
+    if not text:
+        return _EPOCH
+    try:
+        # fromisoformat accepts a trailing "Z" only from Python 3.11 on.
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return _EPOCH
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _wanted(source: str | None, filters: _Filters) -> str:
+    where = f" of index {source!r}" if source is not None else ""
+    return f"{filters.describe()}{where}"
+
+
+def _nothing_matched(source: str | None, filters: _Filters, seen: list[BackupModel]) -> str:
+    where = f"index {source!r}" if source is not None else "this project"
+    ready = sum(1 for b in seen if b.status == READY)
+    names = sorted({b.name for b in seen if b.name})
+    shown = ", ".join(repr(n) for n in names[:_LISTED_NAMES])
+    more = f" and {len(names) - _LISTED_NAMES} more" if len(names) > _LISTED_NAMES else ""
+    named = f"; their names: {shown}{more}" if names else ""
+    return (
+        f"{where} has {len(seen)} backup(s) ({ready} Ready), none matching "
+        f"{filters.describe()}{named}"
+    )
+
+
+def _stack_config() -> tuple[str | None, str | None]:
+    """``pinecone:apiKey`` and ``pinecone:controllerHost`` when inside a Pulumi program."""
+    try:
+        config = pulumi.Config("pinecone")
+        # ``get`` (not ``get_secret``) because the value is needed now, not as an Output; the
+        # key is only sent in a header, never returned, so no result needs to be secret.
+        return config.get("apiKey") or None, config.get("controllerHost") or None
+    except (ValueError, RuntimeError):
+        # Outside a program there is no stack config; a malformed PULUMI_CONFIG is not ours.
+        return None, None
+
+
+def _default_client(environ: Mapping[str, str]) -> ControlPlaneClient:
+    api_key, host = _stack_config()
+    return ControlPlaneClient(
+        ClientSettings.resolve(api_key=api_key, controller_host=host, environ=environ)
+    )
