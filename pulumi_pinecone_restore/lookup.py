@@ -12,9 +12,10 @@ Pinning vs following the latest backup: a lookup runs on every ``pulumi preview`
 ``latest_backup_id(source_index_name=...)`` returns a newer backup as soon as one exists, and a
 ``RestoredIndex`` fed by it is then replaced (restored again). To keep a clone stable, pin the
 id in stack config (``pulumi config set cloneBackupId <id>``) or declare the index with
-``opts=pulumi.ResourceOptions(ignore_changes=["backup_id"])``; ask for the new backup on purpose
-with ``pulumi up --replace <urn>``, by updating the config value, or by dropping
-``ignore_changes`` for one run. See ``docs/cloning.md``.
+``opts=pulumi.ResourceOptions(ignore_changes=["backup_id"])``. Take a newer backup on purpose
+by updating the config value, or by dropping ``ignore_changes`` for one run (``pulumi up
+--replace <urn>`` alone restores the *same* backup again: the engine keeps the ignored old
+value). See ``docs/cloning.md``.
 
 Example:
     >>> backup_id = latest_backup_id(source_index_name="prod-search",  # doctest: +SKIP
