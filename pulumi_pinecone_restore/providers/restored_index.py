@@ -17,7 +17,7 @@ values (the backup's tags, protection ``disabled``) are shown as outputs and nev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -34,7 +34,6 @@ from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.errors import (
     ApiError,
     ConflictError,
-    ForbiddenError,
     NotFoundError,
     PineconeRestoreError,
     RestoreFailedError,
@@ -44,6 +43,21 @@ from pulumi_pinecone_restore.errors import (
 )
 from pulumi_pinecone_restore.models import BackupModel, IndexModel, RestoreJobModel
 from pulumi_pinecone_restore.polling import Deadline, wait_for
+from pulumi_pinecone_restore.providers._index_common import (
+    apply_settings,
+    check_force_destroy,
+    check_known,
+    check_tags_known,
+    clean_inputs,
+    delete_and_wait,
+    differs,
+    index_exists,
+    managed_drift,
+    stored_inputs,
+    update_changes,
+    update_index,
+    wait_index_ready,
+)
 from pulumi_pinecone_restore.providers.base import (
     ProgressThrottle,
     ProviderBase,
@@ -55,7 +69,6 @@ from pulumi_pinecone_restore.validation import (
     auto_index_name,
     check_deletion_protection,
     check_index_name,
-    check_tags,
 )
 
 __all__ = [
@@ -114,7 +127,6 @@ class _Desired:
 
     backup_id: str
     name: str
-    explicit_name: bool
     tags: dict[str, str] | None
     deletion_protection: str | None
     create_timeout: float
@@ -127,7 +139,6 @@ class _Desired:
         return cls(
             backup_id=str(inputs["backup_id"]),
             name=str(inputs["name"]),
-            explicit_name=not inputs.get("auto_name_seed"),
             tags=dict(tags) if isinstance(tags, Mapping) else None,
             deletion_protection=inputs.get("deletion_protection"),
             create_timeout=budget_of(inputs, "create_timeout", DEFAULT_CREATE_TIMEOUT),
@@ -137,13 +148,12 @@ class _Desired:
 
 
 def _clean_inputs(news: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: news[k] for k in INPUT_KEYS if news.get(k) is not None}
+    return clean_inputs(news, INPUT_KEYS)
 
 
 def _stored_inputs(outs: Mapping[str, Any]) -> dict[str, Any]:
     """The validated inputs kept in a resource's outputs."""
-    inputs = outs.get("inputs")
-    return dict(inputs) if isinstance(inputs, Mapping) else _clean_inputs(outs)
+    return stored_inputs(outs, INPUT_KEYS)
 
 
 class RestoredIndexProvider(ProviderBase):
@@ -175,14 +185,12 @@ class RestoredIndexProvider(ProviderBase):
         elif name is None:
             inputs["name"] = self._auto_name(_olds, news)
 
-        _check_known(news, "tags", _check_tags_known, failures)
-        _check_known(news, "deletion_protection", check_deletion_protection, failures)
+        check_known(news, "tags", check_tags_known, failures)
+        check_known(news, "deletion_protection", check_deletion_protection, failures)
 
         check_budget(news, "create_timeout", failures)
         check_budget(news, "delete_timeout", failures)
-        force = news.get("force_destroy")
-        if force is not None and not is_unknown(force) and not isinstance(force, bool):
-            failures.append(CheckFailure("force_destroy", "force_destroy must be true or false"))
+        check_force_destroy(news, failures)
         return CheckResult(inputs, failures)
 
     @staticmethod
@@ -206,23 +214,15 @@ class RestoredIndexProvider(ProviderBase):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare stored outputs with new inputs; only managed inputs can differ."""
-        replaces = [k for k in _REPLACE_KEYS if _differs(olds.get(k), news.get(k))]
-        changes = list(replaces)
-        old_inputs = _stored_inputs(olds)
-        for key in _UPDATE_KEYS:
-            new = news.get(key)
-            if key in {"tags", "deletion_protection"}:
-                # Compare against what the server has (outputs), but only if the user manages it.
-                if new is not None and _differs(olds.get(key), new):
-                    changes.append(key)
-            elif _differs(old_inputs.get(key), new):
-                changes.append(key)
-        explicit_name = not news.get("auto_name_seed")
+        replaces = [k for k in _REPLACE_KEYS if differs(olds.get(k), news.get(k))]
+        changes = [*replaces, *update_changes(olds, news, _UPDATE_KEYS, INPUT_KEYS)]
+        # Names are unique: the old index must go first only when the new one takes its name.
+        same_name = not differs(olds.get("name"), news.get("name"))
         return DiffResult(
             changes=bool(changes),
             replaces=replaces,
             stables=[],
-            delete_before_replace=bool(replaces) and explicit_name,
+            delete_before_replace=bool(replaces) and same_name,
         )
 
     # create ----------------------------------------------------------------------------
@@ -241,7 +241,11 @@ class RestoredIndexProvider(ProviderBase):
         )
         try:
             job = self._wait_job(client, desired, job_id, deadline, label)
-            index = self._wait_index_ready(client, desired, deadline, label)
+            index = wait_index_ready(
+                self.runtime, client, desired.name, deadline, label=label,
+                failure=f"index {desired.name!r} restored from backup {desired.backup_id} ended "
+                "InitializationFailed",
+            )
         except RestoreFailedError:
             self._discard_failed_index(client, desired, job_id, index_id)
             raise
@@ -249,7 +253,7 @@ class RestoredIndexProvider(ProviderBase):
             raise WaitTimeoutError(_timeout_message(desired, job_id, str(exc))) from exc
         if desired.tags is not None and index.tags != desired.tags:
             # A restore given no tags (or {}) takes the backup's; make the result match exactly.
-            index = self._apply(client, desired.name, index.tags, desired.tags, None) or index
+            index = apply_settings(client, desired.name, index.tags, desired.tags, None) or index
         job = _describe_job_or(client, job_id, None) or job
         self.runtime.progress(f"{label}: ready at {index.host}")
         outs = _outputs(_clean_inputs(props), {"index_id": index_id}, index, job, backup)
@@ -329,7 +333,7 @@ class RestoredIndexProvider(ProviderBase):
     ) -> RestoreJobModel | None:
         """After a POST whose answer was lost: the job it started, or None if it started none."""
         job = self._find_own_job(client, desired)
-        if job is not None or not _index_exists(client, desired.name):
+        if job is not None or not index_exists(client, desired.name):
             return job
         # The index exists but its job is not listed yet (the live listing lags): give it time.
         return wait_for(
@@ -389,29 +393,6 @@ class RestoredIndexProvider(ProviderBase):
             )
         return job
 
-    def _wait_index_ready(
-        self, client: ControlPlaneClient, desired: _Desired, deadline: Deadline, label: str
-    ) -> IndexModel:
-        throttle = ProgressThrottle(self.runtime.progress, self.runtime.clock)
-
-        def probe() -> IndexModel | None:
-            index = client.describe_index(desired.name)
-            if index.state == "InitializationFailed":
-                raise RestoreFailedError(
-                    f"index {desired.name!r} restored from backup {desired.backup_id} ended "
-                    "InitializationFailed"
-                )
-            if index.ready and index.state == "Ready":
-                return index
-            throttle(index.state, f"{label}: index {index.state} "
-                     f"(elapsed {deadline.elapsed:.0f}s)")
-            return None
-
-        return wait_for(
-            probe, deadline=deadline, what=f"index {desired.name} to become Ready",
-            schedule=self.runtime.schedule, sleep=self.runtime.sleep,
-        ).value
-
     def _discard_failed_index(
         self, client: ControlPlaneClient, desired: _Desired, job_id: str, index_id: str
     ) -> None:
@@ -419,7 +400,7 @@ class RestoredIndexProvider(ProviderBase):
         if not self._index_is_ours(client, desired, job_id, index_id):
             return
         try:
-            self._delete_and_wait(client, desired.name, desired.delete_timeout, force=True)
+            delete_and_wait(self.runtime, client, desired.name, desired.delete_timeout, force=True)
         except (ApiError, WaitTimeoutError) as exc:
             raise RestoreFailedError(
                 f"restore job {job_id} of backup {desired.backup_id} failed, and deleting the "
@@ -463,56 +444,18 @@ class RestoredIndexProvider(ProviderBase):
             job = _describe_job_or(client, str(props["restore_job_id"]), None)
         inputs = _stored_inputs(props)
         outs = _outputs(inputs, props, index, job, None)
-        if inputs:
-            # Drift in a managed input shows as a diff on the next preview.
-            if "tags" in inputs:
-                inputs["tags"] = dict(index.tags)
-            if "deletion_protection" in inputs:
-                inputs["deletion_protection"] = index.deletion_protection
-            inputs["name"] = index.name
-        return ReadResult(id_, outs, inputs or None)
+        return ReadResult(id_, outs, managed_drift(inputs, index))
 
     # update ----------------------------------------------------------------------------
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Apply tag and deletion-protection changes in one PATCH."""
         desired = _Desired.from_inputs(news)
-        client = self.runtime.client()
-        old_tags = olds.get("tags")
-        current_tags: dict[str, str] = dict(old_tags) if isinstance(old_tags, Mapping) else {}
-        protection = desired.deletion_protection
-        if protection == olds.get("deletion_protection"):
-            protection = None
-        try:
-            index = self._apply(client, _id, current_tags, desired.tags, protection)
-            if index is None:
-                index = client.describe_index(_id)
-        except NotFoundError as exc:
-            raise NotFoundError(
-                exc.status, exc.code,
-                f"index {_id!r} no longer exists; run `pulumi refresh` to drop it from the "
-                "stack, then `pulumi up` to restore it again",
-                exc.method, exc.path,
-            ) from exc
+        index = update_index(
+            self.runtime.client(), _id, olds, desired.tags, desired.deletion_protection,
+            recreate_hint="restore it again",
+        )
         return UpdateResult(_outputs(_clean_inputs(news), olds, index, None, None))
-
-    @staticmethod
-    def _apply(
-        client: ControlPlaneClient,
-        name: str,
-        current_tags: Mapping[str, str],
-        desired_tags: Mapping[str, str] | None,
-        protection: str | None,
-    ) -> IndexModel | None:
-        patch: dict[str, str] | None = None
-        if desired_tags is not None and dict(current_tags) != dict(desired_tags):
-            # PATCH merges tags; "" removes a key the user no longer wants.
-            patch = {k: "" for k in current_tags if k not in desired_tags}
-            patch.update({k: v for k, v in desired_tags.items() if current_tags.get(k) != v})
-        if patch is None and protection is None:
-            return None
-        index = client.configure_index(name, deletion_protection=protection, tags=patch)
-        return index or client.describe_index(name)
 
     # delete ----------------------------------------------------------------------------
 
@@ -522,83 +465,7 @@ class RestoredIndexProvider(ProviderBase):
         inputs = _stored_inputs(props)
         force = bool(inputs.get("force_destroy"))
         budget = budget_of(inputs, "delete_timeout", DEFAULT_DELETE_TIMEOUT)
-        self._delete_and_wait(client, _id, budget, force=force)
-
-    def _delete_and_wait(
-        self, client: ControlPlaneClient, name: str, budget: float, *, force: bool
-    ) -> None:
-        """Delete ``name`` (turning protection off only if ``force``) and wait until it is gone."""
-        _id = name
-        try:
-            index = client.describe_index(_id)
-        except NotFoundError:
-            return
-        if index.deletion_protection == "enabled":
-            if not force:
-                raise ForbiddenError(
-                    403, "FORBIDDEN",
-                    f"index {_id!r} has deletion protection enabled, so it was not deleted. "
-                    'Either set deletion_protection="disabled" and run `pulumi up` first, or '
-                    "set force_destroy=True, run `pulumi up`, then destroy again",
-                    "DELETE", f"/indexes/{_id}",
-                )
-            client.configure_index(_id, deletion_protection="disabled")
-        try:
-            client.delete_index(_id)
-        except NotFoundError:
-            return
-        deadline = self.runtime.deadline(budget)
-
-        def gone() -> bool | None:
-            try:
-                client.describe_index(_id)
-            except NotFoundError:
-                return True
-            return None
-
-        try:
-            wait_for(gone, deadline=deadline, what=f"index {_id} to disappear",
-                     schedule=self.runtime.schedule, sleep=self.runtime.sleep)
-        except WaitTimeoutError as exc:
-            raise WaitTimeoutError(
-                f"index {_id!r} is still terminating after {deadline.budget:.0f}s; it will "
-                "disappear on its own. Run `pulumi refresh` later, or raise delete_timeout"
-            ) from exc
-
-
-def _check_tags_known(tags: Any) -> str | None:
-    if isinstance(tags, Mapping):
-        # Values that are outputs of other resources are checked when they are known.
-        tags = {k: v for k, v in tags.items() if not is_unknown(v)}
-    return check_tags(tags)
-
-
-def _check_known(
-    news: Mapping[str, Any],
-    prop: str,
-    rule: Callable[[Any], str | None],
-    failures: list[CheckFailure],
-) -> None:
-    value = news.get(prop)
-    if value is None or is_unknown(value):
-        return
-    reason = rule(value)
-    if reason:
-        failures.append(CheckFailure(prop, f"{prop}: {reason}"))
-
-
-def _differs(old: Any, new: Any) -> bool:
-    if is_unknown(new):
-        return True
-    return bool(old != new)
-
-
-def _index_exists(client: ControlPlaneClient, name: str) -> bool:
-    try:
-        client.describe_index(name)
-    except NotFoundError:
-        return False
-    return True
+        delete_and_wait(self.runtime, client, _id, budget, force=force)
 
 
 def _describe_job_or(

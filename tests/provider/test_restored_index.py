@@ -129,6 +129,15 @@ def test_explicit_name_replaces_delete_first(provider: RestoredIndexProvider,
     assert diff.delete_before_replace is True
 
 
+def test_renamed_index_is_created_before_the_old_one_goes(provider: RestoredIndexProvider,
+                                                          backup_id: str) -> None:
+    """A new explicit name frees nothing, so the replacement is created first."""
+    id_, outs = create(provider, {"backup_id": backup_id, "name": "old-name"})
+    diff = provider.diff(id_, outs, checked(provider, {"backup_id": backup_id, "name": "new-name"}))
+    assert diff.replaces == ["name"]
+    assert diff.delete_before_replace is False
+
+
 def test_unknown_backup_at_preview_means_replace(provider: RestoredIndexProvider,
                                                  backup_id: str) -> None:
     """An unknown backup id at preview is reported as a possible replacement."""
