@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+import pulumi
 import pytest
+from harness.mocks import ProviderRoutingMocks
 from support import API_KEY, ProviderFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
@@ -17,8 +19,10 @@ from pulumi_pinecone_restore.errors import (
     ServerError,
     WaitTimeoutError,
 )
+from pulumi_pinecone_restore.index_backup import IndexBackup, IndexBackupArgs
 from pulumi_pinecone_restore.models import BackupModel
 from pulumi_pinecone_restore.providers.index_backup import IndexBackupProvider
+from pulumi_pinecone_restore.restored_index import RestoredIndex
 from pulumi_pinecone_restore.settings import ClientSettings
 
 SOURCE = "prod-search"
@@ -313,3 +317,27 @@ def test_progress_names_the_backup(provider: IndexBackupProvider, source: str,
     text = "\n".join(make_provider.progress)
     assert id_ in text
     assert "Ready" in text
+
+
+def test_program_backs_up_then_clones(server: EmulatorServer, source: str) -> None:
+    """In a program the backup feeds a RestoredIndex; a new trigger replaces both in order."""
+    engine = ProviderRoutingMocks(
+        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
+        project="search", stack="staging",
+    )
+
+    def program(trigger: str) -> None:
+        backup = IndexBackup("nightly", IndexBackupArgs(source_index_name=source,
+                                                        name="nightly", trigger=trigger))
+        clone = RestoredIndex("clone", backup_id=backup.backup_id)
+        pulumi.export("backup_id", backup.backup_id)
+        pulumi.export("restored_from", clone.backup_id)
+
+    first = engine.up(lambda: program("1"))
+    assert first.exports["backup_id"] == first.exports["restored_from"]
+    assert engine.by_name("nightly").id == first.exports["backup_id"]
+    second = engine.up(lambda: program("2"))
+    assert set(second.steps.values()) == {"replace"}
+    assert second.exports["restored_from"] != first.exports["backup_id"]
+    with pytest.raises(TypeError, match="source_index_name"):
+        IndexBackup("broken")
