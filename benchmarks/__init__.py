@@ -1,0 +1,1 @@
+"""Benchmarks: restore speed and API-call budgets through the real plugin."""
