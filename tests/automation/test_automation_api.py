@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "restore-index"
 
 @pytest.fixture(name="stack")
-def _stack(server: EmulatorServer, emulator: Emulator, tmp_path: Path) -> Iterator[object]:
+def _stack(server: EmulatorServer, emulator: Emulator, tmp_path: Path) -> Iterator[auto.Stack]:
     emulator.seed_index(name="prod-search", dimension=8, tags={"env": "prod"})
     backup_id = str(emulator.seed_backup(source_index_name="prod-search")["backup_id"])
     env = {
@@ -53,16 +53,16 @@ def _stack(server: EmulatorServer, emulator: Emulator, tmp_path: Path) -> Iterat
     stack.workspace.remove_stack("test")
 
 
-def test_up_preview_refresh_destroy(stack: object, server: EmulatorServer) -> None:
+def test_up_preview_refresh_destroy(stack: auto.Stack, server: EmulatorServer) -> None:
     """A real engine restores the index, previews no change, sees drift, and destroys it."""
-    result = stack.up()  # type: ignore[attr-defined]
+    result = stack.up()
     name = result.outputs["name"].value
     client = ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
     assert client.describe_index(name).state == "Ready"
-    assert API_KEY not in str(stack.export_stack().deployment)  # type: ignore[attr-defined]
-    preview = stack.preview()  # type: ignore[attr-defined]
+    assert API_KEY not in str(stack.export_stack().deployment)
+    preview = stack.preview()
     assert preview.change_summary.get("same", 0) >= 1
     assert not {"create", "update", "replace", "delete"} & set(preview.change_summary)
     client.delete_index(name)
-    stack.refresh()  # type: ignore[attr-defined]
-    assert stack.preview().change_summary.get("create") == 1  # type: ignore[attr-defined]
+    stack.refresh()
+    assert stack.preview().change_summary.get("create") == 1
