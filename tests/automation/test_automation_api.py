@@ -61,8 +61,9 @@ def test_up_preview_refresh_destroy(stack: auto.Stack, server: EmulatorServer) -
     assert client.describe_index(name).state == "Ready"
     assert API_KEY not in str(stack.export_stack().deployment)
     preview = stack.preview()
-    assert preview.change_summary.get("same", 0) >= 1
-    assert not {"create", "update", "replace", "delete"} & set(preview.change_summary)
+    assert preview.change_summary.get(auto.OpType.SAME, 0) >= 1
+    changing = {auto.OpType.CREATE, auto.OpType.UPDATE, auto.OpType.REPLACE, auto.OpType.DELETE}
+    assert not changing & set(preview.change_summary)
     client.delete_index(name)
     stack.refresh()
-    assert stack.preview().change_summary.get("create") == 1
+    assert stack.preview().change_summary.get(auto.OpType.CREATE) == 1
