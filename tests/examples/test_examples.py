@@ -302,3 +302,67 @@ def test_example_through_the_plugin(
         # Progress lines are what the engine relays from the plugin; the key is never in them.
         assert "ready" in plugin.stderr.lower()
         assert API_KEY not in plugin.stderr
+
+
+# ---------------------------------------------------------------- clone-environment: follow or pin
+
+CLONE = next(s for s in SCENARIOS if s.id == "clone-environment[latest]")
+SET_URN = (
+    "urn:pulumi:dev::clone-environment::pinecone:index:CloneEnvironment"
+    "$pulumi-python:dynamic/pinecone:RestoredIndexSet::staging-indexes"
+)
+
+
+def clone_backups(world: World) -> dict[str, str]:
+    """Clone name → the backup id it was restored from (its ``clone-backup`` tag)."""
+    return {
+        f"stg-{s}": world.client.describe_index(f"stg-{s}").tags["clone-backup"] for s in SOURCES
+    }
+
+
+def test_clone_follows_a_newer_backup(world: World, server: EmulatorServer) -> None:
+    """Following the latest backup, a newer backup of one source re-clones only that source."""
+    engine = make_engine(CLONE, world, server)
+    main = load_main(CLONE.example)
+    engine.up(main)
+    before = clone_backups(world)
+    newer = str(world.emulator.seed_backup(source_index_name="products")["backup_id"])
+    assert engine.up(main).steps[SET_URN] == "update"
+    assert clone_backups(world) == {**before, "stg-products": newer}
+    engine.destroy()
+
+
+def test_pinned_backup_holds_the_clone(world: World, server: EmulatorServer) -> None:
+    """A source pinned in config keeps its clone when a newer backup appears."""
+    engine = make_engine(CLONE, world, server)
+    main = load_main(CLONE.example)
+    engine.up(main)
+    before = clone_backups(world)
+    engine.program_config["clone-environment:pinnedBackups"] = (
+        f'{{"products": "{before["stg-products"]}", "reviews": "{before["stg-reviews"]}"}}'
+    )
+    world.emulator.seed_backup(source_index_name="products")
+    assert engine.up(main).steps[SET_URN] == "same"
+    assert clone_backups(world) == before
+    engine.destroy()
+
+
+def test_new_backup_trigger_takes_new_backups_and_reclones(
+    world: World, server: EmulatorServer
+) -> None:
+    """With fresh backups, a new trigger replaces every IndexBackup and re-clones from them."""
+    fresh = next(s for s in SCENARIOS if s.id == "clone-environment[fresh]")
+    engine = make_engine(fresh, world, server)
+    main = load_main(fresh.example)
+    engine.up(main)
+    before = clone_backups(world)
+    engine.program_config["clone-environment:backupTrigger"] = "2025-07-01"
+    steps = engine.up(main).steps
+    assert steps.pop(SET_URN) == "update"
+    assert set(steps.values()) == {"replace"}
+    after = clone_backups(world)
+    assert set(after.values()).isdisjoint(before.values())
+    # The replaced backups were deleted at the end of the run.
+    ids = {backup.backup_id for backup in world.client.iter_backups()}
+    assert ids.isdisjoint(before.values())
+    engine.destroy()
