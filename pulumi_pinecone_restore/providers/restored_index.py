@@ -17,6 +17,7 @@ values (the backup's tags, protection ``disabled``) are shown as outputs and nev
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -439,12 +440,34 @@ class RestoredIndexProvider(ProviderBase):
             return ReadResult(None, {})
         if index.state == "Terminating":
             return ReadResult(None, {})  # deleted out of band; it will be gone in a moment
-        job = None
-        if props.get("restore_job_id"):
-            job = _describe_job_or(client, str(props["restore_job_id"]), None)
+        if not props.get("restore_job_id"):
+            return self._read_for_import(client, index)
+        job = _describe_job_or(client, str(props["restore_job_id"]), None)
         inputs = _stored_inputs(props)
         outs = _outputs(inputs, props, index, job, None)
         return ReadResult(id_, outs, managed_drift(inputs, index))
+
+    @staticmethod
+    def _read_for_import(client: ControlPlaneClient, index: IndexModel) -> ReadResult:
+        """``pulumi import`` / ``RestoredIndex.get``: find the restore that made this index."""
+        job = max(
+            (j for j in client.iter_restore_jobs() if j.target_index_name == index.name),
+            key=lambda j: j.created_at or "",
+            default=None,
+        )
+        if job is None:
+            raise NotFoundError(
+                404, "NOT_FOUND",
+                f"index {index.name!r} exists but no restore job created it (or its job is no "
+                "longer listed), so it cannot be managed as a RestoredIndex",
+                "GET", "/restore-jobs",
+            )
+        backup = None
+        with contextlib.suppress(NotFoundError):
+            backup = client.describe_backup(job.backup_id)
+        inputs = {"backup_id": job.backup_id, "name": index.name}
+        outs = _outputs(inputs, {"index_id": job.target_index_id}, index, job, backup)
+        return ReadResult(index.name, outs, inputs)
 
     # update ----------------------------------------------------------------------------
 

@@ -367,3 +367,26 @@ def test_progress_is_reported(provider: RestoredIndexProvider, backup_id: str,
     text = "\n".join(make_provider.progress)
     assert "restore job" in text
     assert "ready at" in text
+
+
+def test_import_reads_backup_and_job_from_the_index_name(
+    provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient
+) -> None:
+    """Reading by id alone (pulumi import) recovers the backup, job and inputs."""
+    started = client.create_index_from_backup(backup_id, name="imported")
+    read = provider.read("imported", {})
+    assert read.id == "imported"
+    assert read.inputs == {"backup_id": backup_id, "name": "imported"}
+    assert read.outs is not None
+    assert read.outs["restore_job_id"] == started.restore_job_id
+    assert read.outs["index_id"] == started.index_id
+    assert read.outs["source_index_name"] == "prod-search"
+
+
+def test_import_of_an_index_not_made_by_a_restore_is_refused(
+    provider: RestoredIndexProvider, emulator: Emulator
+) -> None:
+    """An index created directly cannot be imported as a RestoredIndex."""
+    emulator.seed_index(name="plain", dimension=3)
+    with pytest.raises(NotFoundError, match="no restore job"):
+        provider.read("plain", {})
