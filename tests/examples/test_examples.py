@@ -14,6 +14,7 @@ A new example directory without a scenario here fails :func:`test_every_example_
 
 from __future__ import annotations
 
+import json
 import runpy
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -278,8 +279,21 @@ def test_project_file_names_a_python_program_with_main(example: str) -> None:
     assert project["name"] == example
     assert project["runtime"] == "python"
     assert project["description"].strip()
-    assert (EXAMPLES_DIR / example / "README.md").is_file()
     assert callable(load_main(example))
+
+
+@pytest.mark.parametrize("example", discovered_examples())
+def test_readme_says_how_to_run_it_against_the_emulator(example: str) -> None:
+    """The README gives the emulator, the credentials config and `pulumi up`."""
+    readme = (EXAMPLES_DIR / example / "README.md").read_text()
+    for command in (
+        "pinecone-restore-emulator --seed demo",
+        "pulumi config set --secret pinecone:apiKey",
+        "pulumi config set pinecone:controllerHost http://127.0.0.1:5080",
+        "pulumi up",
+        "Outputs:",
+    ):
+        assert command in readme
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
@@ -338,9 +352,8 @@ def test_pinned_backup_holds_the_clone(world: World, server: EmulatorServer) -> 
     main = load_main(CLONE.example)
     engine.up(main)
     before = clone_backups(world)
-    engine.program_config["clone-environment:pinnedBackups"] = (
-        f'{{"products": "{before["stg-products"]}", "reviews": "{before["stg-reviews"]}"}}'
-    )
+    pinned = {"products": before["stg-products"], "reviews": before["stg-reviews"]}
+    engine.program_config["clone-environment:pinnedBackups"] = json.dumps(pinned)
     world.emulator.seed_backup(source_index_name="products")
     assert engine.up(main).steps[SET_URN] == "same"
     assert clone_backups(world) == before
