@@ -238,6 +238,15 @@ def wait_index_ready(
     ).value
 
 
+def describe_live_index(client: ControlPlaneClient, name: str) -> IndexModel | None:
+    """The index, or ``None`` if it is gone or going (``Terminating``: deleted out of band)."""
+    try:
+        index = client.describe_index(name)
+    except NotFoundError:
+        return None
+    return None if index.state == "Terminating" else index
+
+
 def index_exists(client: ControlPlaneClient, name: str) -> bool:
     """Whether an index of that name exists (in any state)."""
     try:

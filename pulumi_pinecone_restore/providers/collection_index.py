@@ -56,6 +56,7 @@ from pulumi_pinecone_restore.providers._index_common import (
     check_tags_known,
     clean_inputs,
     delete_and_wait,
+    describe_live_index,
     differs,
     managed_drift,
     stored_inputs,
@@ -424,12 +425,9 @@ class CollectionIndexProvider(ProviderBase):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Describe the index; report it gone, or its current outputs and managed inputs."""
         client = self.runtime.client()
-        try:
-            index = client.describe_index(id_)
-        except NotFoundError:
+        index = describe_live_index(client, id_)
+        if index is None:
             return ReadResult(None, {})
-        if index.state == "Terminating":
-            return ReadResult(None, {})  # deleted out of band; it will be gone in a moment
         inputs = _stored(props)
         return ReadResult(id_, _outputs(inputs, index), managed_drift(inputs, index))
 

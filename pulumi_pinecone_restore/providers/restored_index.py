@@ -51,6 +51,7 @@ from pulumi_pinecone_restore.providers._index_common import (
     check_tags_known,
     clean_inputs,
     delete_and_wait,
+    describe_live_index,
     differs,
     index_exists,
     managed_drift,
@@ -434,12 +435,9 @@ class RestoredIndexProvider(ProviderBase):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Describe the index; report it gone, or its current outputs and managed inputs."""
         client = self.runtime.client()
-        try:
-            index = client.describe_index(id_)
-        except NotFoundError:
+        index = describe_live_index(client, id_)
+        if index is None:
             return ReadResult(None, {})
-        if index.state == "Terminating":
-            return ReadResult(None, {})  # deleted out of band; it will be gone in a moment
         if not props.get("restore_job_id"):
             return self._read_for_import(client, index)
         job = _describe_job_or(client, str(props["restore_job_id"]), None)
