@@ -24,7 +24,7 @@ import attrs
 import pytest
 import yaml
 from harness.mocks import ProviderRoutingMocks, RunResult
-from harness.plugin import DynamicPluginProcess
+from harness.plugin import DynamicPluginProcess, PluginRpcError
 from harness.plugin_backend import PluginBackedProvider, plugin_provider_factory
 from support import API_KEY
 
@@ -379,3 +379,19 @@ def test_new_backup_trigger_takes_new_backups_and_reclones(
     ids = {backup.backup_id for backup in world.client.iter_backups()}
     assert ids.isdisjoint(before.values())
     engine.destroy()
+
+
+def test_failed_create_through_the_plugin_fails_the_up(
+    world: World, server: EmulatorServer
+) -> None:
+    """A restore from a missing backup fails `up` with the gRPC error and records nothing."""
+    scenario = next(s for s in SCENARIOS if s.example == "restore-index")
+    with DynamicPluginProcess() as plugin:
+        plugin.configure(stack_config(server), secret_keys=SECRET_KEYS)
+        engine = make_engine(scenario, world, server, plugin)
+        engine.program_config["restore-index:backupId"] = "no-such-backup"
+        with pytest.raises(PluginRpcError) as info:
+            engine.up(load_main(scenario.example))
+    assert info.value.method == "Create"
+    assert "no-such-backup" in info.value.details
+    assert engine.state == {}
