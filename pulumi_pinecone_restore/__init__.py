@@ -30,11 +30,18 @@ if TYPE_CHECKING:
         PreconditionFailedError,
         RateLimitedError,
         RestoreFailedError,
+        RestoreJobNotFoundError,
         ServerError,
         TransportError,
         WaitTimeoutError,
     )
     from pulumi_pinecone_restore.index_backup import IndexBackup, IndexBackupArgs
+    from pulumi_pinecone_restore.invokes import (
+        get_backup,
+        get_backup_output,
+        get_restore_job,
+        get_restore_job_output,
+    )
     from pulumi_pinecone_restore.lookup import find_backup, latest_backup_id
     from pulumi_pinecone_restore.models import BackupModel, IndexModel, RestoreJobModel
     from pulumi_pinecone_restore.restored_index import RestoredIndex, RestoredIndexArgs
@@ -64,6 +71,7 @@ _WHERE = {
     "RateLimitedError": "errors",
     "RestoreFailedError": "errors",
     "RestoreJobModel": "models",
+    "RestoreJobNotFoundError": "errors",
     "RestoredIndex": "restored_index",
     "RestoredIndexArgs": "restored_index",
     "RestoredIndexSet": "clone",
@@ -72,6 +80,10 @@ _WHERE = {
     "TransportError": "errors",
     "WaitTimeoutError": "errors",
     "find_backup": "lookup",
+    "get_backup": "invokes",
+    "get_backup_output": "invokes",
+    "get_restore_job": "invokes",
+    "get_restore_job_output": "invokes",
     "latest_backup_id": "lookup",
 }
 
@@ -99,6 +111,7 @@ __all__ = [
     "RateLimitedError",
     "RestoreFailedError",
     "RestoreJobModel",
+    "RestoreJobNotFoundError",
     "RestoredIndex",
     "RestoredIndexArgs",
     "RestoredIndexSet",
@@ -108,6 +121,10 @@ __all__ = [
     "WaitTimeoutError",
     "__version__",
     "find_backup",
+    "get_backup",
+    "get_backup_output",
+    "get_restore_job",
+    "get_restore_job_output",
     "latest_backup_id",
 ]
 

@@ -17,7 +17,8 @@ The tree, by what went wrong::
     ├── OperationError                   a long-running operation ended badly
     │   ├── RestoreFailedError           a restore job ended Failed/Cancelled, or the index failed
     │   └── WaitTimeoutError             the time budget ran out while waiting
-    └── BackupNotFoundError              a backup lookup matched nothing
+    ├── BackupNotFoundError              a backup lookup matched nothing
+    └── RestoreJobNotFoundError          a restore-job lookup found no such job
 
 Messages never contain the API key: the client never puts request headers in them.
 """
@@ -43,6 +44,7 @@ __all__ = [
     "PreconditionFailedError",
     "RateLimitedError",
     "RestoreFailedError",
+    "RestoreJobNotFoundError",
     "ServerError",
     "TransportError",
     "WaitTimeoutError",
@@ -192,3 +194,7 @@ class BackupNotFoundError(PineconeRestoreError):
 
     The message says what was searched and which backups exist there.
     """
+
+
+class RestoreJobNotFoundError(PineconeRestoreError):
+    """Raised by ``get_restore_job`` when the project has no restore job of that id."""

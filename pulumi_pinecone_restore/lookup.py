@@ -197,9 +197,16 @@ def _backups_of(client: ControlPlaneClient, source: str | None) -> Iterable[Back
         return list(client.iter_backups())
     try:
         return list(client.iter_backups(index_name=source))
-    except NotFoundError:
+    except NotFoundError as exc:
         # The per-index listing 404s once the index is deleted, but its backups live on.
-        return [b for b in client.iter_backups() if b.source_index_name == source]
+        orphans = [b for b in client.iter_backups() if b.source_index_name == source]
+        if not orphans:
+            raise BackupNotFoundError(
+                f"index {source!r} does not exist in this project, and the project has no "
+                "backup of an index of that name either: check the name (`pinecone-restore "
+                "indexes list`, `pinecone-restore backups list`) or give a backup id"
+            ) from exc
+        return orphans
 
 
 def _created(backup: BackupModel) -> dt.datetime:
@@ -242,6 +249,18 @@ def _stack_config() -> tuple[str | None, str | None]:
     except (ValueError, RuntimeError):
         # Outside a program there is no stack config; a malformed PULUMI_CONFIG is not ours.
         return None, None
+
+
+def default_client() -> ControlPlaneClient:
+    """A new client from stack config inside a Pulumi program, else from the environment.
+
+    Returns:
+        A client the caller closes.
+
+    Raises:
+        ConfigurationError: No API key was found, or the controller host is unusable.
+    """
+    return _default_client(os.environ)
 
 
 def _default_client(environ: Mapping[str, str]) -> ControlPlaneClient:

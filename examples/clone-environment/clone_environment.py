@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 import pulumi
 
-from pulumi_pinecone_restore import CloneEnvironment, IndexBackup, latest_backup_id
+from pulumi_pinecone_restore import BackupNotFoundError, CloneEnvironment, IndexBackup, get_backup
 
 DEFAULT_SOURCES = ("products", "reviews")
 
@@ -39,6 +39,17 @@ def _pinned(config: pulumi.Config) -> dict[str, str]:
     if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
         raise pulumi.RunError("config `pinnedBackups` must be a JSON object of backup ids")
     return {str(source): backup_id for source, backup_id in raw.items()}
+
+
+def _latest_backup_id(source: str) -> str:
+    try:
+        return get_backup(source_index_name=source).backup_id
+    except BackupNotFoundError as exc:
+        # The lookup says what it searched; add how to point this example at other indexes.
+        raise pulumi.RunError(
+            f"{exc}. Point this example at indexes of your project: pulumi config set "
+            "sourceIndexes '[\"<index>\", ...]' (or pin backups with `pinnedBackups`)"
+        ) from exc
 
 
 def backups_to_clone(config: pulumi.Config) -> dict[str, pulumi.Input[str]]:
@@ -67,8 +78,7 @@ def backups_to_clone(config: pulumi.Config) -> dict[str, pulumi.Input[str]]:
         }
     pinned = _pinned(config)
     return {
-        source: pinned.get(source) or latest_backup_id(source_index_name=source)
-        for source in sources
+        source: pinned.get(source) or _latest_backup_id(source) for source in sources
     }
 
 

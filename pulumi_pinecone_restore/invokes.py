@@ -1,0 +1,164 @@
+"""Lookups in Pulumi's invoke style: ``get_x`` returns a value, ``get_x_output`` an Output.
+
+Generated Pulumi SDKs pair every data source this way (``aws.ec2.get_ami`` /
+``aws.ec2.get_ami_output``): the plain form blocks and takes plain values, for scripts and for
+code that needs the answer now; the ``_output`` form takes ``pulumi.Input`` arguments, waits for
+them, and returns a ``pulumi.Output`` whose attributes lift (``get_backup_output(...).backup_id``
+is an ``Output[str]``). Both read only; neither registers a resource.
+
+Credentials, unless a ``client`` is given: the stack config ``pinecone:apiKey`` /
+``pinecone:controllerHost`` inside a Pulumi program, else ``PINECONE_API_KEY`` /
+``PINECONE_CONTROLLER_HOST``.
+
+Example:
+    >>> backup = get_backup_output(source_index_name="prod-search")  # doctest: +SKIP
+    >>> RestoredIndex("staging", backup_id=backup.backup_id)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+
+from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.errors import NotFoundError, RestoreJobNotFoundError
+from pulumi_pinecone_restore.lookup import default_client, find_backup
+from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel
+
+__all__ = ["get_backup", "get_backup_output", "get_restore_job", "get_restore_job_output"]
+
+
+def get_backup(
+    *,
+    backup_id: str | None = None,
+    source_index_name: str | None = None,
+    name: str | None = None,
+    name_prefix: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    ready_only: bool = True,
+    client: ControlPlaneClient | None = None,
+) -> BackupModel:
+    """One backup: by id, or the latest (by ``created_at``) that matches all the filters.
+
+    Args:
+        backup_id: Describe this backup; the other filters must then hold for it too.
+        source_index_name: Only backups taken of this index (found even after it was deleted).
+        name: Only backups with exactly this name.
+        name_prefix: Only backups whose name starts with this.
+        tags: Only backups carrying all these tags.
+        ready_only: Only ``Ready`` backups, the only ones a restore accepts.
+        client: The control-plane client; by default one from stack config or the environment.
+
+    Returns:
+        The backup.
+
+    Raises:
+        BackupNotFoundError: Nothing matched; the message says what was searched and what exists.
+        ConfigurationError: No client given and no API key found.
+        ApiError: The control plane refused a request.
+        TransportError: The control plane could not be reached.
+    """
+    return find_backup(
+        backup_id=backup_id,
+        source_index_name=source_index_name,
+        name=name,
+        name_prefix=name_prefix,
+        tags=tags,
+        ready_only=ready_only,
+        client=client,
+    )
+
+
+def get_backup_output(
+    *,
+    backup_id: pulumi.Input[str] | None = None,
+    source_index_name: pulumi.Input[str] | None = None,
+    name: pulumi.Input[str] | None = None,
+    name_prefix: pulumi.Input[str] | None = None,
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+    ready_only: bool = True,
+    client: ControlPlaneClient | None = None,
+) -> pulumi.Output[BackupModel]:
+    """:func:`get_backup` for Pulumi programs: arguments may be outputs of other resources.
+
+    The lookup runs once every argument is known, also during preview (it only reads). Each
+    run may find a newer backup: see ``docs/cloning.md`` on pinning.
+
+    Args:
+        backup_id: See :func:`get_backup`.
+        source_index_name: See :func:`get_backup`.
+        name: See :func:`get_backup`.
+        name_prefix: See :func:`get_backup`.
+        tags: See :func:`get_backup`.
+        ready_only: See :func:`get_backup`.
+        client: See :func:`get_backup`.
+
+    Returns:
+        An Output of the backup; it fails with ``BackupNotFoundError`` when nothing matches.
+    """
+
+    def lookup(args: list[Any]) -> BackupModel:
+        wanted_id, source, exact, prefix, wanted_tags = args
+        return get_backup(
+            backup_id=wanted_id,
+            source_index_name=source,
+            name=exact,
+            name_prefix=prefix,
+            tags=wanted_tags,
+            ready_only=ready_only,
+            client=client,
+        )
+
+    return pulumi.Output.all(backup_id, source_index_name, name, name_prefix, tags).apply(lookup)
+
+
+def get_restore_job(
+    *, restore_job_id: str, client: ControlPlaneClient | None = None
+) -> RestoreJobModel:
+    """One restore job by id: its status, progress, backup and target index.
+
+    Args:
+        restore_job_id: The job's id (a ``RestoredIndex``'s ``restore_job_id`` output).
+        client: The control-plane client; by default one from stack config or the environment.
+
+    Returns:
+        The restore job.
+
+    Raises:
+        RestoreJobNotFoundError: No such job (a wrong id, or its target index was deleted:
+            the service then stops listing the job).
+        ConfigurationError: No client given and no API key found.
+        ApiError: The control plane refused a request.
+        TransportError: The control plane could not be reached.
+    """
+    owned = client is None
+    active = client if client is not None else default_client()
+    try:
+        return active.describe_restore_job(restore_job_id)
+    except NotFoundError as exc:
+        raise RestoreJobNotFoundError(
+            f"restore job {restore_job_id!r} does not exist in this project (a wrong id, "
+            "another project's API key, or its target index was deleted)"
+        ) from exc
+    finally:
+        if owned:
+            active.close()
+
+
+def get_restore_job_output(
+    *, restore_job_id: pulumi.Input[str], client: ControlPlaneClient | None = None
+) -> pulumi.Output[RestoreJobModel]:
+    """:func:`get_restore_job` for Pulumi programs: the id may be another resource's output.
+
+    Args:
+        restore_job_id: See :func:`get_restore_job`.
+        client: See :func:`get_restore_job`.
+
+    Returns:
+        An Output of the restore job; it fails with ``RestoreJobNotFoundError`` when unknown.
+    """
+    return pulumi.Output.from_input(restore_job_id).apply(
+        lambda job_id: get_restore_job(restore_job_id=job_id, client=client)
+    )

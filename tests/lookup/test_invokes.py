@@ -1,0 +1,119 @@
+"""get_backup / get_restore_job and their _output forms, against the emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pytest
+from support import API_KEY
+
+from pulumi_pinecone_restore import (
+    BackupModel,
+    BackupNotFoundError,
+    RestoreJobModel,
+    RestoreJobNotFoundError,
+    get_backup,
+    get_backup_output,
+    get_restore_job,
+    get_restore_job_output,
+)
+from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
+from pulumi_pinecone_restore.settings import ClientSettings
+
+SOURCE = "prod-search"
+
+
+@pytest.fixture(name="client")
+def _client(server: EmulatorServer) -> ControlPlaneClient:
+    return ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
+
+
+@pytest.fixture(name="backup_id")
+def _backup_id(emulator: Emulator) -> str:
+    emulator.seed_index(name=SOURCE)
+    return str(emulator.seed_backup(source_index_name=SOURCE, name="nightly")["backup_id"])
+
+
+class _Mocks(pulumi.runtime.Mocks):
+    """Plain mocks: no resources are declared by these programs."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        """Echo the inputs."""
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(
+        self, _args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        """No provider functions are used."""
+        return {}, None
+
+
+@pytest.fixture(name="mocked_runtime")
+def _mocked_runtime() -> None:
+    pulumi.runtime.set_mocks(_Mocks(), preview=False)
+
+
+def test_get_backup_finds_the_latest_of_an_index(
+    backup_id: str, client: ControlPlaneClient
+) -> None:
+    """The plain form blocks and returns the backup model."""
+    found = get_backup(source_index_name=SOURCE, client=client)
+    assert isinstance(found, BackupModel)
+    assert found.backup_id == backup_id
+
+
+def test_get_backup_says_when_the_index_does_not_exist(
+    emulator: Emulator, client: ControlPlaneClient
+) -> None:
+    """A source index that does not exist is named as missing, not as 'has 0 backups'."""
+    with pytest.raises(BackupNotFoundError) as info:
+        get_backup(source_index_name="products", client=client)
+    assert "index 'products' does not exist" in str(info.value)
+    assert "0 backup(s)" not in str(info.value)
+
+
+def test_get_restore_job_describes_a_job(backup_id: str, client: ControlPlaneClient) -> None:
+    """A restore job is found by id, with its backup and target."""
+    started = client.create_index_from_backup(backup_id, name="clone")
+    job = get_restore_job(restore_job_id=started.restore_job_id, client=client)
+    assert isinstance(job, RestoreJobModel)
+    assert (job.backup_id, job.target_index_name) == (backup_id, "clone")
+
+
+def test_get_restore_job_of_an_unknown_id(
+    emulator: Emulator, client: ControlPlaneClient
+) -> None:
+    """An unknown id raises the lookup's own error type."""
+    with pytest.raises(RestoreJobNotFoundError):
+        get_restore_job(restore_job_id="no-such-job", client=client)
+
+
+@pulumi.runtime.test  # type: ignore[untyped-decorator]  # the SDK's decorator is untyped
+def test_get_backup_output_takes_outputs_and_lifts_attributes(
+    mocked_runtime: None, backup_id: str, client: ControlPlaneClient
+) -> pulumi.Output[None]:
+    """Output arguments feed the lookup, and attribute access on the result lifts."""
+    found = get_backup_output(source_index_name=pulumi.Output.from_input(SOURCE), client=client)
+
+    def check(value: str) -> None:
+        assert value == backup_id
+
+    return found.backup_id.apply(check)
+
+
+@pulumi.runtime.test  # type: ignore[untyped-decorator]  # the SDK's decorator is untyped
+def test_get_restore_job_output_follows_an_output_id(
+    mocked_runtime: None, backup_id: str, client: ControlPlaneClient
+) -> pulumi.Output[None]:
+    """The _output form of get_restore_job resolves once its id is known."""
+    started = client.create_index_from_backup(backup_id, name="clone")
+    job = get_restore_job_output(
+        restore_job_id=pulumi.Output.from_input(started.restore_job_id), client=client
+    )
+
+    def check(value: RestoreJobModel) -> None:
+        assert value.restore_job_id == started.restore_job_id
+
+    return job.apply(check)
