@@ -9,7 +9,10 @@ in shell history and process listings.
     pinecone-restore restore BACKUP_ID --name NAME [--tag k=v ...] [--timeout 30m] [--no-wait]
     pinecone-restore jobs list | jobs describe JOB_ID
     pinecone-restore wait JOB_ID [--timeout 30m]
-    pinecone-restore indexes list
+    pinecone-restore indexes list | indexes delete NAME [--no-wait] [--timeout 10m]
+
+``--json`` and ``--host`` may stand before or after the subcommand. Ctrl-C while waiting stops
+only the waiting: the restore goes on at Pinecone, and the message says how to follow it.
 """
 
 from __future__ import annotations
@@ -24,18 +27,44 @@ from typing import Any, TextIO
 
 import attrs
 
+from pulumi_pinecone_restore import __version__
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.errors import ConfigurationError, PineconeRestoreError
+from pulumi_pinecone_restore.errors import (
+    ConfigurationError,
+    ForbiddenError,
+    NotFoundError,
+    PineconeRestoreError,
+    TransportError,
+)
 from pulumi_pinecone_restore.models import RestoreJobModel
 from pulumi_pinecone_restore.polling import Deadline, wait_for
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
-from pulumi_pinecone_restore.settings import ClientSettings
+from pulumi_pinecone_restore.settings import (
+    API_KEY_ENV,
+    CONTROLLER_HOST_ENV,
+    ClientSettings,
+    RetryPolicy,
+)
 from pulumi_pinecone_restore.validation import parse_duration
 
 __all__ = ["main"]
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # the shell's convention for a process ended by SIGINT
+DEFAULT_WAIT = 3600.0
+DEFAULT_DELETE_WAIT = 600.0
+# A command line should say at once that the host is unreachable: one connection retry, short
+# waits. Answers that come back (429, 5xx) are retried as everywhere else.
+CLI_RETRY = RetryPolicy(attempts=5, backoff_factor=0.5, backoff_max=8.0, connect_attempts=1)
+# The CLI's names for the inputs that the shared checks name.
+_FLAGS = {
+    "backup_id": "BACKUP_ID",
+    "name": "--name",
+    "tags": "--tag",
+    "deletion_protection": "--deletion-protection",
+    "create_timeout": "--timeout",
+}
 
 
 class ProgressLine:
@@ -67,7 +96,28 @@ class ProgressLine:
 
 
 def _client(args: argparse.Namespace, environ: Mapping[str, str]) -> ControlPlaneClient:
-    return ControlPlaneClient(ClientSettings.resolve(controller_host=args.host, environ=environ))
+    if not environ.get(API_KEY_ENV, "").strip():
+        raise ConfigurationError(
+            f"no Pinecone API key: set the {API_KEY_ENV} environment variable (the command "
+            "line takes no key argument, so that keys stay out of shell history)"
+        )
+    host = args.host or environ.get(CONTROLLER_HOST_ENV)
+    try:
+        settings = ClientSettings.resolve(controller_host=host, environ=environ, retry=CLI_RETRY)
+    except ConfigurationError as exc:
+        source = "--host" if args.host else CONTROLLER_HOST_ENV
+        raise ConfigurationError(
+            f"{source} {host!r} is not usable: give an https URL such as "
+            "https://api.pinecone.io, or http://127.0.0.1:PORT for the local emulator"
+        ) from exc
+    return ControlPlaneClient(settings)
+
+
+def _flag_message(prop: str, reason: str) -> str:
+    """A check failure worded with the CLI's flag for the property it names."""
+    flag = _FLAGS.get(prop, prop)
+    text = reason.removeprefix(f"{prop}: ")
+    return f"{flag}: {text}"
 
 
 def _emit(args: argparse.Namespace, out: TextIO, rows: list[dict[str, Any]],
@@ -98,6 +148,46 @@ def _cmd_backups_list(args: argparse.Namespace, client: ControlPlaneClient, out:
 def _cmd_indexes_list(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO) -> int:
     rows = [attrs.asdict(i) for i in client.list_indexes()]
     _emit(args, out, rows, ["name", "state", "dimension", "metric", "cloud", "region", "host"])
+    return 0
+
+
+def _cmd_indexes_delete(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO,
+                        err: TextIO) -> int:
+    try:
+        client.delete_index(args.index_name)
+    except NotFoundError:
+        err.write(f"pinecone-restore: index {args.index_name!r} does not exist\n")
+        return EXIT_FAILED
+    except ForbiddenError as exc:
+        err.write(
+            f"pinecone-restore: index {args.index_name!r} was not deleted: "
+            f"{exc.api_message or exc}\n"
+            "  Turn its deletion protection off first (in the stack that manages it, or in the "
+            "Pinecone console), then run this again.\n"
+        )
+        return EXIT_FAILED
+    if not args.no_wait:
+        budget = parse_duration(args.timeout) if args.timeout else DEFAULT_DELETE_WAIT
+        progress = ProgressLine(err)
+
+        def gone() -> bool | None:
+            try:
+                state = client.describe_index(args.index_name).state
+            except NotFoundError:
+                return True
+            progress(f"index {args.index_name}: {state}")
+            return None
+
+        try:
+            wait_for(gone, deadline=Deadline(budget), what=f"index {args.index_name} to go")
+        finally:
+            progress.done()
+    if args.json:
+        json.dump({"name": args.index_name, "deleted": not args.no_wait}, out)
+        out.write("\n")
+    else:
+        verb = "deleted" if not args.no_wait else "is being deleted"
+        out.write(f"index {args.index_name} {verb}\n")
     return 0
 
 
@@ -141,7 +231,10 @@ def _cmd_restore(args: argparse.Namespace, client: ControlPlaneClient, out: Text
     provider = RestoredIndexProvider()
     checked = provider.check({}, inputs)
     if checked.failures:
-        err.writelines(f"pinecone-restore: {failure.reason}\n" for failure in checked.failures)
+        err.writelines(
+            f"pinecone-restore: {_flag_message(str(failure.property), failure.reason)}\n"
+            for failure in checked.failures
+        )
         return EXIT_USAGE
     if args.no_wait:
         started = client.create_index_from_backup(
@@ -169,7 +262,7 @@ def _cmd_restore(args: argparse.Namespace, client: ControlPlaneClient, out: Text
 
 def _cmd_wait(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO,
               err: TextIO) -> int:
-    budget = parse_duration(args.timeout) if args.timeout else 3600.0
+    budget = parse_duration(args.timeout) if args.timeout else DEFAULT_WAIT
     deadline = Deadline(budget)
     progress = ProgressLine(err)
 
@@ -195,44 +288,130 @@ def _cmd_wait(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO,
     return 0 if job.status == "Completed" else EXIT_FAILED
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _common() -> argparse.ArgumentParser:
+    # Shared by the top level and every subcommand, so that `--json` and `--host` work in either
+    # place. SUPPRESS keeps a subcommand's default from overwriting a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--host", default=argparse.SUPPRESS,
+        help="controller URL (default: $PINECONE_CONTROLLER_HOST, else https://api.pinecone.io; "
+        "plain http only for 127.0.0.1/localhost)",
+    )
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print JSON instead of tables")
+    return common
+
+
 def _parser() -> argparse.ArgumentParser:
+    common = _common()
     parser = argparse.ArgumentParser(
         prog="pinecone-restore",
+        parents=[common],
         description="Restore Pinecone serverless indexes from backups, list backups and "
-        "restore jobs, and wait for restores. The API key comes from PINECONE_API_KEY.",
+        f"restore jobs, and wait for restores. The API key comes from {API_KEY_ENV}.",
     )
-    parser.add_argument("--host", help="controller URL (default: $PINECONE_CONTROLLER_HOST, "
-                        "else https://api.pinecone.io; http only for 127.0.0.1/localhost)")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__version__} (Pinecone API 2025-04)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    backups = sub.add_parser("backups", help="list backups").add_subparsers(dest="sub",
-                                                                          required=True)
-    backups_list = backups.add_parser("list", help="backups of the project or of one index")
+    def group(name: str, help_text: str) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+        return sub.add_parser(name, help=help_text).add_subparsers(dest="sub", required=True)
+
+    backups_list = group("backups", "list backups").add_parser(
+        "list", parents=[common], help="backups of the project or of one index")
     backups_list.add_argument("--index", help="only backups of this source index")
 
-    indexes = sub.add_parser("indexes", help="list indexes").add_subparsers(dest="sub",
-                                                                          required=True)
-    indexes.add_parser("list", help="every index of the project")
+    indexes = group("indexes", "list or delete indexes")
+    indexes.add_parser("list", parents=[common], help="every index of the project")
+    delete = indexes.add_parser("delete", parents=[common],
+                                help="delete an index and wait until it is gone")
+    delete.add_argument("index_name", metavar="NAME")
+    delete.add_argument("--no-wait", action="store_true", help="start the deletion and return")
+    delete.add_argument("--timeout", help="time budget, e.g. 10m (default 10m)")
 
-    jobs = sub.add_parser("jobs", help="restore jobs").add_subparsers(dest="sub", required=True)
-    jobs_list = jobs.add_parser("list", help="newest restore jobs first")
-    jobs_list.add_argument("--limit", type=int, default=20)
-    jobs_describe = jobs.add_parser("describe", help="one restore job")
-    jobs_describe.add_argument("job_id")
+    jobs = group("jobs", "restore jobs")
+    jobs_list = jobs.add_parser("list", parents=[common], help="newest restore jobs first")
+    jobs_list.add_argument("--limit", type=_positive, default=20,
+                           help="show at most this many (default %(default)s)")
+    jobs_describe = jobs.add_parser("describe", parents=[common], help="one restore job")
+    jobs_describe.add_argument("job_id", metavar="RESTORE_JOB_ID")
 
-    restore = sub.add_parser("restore", help="restore a backup into a new index and wait")
-    restore.add_argument("backup_id")
+    restore = sub.add_parser("restore", parents=[common],
+                             help="restore a backup into a new index and wait")
+    restore.add_argument("backup_id", metavar="BACKUP_ID")
     restore.add_argument("--name", required=True, help="name of the new index")
     restore.add_argument("--tag", action="append", default=[], metavar="KEY=VALUE")
     restore.add_argument("--deletion-protection", choices=["enabled", "disabled"])
     restore.add_argument("--timeout", help="time budget, e.g. 30m (default 1h)")
     restore.add_argument("--no-wait", action="store_true", help="start the restore and return")
 
-    wait = sub.add_parser("wait", help="wait for a restore job and its index")
-    wait.add_argument("job_id")
+    wait = sub.add_parser("wait", parents=[common], help="wait for a restore job and its index")
+    wait.add_argument("job_id", metavar="RESTORE_JOB_ID")
     wait.add_argument("--timeout", help="time budget, e.g. 30m (default 1h)")
     return parser
+
+
+def _dispatch(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO,
+              err: TextIO) -> int:
+    simple: dict[tuple[str, str], Callable[[argparse.Namespace, ControlPlaneClient, TextIO],
+                                           int]] = {
+        ("backups", "list"): _cmd_backups_list,
+        ("indexes", "list"): _cmd_indexes_list,
+        ("jobs", "list"): _cmd_jobs_list,
+        ("jobs", "describe"): _cmd_jobs_describe,
+    }
+    handler = simple.get((args.command, getattr(args, "sub", "")))
+    if handler is not None:
+        return handler(args, client, out)
+    if (args.command, getattr(args, "sub", "")) == ("indexes", "delete"):
+        return _cmd_indexes_delete(args, client, out, err)
+    if args.command == "restore":
+        return _cmd_restore(args, client, out, err)
+    return _cmd_wait(args, client, out, err)
+
+
+def _interrupted(args: argparse.Namespace, client: ControlPlaneClient | None, err: TextIO) -> int:
+    """Say what Ctrl-C did (stopped our waiting, not the work at Pinecone) and how to go on."""
+    err.write("\n")
+    if args.command == "wait":
+        err.write(
+            f"pinecone-restore: interrupted; restore job {args.job_id} continues at Pinecone. "
+            f"Follow it with: pinecone-restore wait {args.job_id}\n"
+        )
+    elif args.command == "restore":
+        job_id = _job_of(client, args.backup_id, args.name)
+        follow = (f"pinecone-restore wait {job_id}" if job_id
+                  else "pinecone-restore jobs list")
+        err.write(
+            f"pinecone-restore: interrupted; if the restore into {args.name!r} had started, it "
+            f"continues at Pinecone. Follow it with: {follow}\n"
+        )
+    elif args.command == "indexes" and args.sub == "delete":
+        err.write(f"pinecone-restore: interrupted; the deletion of {args.index_name!r} "
+                  "continues at Pinecone (pinecone-restore indexes list)\n")
+    else:
+        err.write("pinecone-restore: interrupted\n")
+    return EXIT_INTERRUPTED
+
+
+def _job_of(client: ControlPlaneClient | None, backup_id: str, name: str) -> str | None:
+    """The newest restore job of ``backup_id`` into ``name``, if one can be seen right now."""
+    if client is None:
+        return None
+    try:
+        jobs = [j for j in client.iter_restore_jobs()
+                if j.backup_id == backup_id and j.target_index_name == name]
+    except (PineconeRestoreError, KeyboardInterrupt):
+        return None
+    jobs.sort(key=lambda j: j.created_at or "")
+    return jobs[-1].restore_job_id if jobs else None
 
 
 def main(
@@ -253,27 +432,30 @@ def main(
     out = out or sys.stdout
     err = err or sys.stderr
     args = _parser().parse_args(argv)
+    args.host = getattr(args, "host", None)
+    args.json = getattr(args, "json", False)
+    client: ControlPlaneClient | None = None
     try:
         client = _client(args, environ)
-        simple: dict[tuple[str, str], Callable[[argparse.Namespace, ControlPlaneClient, TextIO],
-                                               int]] = {
-            ("backups", "list"): _cmd_backups_list,
-            ("indexes", "list"): _cmd_indexes_list,
-            ("jobs", "list"): _cmd_jobs_list,
-            ("jobs", "describe"): _cmd_jobs_describe,
-        }
-        handler = simple.get((args.command, getattr(args, "sub", "")))
-        if handler is not None:
-            return handler(args, client, out)
-        if args.command == "restore":
-            return _cmd_restore(args, client, out, err)
-        return _cmd_wait(args, client, out, err)
+        return _dispatch(args, client, out, err)
+    except KeyboardInterrupt:
+        return _interrupted(args, client, err)
     except ConfigurationError as exc:
         err.write(f"pinecone-restore: {exc}\n")
         return EXIT_USAGE
+    except TransportError as exc:
+        host = client.base_url if client is not None else "the control plane"
+        err.write(
+            f"pinecone-restore: cannot reach {host}: {exc}\n"
+            f"  Check --host / {CONTROLLER_HOST_ENV} and your network.\n"
+        )
+        return EXIT_FAILED
     except (PineconeRestoreError, ValueError) as exc:
         err.write(f"pinecone-restore: {exc}\n")
         return EXIT_FAILED
+    finally:
+        if client is not None:
+            client.close()
 
 
 if __name__ == "__main__":

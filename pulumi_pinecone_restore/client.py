@@ -69,7 +69,7 @@ class _PineconeRetry(Retry):
 def _make_retry(policy: RetryPolicy) -> Retry:
     return _PineconeRetry(
         total=policy.attempts,
-        connect=policy.attempts,
+        connect=policy.attempts if policy.connect_attempts is None else policy.connect_attempts,
         read=policy.attempts,
         status=policy.attempts,
         other=0,

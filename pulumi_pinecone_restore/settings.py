@@ -32,12 +32,15 @@ class RetryPolicy:
         backoff_factor: urllib3 exponential backoff factor, seconds (0 turns waiting off).
         backoff_max: Longest single backoff, seconds.
         max_retry_after: Longest ``Retry-After`` honoured, seconds; longer values are capped.
+        connect_attempts: Retries of a connection that could not be made at all (refused,
+            unresolvable); ``None`` means ``attempts``. A command line sets it low to fail fast.
     """
 
     attempts: int = 5
     backoff_factor: float = 0.5
     backoff_max: float = 20.0
     max_retry_after: float = 60.0
+    connect_attempts: int | None = None
 
 
 def _is_loopback(hostname: str) -> bool:
