@@ -238,7 +238,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(
     argv: Sequence[str] | None = None,
     *,
-    environ: Mapping[str, str] = os.environ,
+    environ: Mapping[str, str] | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -246,7 +246,7 @@ def main(
 
     Args:
         argv: Arguments (default: ``sys.argv[1:]``).
-        environ: Environment for the API key and host.
+        environ: Environment for the API key and host; ``os.environ`` when ``None``.
         out: Where results go (default stdout).
         err: Where progress and errors go (default stderr).
     """
@@ -254,7 +254,7 @@ def main(
     err = err or sys.stderr
     args = _parser().parse_args(argv)
     try:
-        client = _client(args, environ)
+        client = _client(args, os.environ if environ is None else environ)
         simple: dict[tuple[str, str], Callable[[argparse.Namespace, ControlPlaneClient, TextIO],
                                                int]] = {
             ("backups", "list"): _cmd_backups_list,
