@@ -100,7 +100,10 @@ class ControlPlaneClient:
     """A thread-safe client for one Pinecone project.
 
     The ``requests`` session is made on first use, so the client can be built anywhere and
-    holds no socket until it talks.
+    holds no socket until it talks. It cannot be pickled (it holds the API key).
+
+    Every method that puts a name or id into the URL path raises ``ValueError`` for ``""``,
+    ``"."`` or ``".."``, which URL normalisation would drop or climb.
 
     Args:
         settings: API key, host, timeouts, retry policy.
