@@ -417,7 +417,7 @@ def _job_of(client: ControlPlaneClient | None, backup_id: str, name: str) -> str
 def main(
     argv: Sequence[str] | None = None,
     *,
-    environ: Mapping[str, str] = os.environ,
+    environ: Mapping[str, str] | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -425,7 +425,7 @@ def main(
 
     Args:
         argv: Arguments (default: ``sys.argv[1:]``).
-        environ: Environment for the API key and host.
+        environ: Environment for the API key and host; ``os.environ`` when ``None``.
         out: Where results go (default stdout).
         err: Where progress and errors go (default stderr).
     """
@@ -436,7 +436,7 @@ def main(
     args.json = getattr(args, "json", False)
     client: ControlPlaneClient | None = None
     try:
-        client = _client(args, environ)
+        client = _client(args, os.environ if environ is None else environ)
         return _dispatch(args, client, out, err)
     except KeyboardInterrupt:
         return _interrupted(args, client, err)

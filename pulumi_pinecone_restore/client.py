@@ -9,13 +9,22 @@ Retries are urllib3's ``Retry`` on the requests adapter, not a loop of our own:
   connection that never opened, and 429 (throttled before acting). A 5xx or a dropped
   response to a POST is raised, and callers reconcile (e.g. a 409 on the next try is resolved
   by finding the restore job the first try started).
+
+The API key goes to the configured controller origin and nowhere else: redirects are never
+followed (a 3xx is an error naming where it pointed), and every path segment taken from an
+argument is percent-encoded, so no name or id can spell another endpoint. Nothing that comes
+back carries the key either: it is replaced by ``[redacted]`` in every response body (errors
+and successes alike, before parsing) and in every transport error, so a server that echoes
+request headers cannot put it into a message, an output or the state.
 """
 
 from __future__ import annotations
 
+import json as jsonlib
 import threading
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, NoReturn
+from urllib.parse import quote
 
 import attrs
 import requests
@@ -23,7 +32,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from pulumi_pinecone_restore import __version__
-from pulumi_pinecone_restore.errors import TransportError, error_for_response
+from pulumi_pinecone_restore.errors import ApiError, TransportError, error_for_response
 from pulumi_pinecone_restore.models import (
     BackupModel,
     CollectionModel,
@@ -34,12 +43,14 @@ from pulumi_pinecone_restore.models import (
 )
 from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 
-__all__ = ["API_VERSION", "ControlPlaneClient"]
+__all__ = ["API_VERSION", "REDACTED", "ControlPlaneClient"]
 
 API_VERSION = "2025-04"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PATCH", "DELETE"})
 _POOL_SIZE = 16  # the dynamic plugin runs 4 calls at once; clones run more from one process
+REDACTED = "[redacted]"
+_MAX_BODY_IN_MESSAGE = 500
 
 
 class _PineconeRetry(Retry):
@@ -89,7 +100,10 @@ class ControlPlaneClient:
     """A thread-safe client for one Pinecone project.
 
     The ``requests`` session is made on first use, so the client can be built anywhere and
-    holds no socket until it talks.
+    holds no socket until it talks. It cannot be pickled (it holds the API key).
+
+    Every method that puts a name or id into the URL path raises ``ValueError`` for ``""``,
+    ``"."`` or ``".."``, which URL normalisation would drop or climb.
 
     Args:
         settings: API key, host, timeouts, retry policy.
@@ -147,24 +161,74 @@ class ControlPlaneClient:
                 json=json,
                 params=params,
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                # requests re-sends session headers, the Api-Key among them, to wherever a
+                # redirect points; the control plane never redirects, so nothing is followed.
+                allow_redirects=False,
             )
         except requests.RequestException as exc:
-            # The exception text names the URL and the cause, never the headers.
+            # The exception text names the URL and the cause, never the headers; a proxy's
+            # message might, so it is redacted here and the original is not chained (a
+            # traceback would print its text unredacted).
             raise TransportError(
                 f"{method} {path} got no answer from {self.base_url}: {type(exc).__name__}: "
-                f"{_short(exc)}"
-            ) from exc
+                f"{self._redact(_short(exc))}"
+            ) from None
+        if response.is_redirect or response.is_permanent_redirect:
+            self._raise_redirect(response, method, path)
         if not response.ok:
-            raise error_for_response(response.status_code, response.text, method, path)
+            raise error_for_response(
+                response.status_code, self._redacted_body(response.text), method, path
+            )
         if not response.content:
             return None  # DELETEs answer 202 with no body
         try:
-            return response.json()
+            data = response.json()
         except ValueError as exc:
             raise TransportError(
                 f"{method} {path} answered HTTP {response.status_code} with a body that is "
                 "not JSON"
             ) from exc
+        return self._redact_json(data)
+
+    def _raise_redirect(self, response: requests.Response, method: str, path: str) -> NoReturn:
+        target = self._redact(response.headers.get("Location", "(no Location)"))
+        raise ApiError(
+            response.status_code, None,
+            f"redirected to {target[:_MAX_BODY_IN_MESSAGE]}; redirects are not followed so "
+            f"that the API key goes only to {self.base_url}. Set pinecone:controllerHost "
+            "(or PINECONE_CONTROLLER_HOST) to the URL that answers directly",
+            method, path,
+        )
+
+    def _redact(self, text: str) -> str:
+        """``text`` with every occurrence of the API key replaced by ``[redacted]``."""
+        key = self.settings.api_key
+        return text.replace(key, REDACTED) if key else text
+
+    def _redact_json(self, value: Any) -> Any:
+        """A parsed JSON value with the API key redacted from every string and object key."""
+        if isinstance(value, str):
+            return self._redact(value)
+        if isinstance(value, list):
+            return [self._redact_json(item) for item in value]
+        if isinstance(value, dict):
+            return {self._redact(str(k)): self._redact_json(v) for k, v in value.items()}
+        return value
+
+    def _redacted_body(self, text: str) -> str:
+        # Redact after parsing as well: JSON may spell the key with \u escapes.
+        try:
+            parsed = jsonlib.loads(text)
+        except ValueError:
+            return self._redact(text)
+        return jsonlib.dumps(self._redact_json(parsed), ensure_ascii=False)
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        """Refuse pickling: the client holds the API key (in its settings and its session)."""
+        raise TypeError(
+            "ControlPlaneClient holds the Pinecone API key and cannot be pickled; pickle the "
+            "controller host and build a client where it is needed"
+        )
 
     # Indexes -------------------------------------------------------------------------------
 
@@ -180,7 +244,7 @@ class ControlPlaneClient:
         Raises:
             NotFoundError: No index of that name.
         """
-        return IndexModel.from_json(self._request("GET", f"/indexes/{name}"))
+        return IndexModel.from_json(self._request("GET", f"/indexes/{_segment(name)}"))
 
     def create_serverless_index(
         self,
@@ -234,7 +298,7 @@ class ControlPlaneClient:
             body["deletion_protection"] = deletion_protection
         if tags is not None:
             body["tags"] = dict(tags)
-        data = self._request("PATCH", f"/indexes/{name}", json=body)
+        data = self._request("PATCH", f"/indexes/{_segment(name)}", json=body)
         return IndexModel.from_json(data) if isinstance(data, Mapping) and "name" in data else None
 
     def delete_index(self, name: str) -> None:
@@ -244,7 +308,7 @@ class ControlPlaneClient:
             ForbiddenError: Deletion protection is enabled.
             NotFoundError: No index of that name.
         """
-        self._request("DELETE", f"/indexes/{name}")
+        self._request("DELETE", f"/indexes/{_segment(name)}")
 
     # Backups -------------------------------------------------------------------------------
 
@@ -253,7 +317,7 @@ class ControlPlaneClient:
     ) -> BackupModel:
         """Start a backup of a serverless index."""
         body = {k: v for k, v in {"name": name, "description": description}.items() if v}
-        data = self._request("POST", f"/indexes/{index_name}/backups", json=body)
+        data = self._request("POST", f"/indexes/{_segment(index_name)}/backups", json=body)
         return BackupModel.from_json(data)
 
     def describe_backup(self, backup_id: str) -> BackupModel:
@@ -262,7 +326,7 @@ class ControlPlaneClient:
         Raises:
             NotFoundError: No backup with that id.
         """
-        return BackupModel.from_json(self._request("GET", f"/backups/{backup_id}"))
+        return BackupModel.from_json(self._request("GET", f"/backups/{_segment(backup_id)}"))
 
     def delete_backup(self, backup_id: str) -> None:
         """Delete a backup.
@@ -271,13 +335,13 @@ class ControlPlaneClient:
             PreconditionFailedError: A restore from it is still pending.
             NotFoundError: No backup with that id.
         """
-        self._request("DELETE", f"/backups/{backup_id}")
+        self._request("DELETE", f"/backups/{_segment(backup_id)}")
 
     def list_backups_page(
         self, *, index_name: str | None = None, limit: int = 100, token: str | None = None
     ) -> tuple[list[BackupModel], str | None]:
         """One page of backups, of one index or of the whole project."""
-        path = f"/indexes/{index_name}/backups" if index_name else "/backups"
+        path = "/backups" if index_name is None else f"/indexes/{_segment(index_name)}/backups"
         page = Page.from_json(self._request("GET", path, params=_page_params(limit, token)))
         return [BackupModel.from_json(i) for i in page.items], page.next_token
 
@@ -314,7 +378,7 @@ class ControlPlaneClient:
             body["tags"] = dict(tags)
         if deletion_protection is not None:
             body["deletion_protection"] = deletion_protection
-        data = self._request("POST", f"/backups/{backup_id}/create-index", json=body)
+        data = self._request("POST", f"/backups/{_segment(backup_id)}/create-index", json=body)
         return RestoreStarted.from_json(data)
 
     def describe_restore_job(self, job_id: str) -> RestoreJobModel:
@@ -323,7 +387,7 @@ class ControlPlaneClient:
         Raises:
             NotFoundError: No job with that id (the live service can say so briefly at first).
         """
-        return RestoreJobModel.from_json(self._request("GET", f"/restore-jobs/{job_id}"))
+        return RestoreJobModel.from_json(self._request("GET", f"/restore-jobs/{_segment(job_id)}"))
 
     def list_restore_jobs_page(
         self, *, limit: int = 100, token: str | None = None
@@ -352,7 +416,7 @@ class ControlPlaneClient:
 
     def describe_collection(self, name: str) -> CollectionModel:
         """Describe one collection."""
-        return CollectionModel.from_json(self._request("GET", f"/collections/{name}"))
+        return CollectionModel.from_json(self._request("GET", f"/collections/{_segment(name)}"))
 
     def create_collection(self, *, name: str, source: str) -> CollectionModel:
         """Create a collection from a pod-based index."""
@@ -361,7 +425,19 @@ class ControlPlaneClient:
 
     def delete_collection(self, name: str) -> None:
         """Delete a collection."""
-        self._request("DELETE", f"/collections/{name}")
+        self._request("DELETE", f"/collections/{_segment(name)}")
+
+
+def _segment(value: str) -> str:
+    """``value`` as one percent-encoded URL path segment (``/``, ``?``, ``#``, ``%`` included).
+
+    Raises:
+        ValueError: ``value`` is empty, ``.`` or ``..``: URL normalisation would drop or
+            climb such a segment, so it cannot name anything.
+    """
+    if not isinstance(value, str) or value in {"", ".", ".."}:
+        raise ValueError(f"{value!r} cannot name an index, backup, job or collection")
+    return quote(value, safe="")
 
 
 def _page_params(limit: int, token: str | None) -> dict[str, Any]:

@@ -26,7 +26,6 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -54,7 +53,7 @@ def find_backup(
     tags: Mapping[str, str] | None = None,
     ready_only: bool = True,
     client: ControlPlaneClient | None = None,
-    environ: Mapping[str, str] = os.environ,
+    environ: Mapping[str, str] | None = None,
 ) -> BackupModel:
     """Describe one backup by id, or find the latest (by ``created_at``) matching the filters.
 
@@ -71,7 +70,8 @@ def find_backup(
         ready_only: Only ``Ready`` backups (the only ones that can be restored).
         client: The control-plane client; by default one is built from stack config or the
             environment, and closed afterwards.
-        environ: The environment to read credentials from when there is no stack config.
+        environ: The environment to read credentials from when there is no stack config;
+            ``os.environ`` (read at call time) when ``None``.
 
     Returns:
         The backup.
@@ -103,7 +103,7 @@ def latest_backup_id(
     tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
     ready_only: bool = True,
     client: ControlPlaneClient | None = None,
-    environ: Mapping[str, str] = os.environ,
+    environ: Mapping[str, str] | None = None,
 ) -> pulumi.Output[str]:
     """The id of the latest matching backup, as an Output for use inside a Pulumi program.
 
@@ -260,10 +260,10 @@ def default_client() -> ControlPlaneClient:
     Raises:
         ConfigurationError: No API key was found, or the controller host is unusable.
     """
-    return _default_client(os.environ)
+    return _default_client(None)
 
 
-def _default_client(environ: Mapping[str, str]) -> ControlPlaneClient:
+def _default_client(environ: Mapping[str, str] | None) -> ControlPlaneClient:
     api_key, host = _stack_config()
     return ControlPlaneClient(
         ClientSettings.resolve(api_key=api_key, controller_host=host, environ=environ)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import attrs
@@ -91,7 +92,8 @@ class ClientSettings:
     """Everything the control-plane client needs to talk to Pinecone.
 
     Attributes:
-        api_key: The Pinecone API key; kept out of ``repr`` and never logged.
+        api_key: The Pinecone API key; kept out of ``repr``, never logged, never pickled
+            (pickling raises ``TypeError``).
         controller_host: Base URL of the control plane.
         connect_timeout: Seconds to wait for a TCP connection.
         read_timeout: Seconds to wait for a response.
@@ -111,7 +113,7 @@ class ClientSettings:
         *,
         api_key: str | None = None,
         controller_host: str | None = None,
-        environ: Mapping[str, str] = os.environ,
+        environ: Mapping[str, str] | None = None,
         retry: RetryPolicy | None = None,
     ) -> ClientSettings:
         """Combine explicit values with the environment.
@@ -119,7 +121,7 @@ class ClientSettings:
         Args:
             api_key: Explicit key (stack config ``pinecone:apiKey``); else ``PINECONE_API_KEY``.
             controller_host: Explicit host; else ``PINECONE_CONTROLLER_HOST``; else the default.
-            environ: The environment to read.
+            environ: The environment to read; ``os.environ`` (read at call time) when ``None``.
             retry: Retry policy; the default when ``None``.
 
         Returns:
@@ -128,6 +130,8 @@ class ClientSettings:
         Raises:
             ConfigurationError: No API key anywhere, or an unusable host.
         """
+        if environ is None:
+            environ = os.environ
         key = api_key or environ.get(API_KEY_ENV, "")
         if not key.strip():
             raise ConfigurationError(
@@ -136,3 +140,16 @@ class ClientSettings:
             )
         host = controller_host or environ.get(CONTROLLER_HOST_ENV) or DEFAULT_CONTROLLER_HOST
         return cls(api_key=key.strip(), controller_host=host, retry=retry or RetryPolicy())
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        """Refuse pickling: a pickle would carry the API key in clear text."""
+        raise TypeError(
+            "ClientSettings holds the Pinecone API key and cannot be pickled; pickle the "
+            "controller host and call ClientSettings.resolve() where the settings are needed"
+        )
+
+    def __copy__(self) -> ClientSettings:
+        return self  # frozen: a copy would be the same value
+
+    def __deepcopy__(self, memo: Mapping[int, Any]) -> ClientSettings:
+        return self

@@ -2,44 +2,96 @@
 
 Every check returns a message that names what is wrong and how to fix it, or ``None``; the
 providers attach the message to the property (a ``CheckFailure``) so `pulumi preview` shows it.
+Every pattern is matched against the whole value (``re.fullmatch``): ``$`` would let a trailing
+newline through.
+
+Rules from the API reference (2025-04): index and collection names are 1-45 characters of
+``a-z0-9-`` that start and end with a letter or digit; tag keys are at most 80 characters of
+letters, digits, ``_`` and ``-``; tag values at most 120 characters of letters, digits, space and
+``; @ _ - . +``; dimension 1-20000; cloud ``aws``, ``gcp`` or ``azure``.
+
+Rules of our own, where the reference is silent: a backup id is 1-128 characters of
+``A-Za-z0-9_-`` (the live service hands out UUIDs, the spec's examples look like ``bkp_123abc``;
+both fit, and the id can never spell a different URL path); a region is 1-64 characters of
+``a-z0-9-``; backup names and descriptions hold no control characters (descriptions may hold
+newlines and tabs); a time budget is positive, finite and at most :data:`MAX_DURATION`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "BACKUP_ID_MAX",
+    "CLOUDS",
     "DELETION_PROTECTION_VALUES",
+    "MAX_DIMENSION",
+    "MAX_DURATION",
+    "METRICS",
     "auto_index_name",
+    "check_backup_id",
+    "check_backup_name",
+    "check_bool",
+    "check_cloud",
+    "check_collection_name",
     "check_deletion_protection",
+    "check_description",
+    "check_dimension",
     "check_index_name",
+    "check_metric",
+    "check_region",
     "check_tags",
+    "check_trigger",
     "parse_duration",
 ]
 
 INDEX_NAME_MAX = 45
-_INDEX_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+_INDEX_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 TAG_KEY_MAX = 80
 TAG_VALUE_MAX = 120
-_TAG_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_TAG_VALUE = re.compile(r"^[A-Za-z0-9;@_\-.+ ]*$")
+_TAG_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_TAG_VALUE = re.compile(r"[A-Za-z0-9;@_\-.+ ]*")
 DELETION_PROTECTION_VALUES = ("enabled", "disabled")
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|m|s)")
+BACKUP_ID_MAX = 128
+_BACKUP_ID = re.compile(r"[A-Za-z0-9_-]+")
+REGION_MAX = 64
+_REGION = re.compile(r"[a-z0-9-]+")
+# API 2025-04 has closed enums for these; later versions open them (outputs accept anything).
+CLOUDS = ("aws", "gcp", "azure")
+METRICS = ("cosine", "euclidean", "dotproduct")
+MAX_DIMENSION = 20_000
+# Control characters, except tab/newline/carriage return which a description may contain.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DESCRIPTION_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A budget past a week is a typo (or "inf"): a wait that long is better resumed by `pulumi up`.
+MAX_DURATION = 7 * 24 * 3600.0
+_SECONDS = re.compile(r"[0-9]+(\.[0-9]+)?")
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?[hms])+")
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)([hms])")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0}
 AUTO_SUFFIX_LEN = 7
 
 
 def check_index_name(value: Any) -> str | None:
-    """Check an index name against Pinecone's rules (1-45 chars, ``a-z0-9-``, alnum ends)."""
+    """Check an index name against Pinecone's rules (1-45 chars, ``a-z0-9-``, alnum ends).
+
+    Args:
+        value: The proposed name.
+
+    Returns:
+        What is wrong and how to fix it, or ``None`` when the name is valid.
+    """
     if not isinstance(value, str):
         return f"must be a string, got {type(value).__name__}"
     if not value:
         return "must not be empty; omit it to get an auto-generated name"
     if len(value) > INDEX_NAME_MAX:
         return f"{value!r} is {len(value)} characters; Pinecone allows at most {INDEX_NAME_MAX}"
-    if not _INDEX_NAME.match(value):
+    if not _INDEX_NAME.fullmatch(value):
         return (
             f"{value!r} is not a valid index name: use only lowercase letters, digits and '-', "
             "starting and ending with a letter or digit"
@@ -47,8 +99,29 @@ def check_index_name(value: Any) -> str | None:
     return None
 
 
+def check_collection_name(value: Any) -> str | None:
+    """Check a collection name (the same rules as an index name).
+
+    Args:
+        value: The proposed name.
+
+    Returns:
+        What is wrong and how to fix it, or ``None`` when the name is valid.
+    """
+    if isinstance(value, str) and not value.strip():
+        return "must name a Ready collection of this project (see GET /collections)"
+    return check_index_name(value)
+
+
 def check_tags(value: Any) -> str | None:
-    """Check a tag map against Pinecone's key/value rules."""
+    """Check a tag map against Pinecone's key/value rules.
+
+    Args:
+        value: The proposed tags.
+
+    Returns:
+        What is wrong with the first bad entry and how to fix it, or ``None``.
+    """
     if not isinstance(value, Mapping):
         return f"must be a map of strings to strings, got {type(value).__name__}"
     for key, item in value.items():
@@ -60,7 +133,7 @@ def check_tags(value: Any) -> str | None:
         if item == "":
             # On the wire "" means "remove this key"; as a desired value it cannot be kept.
             return f"tag {key!r} has an empty value, which Pinecone treats as removal; omit the key"
-        if len(item) > TAG_VALUE_MAX or not _TAG_VALUE.match(item):
+        if len(item) > TAG_VALUE_MAX or not _TAG_VALUE.fullmatch(item):
             return (
                 f"tag {key!r} value {item!r} is invalid: at most {TAG_VALUE_MAX} characters of "
                 "letters, digits, spaces and ; @ _ - . +"
@@ -71,7 +144,7 @@ def check_tags(value: Any) -> str | None:
 def _check_tag_key(key: Any) -> str | None:
     if not isinstance(key, str) or not key:
         return f"tag key {key!r} must be a non-empty string"
-    if len(key) > TAG_KEY_MAX or not _TAG_KEY.match(key):
+    if len(key) > TAG_KEY_MAX or not _TAG_KEY.fullmatch(key):
         return (
             f"tag key {key!r} is invalid: at most {TAG_KEY_MAX} characters of letters, "
             "digits, '_' and '-'"
@@ -80,45 +153,227 @@ def _check_tag_key(key: Any) -> str | None:
 
 
 def check_deletion_protection(value: Any) -> str | None:
-    """Check a deletion-protection value (``enabled`` or ``disabled``)."""
-    if value not in DELETION_PROTECTION_VALUES:
+    """Check a deletion-protection value (``enabled`` or ``disabled``).
+
+    Args:
+        value: The proposed value.
+
+    Returns:
+        What is accepted, or ``None`` when the value is valid.
+    """
+    if not isinstance(value, str) or value not in DELETION_PROTECTION_VALUES:
         return f"must be 'enabled' or 'disabled', got {value!r}"
     return None
+
+
+def check_backup_id(value: Any) -> str | None:
+    """Check a backup id: 1-128 characters of letters, digits, ``_`` and ``-``.
+
+    The id goes into URL paths (``/backups/{id}``), so nothing that could spell another path
+    (``/``, ``?``, ``#``, ``..``, ``%``) is accepted, whatever the client escapes.
+
+    Args:
+        value: The proposed id.
+
+    Returns:
+        What is wrong and where to find a valid id, or ``None``.
+    """
+    hint = "see `pinecone-restore backups list` for the ids of this project's backups"
+    if not isinstance(value, str):
+        return f"must be a string, the id of a Ready backup, got {type(value).__name__}; {hint}"
+    if not value.strip():
+        return f"is required: the id of a Ready backup; {hint}"
+    if len(value) > BACKUP_ID_MAX or not _BACKUP_ID.fullmatch(value):
+        return (
+            f"{value!r} is not a backup id: at most {BACKUP_ID_MAX} letters, digits, '_' and "
+            f"'-' (a UUID, for example); {hint}"
+        )
+    return None
+
+
+def check_region(value: Any) -> str | None:
+    """Check a cloud region name such as ``us-east-1`` (1-64 characters of ``a-z0-9-``).
+
+    Args:
+        value: The proposed region.
+
+    Returns:
+        What is wrong and what a region looks like, or ``None``.
+    """
+    if not isinstance(value, str):
+        return f"must be a string such as 'us-east-1', got {type(value).__name__}"
+    if len(value) > REGION_MAX or not _REGION.fullmatch(value):
+        return (
+            f"{value!r} is not a region: use the provider's lowercase name, e.g. 'us-east-1', "
+            "'eastus2' or 'europe-west4'"
+        )
+    return None
+
+
+def check_cloud(value: Any) -> str | None:
+    """Check a cloud (``aws``, ``gcp`` or ``azure``).
+
+    Args:
+        value: The proposed cloud.
+
+    Returns:
+        What is accepted, or ``None`` when the value is valid.
+    """
+    if not isinstance(value, str) or value not in CLOUDS:
+        return f"must be one of {', '.join(CLOUDS)}, got {value!r}"
+    return None
+
+
+def check_metric(value: Any) -> str | None:
+    """Check a similarity metric (``cosine``, ``euclidean`` or ``dotproduct``).
+
+    Args:
+        value: The proposed metric.
+
+    Returns:
+        What is accepted, or ``None`` when the value is valid.
+    """
+    if not isinstance(value, str) or value not in METRICS:
+        return f"must be one of {', '.join(METRICS)}, got {value!r}"
+    return None
+
+
+def check_dimension(value: Any) -> str | None:
+    """Check a vector dimension: a whole number from 1 to 20000 (``8.0`` counts as 8).
+
+    Args:
+        value: The proposed dimension; numbers cross Pulumi's gRPC boundary as floats.
+
+    Returns:
+        What is wrong, or ``None`` when the value is valid.
+    """
+    whole = (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and float(value).is_integer()
+    )
+    if not whole:
+        return f"must be a whole number, got {value!r}"
+    if not 1 <= int(value) <= MAX_DIMENSION:
+        return f"must be between 1 and {MAX_DIMENSION}, got {int(value)}"
+    return None
+
+
+def check_bool(value: Any) -> str | None:
+    """Check a flag such as ``force_destroy``: ``true`` or ``false``, not a string or number.
+
+    Args:
+        value: The proposed flag.
+
+    Returns:
+        What is accepted, or ``None`` when the value is a boolean.
+    """
+    if not isinstance(value, bool):
+        return f"must be true or false, got {value!r}"
+    return None
+
+
+def check_backup_name(value: Any) -> str | None:
+    """Check a backup name: a non-blank string without control characters.
+
+    The API documents no other limit on backup names.
+
+    Args:
+        value: The proposed name.
+
+    Returns:
+        What is wrong, or ``None`` when the name is usable.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return "must be a non-empty string; omit it for an unnamed backup"
+    if _CONTROL.search(value):
+        return f"{value!r} contains a control character (e.g. a newline); remove it"
+    return None
+
+
+def check_description(value: Any) -> str | None:
+    """Check a backup description: a string; newlines and tabs allowed, other controls not.
+
+    Args:
+        value: The proposed description.
+
+    Returns:
+        What is wrong, or ``None`` when the description is usable.
+    """
+    if not isinstance(value, str):
+        return f"must be a string, got {type(value).__name__}"
+    if _DESCRIPTION_CONTROL.search(value):
+        return f"{value!r} contains a control character; remove it"
+    return None
+
+
+def check_trigger(value: Any) -> str | None:
+    """Check a backup ``trigger``: a string or a finite number (changing it takes a new backup).
+
+    Args:
+        value: The proposed trigger.
+
+    Returns:
+        What is wrong, or ``None`` when the trigger is usable.
+    """
+    if isinstance(value, str):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            # NaN never equals itself, so every run would see a change and take a backup.
+            return f"must be a finite number, got {value!r}"
+        return None
+    return f"must be a string or a number (e.g. a date), got {type(value).__name__}"
 
 
 def parse_duration(value: Any) -> float:
     """Read a time budget: seconds as a number, or a Go-style duration such as ``"1h30m"``.
 
     Args:
-        value: A positive number of seconds or a string like ``"90s"``, ``"20m"``, ``"2h"``.
+        value: A number of seconds, a string of digits (``"600"``, ``"2.5"``) or of h/m/s
+            parts (``"90s"``, ``"20m"``, ``"1h30m"``); spaces are ignored. It must be positive
+            and at most :data:`MAX_DURATION` (7 days).
 
     Returns:
         Seconds.
 
     Raises:
-        ValueError: With a message that says what is accepted.
+        ValueError: With a message that says what is accepted (also for ``nan``, ``inf``
+            and numbers too large for a float).
     """
     if isinstance(value, bool):
         raise ValueError("must be a number of seconds or a duration like '30m'")  # noqa: TRY004
     if isinstance(value, (int, float)):
-        seconds = float(value)
-    elif isinstance(value, str) and value.strip():
-        text = value.strip().replace(" ", "")
         try:
-            seconds = float(text)
-        except ValueError:
-            parts = _DURATION_PART.findall(text)
-            if not parts or "".join(n + u for n, u in parts) != text:
-                raise ValueError(
-                    f"{value!r} is not a duration; use seconds (600) or e.g. '90s', '20m', '1h30m'"
-                ) from None
-            unit = {"h": 3600.0, "m": 60.0, "s": 1.0}
-            seconds = sum(float(n) * unit[u] for n, u in parts)
+            seconds = float(value)
+        except OverflowError:
+            seconds = math.inf
+    elif isinstance(value, str) and value.strip():
+        seconds = _parse_duration_text(value)
     else:
         raise ValueError(f"must be a number of seconds or a duration like '30m', got {value!r}")
+    if math.isnan(seconds):
+        raise ValueError(f"must be a number of seconds, got {value!r}")
     if seconds <= 0:
         raise ValueError(f"must be positive, got {value!r}")
+    if seconds > MAX_DURATION:
+        raise ValueError(
+            f"{value!r} is longer than the longest budget, 7 days ('168h'); give a shorter "
+            "one: a create that runs out of time is resumed by the next `pulumi up`"
+        )
     return seconds
+
+
+def _parse_duration_text(value: str) -> float:
+    text = value.strip().replace(" ", "")
+    if _SECONDS.fullmatch(text):
+        return float(text)
+    if _DURATION.fullmatch(text):
+        return sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
+    raise ValueError(
+        f"{value!r} is not a duration; use seconds (600) or e.g. '90s', '20m', '1h30m'"
+    )
 
 
 def _slug(text: str) -> str:

@@ -1,0 +1,279 @@
+"""Bad and valid inputs for every property of every resource, as data.
+
+``BAD[resource][property]`` lists values that check must refuse, naming that property;
+``VALID[resource][property]`` lists values at the documented limits that check must accept;
+``UNKNOWN_PROPERTIES[resource]`` lists property names no resource declares; ``MINIMAL[resource]``
+is the smallest valid set of inputs, to which one property at a time is added.
+
+The limits come from the Pinecone control-plane reference (API 2025-04): index and collection
+names 1-45 characters of ``a-z0-9-`` starting and ending alphanumeric; tag keys at most 80
+characters of letters, digits, ``_`` and ``-``; tag values at most 120 characters of letters,
+digits, space and ``; @ _ - . +``; ``deletion_protection`` ``enabled`` or ``disabled``;
+dimension 1-20000; cloud ``aws``/``gcp``/``azure``. Our own rules: backup ids are 1-128
+characters of ``A-Za-z0-9_-`` (UUIDs and the spec's ``bkp_123abc`` both fit); regions 1-64
+characters of ``a-z0-9-``; time budgets are positive, finite and at most 7 days.
+
+``None`` for a required property stands for "missing"; optional properties never list ``None``
+as bad, because omitting them is allowed. ``auto_name_seed`` is not listed: the resource
+classes set it, users never do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+INDEX_NAME_BAD: list[Any] = [
+    "",
+    "-abc",
+    "abc-",
+    "Abc",
+    "ab_c",
+    "ab.c",
+    "ab c",
+    "x" * 46,
+    "abc\n",
+    "\nabc",
+    "ab/c",
+    "..",
+    "\u00e1bc",
+    "abc\x00",
+    12,
+    1.5,
+    True,
+    ["abc"],
+    {"n": "abc"},
+]
+INDEX_NAME_VALID: list[Any] = ["a", "0", "x" * 45, "a" + "-" * 43 + "b", "0index9-a"]
+
+TAGS_BAD: list[Any] = [
+    {"bad key": "v"},
+    {"k" * 81: "v"},
+    {"": "v"},
+    {"env\n": "v"},
+    {"env": "v\n"},
+    {"env": "a/b"},
+    {"env": "x" * 121},
+    {"env": ""},
+    {"env": 3},
+    {"env": True},
+    {"env": {"nested": "x"}},
+    {"k\u00e9": "v"},
+    {"env": "\u00e9"},
+    {"env": "a,b"},
+    {"env": "tab\there"},
+    ["env"],
+    "env=prod",
+    5,
+]
+TAGS_VALID: list[Any] = [
+    {},
+    {"k" * 80: "v"},
+    {"a": "x" * 120},
+    {"team_a-1": "ops@example.com; v1.2+3 x"},
+    {"K_-9": " "},
+]
+
+PROTECTION_BAD: list[Any] = ["on", "Enabled", "ENABLED", "enabled\n", " enabled", "", True, 1,
+                             ["enabled"]]
+PROTECTION_VALID: list[Any] = ["enabled", "disabled"]
+
+BUDGET_BAD: list[Any] = [
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "Infinity",
+    1e400,  # a float literal this large is inf
+    float("nan"),
+    "1e999",
+    "1e400",
+    10**400,
+    -1,
+    0,
+    0.0,
+    "0",
+    "0s",
+    -5.0,
+    "-30m",
+    True,
+    False,
+    "abc",
+    "",
+    "30x",
+    "1h30",
+    "8d",
+    "1_000",
+    604801,
+    "169h",
+    10**9,
+    [30],
+    {"s": 30},
+]
+BUDGET_VALID: list[Any] = [1, 0.5, "1s", "90s", "20m", "1h30m", "168h", 604800, 604800.0, "600",
+                           "2.5h", "10080m"]
+
+FORCE_DESTROY_BAD: list[Any] = ["true", "yes", 1, 0, "false", ["x"], {"a": 1}]
+FORCE_DESTROY_VALID: list[Any] = [True, False]
+
+BACKUP_ID_BAD: list[Any] = [
+    None,
+    "",
+    "   ",
+    123,
+    True,
+    ["id"],
+    "../indexes/src-idx/backups?",
+    "a/b",
+    "id?x=1",
+    "id#frag",
+    "id\n",
+    "x" * 129,
+    "bkp 1",
+    "..",
+    ".",
+    "%2e%2e",
+    "id;drop",
+    "bkp\x00",
+    "\u00e9",
+]
+BACKUP_ID_VALID: list[Any] = ["bkp_123abc", "0f8fad5b-d9cb-469f-a165-70867728950e", "x" * 128, "a",
+                              "A-Z_0-9"]
+
+CLOUD_BAD: list[Any] = [None, "", "AWS", "aws\n", "gcpp", "amazon", 1, True, ["aws"]]
+CLOUD_VALID: list[Any] = ["aws", "gcp", "azure"]
+
+REGION_BAD: list[Any] = [None, "", "   ", 5, "us-east-1\n", "us/east-1", "../x", "us east",
+                         "x" * 65, ["us-east-1"], "US-EAST-1"]
+REGION_VALID: list[Any] = ["us-east-1", "eastus2", "europe-west4", "x" * 64]
+
+DIMENSION_BAD: list[Any] = [0, -1, 20001, 1.5, "8", True, "abc", [8], float("nan"), float("inf")]
+DIMENSION_VALID: list[Any] = [1, 20000, 8.0, 1536]
+
+METRIC_BAD: list[Any] = ["Cosine", "cosine\n", "l2", "", 1, True, ["cosine"]]
+METRIC_VALID: list[Any] = ["cosine", "euclidean", "dotproduct"]
+
+BACKUP_NAME_BAD: list[Any] = ["", "   ", 5, True, ["n"], {"a": "b"}, "nightly\n", "a\x00b"]
+BACKUP_NAME_VALID: list[Any] = ["backup_2024_03_15", "nightly-1", "Name With Spaces", "x" * 500]
+
+DESCRIPTION_BAD: list[Any] = [5, True, ["d"], {"k": "v"}, "bad\x00byte", "bell\x07"]
+DESCRIPTION_VALID: list[Any] = ["", "taken before the migration", "two\nlines\tand a tab"]
+
+TRIGGER_BAD: list[Any] = [["x"], {"a": 1}, float("nan"), float("inf")]
+TRIGGER_VALID: list[Any] = ["2025-01-01", 3, 1.5]
+
+MEMBERS_BAD: list[Any] = [
+    None,
+    {},
+    [],
+    "x",
+    5,
+    {"a": "not-a-map"},
+    {"a": {}},
+    {"a": {"backup_id": "../indexes/x/backups?"}},
+    {"a": {"backup_id": "bkp_1", "name": "Bad"}},
+    {"a": {"backup_id": "bkp_1", "name": "same"}, "b": {"backup_id": "bkp_2", "name": "same"}},
+    {"a": {"backup_id": "bkp_1", "create_timeout": "nan"}},
+    {"a": {"backup_id": "bkp_1", "tags": {"k": "v\n"}}},
+    {"a": {"backup_id": "bkp_1", "name": "abc\n"}},
+]
+MEMBERS_VALID: list[Any] = [
+    {"a": {"backup_id": "bkp_1"}},
+    {"a": {"backup_id": "bkp_1", "name": "x" * 45}, "b": {"backup_id": "bkp_2"}},
+    {"a": {"backup_id": "bkp_1", "tags": {"k" * 80: "x" * 120}, "create_timeout": "168h"}},
+]
+
+
+def _index_common() -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    bad = {
+        "name": INDEX_NAME_BAD,
+        "tags": TAGS_BAD,
+        "deletion_protection": PROTECTION_BAD,
+        "create_timeout": BUDGET_BAD,
+        "delete_timeout": BUDGET_BAD,
+        "force_destroy": FORCE_DESTROY_BAD,
+    }
+    valid = {
+        "name": INDEX_NAME_VALID,
+        "tags": TAGS_VALID,
+        "deletion_protection": PROTECTION_VALID,
+        "create_timeout": BUDGET_VALID,
+        "delete_timeout": BUDGET_VALID,
+        "force_destroy": FORCE_DESTROY_VALID,
+    }
+    return bad, valid
+
+
+_RESTORED_BAD, _RESTORED_VALID = _index_common()
+_COLLECTION_BAD, _COLLECTION_VALID = _index_common()
+
+BAD: dict[str, dict[str, list[Any]]] = {
+    "RestoredIndex": {"backup_id": BACKUP_ID_BAD, **_RESTORED_BAD},
+    "CollectionIndex": {
+        "source_collection": [None, *INDEX_NAME_BAD],
+        "cloud": CLOUD_BAD,
+        "region": REGION_BAD,
+        "dimension": DIMENSION_BAD,
+        "metric": METRIC_BAD,
+        **_COLLECTION_BAD,
+    },
+    "IndexBackup": {
+        "source_index_name": [None, *INDEX_NAME_BAD],
+        "name": BACKUP_NAME_BAD,
+        "description": DESCRIPTION_BAD,
+        "trigger": TRIGGER_BAD,
+        "create_timeout": BUDGET_BAD,
+        "delete_timeout": BUDGET_BAD,
+    },
+    "RestoredIndexSet": {"members": MEMBERS_BAD},
+}
+
+VALID: dict[str, dict[str, list[Any]]] = {
+    "RestoredIndex": {"backup_id": BACKUP_ID_VALID, **_RESTORED_VALID},
+    "CollectionIndex": {
+        "source_collection": INDEX_NAME_VALID,
+        "cloud": CLOUD_VALID,
+        "region": REGION_VALID,
+        "dimension": DIMENSION_VALID,
+        "metric": METRIC_VALID,
+        **_COLLECTION_VALID,
+    },
+    "IndexBackup": {
+        "source_index_name": INDEX_NAME_VALID,
+        "name": BACKUP_NAME_VALID,
+        "description": DESCRIPTION_VALID,
+        "trigger": TRIGGER_VALID,
+        "create_timeout": BUDGET_VALID,
+        "delete_timeout": BUDGET_VALID,
+    },
+    "RestoredIndexSet": {"members": MEMBERS_VALID},
+}
+
+UNKNOWN_PROPERTIES: dict[str, list[str]] = {
+    "RestoredIndex": ["backupId", "index_name", "tag", "deletionProtection", "timeout"],
+    "CollectionIndex": ["collection", "dimensions", "spec", "pod_type"],
+    "IndexBackup": ["index_name", "backup_name", "tags"],
+    "RestoredIndexSet": ["member", "backups"],
+}
+
+MINIMAL: dict[str, dict[str, Any]] = {
+    "RestoredIndex": {"backup_id": "bkp_123abc", "name": "restored"},
+    "CollectionIndex": {"source_collection": "coll", "cloud": "aws", "region": "us-east-1"},
+    "IndexBackup": {"source_index_name": "src-idx"},
+    "RestoredIndexSet": {"members": {"a": {"backup_id": "bkp_123abc"}}},
+}
+
+
+def cases(table: dict[str, dict[str, list[Any]]]) -> list[tuple[str, str, Any]]:
+    """Flatten ``table`` into ``(resource, property, value)`` triples."""
+    return [
+        (resource, prop, value)
+        for resource, props in table.items()
+        for prop, values in props.items()
+        for value in values
+    ]
+
+
+def case_id(resource: str, prop: str, value: Any) -> str:
+    """A short, printable test id for one case."""
+    text = repr(value)
+    return f"{resource}.{prop}={text[:40]}"

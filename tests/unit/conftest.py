@@ -1,0 +1,22 @@
+"""Fixtures of the unit tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from unit.scripted_server import Script, ScriptedServer, ServerFactory
+
+
+@pytest.fixture(name="scripted_server")
+def _scripted_server() -> Iterator[ServerFactory]:
+    started: list[ScriptedServer] = []
+
+    def start(script: Script) -> ScriptedServer:
+        server = ScriptedServer(script).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
