@@ -23,7 +23,9 @@ from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, ManualClo
 from pulumi_pinecone_restore.emulator.urls import API_URLS
 
 API_KEY = "test-key"
-SPEC_PATH = Path("/work/shared/reference/pinecone-db-control-2025-04.oas.yaml")
+#: The official file, vendored in the repository (see spec/README.md for where it comes from).
+SPEC_PATH = Path(__file__).parent / "spec" / "pinecone-db-control-2025-04.oas.yaml"
+SPEC_MISSING = f"the OpenAPI file {SPEC_PATH.name} is not in tests/emulator/spec/"
 
 #: Emulator endpoint name -> OpenAPI operationId (they differ only for restore).
 OPERATION_IDS = {
@@ -97,10 +99,20 @@ class OpenApiContract:
         OAS30Validator(schema, format_checker=oas30_format_checker).validate(json.loads(body))
 
 
-@pytest.fixture(name="contract", scope="session")
-def fixture_contract() -> OpenApiContract:
-    """The 2025-04 OpenAPI contract."""
-    return OpenApiContract(yaml.safe_load(SPEC_PATH.read_text()))
+@pytest.fixture(name="optional_contract", scope="session")
+def fixture_optional_contract() -> OpenApiContract | None:
+    """The 2025-04 OpenAPI contract, or None when the vendored file is absent."""
+    if not SPEC_PATH.is_file():
+        return None
+    return OpenApiContract(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(name="contract")
+def fixture_contract(optional_contract: OpenApiContract | None) -> OpenApiContract:
+    """The 2025-04 OpenAPI contract; tests that need it skip when the file is absent."""
+    if optional_contract is None:
+        pytest.skip(SPEC_MISSING)
+    return optional_contract
 
 
 @pytest.fixture(name="clock")
@@ -124,18 +136,24 @@ def fixture_served_responses() -> list[tuple[str, str, int]]:
 @pytest.fixture(name="server")
 def fixture_server(
     emulator: Emulator,
-    contract: OpenApiContract,
+    optional_contract: OpenApiContract | None,
     served_responses: list[tuple[str, str, int]],
 ) -> Iterator[EmulatorServer]:
-    """The emulator served on a free port; every response is checked against the OpenAPI file."""
+    """The emulator served on a free port; every response is checked against the OpenAPI file.
+
+    Without the vendored OpenAPI file the server still runs and only the contract check is
+    left out (tests that check the contract itself skip through the `contract` fixture).
+    """
     failures: list[str] = []
     lock = threading.Lock()
 
     def check(method: str, path: str, status: int, body: bytes) -> None:
         with lock:
             served_responses.append((method, path, status))
+        if optional_contract is None:
+            return
         try:
-            contract.validate(method, path, status, body)
+            optional_contract.validate(method, path, status, body)
         except Exception as exc:  # noqa: BLE001 - report every kind of mismatch at teardown
             with lock:
                 failures.append(f"{method} {path} -> {status}: {exc}\nbody: {body[:500]!r}")
