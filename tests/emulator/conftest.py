@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-import yaml
+from emulator.openapi_spec import SPEC_MISSING, SPEC_PATH, apply_errata, load_spec
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from werkzeug.exceptions import HTTPException
 
@@ -23,17 +22,13 @@ from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, ManualClo
 from pulumi_pinecone_restore.emulator.urls import API_URLS
 
 API_KEY = "test-key"
-#: The official file, vendored in the repository (see spec/README.md for where it comes from).
-SPEC_PATH = Path(__file__).parent / "spec" / "pinecone-db-control-2025-04.oas.yaml"
-SPEC_MISSING = f"the OpenAPI file {SPEC_PATH.name} is not in tests/emulator/spec/"
 
 #: Emulator endpoint name -> OpenAPI operationId (they differ only for restore).
 OPERATION_IDS = {
     "list_project_backups": "list_project_backups",
     "create_index_from_backup": "create_index_from_backup_operation",
 }
-#: Status the emulator sends -> status whose schema applies. Configure answers 200 like the
-#: live service (the spec says 202); the body is the same IndexModel.
+#: Status the emulator sends -> status whose schema applies (see SPEC_ERRATA "configure-200").
 STATUS_ALIASES = {("configure_index", 200): "202"}
 
 
@@ -41,10 +36,8 @@ class OpenApiContract:
     """Validates response bodies against the OpenAPI file's schemas."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
-        """Index the operations of `spec` by operationId."""
-        # The file's own examples end listings with `"pagination": null` (and the live service
-        # does), but its schema forgot `nullable: true`; the emulator follows the examples.
-        spec["components"]["schemas"]["PaginationResponse"]["nullable"] = True
+        """Index the operations of `spec` (with `SPEC_ERRATA` applied) by operationId."""
+        spec = apply_errata(spec)
         self.spec = spec
         self.operations: dict[str, dict[str, Any]] = {}
         for item in spec["paths"].values():
@@ -104,7 +97,7 @@ def fixture_optional_contract() -> OpenApiContract | None:
     """The 2025-04 OpenAPI contract, or None when the vendored file is absent."""
     if not SPEC_PATH.is_file():
         return None
-    return OpenApiContract(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
+    return OpenApiContract(load_spec())
 
 
 @pytest.fixture(name="contract")
