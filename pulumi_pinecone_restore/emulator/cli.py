@@ -54,7 +54,7 @@ def build_parser(environ: Mapping[str, str] = os.environ) -> argparse.ArgumentPa
     for flag, what in (
         ("index-ready", "index Initializing -> Ready"),
         ("terminate", "index Terminating -> gone"),
-        ("backup", "backup Initializing -> Ready"),
+        ("backup", "backup Pending -> Ready"),
         ("restore", "restore job Pending -> Completed"),
         ("collection-ready", "collection Initializing -> Ready"),
     ):

@@ -82,7 +82,7 @@ class Timings:
     Args:
         index_ready: `Initializing` -> `Ready` for a newly created index.
         index_terminate: `Terminating` -> gone after a delete.
-        backup_ready: backup `Initializing` -> `Ready`.
+        backup_ready: backup `Pending` (or `Behaviour.backup_initial_status`) -> `Ready`.
         restore: restore job `Pending` -> `Completed`/`Failed`; the restored index becomes
             `Ready` at the same moment. Reads of the job and of the restored index both count.
         collection_ready: collection `Initializing` -> `Ready`.
