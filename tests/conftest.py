@@ -2,7 +2,9 @@
 
 The emulator imitates the live service's unkind behaviours by default (`Behaviour()`); a test
 may change them with ``@pytest.mark.emulator_behaviour(field=value, ...)`` or run under every
-restore-job listing behaviour by requesting the ``each_listing`` fixture.
+restore-job listing behaviour by requesting the ``each_listing`` fixture. The environment
+variable ``EMULATOR_BEHAVIOUR`` (a JSON object, see ``support.BEHAVIOUR_ENV``) changes the
+behaviour every test starts from.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def _server(emulator_server: EmulatorServer, request: pytest.FixtureRequest) -> 
     changes: dict[str, object] = {}
     for marker in reversed(list(request.node.iter_markers("emulator_behaviour"))):
         changes.update(marker.kwargs)
-    emulator_server.emulator.set_behaviour(emulator_behaviour(**changes))
+    emulator_server.emulator.set_behaviour(emulator_behaviour(changes))
     return emulator_server
 
 

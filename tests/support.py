@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,9 +37,23 @@ LISTING_SETTINGS: Mapping[str, Mapping[str, Any]] = {
 }
 
 
-def emulator_behaviour(**changes: Any) -> Behaviour:
-    """The emulator's default behaviour with ``changes`` (``Behaviour`` field names) applied."""
-    return attrs.evolve(Behaviour(), **changes)
+#: Environment variable with a JSON object of `Behaviour` changes (as for
+#: `PATCH /_emulator/behaviour`) that every test starts from, e.g. to run the provider tests
+#: under a longer listing lag: EMULATOR_BEHAVIOUR='{"restore_listing_lag": {"reads": 3}}'.
+BEHAVIOUR_ENV = "EMULATOR_BEHAVIOUR"
+
+
+def emulator_behaviour(
+    changes: Mapping[str, Any], environ: Mapping[str, str] = os.environ
+) -> Behaviour:
+    """The behaviour a test runs under: defaults, then ``BEHAVIOUR_ENV``, then ``changes``.
+
+    Args:
+        changes: ``Behaviour`` field values (from ``@pytest.mark.emulator_behaviour``).
+        environ: Where ``BEHAVIOUR_ENV`` is read.
+    """
+    base = Behaviour.from_json(json.loads(environ.get(BEHAVIOUR_ENV) or "{}"))
+    return attrs.evolve(base, **changes)
 
 
 
