@@ -393,6 +393,7 @@ class Emulator:
         with self._locked() as now:
             self._check_region(request.cloud, request.region)
             dimension = request.dimension
+            record_count = 0
             if request.source_collection is not None:
                 coll = self._collections.get(request.source_collection)
                 if coll is None:
@@ -407,6 +408,7 @@ class Emulator:
                         f"{coll.dimension} of collection {coll.name}."
                     )
                 dimension = coll.dimension
+                record_count = coll.vector_count
             self._check_index_name_free(request.name)
             self._check_quota("indexes", len(self._indexes))
             index = IndexRecord(
@@ -425,6 +427,8 @@ class Emulator:
                 since=now,
                 created_at=now,
                 source_collection=request.source_collection,
+                record_count=record_count,
+                namespace_count=min(record_count, 1),
             )
             self._indexes[index.name] = index
             self._dirty = True
@@ -610,6 +614,9 @@ class Emulator:
             since=now,
             created_at=now,
             embed=None if index.embed is None else dict(index.embed),
+            record_count=index.record_count,
+            namespace_count=index.namespace_count,
+            size_bytes=index.size_bytes(),
         )
         self._backups[backup.id] = backup
         self._dirty = True
@@ -735,6 +742,8 @@ class Emulator:
                 created_at=now,
                 restore_job_id=job_id,
                 embed=None if backup.embed is None else dict(backup.embed),
+                record_count=backup.record_count,
+                namespace_count=backup.namespace_count,
             )
             job = RestoreJobRecord(
                 id=job_id,
@@ -902,6 +911,8 @@ class Emulator:
                 status=INITIALIZING,
                 since=now,
                 created_at=now,
+                size=index.size_bytes(),
+                vector_count=index.record_count,
             )
             self._collections[coll.name] = coll
             self._dirty = True
@@ -947,12 +958,16 @@ class Emulator:
         vector_type: str = "dense",
         ready: bool = True,
         pod_type: str | None = None,
+        record_count: int = 0,
+        namespace_count: int | None = None,
     ) -> dict[str, Any]:
         """Create an index directly, optionally already Ready, with the API's validation.
 
         `pod_type` (e.g. `"p1.x1"`) makes a pod-based index instead: the API cannot create
         one here, but a seeded one is listed, described, deleted and is the source
-        collections are made from.
+        collections are made from. `record_count` and `namespace_count` (default: 1 when
+        there are records) are the data it is taken to hold; its backups report them once
+        Ready, and restores and collections carry them on.
 
         Returns:
             The IndexModel JSON.
@@ -979,7 +994,11 @@ class Emulator:
                     self._dirty = True
                 if pod_type is not None:
                     index.pod_type = pod_type
-                    self._dirty = True
+                index.record_count = record_count
+                index.namespace_count = (
+                    namespace_count if namespace_count is not None else min(record_count, 1)
+                )
+                self._dirty = True
                 return index.to_json()
 
     def seed_backup(
@@ -1048,6 +1067,8 @@ class Emulator:
                 status=READY if ready else INITIALIZING,
                 since=now,
                 created_at=now,
+                size=index.size_bytes(),
+                vector_count=index.record_count,
             )
             self._collections[name] = coll
             self._dirty = True

@@ -53,6 +53,13 @@ class IndexRecord:
     embed: dict[str, Any] | None = None
     #: Set only on seeded pod-based indexes, which exist here as sources of collections.
     pod_type: str | None = None
+    #: The data the index is supposed to hold (there is no data plane); backups report it.
+    record_count: int = 0
+    namespace_count: int = 0
+
+    def size_bytes(self) -> int:
+        """A plausible storage size for the records: vector, id and metadata per record."""
+        return self.record_count * (4 * (self.dimension or 64) + 96)
 
     def to_json(self) -> dict[str, Any]:
         """Render as the API's IndexModel."""

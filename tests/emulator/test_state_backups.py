@@ -329,3 +329,42 @@ def test_reset_forgets_everything(emulator: Emulator, backup_id: str) -> None:
     emulator.reset()
     assert emulator.list_indexes() == {"indexes": []}
     assert emulator.list_backups() == {"data": [], "pagination": None}
+
+
+def test_backup_reports_the_source_counts_once_ready(clock: ManualClock) -> None:
+    """A Pending backup has no counts; Ready, it reports the seeded index's records."""
+    emu = Emulator(clock=clock, timings=Timings(backup_ready=Timing(seconds=10)))
+    emu.seed_index(name="src", dimension=4, record_count=1000, namespace_count=3)
+    pending = emu.create_backup("src", {})
+    assert "record_count" not in pending
+    clock.advance(10)
+    ready = emu.describe_backup(pending["backup_id"])
+    assert (ready["record_count"], ready["namespace_count"]) == (1000, 3)
+    assert ready["size_bytes"] > 0
+
+
+def test_counts_survive_a_restore_and_its_next_backup(emulator: Emulator) -> None:
+    """An index restored from a backup holds its records, so its own backups report them."""
+    emulator.seed_index(name="src", record_count=42)
+    backup_id = emulator.seed_backup(source_index_name="src")["backup_id"]
+    emulator.create_index_from_backup(backup_id, {"name": "copy"})
+    emulator.describe_index("copy")
+    again = emulator.seed_backup(source_index_name="copy")
+    assert (again["record_count"], again["namespace_count"]) == (42, 1)
+
+
+def test_collection_counts_the_source_records(emulator: Emulator) -> None:
+    """A collection of a pod index reports its vectors, and an index made from it holds them."""
+    emulator.seed_index(name="pods", dimension=4, pod_type="p1.x1", record_count=7)
+    coll = emulator.seed_collection(name="snap", source="pods")
+    assert coll["vector_count"] == 7
+    emulator.create_index(
+        {
+            "name": "from-snap",
+            "spec": {
+                "serverless": {"cloud": "aws", "region": "us-east-1", "source_collection": "snap"}
+            },
+        }
+    )
+    emulator.describe_index("from-snap")
+    assert emulator.seed_backup(source_index_name="from-snap")["record_count"] == 7
