@@ -34,7 +34,7 @@ import pulumi
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.errors import BackupNotFoundError, NotFoundError
-from pulumi_pinecone_restore.models import BackupModel
+from pulumi_pinecone_restore.models import BackupModel, parse_timestamp
 from pulumi_pinecone_restore.settings import ClientSettings
 
 __all__ = ["find_backup", "latest_backup_id"]
@@ -210,15 +210,7 @@ def _backups_of(client: ControlPlaneClient, source: str | None) -> Iterable[Back
 
 
 def _created(backup: BackupModel) -> dt.datetime:
-    text = backup.created_at
-    if not text:
-        return _EPOCH
-    try:
-        # fromisoformat accepts a trailing "Z" only from Python 3.11 on.
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return _EPOCH
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return parse_timestamp(backup.created_at) or _EPOCH
 
 
 def _wanted(source: str | None, filters: _Filters) -> str:

@@ -7,6 +7,8 @@ enums are open lists from 2025-10 on, and every optional field may be ``null``.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +22,7 @@ __all__ = [
     "RestoreJobModel",
     "RestoreStarted",
     "is_terminal_job_status",
+    "parse_timestamp",
 ]
 
 # Restore-job statuses that end a job. The API documents no enum for them; anything else
@@ -30,6 +33,41 @@ TERMINAL_JOB_STATUSES = frozenset({"Completed", "Failed", "Cancelled"})
 def is_terminal_job_status(status: str) -> bool:
     """Tell whether a restore job in ``status`` has stopped for good."""
     return status in TERMINAL_JOB_STATUSES
+
+
+# RFC 3339 as the API writes it: `2025-03-11T18:29:50.549482312Z` (live create-backup answers
+# carry 9 fractional digits, describes 6, some none) or with a numeric offset.
+_TIMESTAMP = re.compile(
+    r"(?P<base>\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2})(?:\.(?P<fraction>\d+))?"
+    r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?"
+)
+
+
+def parse_timestamp(text: str | None) -> dt.datetime | None:
+    """Parse an API timestamp into an aware UTC-comparable datetime, on every supported Python.
+
+    ``datetime.fromisoformat`` on Python 3.10 accepts neither a ``Z`` suffix nor more than six
+    fractional digits, and the live service sends nine; digits past microseconds are dropped.
+
+    Args:
+        text: RFC 3339 text such as ``2025-03-11T18:29:50.549482312Z``, or None.
+
+    Returns:
+        The moment (naive input is taken as UTC), or None when ``text`` is empty or not a
+        timestamp.
+    """
+    match = _TIMESTAMP.fullmatch(text.strip()) if text else None
+    if match is None:
+        return None
+    fraction = (match["fraction"] or "")[:6].ljust(6, "0")
+    zone = match["zone"] or "+00:00"
+    zone = "+00:00" if zone in {"Z", "z"} else zone
+    if len(zone) == 5:  # noqa: PLR2004 - "+hhmm" without the colon
+        zone = f"{zone[:3]}:{zone[3:]}"
+    try:
+        return dt.datetime.fromisoformat(f"{match['base'].replace(' ', 'T')}.{fraction}{zone}")
+    except ValueError:
+        return None  # e.g. month 13: shaped like a timestamp but not one
 
 
 def _str(data: Mapping[str, Any], key: str) -> str | None:

@@ -1,13 +1,29 @@
-"""Shared fixtures: one emulator server per session, reset before each test that uses it."""
+"""Shared fixtures: one emulator server per session, reset before each test that uses it.
+
+The emulator imitates the live service's unkind behaviours by default (`Behaviour()`); a test
+may change them with ``@pytest.mark.emulator_behaviour(field=value, ...)`` or run under every
+restore-job listing behaviour by requesting the ``each_listing`` fixture. The environment
+variable ``EMULATOR_BEHAVIOUR`` (a JSON object, see ``support.BEHAVIOUR_ENV``) changes the
+behaviour every test starts from.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import attrs
 import pytest
-from support import API_KEY, FAST_TIMINGS, ProviderFactory
+from support import API_KEY, FAST_TIMINGS, LISTING_SETTINGS, ProviderFactory, emulator_behaviour
 
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``emulator_behaviour`` marker."""
+    config.addinivalue_line(
+        "markers",
+        "emulator_behaviour(**changes): run the test with these emulator Behaviour fields changed",
+    )
 
 
 @pytest.fixture(name="emulator_server", scope="session")
@@ -18,10 +34,23 @@ def _emulator_server() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture(name="server")
-def _server(emulator_server: EmulatorServer) -> EmulatorServer:
+def _server(emulator_server: EmulatorServer, request: pytest.FixtureRequest) -> EmulatorServer:
     emulator_server.emulator.reset()
     emulator_server.emulator.set_timings(FAST_TIMINGS)
+    changes: dict[str, object] = {}
+    for marker in reversed(list(request.node.iter_markers("emulator_behaviour"))):
+        changes.update(marker.kwargs)
+    emulator_server.emulator.set_behaviour(emulator_behaviour(changes))
     return emulator_server
+
+
+@pytest.fixture(name="each_listing", params=sorted(LISTING_SETTINGS))
+def _each_listing(request: pytest.FixtureRequest, server: EmulatorServer) -> str:
+    """Run the test once per restore-job listing behaviour (see ``LISTING_SETTINGS``)."""
+    name = str(request.param)
+    emulator = server.emulator
+    emulator.set_behaviour(attrs.evolve(emulator.behaviour, **LISTING_SETTINGS[name]))
+    return name
 
 
 @pytest.fixture(name="emulator")

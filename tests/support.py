@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 from pulumi.dynamic import Config, ConfigureRequest
 
-from pulumi_pinecone_restore.emulator import EmulatorServer, Timing, Timings
+from pulumi_pinecone_restore.emulator import Behaviour, EmulatorServer, Timing, Timings
 from pulumi_pinecone_restore.providers.base import ProviderBase
 from pulumi_pinecone_restore.settings import RetryPolicy
 
@@ -19,6 +24,36 @@ FAST_TIMINGS = Timings(
     collection_ready=Timing(reads=1),
 )
 NO_WAIT_RETRY = RetryPolicy(attempts=3, backoff_factor=0.0, max_retry_after=0.0)
+
+#: Restore-job listing behaviours of the live service, as changes to the emulator's default
+#: `Behaviour` (which is "docs": jobs of deleted indexes hidden, one listing misses a new job,
+#: newest first). Request the `each_listing` fixture to run a test under every one of them.
+LISTING_SETTINGS: Mapping[str, Mapping[str, Any]] = {
+    "docs": {},
+    "no-lag": {"restore_listing_lag": Timing()},
+    "long-lag": {"restore_listing_lag": Timing(reads=3)},
+    "keeps-deleted": {"hide_jobs_of_deleted_indexes": False},
+    "oldest-first": {"newest_first": False},
+}
+
+
+#: Environment variable with a JSON object of `Behaviour` changes (as for
+#: `PATCH /_emulator/behaviour`) that every test starts from, e.g. to run the provider tests
+#: under a longer listing lag: EMULATOR_BEHAVIOUR='{"restore_listing_lag": {"reads": 3}}'.
+BEHAVIOUR_ENV = "EMULATOR_BEHAVIOUR"
+
+
+def emulator_behaviour(
+    changes: Mapping[str, Any], environ: Mapping[str, str] = os.environ
+) -> Behaviour:
+    """The behaviour a test runs under: defaults, then ``BEHAVIOUR_ENV``, then ``changes``.
+
+    Args:
+        changes: ``Behaviour`` field values (from ``@pytest.mark.emulator_behaviour``).
+        environ: Where ``BEHAVIOUR_ENV`` is read.
+    """
+    base = Behaviour.from_json(json.loads(environ.get(BEHAVIOUR_ENV) or "{}"))
+    return attrs.evolve(base, **changes)
 
 
 

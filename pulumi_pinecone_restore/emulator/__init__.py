@@ -8,7 +8,14 @@ are injected with `FaultRule`s, and an admin API lives under `/_emulator/`.
 from __future__ import annotations
 
 from pulumi_pinecone_restore.emulator.clock import Clock, ManualClock, SystemClock
-from pulumi_pinecone_restore.emulator.config import DEFAULT_REGIONS, Quotas, Timing, Timings
+from pulumi_pinecone_restore.emulator.config import (
+    DEFAULT_REGIONS,
+    Behaviour,
+    Progress,
+    Quotas,
+    Timing,
+    Timings,
+)
 from pulumi_pinecone_restore.emulator.exceptions import (
     AlreadyExistsError,
     EmulatorError,
@@ -28,6 +35,7 @@ __all__ = [
     "DEFAULT_API_KEY",
     "DEFAULT_REGIONS",
     "AlreadyExistsError",
+    "Behaviour",
     "Clock",
     "Emulator",
     "EmulatorError",
@@ -38,6 +46,7 @@ __all__ = [
     "InvalidArgumentError",
     "ManualClock",
     "NotFoundError",
+    "Progress",
     "Quotas",
     "SqliteStore",
     "SystemClock",

@@ -8,12 +8,13 @@ Example::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
 
 from pulumi_pinecone_restore.emulator.clock import Clock, ManualClock, SystemClock
-from pulumi_pinecone_restore.emulator.config import Quotas, Timing, Timings
+from pulumi_pinecone_restore.emulator.config import Behaviour, Quotas, Timing, Timings
 from pulumi_pinecone_restore.emulator.models import DEFAULT_API_KEY, Emulator
 from pulumi_pinecone_restore.emulator.persistence import SqliteStore
 from pulumi_pinecone_restore.emulator.server import EmulatorServer
@@ -53,7 +54,7 @@ def build_parser(environ: Mapping[str, str] = os.environ) -> argparse.ArgumentPa
     for flag, what in (
         ("index-ready", "index Initializing -> Ready"),
         ("terminate", "index Terminating -> gone"),
-        ("backup", "backup Initializing -> Ready"),
+        ("backup", "backup Pending -> Ready"),
         ("restore", "restore job Pending -> Completed"),
         ("collection-ready", "collection Initializing -> Ready"),
     ):
@@ -67,7 +68,32 @@ def build_parser(environ: Mapping[str, str] = os.environ) -> argparse.ArgumentPa
         parser.add_argument(
             f"--max-{kind}", type=int, default=None, help=f"quota of {kind} (unlimited)"
         )
+    parser.add_argument(
+        "--legacy",
+        action="store_true",
+        help="start from the pre-issue-12 behaviour (no listing lag, jobs kept, oldest first, ...)",
+    )
+    parser.add_argument(
+        "--behaviour",
+        metavar="JSON",
+        default="{}",
+        help='behaviour changes as for PATCH /_emulator/behaviour, e.g. \'{"progress": "stall"}\'',
+    )
     return parser
+
+
+def _behaviour(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Behaviour:
+    base = Behaviour.legacy() if args.legacy else Behaviour()
+    try:
+        changes = json.loads(args.behaviour)
+    except ValueError as exc:
+        parser.error(f"--behaviour is not JSON: {exc}")
+    if not isinstance(changes, dict):
+        parser.error("--behaviour must be a JSON object")
+    try:
+        return Behaviour.from_json(changes, base=base)
+    except (TypeError, ValueError) as exc:
+        parser.error(f"--behaviour: {exc}")
 
 
 def _timings(args: argparse.Namespace) -> Timings:
@@ -90,12 +116,15 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.envi
     Returns:
         The process exit status.
     """
-    args = build_parser(environ).parse_args(argv)
+    parser = build_parser(environ)
+    args = parser.parse_args(argv)
+    behaviour = _behaviour(args, parser)
     store = SqliteStore(args.state) if args.state else None
     clock: Clock = ManualClock() if args.manual_clock else SystemClock()
     emulator = Emulator(
         api_key=args.api_key,
         timings=_timings(args),
+        behaviour=behaviour,
         clock=clock,
         quotas=Quotas(
             indexes=args.max_indexes, backups=args.max_backups, collections=args.max_collections

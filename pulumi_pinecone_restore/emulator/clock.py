@@ -68,14 +68,24 @@ class ManualClock:
             return self._now
 
 
-def rfc3339(epoch_seconds: float) -> str:
+def rfc3339(epoch_seconds: float, digits: int = 6) -> str:
     """Render epoch seconds as an RFC 3339 UTC timestamp with a `Z` suffix, as the API does.
+
+    The live service writes 9 fractional digits in some answers (create backup) and 6 in
+    others (describe), so the precision is a parameter; digits are truncated, not rounded,
+    so the 6-digit form of an instant is a prefix of its 9-digit form.
 
     Args:
         epoch_seconds: Seconds since the Unix epoch.
+        digits: Fractional digits, 0..9.
 
     Returns:
-        A string such as `2025-03-11T18:29:50.549482Z`.
+        A string such as `2025-03-11T18:29:50.549482Z` (`digits=6`).
     """
-    moment = dt.datetime.fromtimestamp(epoch_seconds, tz=dt.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    nanos = round(epoch_seconds * 1_000_000_000)
+    whole, fraction = divmod(nanos, 1_000_000_000)
+    moment = dt.datetime.fromtimestamp(whole, tz=dt.timezone.utc)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if digits > 0:
+        text += "." + f"{fraction:09d}"[:digits]
+    return text + "Z"

@@ -56,6 +56,9 @@ class FaultRule:
         times: Fire this many times, then disappear; None means forever.
         code: `error.code` to send; defaults to the usual code for `status`.
         message: `error.message` to send.
+        reused_connection: Match only requests that arrive on a kept-alive connection that
+            already carried a request. With `drop=True` this is a stale pooled connection:
+            the server closed it just as the client sent the next request on it.
     """
 
     method: str = "*"
@@ -68,6 +71,7 @@ class FaultRule:
     times: int | None = None
     code: str | None = None
     message: str | None = None
+    reused_connection: bool = False
 
     def __attrs_post_init__(self) -> None:
         """Reject rules that would do nothing or can never match."""
@@ -81,14 +85,17 @@ class FaultRule:
             except re.error as exc:
                 raise ValueError(f"invalid path regex {self.path!r}: {exc}") from exc
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, *, reused_connection: bool = False) -> bool:
         """Return whether this rule applies to a request.
 
         Args:
             method: The request method.
             path: The request path without query string.
+            reused_connection: Whether the request came on a connection used before.
         """
         if self.method not in ("*", method.upper()):
+            return False
+        if self.reused_connection and not reused_connection:
             return False
         if self.path.startswith("^"):
             return re.fullmatch(self.path, path) is not None
@@ -118,7 +125,13 @@ class FaultRule:
         if unknown:
             raise TypeError(f"unknown fault field(s) {sorted(unknown)}; known: {sorted(names)}")
         rule = cls(**payload)
-        for name, kind in (("method", str), ("path", str), ("drop", bool), ("after_action", bool)):
+        for name, kind in (
+            ("method", str),
+            ("path", str),
+            ("drop", bool),
+            ("after_action", bool),
+            ("reused_connection", bool),
+        ):
             if not isinstance(getattr(rule, name), kind):
                 raise TypeError(f"{name} must be {kind.__name__}")
         for name in ("status", "retry_after", "times"):

@@ -23,7 +23,13 @@ from typing import Any, TypeVar
 import attrs
 
 from pulumi_pinecone_restore.emulator.clock import Clock, SystemClock, rfc3339
-from pulumi_pinecone_restore.emulator.config import DEFAULT_REGIONS, Quotas, Timings
+from pulumi_pinecone_restore.emulator.config import (
+    DEFAULT_REGIONS,
+    Behaviour,
+    Quotas,
+    Timing,
+    Timings,
+)
 from pulumi_pinecone_restore.emulator.exceptions import (
     AlreadyExistsError,
     FailedPreconditionError,
@@ -34,6 +40,7 @@ from pulumi_pinecone_restore.emulator.exceptions import (
 from pulumi_pinecone_restore.emulator.faults import ActiveFault, FaultRule
 from pulumi_pinecone_restore.emulator.persistence import SqliteStore
 from pulumi_pinecone_restore.emulator.records import (
+    CANCELLED,
     COMPLETED,
     FAILED,
     INITIALIZATION_FAILED,
@@ -50,6 +57,7 @@ from pulumi_pinecone_restore.emulator.validation import (
     ConfigureIndexRequest,
     CreateBackupRequest,
     CreateCollectionRequest,
+    CreateIndexForModelRequest,
     CreateIndexFromBackupRequest,
     CreateIndexRequest,
 )
@@ -61,19 +69,33 @@ REQUEST_LOG_SIZE = 10_000
 DEMO_INDEX_NAME = "demo-source"
 DEMO_BACKUP_NAME = "demo-backup"
 
+#: Fractional digits of `created_at` in a create-backup answer (the live service sends 9
+#: there and 6 in describes and listings).
+CREATE_BACKUP_DIGITS = 9
+
 _R = TypeVar("_R", IndexRecord, BackupRecord, RestoreJobRecord, CollectionRecord)
+_Record = IndexRecord | BackupRecord | RestoreJobRecord | CollectionRecord
 
 
 def _new_id() -> str:
     return str(uuid.uuid4())
 
 
-def _encode_token(kind: str, after: int, limit: int) -> str:
-    raw = json.dumps({"kind": kind, "after": after, "limit": limit}, separators=(",", ":"))
+def _encode_token(kind: str, after: int, limit: int, *, newest_first: bool) -> str:
+    raw = json.dumps(
+        {"kind": kind, "after": after, "limit": limit, "desc": newest_first},
+        separators=(",", ":"),
+    )
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def _decode_token(kind: str, token: str) -> tuple[int, int]:
+def _decode_token(kind: str, token: str) -> tuple[int, int, bool]:
+    """Return (last sequence served, page size, newest first) from a token of listing `kind`.
+
+    Raises:
+        InvalidArgumentError: Not one of our tokens, another listing's, or a crafted one with
+            a page size outside 1..100 (400, never a 500).
+    """
     invalid = InvalidArgumentError(f"Invalid paginationToken '{token}'.")
     try:
         payload = json.loads(base64.urlsafe_b64decode(token.encode()))
@@ -81,10 +103,17 @@ def _decode_token(kind: str, token: str) -> tuple[int, int]:
         raise invalid from exc
     if not isinstance(payload, dict) or payload.get("kind") != kind:
         raise invalid
-    after, limit = payload.get("after"), payload.get("limit")
-    if not isinstance(after, int) or not isinstance(limit, int):
+    after, limit, desc = payload.get("after"), payload.get("limit"), payload.get("desc", False)
+    if (
+        not isinstance(after, int)
+        or isinstance(after, bool)
+        or not isinstance(limit, int)
+        or isinstance(limit, bool)
+        or not isinstance(desc, bool)
+        or not 1 <= limit <= MAX_PAGE_SIZE
+    ):
         raise invalid
-    return after, limit
+    return after, limit, desc
 
 
 @attrs.define
@@ -97,6 +126,8 @@ class Emulator:
     Args:
         api_key: The only `Api-Key` accepted.
         timings: How long each lifecycle takes (default: everything immediate).
+        behaviour: Live-service quirks to imitate (default: what Pinecone's docs describe;
+            `Behaviour.legacy()` for the simpler behaviour of earlier versions).
         clock: Time source; pass a `ManualClock` to move time explicitly. Default: wall clock.
         quotas: Project limits (default: unlimited).
         regions: Serverless regions per cloud; other pairs answer 404.
@@ -106,6 +137,7 @@ class Emulator:
 
     api_key: str = attrs.field(default=DEFAULT_API_KEY, repr=False)
     _timings: Timings = attrs.field(factory=Timings, alias="timings")
+    _behaviour: Behaviour = attrs.field(factory=Behaviour, alias="behaviour")
     clock: Clock = attrs.field(factory=SystemClock)
     quotas: Quotas = attrs.field(factory=Quotas)
     regions: Mapping[str, Sequence[str]] = attrs.field(factory=lambda: dict(DEFAULT_REGIONS))
@@ -118,6 +150,7 @@ class Emulator:
     _jobs: dict[str, RestoreJobRecord] = attrs.field(factory=dict, init=False, repr=False)
     _collections: dict[str, CollectionRecord] = attrs.field(factory=dict, init=False, repr=False)
     _seq: int = attrs.field(default=0, init=False, repr=False)
+    _now: float = attrs.field(default=0.0, init=False, repr=False)
     _dirty: bool = attrs.field(default=False, init=False, repr=False)
     _faults: list[ActiveFault] = attrs.field(factory=list, init=False, repr=False)
     _counts: collections.Counter[str] = attrs.field(
@@ -153,31 +186,37 @@ class Emulator:
         return self._seq
 
     def _tick(self) -> float:
-        """End every lifecycle phase whose timing is satisfied; return the current time."""
+        """End every lifecycle phase whose timing is satisfied; return the current time.
+
+        Each phase ends at the instant its timing was met (`_due_at`), not at this call, so a
+        restore's `completed_at` and the start of the next phase are exact however late the
+        next request comes.
+        """
         now = self.clock.now()
+        self._now = now
         timings = self._timings
         for coll in self._collections.values():
             if coll.status == INITIALIZING and timings.collection_ready.is_due(
                 now - coll.since, coll.reads
             ):
-                self._enter(coll, now)
+                self._enter(coll, self._due_at(coll, timings.collection_ready, now))
                 coll.status = READY
         for backup in self._backups.values():
-            if backup.status == INITIALIZING and timings.backup_ready.is_due(
+            if backup.status != READY and timings.backup_ready.is_due(
                 now - backup.since, backup.reads
             ):
-                self._enter(backup, now)
+                self._enter(backup, self._due_at(backup, timings.backup_ready, now))
                 backup.status = READY
         for job in self._jobs.values():
             if job.status == PENDING and timings.restore.is_due(now - job.since, job.reads):
-                self._finish_restore(job, now)
+                self._finish_restore(job, self._due_at(job, timings.restore, now))
         for index in list(self._indexes.values()):
             if (
                 index.state == INITIALIZING
                 and index.restore_job_id is None
                 and timings.index_ready.is_due(now - index.since, index.reads)
             ):
-                self._enter(index, now)
+                self._enter(index, self._due_at(index, timings.index_ready, now))
                 index.state = READY
             elif index.state == TERMINATING and timings.index_terminate.is_due(
                 now - index.since, index.reads
@@ -186,27 +225,66 @@ class Emulator:
                 self._dirty = True
         return now
 
-    def _enter(
-        self, record: IndexRecord | BackupRecord | RestoreJobRecord | CollectionRecord, now: float
-    ) -> None:
-        """Start a new lifecycle phase on `record` (the caller sets the new state)."""
-        record.since = now
+    @staticmethod
+    def _due_at(record: _Record, timing: Timing, now: float) -> float:
+        """The instant a phase's timing was met: its last needed read or its duration's end."""
+        due = record.since + timing.seconds
+        if timing.reads and record.last_read_at is not None:
+            # Reads are counted until the phase ends, so the last one is the one that met it
+            # (or came before the duration ran out, which the max takes care of).
+            due = max(due, record.last_read_at)
+        return min(due, now)
+
+    def _enter(self, record: _Record, at: float) -> None:
+        """Start a new lifecycle phase on `record` at `at` (the caller sets the new state)."""
+        record.since = at
         record.reads = 0
+        record.last_read_at = None
         self._dirty = True
 
-    def _finish_restore(self, job: RestoreJobRecord, now: float) -> None:
+    def _finish_restore(self, job: RestoreJobRecord, at: float) -> None:
         backup = self._backups.get(job.backup_id)
         failed = backup is not None and backup.fail_restores
-        self._enter(job, now)
-        job.status = FAILED if failed else COMPLETED
-        job.completed_at = now
-        if not failed:
+        if failed:
+            self._end_job(job, FAILED, at)
+        else:
+            self._end_job(job, COMPLETED, at)
             job.percent_complete = 100.0
-        index = self._indexes.get(job.target_index_name)
-        # The name may meanwhile belong to another index if the target was deleted.
-        if index is not None and index.id == job.target_index_id and index.state == INITIALIZING:
-            self._enter(index, now)
+        index = self._target_of(job)
+        if index is not None and index.state == INITIALIZING:
+            self._enter(index, at)
             index.state = INITIALIZATION_FAILED if failed else READY
+
+    def _end_job(self, job: RestoreJobRecord, status: str, at: float) -> None:
+        """End a running job; its progress stays where it was at `at`."""
+        job.percent_complete = self._progress(job, at)
+        self._enter(job, at)
+        job.status = status
+        job.completed_at = at
+
+    def _target_of(self, job: RestoreJobRecord) -> IndexRecord | None:
+        """The job's target index, if it still exists (its name may now be another index's)."""
+        index = self._indexes.get(job.target_index_name)
+        return index if index is not None and index.id == job.target_index_id else None
+
+    def _progress(self, job: RestoreJobRecord, at: float) -> float:
+        """`percent_complete` of a running job at instant `at`, per `Behaviour.progress`."""
+        timing = self._timings.restore
+        fractions = []
+        if timing.seconds > 0:
+            fractions.append((at - job.since) / timing.seconds)
+        if timing.reads > 0:
+            fractions.append(job.reads / timing.reads)
+        # A job needs both its duration and its reads, so the laggard sets the pace.
+        fraction = min(fractions) if fractions else 0.0
+        return self._behaviour.progress.percent(fraction)
+
+    def _job_hidden(self, job: RestoreJobRecord) -> bool:
+        """Whether the service would no longer show the job: its target index was deleted."""
+        if not self._behaviour.hide_jobs_of_deleted_indexes:
+            return False
+        index = self._target_of(job)
+        return index is None or index.state == TERMINATING
 
     def _observe_index(self, index: IndexRecord) -> None:
         """Count a read of `index`; a restored index's readiness is its restore job's phase."""
@@ -214,13 +292,17 @@ class Emulator:
             job = self._jobs.get(index.restore_job_id)
             if job is not None and job.status == PENDING:
                 job.reads += 1
+                job.last_read_at = self._now
         elif index.state in (INITIALIZING, TERMINATING):
             index.reads += 1
+            index.last_read_at = self._now
 
-    @staticmethod
-    def _observe(record: BackupRecord | RestoreJobRecord | CollectionRecord) -> None:
-        if record.status in (INITIALIZING, PENDING):
+    def _observe(self, record: BackupRecord | RestoreJobRecord | CollectionRecord) -> None:
+        if record.status in (INITIALIZING, PENDING) or (
+            isinstance(record, BackupRecord) and record.status != READY
+        ):
             record.reads += 1
+            record.last_read_at = self._now
 
     def _host(self, name: str, cloud: str, region: str) -> str:
         return f"{name}-{self.project_id}.svc.{region}-{cloud}.pinecone.io"
@@ -262,22 +344,27 @@ class Emulator:
         limit: int | None,
         pagination_token: str | None,
     ) -> tuple[list[_R], dict[str, str] | None]:
-        """Slice `items` (in creation order) into a page after the token's position.
+        """Slice `items` into a page after the token's position, newest or oldest first.
 
-        The token encodes the creation sequence number of the last item served, so deleting
-        objects between pages neither repeats nor skips the others.
+        The token encodes the creation sequence number of the last item served and the order
+        it was served in, so deleting objects between pages neither repeats nor skips the
+        others, and a change of `Behaviour.newest_first` does not garble a listing under way.
         """
         if limit is not None and not 1 <= limit <= MAX_PAGE_SIZE:
             raise InvalidArgumentError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}.")
-        after = 0
+        newest_first = self._behaviour.newest_first
+        after: int | None = None
         if pagination_token:
-            after, token_limit = _decode_token(kind, pagination_token)
+            after, token_limit, newest_first = _decode_token(kind, pagination_token)
             limit = limit or token_limit
         size = limit or DEFAULT_PAGE_SIZE
-        remaining = sorted((item for item in items if item.seq > after), key=lambda i: i.seq)
-        page = remaining[:size]
-        if len(remaining) > size:
-            return page, {"next": _encode_token(kind, page[-1].seq, size)}
+        ordered = sorted(items, key=lambda i: i.seq, reverse=newest_first)
+        if after is not None:
+            ordered = [i for i in ordered if (i.seq < after if newest_first else i.seq > after)]
+        page = ordered[:size]
+        if len(ordered) > size:
+            token = _encode_token(kind, page[-1].seq, size, newest_first=newest_first)
+            return page, {"next": token}
         return page, None
 
     # ------------------------------------------------------------------ indexes
@@ -306,6 +393,7 @@ class Emulator:
         with self._locked() as now:
             self._check_region(request.cloud, request.region)
             dimension = request.dimension
+            record_count = 0
             if request.source_collection is not None:
                 coll = self._collections.get(request.source_collection)
                 if coll is None:
@@ -320,6 +408,7 @@ class Emulator:
                         f"{coll.dimension} of collection {coll.name}."
                     )
                 dimension = coll.dimension
+                record_count = coll.vector_count
             self._check_index_name_free(request.name)
             self._check_quota("indexes", len(self._indexes))
             index = IndexRecord(
@@ -338,6 +427,47 @@ class Emulator:
                 since=now,
                 created_at=now,
                 source_collection=request.source_collection,
+                record_count=record_count,
+                namespace_count=min(record_count, 1),
+            )
+            self._indexes[index.name] = index
+            self._dirty = True
+            return index.to_json()
+
+    def create_index_for_model(self, body: object) -> dict[str, Any]:
+        """`POST /indexes/create-for-model`: a serverless index with integrated embedding.
+
+        The model decides the vector type, the default dimension and the default metric; the
+        index carries the `embed` configuration, which backups keep and restores recreate.
+
+        Raises:
+            UnprocessableError: Bad body shape (422).
+            InvalidArgumentError: Bad values or an unknown model (400).
+            NotFoundError: Unknown cloud/region (404).
+            AlreadyExistsError: Name taken (409).
+            ForbiddenError: Index quota reached (403).
+        """
+        request = CreateIndexForModelRequest.from_json(body)
+        with self._locked() as now:
+            self._check_region(request.cloud, request.region)
+            self._check_index_name_free(request.name)
+            self._check_quota("indexes", len(self._indexes))
+            index = IndexRecord(
+                id=_new_id(),
+                seq=self._next_seq(),
+                name=request.name,
+                dimension=request.dimension,
+                metric=request.metric,
+                vector_type=request.vector_type,
+                cloud=request.cloud,
+                region=request.region,
+                host=self._host(request.name, request.cloud, request.region),
+                deletion_protection=request.deletion_protection,
+                tags=request.tags,
+                state=INITIALIZING,
+                since=now,
+                created_at=now,
+                embed=request.embed,
             )
             self._indexes[index.name] = index
             self._dirty = True
@@ -371,6 +501,8 @@ class Emulator:
                 raise FailedPreconditionError(
                     f"Index {name} is being deleted and cannot be configured."
                 )
+            if request.embed is not None:
+                self._configure_embed(index, request.embed)
             if request.deletion_protection is not None:
                 index.deletion_protection = request.deletion_protection
             for key, value in (request.tags or {}).items():
@@ -380,6 +512,21 @@ class Emulator:
                     index.tags.pop(key, None)
             self._dirty = True
             return index.to_json()
+
+    @staticmethod
+    def _configure_embed(index: IndexRecord, embed: Mapping[str, Any]) -> None:
+        """Update field map and read/write parameters; the model itself is fixed."""
+        if index.embed is None:
+            raise InvalidArgumentError(
+                f"Index {index.name} was not created for an embedding model; "
+                "embed can only be configured on integrated-embedding indexes."
+            )
+        if "model" in embed and embed["model"] != index.embed["model"]:
+            raise InvalidArgumentError(
+                f"The embedding model of index {index.name} cannot be changed "
+                f"(it is '{index.embed['model']}')."
+            )
+        index.embed = {**index.embed, **{k: v for k, v in embed.items() if k != "model"}}
 
     def delete_index(self, name: str) -> None:
         """`DELETE /indexes/{name}`: start termination; backups of the index survive.
@@ -409,6 +556,11 @@ class Emulator:
             if index.state != TERMINATING:
                 self._enter(index, now)
                 index.state = TERMINATING
+            # A restore into an index that is deleted under it cannot finish: the job ends
+            # Failed now (and, with `hide_jobs_of_deleted_indexes`, disappears at once).
+            job = self._jobs.get(index.restore_job_id or "")
+            if job is not None and job.status == PENDING:
+                self._end_job(job, FAILED, now)
 
     # ------------------------------------------------------------------ backups
 
@@ -433,7 +585,7 @@ class Emulator:
             backup = self._new_backup(
                 index=index, name=request.name, description=request.description, now=now
             )
-            return backup.to_json()
+            return backup.to_json(created_digits=CREATE_BACKUP_DIGITS)
 
     def _new_backup(
         self,
@@ -458,9 +610,13 @@ class Emulator:
             metric=index.metric,
             vector_type=index.vector_type,
             tags=dict(index.tags if tags is None else tags),
-            status=INITIALIZING,
+            status=self._behaviour.backup_initial_status,
             since=now,
             created_at=now,
+            embed=None if index.embed is None else dict(index.embed),
+            record_count=index.record_count,
+            namespace_count=index.namespace_count,
+            size_bytes=index.size_bytes(),
         )
         self._backups[backup.id] = backup
         self._dirty = True
@@ -585,6 +741,9 @@ class Emulator:
                 since=now,
                 created_at=now,
                 restore_job_id=job_id,
+                embed=None if backup.embed is None else dict(backup.embed),
+                record_count=backup.record_count,
+                namespace_count=backup.namespace_count,
             )
             job = RestoreJobRecord(
                 id=job_id,
@@ -604,33 +763,92 @@ class Emulator:
     def list_restore_jobs(
         self, limit: int | None = None, pagination_token: str | None = None
     ) -> dict[str, Any]:
-        """`GET /restore-jobs`: every restore job, in creation order.
+        """`GET /restore-jobs`: the restore jobs the service shows, newest first by default.
+
+        Per `Behaviour`, jobs whose target index was deleted are left out, and a new job is
+        left out until its listing lag has passed.
 
         Raises:
             InvalidArgumentError: `limit` outside 1..100 or a bad token (400).
         """
-        with self._locked():
-            page, pagination = self._paginate(
-                "restore-jobs", self._jobs.values(), limit, pagination_token
-            )
-            body = {"data": [job.to_json() for job in page], "pagination": pagination}
+        with self._locked() as now:
+            shown = [job for job in self._jobs.values() if not self._job_hidden(job)]
+            listed = [job for job in shown if self._past_listing_lag(job, now)]
+            page, pagination = self._paginate("restore-jobs", listed, limit, pagination_token)
+            body = {
+                "data": [job.to_json(self._progress(job, now)) for job in page],
+                "pagination": pagination,
+            }
             for job in page:
                 self._observe(job)
             return body
+
+    def _past_listing_lag(self, job: RestoreJobRecord, now: float) -> bool:
+        """Whether a job is old enough to be listed; a listing that leaves it out counts."""
+        if not job.listed:
+            lag = self._behaviour.restore_listing_lag
+            if not lag.is_due(now - job.created_at, job.listing_misses):
+                job.listing_misses += 1
+                self._dirty = True
+                return False
+            # Once listed it stays listed, even if the lag is changed later.
+            job.listed = True
+            self._dirty = True
+        return True
+
+    def _get_job(self, job_id: str) -> RestoreJobRecord:
+        job = self._jobs.get(job_id)
+        if job is None or self._job_hidden(job):
+            raise NotFoundError(f"Restore job {job_id} not found.")
+        return job
 
     def describe_restore_job(self, job_id: str) -> dict[str, Any]:
         """`GET /restore-jobs/{id}`.
 
         Raises:
-            NotFoundError: No such restore job (404).
+            NotFoundError: No such restore job, or (per `Behaviour`) its target index was
+                deleted (404).
         """
-        with self._locked():
+        with self._locked() as now:
+            job = self._get_job(job_id)
+            body = job.to_json(self._progress(job, now))
+            self._observe(job)
+            return body
+
+    def cancel_restore(self, job_id: str, *, delete_index: bool = False) -> dict[str, Any]:
+        """End a running restore job `Cancelled` (what an operator's cancel would do).
+
+        The 2025-04 API has no cancel call; the status exists in the CLI and newer SDKs. The
+        job keeps the progress it had and gets `completed_at`; its index becomes
+        `InitializationFailed` (still there, never Ready, deletable), or with `delete_index`
+        starts `Terminating` like a DELETE (and the job is then hidden like any job whose
+        target was deleted, unless `hide_jobs_of_deleted_indexes` is off).
+
+        Args:
+            job_id: The job to cancel.
+            delete_index: Delete the target index too.
+
+        Returns:
+            The job as the API now renders it (even when it is hidden from the API).
+
+        Raises:
+            NotFoundError: No such job.
+            FailedPreconditionError: The job has already ended.
+        """
+        with self._locked() as now:
             job = self._jobs.get(job_id)
             if job is None:
                 raise NotFoundError(f"Restore job {job_id} not found.")
-            body = job.to_json()
-            self._observe(job)
-            return body
+            if job.status != PENDING:
+                raise FailedPreconditionError(
+                    f"Restore job {job_id} has already ended (status: {job.status})."
+                )
+            self._end_job(job, CANCELLED, now)
+            index = self._target_of(job)
+            if index is not None and index.state == INITIALIZING:
+                self._enter(index, now)
+                index.state = TERMINATING if delete_index else INITIALIZATION_FAILED
+            return job.to_json()
 
     def fail_restores_from(self, backup_id: str) -> None:
         """Make every restore from this backup — pending or future — end `Failed`.
@@ -669,6 +887,12 @@ class Emulator:
         request = CreateCollectionRequest.from_json(body)
         with self._locked() as now:
             index = self._get_index(request.source)
+            if index.pod_type is None and not self._behaviour.serverless_collections:
+                # The live service makes collections of pod-based indexes only.
+                raise InvalidArgumentError(
+                    f"Index {index.name} is a serverless index; collections can only be "
+                    "created from pod-based indexes."
+                )
             if index.state != READY:
                 raise FailedPreconditionError(
                     f"Index {index.name} is not ready (state: {index.state})."
@@ -687,6 +911,8 @@ class Emulator:
                 status=INITIALIZING,
                 since=now,
                 created_at=now,
+                size=index.size_bytes(),
+                vector_count=index.record_count,
             )
             self._collections[coll.name] = coll
             self._dirty = True
@@ -731,8 +957,17 @@ class Emulator:
         deletion_protection: str = "disabled",
         vector_type: str = "dense",
         ready: bool = True,
+        pod_type: str | None = None,
+        record_count: int = 0,
+        namespace_count: int | None = None,
     ) -> dict[str, Any]:
         """Create an index directly, optionally already Ready, with the API's validation.
+
+        `pod_type` (e.g. `"p1.x1"`) makes a pod-based index instead: the API cannot create
+        one here, but a seeded one is listed, described, deleted and is the source
+        collections are made from. `record_count` and `namespace_count` (default: 1 when
+        there are records) are the data it is taken to hold; its backups report them once
+        Ready, and restores and collections carry them on.
 
         Returns:
             The IndexModel JSON.
@@ -757,6 +992,13 @@ class Emulator:
                 if ready:
                     index.state = READY
                     self._dirty = True
+                if pod_type is not None:
+                    index.pod_type = pod_type
+                index.record_count = record_count
+                index.namespace_count = (
+                    namespace_count if namespace_count is not None else min(record_count, 1)
+                )
+                self._dirty = True
                 return index.to_json()
 
     def seed_backup(
@@ -802,6 +1044,36 @@ class Emulator:
                 backup.status = READY
             return backup.to_json()
 
+    def seed_collection(self, *, name: str, source: str, ready: bool = True) -> dict[str, Any]:
+        """Create a collection of an existing index directly, whatever kind of index it is.
+
+        Returns:
+            The CollectionModel JSON.
+
+        Raises:
+            NotFoundError: No such index.
+            AlreadyExistsError: The collection name is taken.
+        """
+        with self._locked() as now:
+            index = self._get_index(source)
+            if name in self._collections:
+                raise AlreadyExistsError(f"Resource already exists. Collection '{name}' exists.")
+            coll = CollectionRecord(
+                seq=self._next_seq(),
+                name=name,
+                source=index.name,
+                dimension=index.dimension,
+                environment=f"{index.region}-{index.cloud}",
+                status=READY if ready else INITIALIZING,
+                since=now,
+                created_at=now,
+                size=index.size_bytes(),
+                vector_count=index.record_count,
+            )
+            self._collections[name] = coll
+            self._dirty = True
+            return coll.to_json()
+
     def seed_demo(self) -> str:
         """Ensure a Ready `demo-source` index with a Ready backup exists.
 
@@ -829,6 +1101,17 @@ class Emulator:
         """The current lifecycle timings."""
         with self._lock:
             return self._timings
+
+    @property
+    def behaviour(self) -> Behaviour:
+        """The live-service quirks being imitated."""
+        with self._lock:
+            return self._behaviour
+
+    def set_behaviour(self, behaviour: Behaviour) -> None:
+        """Replace the imitated quirks; they apply from the next request on."""
+        with self._locked():
+            self._behaviour = behaviour
 
     def set_timings(self, timings: Timings) -> None:
         """Replace the lifecycle timings; phases already under way are judged by the new ones."""
@@ -865,16 +1148,19 @@ class Emulator:
         with self._lock:
             return [fault.to_json() for fault in self._faults]
 
-    def take_fault(self, method: str, path: str) -> FaultRule | None:
+    def take_fault(
+        self, method: str, path: str, *, reused_connection: bool = False
+    ) -> FaultRule | None:
         """Return the first rule matching a request and use up one of its firings.
 
         Args:
             method: Request method.
             path: Request path (no query string).
+            reused_connection: Whether it came on a kept-alive connection used before.
         """
         with self._lock:
             for fault in self._faults:
-                if fault.rule.matches(method, path):
+                if fault.rule.matches(method, path, reused_connection=reused_connection):
                     if fault.remaining is not None:
                         fault.remaining -= 1
                         if fault.remaining <= 0:
@@ -919,11 +1205,13 @@ class Emulator:
                 "project_id": self.project_id,
                 "now": rfc3339(now),
                 "timings": self._timings.to_json(),
+                "behaviour": self._behaviour.to_json(),
                 "quotas": self.quotas.to_json(),
                 "regions": {cloud: list(names) for cloud, names in self.regions.items()},
                 "indexes": [
                     {
                         **i.to_json(),
+                        "pod_type": i.pod_type,
                         "id": i.id,
                         "restore_job_id": i.restore_job_id,
                         "reads": i.reads,
@@ -931,11 +1219,13 @@ class Emulator:
                     for i in sorted(self._indexes.values(), key=lambda i: i.seq)
                 ],
                 "backups": [
-                    {**b.to_json(), "fail_restores": b.fail_restores, "reads": b.reads}
+                    {**b.to_json(), "fail_restores": b.fail_restores, "reads": b.reads,
+                     "embed": b.embed}
                     for b in sorted(self._backups.values(), key=lambda b: b.seq)
                 ],
                 "restore_jobs": [
-                    {**j.to_json(), "reads": j.reads}
+                    {**j.to_json(self._progress(j, now)), "reads": j.reads,
+                     "hidden": self._job_hidden(j), "listed": j.listed}
                     for j in sorted(self._jobs.values(), key=lambda j: j.seq)
                 ],
                 "collections": [

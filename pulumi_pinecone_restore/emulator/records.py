@@ -22,6 +22,9 @@ INITIALIZATION_FAILED = "InitializationFailed"
 PENDING = "Pending"
 COMPLETED = "Completed"
 FAILED = "Failed"
+CANCELLED = "Cancelled"
+#: Restore-job statuses after which nothing changes any more.
+JOB_ENDED = (COMPLETED, FAILED, CANCELLED)
 
 
 @attrs.define
@@ -45,19 +48,44 @@ class IndexRecord:
     reads: int = 0
     source_collection: str | None = None
     restore_job_id: str | None = None
+    last_read_at: float | None = None
+    #: Integrated-embedding configuration (a ModelIndexEmbed), for create-for-model indexes.
+    embed: dict[str, Any] | None = None
+    #: Set only on seeded pod-based indexes, which exist here as sources of collections.
+    pod_type: str | None = None
+    #: The data the index is supposed to hold (there is no data plane); backups report it.
+    record_count: int = 0
+    namespace_count: int = 0
+
+    def size_bytes(self) -> int:
+        """A plausible storage size for the records: vector, id and metadata per record."""
+        return self.record_count * (4 * (self.dimension or 64) + 96)
 
     def to_json(self) -> dict[str, Any]:
         """Render as the API's IndexModel."""
-        serverless: dict[str, Any] = {"cloud": self.cloud, "region": self.region}
-        if self.source_collection is not None:
-            serverless["source_collection"] = self.source_collection
+        spec: dict[str, Any]
+        if self.pod_type is not None:
+            spec = {
+                "pod": {
+                    "environment": f"{self.region}-{self.cloud}",
+                    "pod_type": self.pod_type,
+                    "pods": 1,
+                    "replicas": 1,
+                    "shards": 1,
+                }
+            }
+        else:
+            serverless: dict[str, Any] = {"cloud": self.cloud, "region": self.region}
+            if self.source_collection is not None:
+                serverless["source_collection"] = self.source_collection
+            spec = {"serverless": serverless}
         model: dict[str, Any] = {
             "name": self.name,
             "metric": self.metric,
             "host": self.host,
             "deletion_protection": self.deletion_protection,
             "tags": dict(self.tags),
-            "spec": {"serverless": serverless},
+            "spec": spec,
             "status": {"ready": self.state == READY, "state": self.state},
             "vector_type": self.vector_type,
         }
@@ -65,6 +93,8 @@ class IndexRecord:
         # the 2025-04 schema does not declare it nullable.
         if self.dimension is not None:
             model["dimension"] = self.dimension
+        if self.embed is not None:
+            model["embed"] = dict(self.embed)
         return model
 
 
@@ -92,9 +122,17 @@ class BackupRecord:
     namespace_count: int = 0
     size_bytes: int = 0
     fail_restores: bool = False
+    last_read_at: float | None = None
+    #: The source's integrated-embedding configuration; not part of the 2025-04 BackupModel,
+    #: but a restore recreates it.
+    embed: dict[str, Any] | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        """Render as the API's BackupModel (counts only once Ready, as the service does)."""
+    def to_json(self, created_digits: int = 6) -> dict[str, Any]:
+        """Render as the API's BackupModel (counts only once Ready, as the service does).
+
+        Args:
+            created_digits: Fractional digits of `created_at` (9 in live create answers).
+        """
         model: dict[str, Any] = {
             "backup_id": self.id,
             "source_index_name": self.source_index_name,
@@ -104,7 +142,7 @@ class BackupRecord:
             "region": self.region,
             "metric": self.metric,
             "tags": dict(self.tags),
-            "created_at": rfc3339(self.created_at),
+            "created_at": rfc3339(self.created_at, created_digits),
         }
         for key in ("name", "description", "dimension"):
             value = getattr(self, key)
@@ -132,9 +170,21 @@ class RestoreJobRecord:
     reads: int = 0
     completed_at: float | None = None
     percent_complete: float = 0.0
+    last_read_at: float | None = None
+    #: Listings that left the job out while it was new (see `Behaviour.restore_listing_lag`).
+    listing_misses: int = 0
+    listed: bool = False
 
-    def to_json(self) -> dict[str, Any]:
-        """Render as the API's RestoreJobModel."""
+    def to_json(self, percent_complete: float | None = None) -> dict[str, Any]:
+        """Render as the API's RestoreJobModel.
+
+        Args:
+            percent_complete: The progress to report while the job runs (computed by the
+                caller from the clock); an ended job reports the value it ended with.
+        """
+        percent = self.percent_complete
+        if self.status == PENDING and percent_complete is not None:
+            percent = percent_complete
         model: dict[str, Any] = {
             "restore_job_id": self.id,
             "backup_id": self.backup_id,
@@ -142,7 +192,7 @@ class RestoreJobRecord:
             "target_index_id": self.target_index_id,
             "status": self.status,
             "created_at": rfc3339(self.created_at),
-            "percent_complete": self.percent_complete,
+            "percent_complete": percent,
         }
         if self.completed_at is not None:
             model["completed_at"] = rfc3339(self.completed_at)
@@ -164,6 +214,7 @@ class CollectionRecord:
     reads: int = 0
     size: int = 0
     vector_count: int = 0
+    last_read_at: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Render as the API's CollectionModel."""

@@ -22,7 +22,8 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from pulumi_pinecone_restore.emulator.clock import ManualClock, rfc3339
-from pulumi_pinecone_restore.emulator.config import Timings
+from pulumi_pinecone_restore.emulator.config import Behaviour, Timings
+from pulumi_pinecone_restore.emulator.connections import ConnectionRegistry
 from pulumi_pinecone_restore.emulator.exceptions import (
     EmulatorError,
     FailedPreconditionError,
@@ -42,6 +43,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 UNMATCHED_ROUTE = "<unmatched>"
+#: The only API version served; see `_check_api_version`.
+API_VERSION = "2025-04"
+API_VERSION_HEADER = "X-Pinecone-API-Version"
+#: WSGI environ key: how many requests this connection carried before the current one.
+CONNECTION_REQUESTS_KEY = "pinecone_emulator.connection_requests"
 
 
 class _DroppedConnectionError(ConnectionAbortedError):
@@ -120,10 +126,13 @@ class EmulatorApp:
         emulator: The state to serve.
         response_hook: Optional observer of every API response (not admin ones), e.g. a test
             that validates bodies against the OpenAPI file; dropped connections are not seen.
+        connections: The serving server's connections, for the admin idle-connection fault
+            (None when the app is served some other way; that admin call then answers 412).
     """
 
     emulator: Emulator
     response_hook: ResponseHook | None = None
+    connections: ConnectionRegistry | None = None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Serve one request (WSGI entry point)."""
@@ -138,6 +147,21 @@ class EmulatorApp:
                     request.method, request.path, response.status_code, response.get_data()
                 )
         return response(environ, start_response)
+
+    def _refusal(self, request: Request) -> Response | None:
+        """The 401 (bad key) or 400 (unsupported API version) a request gets, if any."""
+        try:
+            self._check_key(request)
+            _check_api_version(request, strict=self.emulator.behaviour.strict_api_version)
+        except EmulatorError as exc:
+            return error_response(exc)
+        return None
+
+    def _check_key(self, request: Request) -> None:
+        key = request.headers.get("Api-Key", "")
+        if not secrets.compare_digest(key.encode(), self.emulator.api_key.encode()):
+            # The spec only documents the wrong-key case; a missing key gets the same answer.
+            raise UnauthenticatedError("Invalid API key.")
 
     @staticmethod
     def _guard(call: Callable[[], Response]) -> Response:
@@ -161,25 +185,32 @@ class EmulatorApp:
         method = request.method
         try:
             rule, args = adapter.match(return_rule=True)
-        except RouteNotFound:
-            self.emulator.record_request(f"{method} {UNMATCHED_ROUTE}", request.path, 404)
-            return error_response(
-                NotFoundError(f"Not found: no route for {method} {request.path}.")
-            )
-        except MethodNotAllowed:
-            self.emulator.record_request(f"{method} {UNMATCHED_ROUTE}", request.path, 405)
-            return json_response(
-                {
-                    "error": {
-                        "code": "UNIMPLEMENTED",
-                        "message": f"Method {method} is not allowed on {request.path}.",
+        except (RouteNotFound, MethodNotAllowed) as exc:
+            # Like the live gateway, the key is checked before the path means anything.
+            unmatched = f"{method} {UNMATCHED_ROUTE}"
+            response = self._refusal(request)
+            if response is None and isinstance(exc, MethodNotAllowed):
+                response = json_response(
+                    {
+                        "error": {
+                            "code": "UNIMPLEMENTED",
+                            "message": f"Method {method} is not allowed on {request.path}.",
+                        },
+                        "status": 405,
                     },
-                    "status": 405,
-                },
-                405,
-            )
+                    405,
+                    {"Allow": ", ".join(sorted(exc.valid_methods or ()))},
+                )
+            if response is None:
+                response = error_response(
+                    NotFoundError(f"Not found: no route for {method} {request.path}.")
+                )
+            self.emulator.record_request(unmatched, request.path, response.status_code)
+            return response
         route = f"{method} {route_template(_rule_path(rule))}"
-        fault = self.emulator.take_fault(method, request.path)
+        fault = self.emulator.take_fault(
+            method, request.path, reused_connection=environ.get(CONNECTION_REQUESTS_KEY, 0) > 0
+        )
         if fault is not None and fault.delay > 0:
             time.sleep(fault.delay)  # a slow response, on the server's worker thread
         if fault is not None and not fault.after_action and (fault.drop or fault.status):
@@ -201,10 +232,8 @@ class EmulatorApp:
         return response
 
     def _call_api(self, endpoint: str, request: Request, args: Mapping[str, Any]) -> Response:
-        key = request.headers.get("Api-Key", "")
-        if not secrets.compare_digest(key.encode(), self.emulator.api_key.encode()):
-            # The spec only documents the wrong-key case; a missing key gets the same answer.
-            raise UnauthenticatedError("Invalid API key.")
+        self._check_key(request)
+        _check_api_version(request, strict=self.emulator.behaviour.strict_api_version)
         handler: Handler = getattr(self, f"_api_{endpoint}")
         return handler(request, **args)
 
@@ -213,6 +242,9 @@ class EmulatorApp:
 
     def _api_create_index(self, request: Request) -> Response:
         return json_response(self.emulator.create_index(_json_body(request)), 201)
+
+    def _api_create_index_for_model(self, request: Request) -> Response:
+        return json_response(self.emulator.create_index_for_model(_json_body(request)), 201)
 
     def _api_describe_index(self, _: Request, index_name: str) -> Response:
         return json_response(self.emulator.describe_index(index_name))
@@ -344,6 +376,40 @@ class EmulatorApp:
         now = clock.advance(seconds)
         return json_response({"now": rfc3339(now), "epoch_seconds": now, "manual": True})
 
+    def _admin_get_behaviour(self, _: Request) -> Response:
+        return json_response(self.emulator.behaviour.to_json())
+
+    def _admin_set_behaviour(self, request: Request) -> Response:
+        body = _admin_body(request)
+        # PUT replaces (keys not given take their defaults); PATCH changes only what is given.
+        base = self.emulator.behaviour if request.method == "PATCH" else None
+        if body.get("legacy") is True:
+            body = {k: v for k, v in body.items() if k != "legacy"}
+            base = Behaviour.legacy()
+        behaviour = Behaviour.from_json(body, base=base)
+        self.emulator.set_behaviour(behaviour)
+        return json_response(behaviour.to_json())
+
+    def _admin_cancel_restore(self, request: Request, job_id: str) -> Response:
+        delete_index = _admin_body(request).get("delete_index", False)
+        if not isinstance(delete_index, bool):
+            raise InvalidArgumentError('"delete_index" must be true or false.')
+        return json_response(self.emulator.cancel_restore(job_id, delete_index=delete_index))
+
+    def _admin_connections(self, _: Request) -> Response:
+        return json_response(self._registry().to_json())
+
+    def _admin_close_idle_connections(self, _: Request) -> Response:
+        closed = self._registry().close_idle()
+        return json_response({"closed": closed, **self._registry().to_json()})
+
+    def _registry(self) -> ConnectionRegistry:
+        if self.connections is None:
+            raise FailedPreconditionError(
+                "This app is not served by EmulatorServer; it has no connections to manage."
+            )
+        return self.connections
+
     def _admin_fail_restores(self, _: Request, backup_id: str) -> Response:
         self.emulator.fail_restores_from(backup_id)
         return json_response({"backup_id": backup_id, "fail_restores": True})
@@ -360,6 +426,22 @@ class EmulatorApp:
 
     def _admin_request_log(self, _: Request) -> Response:
         return json_response({"requests": self.emulator.request_log()})
+
+
+def _check_api_version(request: Request, *, strict: bool) -> None:
+    """Serve 2025-04; refuse another version instead of answering in the wrong shapes.
+
+    The docs say a request without the header gets the oldest still-supported version; the
+    emulator knows only 2025-04, so a missing header gets that. What the live service does
+    with a version it does not know is undocumented; a client that names any version but
+    2025-04 would get shapes it does not expect here, so (when `strict`) it gets 400.
+    """
+    version = request.headers.get(API_VERSION_HEADER)
+    if strict and version is not None and version.strip() != API_VERSION:
+        raise InvalidArgumentError(
+            f"Unsupported API version '{version}' in {API_VERSION_HEADER}; this emulator "
+            f"serves {API_VERSION} only."
+        )
 
 
 def _rule_path(rule: Rule) -> str:

@@ -216,6 +216,7 @@ class ConfigureIndexRequest:
 
     deletion_protection: str | None
     tags: dict[str, str] | None
+    embed: dict[str, Any] | None = None
 
     @classmethod
     def from_json(cls, body: object) -> ConfigureIndexRequest:
@@ -238,10 +239,8 @@ class ConfigureIndexRequest:
                 "serverless indexes only."
             )
         if embed is not None:
-            raise InvalidArgumentError(
-                "The emulator does not support integrated embedding (embed)."
-            )
-        return cls(deletion_protection=protection, tags=tags)
+            embed = _check_embed_update(embed)
+        return cls(deletion_protection=protection, tags=tags, embed=embed)
 
 
 @attrs.frozen
@@ -312,3 +311,114 @@ class CreateCollectionRequest:
         source = _require(obj, "source", str)
         check_name(name, "Collection")
         return cls(name=name, source=source)
+
+
+@attrs.frozen
+class EmbeddingModel:
+    """What the emulator knows of one hosted embedding model."""
+
+    vector_type: str
+    default_dimension: int | None
+    dimensions: tuple[int, ...]
+    default_metric: str
+
+
+#: Hosted models listed in the 2025-04 docs for integrated embedding (dimensions they offer).
+EMBEDDING_MODELS: Mapping[str, EmbeddingModel] = {
+    "multilingual-e5-large": EmbeddingModel("dense", 1024, (1024,), "cosine"),
+    "llama-text-embed-v2": EmbeddingModel("dense", 1024, (384, 512, 768, 1024, 2048), "cosine"),
+    "pinecone-sparse-english-v0": EmbeddingModel("sparse", None, (), "dotproduct"),
+}
+_EMBED_UPDATABLE = ("field_map", "read_parameters", "write_parameters")
+
+
+def _check_embed_update(embed: Mapping[str, Any]) -> dict[str, Any]:
+    for key in ("field_map", "read_parameters", "write_parameters"):
+        _get(embed, key, dict, where="embed.")
+    model = _get(embed, "model", str, where="embed.")
+    return {
+        key: value
+        for key, value in embed.items()
+        if value is not None and (key in _EMBED_UPDATABLE or (key == "model" and model))
+    }
+
+
+@attrs.frozen
+class CreateIndexForModelRequest:
+    """A validated `POST /indexes/create-for-model` body (integrated embedding, serverless)."""
+
+    name: str
+    cloud: str
+    region: str
+    deletion_protection: str
+    tags: dict[str, str]
+    dimension: int | None
+    metric: str
+    vector_type: str
+    embed: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, body: object) -> CreateIndexForModelRequest:
+        """Validate a create-for-model body; the model decides vector type and dimension.
+
+        Raises:
+            UnprocessableError: On shape/type problems (e.g. missing `embed.field_map`).
+            InvalidArgumentError: On value problems, an unknown model or a dimension it lacks.
+        """
+        obj = require_object(body)
+        name = _require(obj, "name", str)
+        cloud = _require(obj, "cloud", str)
+        region = _require(obj, "region", str)
+        embed = _require(obj, "embed", dict)
+        model_name = _require(embed, "model", str, where="embed.")
+        field_map = _require(embed, "field_map", dict, where="embed.")
+        metric = _check_choice(_get(embed, "metric", str, where="embed."), METRICS, "embed.metric")
+        dimension = _get(embed, "dimension", int, where="embed.")
+        read_parameters = _get(embed, "read_parameters", dict, where="embed.")
+        write_parameters = _get(embed, "write_parameters", dict, where="embed.")
+        protection = _check_choice(
+            _get(obj, "deletion_protection", str), DELETION_PROTECTION, "deletion_protection"
+        )
+        tags = check_tags(obj.get("tags")) or {}
+        check_name(name, "Index")
+        _check_choice(cloud, CLOUDS, "cloud")
+        model = EMBEDDING_MODELS.get(model_name)
+        if model is None:
+            raise InvalidArgumentError(
+                f"Model '{model_name}' is not a supported embedding model; supported: "
+                f"{', '.join(sorted(EMBEDDING_MODELS))}."
+            )
+        if model.vector_type == "sparse":
+            if dimension is not None:
+                raise InvalidArgumentError(f"Model '{model_name}' does not take a dimension.")
+            if metric not in (None, "dotproduct"):
+                raise InvalidArgumentError("Sparse indexes must use the dotproduct metric.")
+        elif dimension is None:
+            dimension = model.default_dimension
+        elif dimension not in model.dimensions:
+            raise InvalidArgumentError(
+                f"Dimension {dimension} is not supported by model '{model_name}'; supported: "
+                f"{', '.join(map(str, model.dimensions))}."
+            )
+        metric = metric or model.default_metric
+        rendered: dict[str, Any] = {
+            "model": model_name,
+            "metric": metric,
+            "vector_type": model.vector_type,
+            "field_map": field_map,
+            "read_parameters": read_parameters or {},
+            "write_parameters": write_parameters or {},
+        }
+        if dimension is not None:
+            rendered["dimension"] = dimension
+        return cls(
+            name=name,
+            cloud=cloud,
+            region=region,
+            deletion_protection=protection or "disabled",
+            tags={key: value for key, value in tags.items() if value},
+            dimension=dimension,
+            metric=metric,
+            vector_type=model.vector_type,
+            embed=rendered,
+        )

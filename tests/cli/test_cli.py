@@ -9,7 +9,7 @@ import pytest
 from support import API_KEY
 
 from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_USAGE, main
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
 
 
 @pytest.fixture(name="env")
@@ -52,6 +52,9 @@ def test_restore_waits_with_progress_and_prints_outputs(env: dict[str, str],
     assert "s] " in err  # elapsed-time prefix of progress lines
 
 
+# Legacy listing (no lag): `jobs list` right after the job ends is the job's first listing (issue
+# 12).
+@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
 def test_restore_no_wait_then_wait(env: dict[str, str], backup_id: str) -> None:
     """--no-wait returns the job id at once; wait follows it to completion."""
     status, out, _ = run(env, "--json", "restore", backup_id, "--name", "later", "--no-wait")

@@ -83,7 +83,7 @@ def test_duplicate_is_409(http: requests.Session, base_url: str) -> None:
 
 
 def test_backup_and_restore_flow(http: requests.Session, base_url: str, emulator: Emulator) -> None:
-    """Backup 201, restore 202 with ids, restore job listing and describe."""
+    """Backup 201, restore 202 with ids, restore job listing (after its lag) and describe."""
     emulator.seed_index(name="src")
     backup = http.post(f"{base_url}/indexes/src/backups", json={"name": "b"}, timeout=TIMEOUT)
     assert backup.status_code == 201
@@ -94,6 +94,8 @@ def test_backup_and_restore_flow(http: requests.Session, base_url: str, emulator
     )
     assert restore.status_code == 202
     job_id = restore.json()["restore_job_id"]
+    lagging = http.get(f"{base_url}/restore-jobs", timeout=TIMEOUT).json()
+    assert lagging["data"] == []  # the default listing lag: one listing misses a new job
     jobs = http.get(f"{base_url}/restore-jobs", timeout=TIMEOUT).json()
     assert [job["restore_job_id"] for job in jobs["data"]] == [job_id]
     assert jobs["pagination"] is None
@@ -143,8 +145,8 @@ def test_paging_over_http(http: requests.Session, base_url: str, emulator: Emula
 
 
 def test_collections_over_http(http: requests.Session, base_url: str, emulator: Emulator) -> None:
-    """Collections: create 201, list, describe, delete 202."""
-    emulator.seed_index(name="src")
+    """Collections of a pod-based index: create 201, list, describe, delete 202."""
+    emulator.seed_index(name="src", pod_type="p1.x1")
     created = http.post(
         f"{base_url}/collections", json={"name": "c", "source": "src"}, timeout=TIMEOUT
     )

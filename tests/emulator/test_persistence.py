@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 import requests
 
-from pulumi_pinecone_restore.emulator import Emulator, ManualClock, SqliteStore, Timing, Timings
+from pulumi_pinecone_restore.emulator import (
+    Emulator,
+    ManualClock,
+    Progress,
+    SqliteStore,
+    Timing,
+    Timings,
+    cli,
+)
 
 TIMEOUT = 5
 
@@ -111,3 +119,19 @@ def test_cli_uses_env_api_key() -> None:
         assert (ok.status_code, bad.status_code) == (200, 401)
     finally:
         cli.stop()
+
+
+def test_cli_behaviour_flags_build_the_behaviour() -> None:
+    """--legacy starts from the legacy behaviour and --behaviour changes single knobs."""
+    parser = cli.build_parser({})
+    args = parser.parse_args(["--legacy", "--behaviour", '{"progress": "stall"}'])
+    behaviour = cli._behaviour(args, parser)
+    assert behaviour.restore_listing_lag == Timing()
+    assert behaviour.progress == Progress.stall()
+
+
+def test_cli_rejects_a_bad_behaviour() -> None:
+    """An unknown knob in --behaviour is a usage error (exit status 2)."""
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--behaviour", '{"no_such_knob": 1}'], environ={})
+    assert info.value.code == 2

@@ -61,6 +61,7 @@ def test_backup_restore_round_trip(pc: Pinecone, emulator: Emulator) -> None:
     restored = pc.create_index_from_backup(name="copy", backup_id=backup.backup_id, timeout=WAIT)
     assert restored.status.ready is True
     assert restored.tags.to_dict() == {"env": "prod"}
+    assert len(pc.list_restore_jobs()) == 0  # the default listing lag hides it once
     jobs = pc.list_restore_jobs()
     assert len(jobs) == 1
     job = pc.describe_restore_job(job_id=jobs[0].restore_job_id)
@@ -76,6 +77,7 @@ def test_restore_job_paging(pc: Pinecone, emulator: Emulator) -> None:
     backup_id = emulator.seed_backup(source_index_name="src")["backup_id"]
     for i in range(3):
         emulator.create_index_from_backup(backup_id, {"name": f"copy-{i}"})
+    emulator.list_restore_jobs()  # past the default listing lag
     first = pc.list_restore_jobs(limit=2)
     assert len(first) == 2
     second = pc.list_restore_jobs(limit=2, pagination_token=first.pagination.next)
@@ -85,7 +87,7 @@ def test_restore_job_paging(pc: Pinecone, emulator: Emulator) -> None:
 
 def test_collections(pc: Pinecone, emulator: Emulator) -> None:
     """Collection calls and an index created from a collection."""
-    emulator.seed_index(name="src", dimension=5)
+    emulator.seed_index(name="src", dimension=5, pod_type="p1.x1")
     pc.create_collection(name="snap", source="src")
     assert pc.describe_collection("snap")["status"] == "Ready"
     assert [c["name"] for c in pc.list_collections()] == ["snap"]

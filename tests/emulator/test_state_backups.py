@@ -34,11 +34,11 @@ def fixture_backup_id(emulator: Emulator) -> str:
 
 
 def test_backup_copies_source_and_becomes_ready(clock: ManualClock) -> None:
-    """A new backup is Initializing with the source's settings, then Ready with counts."""
+    """A new backup is Pending (2025-04 docs) with the source's settings, then Ready with counts."""
     emu = Emulator(clock=clock, timings=Timings(backup_ready=Timing(seconds=60)))
     index = emu.seed_index(name="src", dimension=4, tags={"a": "b"})
     backup = emu.create_backup("src", {"name": "b1", "description": "first"})
-    assert backup["status"] == "Initializing"
+    assert backup["status"] == "Pending"
     assert "record_count" not in backup
     assert (backup["dimension"], backup["metric"], backup["tags"]) == (4, "cosine", {"a": "b"})
     assert (backup["cloud"], backup["region"]) == ("aws", "us-east-1")
@@ -209,9 +209,9 @@ def test_unknown_restore_job_is_not_found(emulator: Emulator) -> None:
 
 
 def test_pagination_walks_all_items_in_order(emulator: Emulator) -> None:
-    """Pages follow creation order, carry a token until the last page, then null."""
+    """Pages go newest first, carry a token until the last page, then null."""
     emulator.seed_index(name="src")
-    ids = [emulator.seed_backup(source_index_name="src")["backup_id"] for _ in range(5)]
+    ids = [emulator.seed_backup(source_index_name="src")["backup_id"] for _ in range(5)][::-1]
     first = emulator.list_backups(limit=2)
     assert [b["backup_id"] for b in first["data"]] == ids[:2]
     second = emulator.list_backups(limit=2, pagination_token=first["pagination"]["next"])
@@ -233,7 +233,7 @@ def test_pagination_defaults_to_ten(emulator: Emulator) -> None:
 def test_pagination_survives_deletes_between_pages(emulator: Emulator) -> None:
     """Deleting an already served item does not make the next page skip one."""
     emulator.seed_index(name="src")
-    ids = [emulator.seed_backup(source_index_name="src")["backup_id"] for _ in range(4)]
+    ids = [emulator.seed_backup(source_index_name="src")["backup_id"] for _ in range(4)][::-1]
     first = emulator.list_backups(limit=2)
     emulator.delete_backup(ids[0])
     second = emulator.list_backups(limit=2, pagination_token=first["pagination"]["next"])
@@ -267,7 +267,7 @@ def test_token_from_another_listing_is_rejected(emulator: Emulator) -> None:
 def test_collection_lifecycle_and_index_from_collection(clock: ManualClock) -> None:
     """A collection becomes Ready and an index created from it inherits its dimension."""
     emu = Emulator(clock=clock, timings=Timings(collection_ready=Timing(seconds=5)))
-    emu.seed_index(name="src", dimension=12)
+    emu.seed_index(name="src", dimension=12, pod_type="p1.x1")
     coll = emu.create_collection({"name": "snap", "source": "src"})
     assert (coll["status"], coll["dimension"]) == ("Initializing", 12)
     body = {
@@ -292,7 +292,7 @@ def test_collection_errors(emulator: Emulator) -> None:
     """Collections answer 404, 409 and 422 like the service."""
     with pytest.raises(NotFoundError):
         emulator.create_collection({"name": "c", "source": "missing"})
-    emulator.seed_index(name="src")
+    emulator.seed_index(name="src", pod_type="p1.x1")
     emulator.create_collection({"name": "c", "source": "src"})
     with pytest.raises(AlreadyExistsError):
         emulator.create_collection({"name": "c", "source": "src"})
@@ -329,3 +329,42 @@ def test_reset_forgets_everything(emulator: Emulator, backup_id: str) -> None:
     emulator.reset()
     assert emulator.list_indexes() == {"indexes": []}
     assert emulator.list_backups() == {"data": [], "pagination": None}
+
+
+def test_backup_reports_the_source_counts_once_ready(clock: ManualClock) -> None:
+    """A Pending backup has no counts; Ready, it reports the seeded index's records."""
+    emu = Emulator(clock=clock, timings=Timings(backup_ready=Timing(seconds=10)))
+    emu.seed_index(name="src", dimension=4, record_count=1000, namespace_count=3)
+    pending = emu.create_backup("src", {})
+    assert "record_count" not in pending
+    clock.advance(10)
+    ready = emu.describe_backup(pending["backup_id"])
+    assert (ready["record_count"], ready["namespace_count"]) == (1000, 3)
+    assert ready["size_bytes"] > 0
+
+
+def test_counts_survive_a_restore_and_its_next_backup(emulator: Emulator) -> None:
+    """An index restored from a backup holds its records, so its own backups report them."""
+    emulator.seed_index(name="src", record_count=42)
+    backup_id = emulator.seed_backup(source_index_name="src")["backup_id"]
+    emulator.create_index_from_backup(backup_id, {"name": "copy"})
+    emulator.describe_index("copy")
+    again = emulator.seed_backup(source_index_name="copy")
+    assert (again["record_count"], again["namespace_count"]) == (42, 1)
+
+
+def test_collection_counts_the_source_records(emulator: Emulator) -> None:
+    """A collection of a pod index reports its vectors, and an index made from it holds them."""
+    emulator.seed_index(name="pods", dimension=4, pod_type="p1.x1", record_count=7)
+    coll = emulator.seed_collection(name="snap", source="pods")
+    assert coll["vector_count"] == 7
+    emulator.create_index(
+        {
+            "name": "from-snap",
+            "spec": {
+                "serverless": {"cloud": "aws", "region": "us-east-1", "source_collection": "snap"}
+            },
+        }
+    )
+    emulator.describe_index("from-snap")
+    assert emulator.seed_backup(source_index_name="from-snap")["record_count"] == 7

@@ -180,7 +180,7 @@ def verify_clone_fresh(world: World, exports: dict[str, Any]) -> None:
 
 def prepare_migrate(world: World) -> dict[str, Any]:
     """A pod-era index with a collection made from it."""
-    world.emulator.seed_index(name="legacy-pod", dimension=32)
+    world.emulator.seed_index(name="legacy-pod", dimension=32, pod_type="p1.x1")
     world.client.create_collection(name="legacy-snapshot", source="legacy-pod")
     return {"collection": "legacy-snapshot", "cloud": "aws", "region": "us-east-1"}
 

@@ -33,8 +33,8 @@ TYPE = "pulumi-python:dynamic/pinecone:CollectionIndex"
 
 @pytest.fixture(name="collection")
 def _collection(emulator: Emulator) -> str:
-    # The emulator serves only serverless indexes; a collection works the same from any index.
-    emulator.seed_index(name="legacy-pods", dimension=8, metric="dotproduct")
+    # Collections are made of pod-based indexes, which the emulator creates only by seeding.
+    emulator.seed_index(name="legacy-pods", dimension=8, metric="dotproduct", pod_type="p1.x1")
     emulator.create_collection({"name": COLLECTION, "source": "legacy-pods"})
     emulator.describe_collection(COLLECTION)  # one observation ends Initializing (FAST_TIMINGS)
     return COLLECTION
@@ -271,7 +271,7 @@ def test_waits_for_a_collection_that_is_not_ready(
 ) -> None:
     """A collection still Initializing is waited for within the create budget."""
     emulator.set_timings(attrs.evolve(emulator.timings, collection_ready=Timing(reads=3)))
-    emulator.seed_index(name="legacy-pods", dimension=8)
+    emulator.seed_index(name="legacy-pods", dimension=8, pod_type="p1.x1")
     emulator.create_collection({"name": COLLECTION, "source": "legacy-pods"})
     _, outs = create(provider, inputs(name="patient"))
     assert outs["state"] == "Ready"
@@ -283,7 +283,7 @@ def test_collection_that_never_gets_ready_times_out_before_creating(
 ) -> None:
     """Running out of budget while the collection initializes creates nothing and says so."""
     emulator.set_timings(attrs.evolve(emulator.timings, collection_ready=Timing(reads=10_000)))
-    emulator.seed_index(name="legacy-pods", dimension=8)
+    emulator.seed_index(name="legacy-pods", dimension=8, pod_type="p1.x1")
     emulator.create_collection({"name": COLLECTION, "source": "legacy-pods"})
     fake_now = [0.0]
     provider.runtime = attrs.evolve(
