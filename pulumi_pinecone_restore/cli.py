@@ -53,6 +53,8 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # the shell's convention for a process ended by SIGINT
 DEFAULT_WAIT = 3600.0
+JOB_LOOKUP_ATTEMPTS = 4  # listings tried after Ctrl-C to name the job to follow
+JOB_LOOKUP_PAUSE = 0.5  # seconds between them
 DEFAULT_DELETE_WAIT = 600.0
 # A command line should say at once that the host is unreachable: one connection retry, short
 # waits. Answers that come back (429, 5xx) are retried as everywhere else.
@@ -402,16 +404,22 @@ def _interrupted(args: argparse.Namespace, client: ControlPlaneClient | None, er
 
 
 def _job_of(client: ControlPlaneClient | None, backup_id: str, name: str) -> str | None:
-    """The newest restore job of ``backup_id`` into ``name``, if one can be seen right now."""
+    """The newest restore job of ``backup_id`` into ``name``, if the listing shows one soon."""
     if client is None:
         return None
-    try:
-        jobs = [j for j in client.iter_restore_jobs()
-                if j.backup_id == backup_id and j.target_index_name == name]
-    except (PineconeRestoreError, KeyboardInterrupt):
-        return None
-    jobs.sort(key=lambda j: j.created_at or "")
-    return jobs[-1].restore_job_id if jobs else None
+    # The live listing shows a new job only after a moment, so look a few times, briefly.
+    for attempt in range(JOB_LOOKUP_ATTEMPTS):
+        try:
+            jobs = [j for j in client.iter_restore_jobs()
+                    if j.backup_id == backup_id and j.target_index_name == name]
+        except (PineconeRestoreError, KeyboardInterrupt):
+            return None
+        if jobs:
+            jobs.sort(key=lambda j: j.created_at or "")
+            return jobs[-1].restore_job_id
+        if attempt + 1 < JOB_LOOKUP_ATTEMPTS:
+            time.sleep(JOB_LOOKUP_PAUSE)
+    return None
 
 
 def main(
