@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore.providers.collection_index import (
-    OUTPUT_KEYS,
-    CollectionIndexProvider,
-)
+from pulumi_pinecone_restore._resources import resource_props
+from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
+from pulumi_pinecone_restore.providers.collection_index import CollectionIndexProvider
 
 __all__ = ["CollectionIndex", "CollectionIndexArgs"]
-
-_REQUIRED = ("source_collection", "cloud", "region")
-
 
 class CollectionIndexArgs:
     """The inputs of a :class:`CollectionIndex`.
@@ -156,35 +151,10 @@ class CollectionIndex(Resource, module="pinecone", name="CollectionIndex"):
         Raises:
             TypeError: Both ``args`` and keywords were given, or a required input is missing.
         """
-        keywords: dict[str, Any] = {
-            "source_collection": source_collection,
-            "cloud": cloud,
-            "region": region,
-            "dimension": dimension,
-            "metric": metric,
-            "name": name,
-            "tags": tags,
-            "deletion_protection": deletion_protection,
-            "create_timeout": create_timeout,
-            "delete_timeout": delete_timeout,
-            "force_destroy": force_destroy,
-        }
-        if args is not None:
-            if any(v is not None for v in keywords.values()):
-                raise TypeError("CollectionIndex: pass either `args` or keyword inputs, not both")
-            keywords = dict(vars(args))
-        missing = [key for key in _REQUIRED if keywords[key] is None]
-        if missing:
-            raise TypeError(
-                f"CollectionIndex {resource_name!r}: {', '.join(missing)} "
-                f"{'is' if len(missing) == 1 else 'are'} required"
-            )
-        props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
-        props["inputs"] = None
-        props.update(keywords)
-        if keywords["name"] is None:
-            # Seeds the auto-generated name, so two stacks of a project never pick the same one.
-            props["auto_name_seed"] = (
-                f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
-            )
+        props = resource_props(COLLECTION_INDEX, resource_name, args, {
+            "source_collection": source_collection, "cloud": cloud, "region": region,
+            "dimension": dimension, "metric": metric, "name": name, "tags": tags,
+            "deletion_protection": deletion_protection, "create_timeout": create_timeout,
+            "delete_timeout": delete_timeout, "force_destroy": force_destroy,
+        })
         super().__init__(CollectionIndexProvider(), resource_name, props, opts)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore.providers.index_backup import OUTPUT_KEYS, IndexBackupProvider
+from pulumi_pinecone_restore._resources import resource_props
+from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
+from pulumi_pinecone_restore.providers.index_backup import IndexBackupProvider
 
 __all__ = ["IndexBackup", "IndexBackupArgs"]
 
@@ -126,21 +126,9 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
             TypeError: Both ``args`` and keywords were given, or ``source_index_name`` is
                 missing.
         """
-        keywords = {
-            "source_index_name": source_index_name,
-            "name": name,
-            "description": description,
-            "trigger": trigger,
-            "create_timeout": create_timeout,
+        props = resource_props(INDEX_BACKUP, resource_name, args, {
+            "source_index_name": source_index_name, "name": name, "description": description,
+            "trigger": trigger, "create_timeout": create_timeout,
             "delete_timeout": delete_timeout,
-        }
-        if args is not None:
-            if any(v is not None for v in keywords.values()):
-                raise TypeError("IndexBackup: pass either `args` or keyword inputs, not both")
-            keywords = dict(vars(args))
-        if keywords["source_index_name"] is None:
-            raise TypeError(f"IndexBackup {resource_name!r}: source_index_name is required")
-        props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
-        props["inputs"] = None
-        props.update(keywords)
+        })
         super().__init__(IndexBackupProvider(), resource_name, props, opts)

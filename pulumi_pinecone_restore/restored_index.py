@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore.providers.restored_index import OUTPUT_KEYS, RestoredIndexProvider
+from pulumi_pinecone_restore._resources import resource_props
+from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
+from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
 
 __all__ = ["RestoredIndex", "RestoredIndexArgs"]
 
@@ -136,27 +137,9 @@ class RestoredIndex(Resource, module="pinecone", name="RestoredIndex"):
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``backup_id`` is missing.
         """
-        keywords = {
-            "backup_id": backup_id,
-            "name": name,
-            "tags": tags,
-            "deletion_protection": deletion_protection,
-            "create_timeout": create_timeout,
-            "delete_timeout": delete_timeout,
-            "force_destroy": force_destroy,
-        }
-        if args is not None:
-            if any(v is not None for v in keywords.values()):
-                raise TypeError("RestoredIndex: pass either `args` or keyword inputs, not both")
-            keywords = dict(vars(args))
-        if keywords["backup_id"] is None:
-            raise TypeError(f"RestoredIndex {resource_name!r}: backup_id is required")
-        props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
-        props["inputs"] = None
-        props.update(keywords)
-        if name is None and keywords["name"] is None:
-            # Seeds the auto-generated name, so two stacks of a project never pick the same one.
-            props["auto_name_seed"] = (
-                f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
-            )
+        props = resource_props(RESTORED_INDEX, resource_name, args, {
+            "backup_id": backup_id, "name": name, "tags": tags,
+            "deletion_protection": deletion_protection, "create_timeout": create_timeout,
+            "delete_timeout": delete_timeout, "force_destroy": force_destroy,
+        })
         super().__init__(RestoredIndexProvider(), resource_name, props, opts)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_pinecone_restore.emulator import EmulatorServer, Timing, Timings
+from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.providers.base import ProviderBase
 from pulumi_pinecone_restore.settings import RetryPolicy
 
@@ -40,3 +43,12 @@ class ProviderFactory:
             progress=self.progress.append,
         )
         return provider
+
+
+def engine_runtime(server: EmulatorServer, **changes: Any) -> Runtime:
+    """A lifecycle runtime against the test emulator, with sleeping turned off."""
+    runtime = Runtime(
+        config={"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
+        sleep=lambda _s: None, retry=NO_WAIT_RETRY, progress=lambda _m: None,
+    )
+    return attrs.evolve(runtime, **changes)

@@ -322,7 +322,7 @@ def test_example_through_the_plugin(
 
 CLONE = next(s for s in SCENARIOS if s.id == "clone-environment[latest]")
 SET_URN = (
-    "urn:pulumi:dev::clone-environment::pinecone:index:CloneEnvironment"
+    "urn:pulumi:dev::clone-environment::pinecone-restore:index:CloneEnvironment"
     "$pulumi-python:dynamic/pinecone:RestoredIndexSet::staging-indexes"
 )
 

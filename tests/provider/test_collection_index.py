@@ -15,11 +15,11 @@ from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.collection_index import CollectionIndex, CollectionIndexArgs
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
 from pulumi_pinecone_restore.errors import (
-    BadRequestError,
-    ConflictError,
-    ForbiddenError,
+    CollectionFailedError,
+    DeletionProtectedError,
+    InputMismatchError,
+    NameTakenError,
     NotFoundError,
-    RestoreFailedError,
     WaitTimeoutError,
 )
 from pulumi_pinecone_restore.models import IndexModel
@@ -87,7 +87,7 @@ def test_full_lifecycle(provider: CollectionIndexProvider, collection: str,
     assert (outs["cloud"], outs["region"]) == ("aws", "us-east-1")
     assert outs["source_collection"] == collection
     assert outs["host"]
-    assert outs["inputs"]["source_collection"] == collection
+    assert "inputs" not in outs  # no internal copy of the inputs among the outputs
 
     read = provider.read(id_, outs)
     assert read.id == id_
@@ -188,7 +188,7 @@ def test_unknown_origin_at_preview_means_replace(provider: CollectionIndexProvid
 def test_auto_name_is_stable_and_changes_with_origin(provider: CollectionIndexProvider,
                                                      collection: str) -> None:
     """An omitted name is derived once and kept; a new collection or region gets a new one."""
-    news = inputs(auto_name_seed="proj/dev/search")
+    news = inputs(owner_seed="proj/dev/search")
     first = checked(provider, news)
     assert first["name"].startswith("search-")
     assert checked(provider, news, olds=first)["name"] == first["name"]
@@ -196,7 +196,7 @@ def test_auto_name_is_stable_and_changes_with_origin(provider: CollectionIndexPr
     other = checked(provider, {**news, "source_collection": "other"}, olds=first)
     moved = checked(provider, {**news, "region": "eu-west-1"}, olds=first)
     assert len({first["name"], other["name"], moved["name"]}) == 3
-    elsewhere = checked(provider, {**news, "auto_name_seed": "proj/prod/search"})
+    elsewhere = checked(provider, {**news, "owner_seed": "proj/prod/search"})
     assert elsewhere["name"] != first["name"]
 
     _, outs = create(provider, news)
@@ -207,7 +207,7 @@ def test_auto_name_is_stable_and_changes_with_origin(provider: CollectionIndexPr
 
 def test_auto_name_is_unknown_while_its_collection_is(provider: CollectionIndexProvider) -> None:
     """At preview, a name derived from an unknown collection is unknown too."""
-    result = checked(provider, inputs(source_collection=UNKNOWN, auto_name_seed="p/s/r"))
+    result = checked(provider, inputs(source_collection=UNKNOWN, owner_seed="p/s/r"))
     assert result["name"] == UNKNOWN
 
 
@@ -259,9 +259,9 @@ def test_missing_collection_is_a_clear_error(provider: CollectionIndexProvider,
 def test_dimension_mismatch_is_a_clear_error(provider: CollectionIndexProvider, collection: str,
                                              emulator: Emulator) -> None:
     """A dimension other than the collection's fails before the POST, naming both values."""
-    with pytest.raises(BadRequestError) as info:
+    with pytest.raises(InputMismatchError) as info:
         create(provider, inputs(name="wrong", dimension=16))
-    assert info.value.code == "INVALID_ARGUMENT"
+    assert info.value.code == "INPUT_MISMATCH"
     assert "8" in str(info.value)
     assert "POST /indexes" not in emulator.request_counts()
 
@@ -357,9 +357,9 @@ def test_foreign_index_with_the_name_is_left_alone(
     """A 409 for an index this stack did not make is an error, and that index survives."""
     spec = {"cloud": "aws", "region": "us-east-1", **foreign}
     client.create_serverless_index(name="taken", tags={"owner": "someone"}, **spec)
-    with pytest.raises(ConflictError) as info:
+    with pytest.raises(NameTakenError) as info:
         create(provider, inputs(name="taken", tags={"env": "prod"}))
-    assert info.value.code == "ALREADY_EXISTS"
+    assert info.value.code == "NAME_TAKEN"
     assert "left untouched" in str(info.value)
     survivor = client.describe_index("taken")
     assert survivor.tags == {"owner": "someone"}
@@ -419,7 +419,7 @@ def test_failed_initialization_deletes_the_index(
     failing = _FailingInitClient(ClientSettings(api_key=API_KEY, controller_host=server.url,
                                                 retry=NO_WAIT_RETRY))
     provider.runtime = attrs.evolve(provider.runtime, client_override=failing)
-    with pytest.raises(RestoreFailedError) as info:
+    with pytest.raises(CollectionFailedError) as info:
         create(provider, inputs(name="doomed", deletion_protection="enabled"))
     assert "InitializationFailed" in str(info.value)
     assert COLLECTION in str(info.value)
@@ -435,7 +435,7 @@ def test_deletion_protection_blocks_destroy_with_guidance(
 ) -> None:
     """A protected index is not deleted; the error explains both ways out."""
     id_, outs = create(provider, inputs(name="guarded", deletion_protection="enabled"))
-    with pytest.raises(ForbiddenError) as info:
+    with pytest.raises(DeletionProtectedError) as info:
         provider.delete(id_, outs)
     assert "deletion_protection" in str(info.value)
     assert "force_destroy" in str(info.value)

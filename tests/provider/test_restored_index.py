@@ -12,8 +12,9 @@ from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
 from pulumi_pinecone_restore.errors import (
     AuthenticationError,
-    ConflictError,
-    ForbiddenError,
+    DeletionProtectedError,
+    ImportRefusedError,
+    NameTakenError,
     NotFoundError,
     RestoreFailedError,
     WaitTimeoutError,
@@ -108,7 +109,7 @@ def test_auto_name_is_stable_and_changes_with_backup(
     provider: RestoredIndexProvider, backup_id: str
 ) -> None:
     """An omitted name is derived once and kept; a new backup gets a new name (create first)."""
-    news = {"backup_id": backup_id, "auto_name_seed": "proj/dev/search"}
+    news = {"backup_id": backup_id, "owner_seed": "proj/dev/search"}
     first = checked(provider, news)
     assert first["name"].startswith("search-")
     assert checked(provider, news, olds=first)["name"] == first["name"]
@@ -221,7 +222,7 @@ def test_foreign_index_with_the_name_is_left_alone(
 ) -> None:
     """A 409 for an index this stack did not restore is an error, and that index survives."""
     emulator.seed_index(name="taken", dimension=3)
-    with pytest.raises(ConflictError) as info:
+    with pytest.raises(NameTakenError) as info:
         create(provider, {"backup_id": backup_id, "name": "taken"})
     assert "left untouched" in str(info.value)
     assert client.describe_index("taken").dimension == 3
@@ -233,7 +234,7 @@ def test_deletion_protection_blocks_destroy_with_guidance(
     """A protected index is not deleted; the error explains both ways out."""
     id_, outs = create(provider, {"backup_id": backup_id, "name": "guarded",
                                   "deletion_protection": "enabled"})
-    with pytest.raises(ForbiddenError) as info:
+    with pytest.raises(DeletionProtectedError) as info:
         provider.delete(id_, outs)
     assert "deletion_protection" in str(info.value)
     assert "force_destroy" in str(info.value)
@@ -388,5 +389,5 @@ def test_import_of_an_index_not_made_by_a_restore_is_refused(
 ) -> None:
     """An index created directly cannot be imported as a RestoredIndex."""
     emulator.seed_index(name="plain", dimension=3)
-    with pytest.raises(NotFoundError, match="no restore job"):
+    with pytest.raises(ImportRefusedError):
         provider.read("plain", {})

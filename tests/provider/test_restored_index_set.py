@@ -91,7 +91,7 @@ def test_check_rejects_duplicate_names_and_bad_members(
 def test_auto_named_members_get_distinct_names(provider: RestoredIndexSetProvider,
                                                backups: dict[str, str]) -> None:
     """Members without names are named after the set and their key."""
-    news = {"auto_name_seed": "p/s/clones",
+    news = {"owner_seed": "p/s/clones",
             "members": {"x": {"backup_id": backups["users"]},
                         "y": {"backup_id": backups["users"]}}}
     inputs = checked(provider, news)
