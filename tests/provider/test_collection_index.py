@@ -13,10 +13,9 @@ from support import API_KEY, NO_WAIT_RETRY, ProviderFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.collection_index import CollectionIndex, CollectionIndexArgs
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
 from pulumi_pinecone_restore.errors import (
     CollectionFailedError,
-    DeletionProtectedError,
     InputMismatchError,
     NameTakenError,
     NotFoundError,
@@ -307,30 +306,6 @@ def test_unknown_region_is_a_clear_error(provider: CollectionIndexProvider,
 # create: adoption, faults, failures -------------------------------------------------------
 
 
-def test_timeout_then_next_up_adopts_the_index(
-    provider: CollectionIndexProvider, collection: str, emulator: Emulator,
-    make_provider: ProviderFactory,
-) -> None:
-    """A create that runs out of budget is resumed, not duplicated, by the next create."""
-    emulator.set_timings(attrs.evolve(emulator.timings, index_ready=Timing(reads=10_000)))
-    fake_now = [0.0]
-    provider.runtime = attrs.evolve(
-        provider.runtime, clock=lambda: fake_now[0],
-        sleep=lambda s: fake_now.__setitem__(0, fake_now[0] + s),
-    )
-    news = inputs(name="slow", create_timeout=30, tags={"env": "prod"})
-    with pytest.raises(WaitTimeoutError) as info:
-        create(provider, news)
-    assert "pulumi up" in str(info.value)
-    assert "slow" in str(info.value)
-
-    emulator.set_timings(attrs.evolve(emulator.timings, index_ready=Timing(reads=1)))
-    id_, outs = create(provider, news)
-    assert (id_, outs["state"], outs["tags"]) == ("slow", "Ready", {"env": "prod"})
-    assert emulator.request_counts()["POST /indexes"] == 2  # the second one answered 409
-    assert any("resuming" in line for line in make_provider.progress)
-
-
 def test_own_index_is_adopted_and_converged(provider: CollectionIndexProvider, collection: str,
                                             client: ControlPlaneClient) -> None:
     """An index of our name made from our collection is adopted, and its settings converge."""
@@ -366,37 +341,6 @@ def test_foreign_index_with_the_name_is_left_alone(
     assert survivor.region == spec["region"]
 
 
-def test_lost_answer_to_the_post_is_adopted_not_repeated(
-    provider: CollectionIndexProvider, collection: str, emulator: Emulator,
-    client: ControlPlaneClient,
-) -> None:
-    """When the POST acted but its answer was a 503, create adopts that index: no duplicate."""
-    emulator.add_fault(FaultRule(method="POST", path="/indexes", status=503,
-                                 after_action=True, times=1))
-    _, outs = create(provider, inputs(name="once"))
-    assert outs["state"] == "Ready"
-    assert emulator.request_counts()["POST /indexes"] == 1
-    assert [i.name for i in client.list_indexes()].count("once") == 1
-
-
-def test_refused_post_is_sent_again(provider: CollectionIndexProvider, collection: str,
-                                    emulator: Emulator) -> None:
-    """A 503 before the server acted is verified harmless, then the POST is sent again."""
-    emulator.add_fault(FaultRule(method="POST", path="/indexes", status=503, times=1))
-    _, outs = create(provider, inputs(name="retried"))
-    assert outs["state"] == "Ready"
-    assert emulator.request_counts()["POST /indexes"] == 2
-
-
-def test_dropped_connection_on_the_post_is_reconciled(
-    provider: CollectionIndexProvider, collection: str, emulator: Emulator
-) -> None:
-    """A POST whose connection drops is checked for by name, then sent again."""
-    emulator.add_fault(FaultRule(method="POST", path="/indexes", drop=True, times=1))
-    _, outs = create(provider, inputs(name="dropped"))
-    assert outs["state"] == "Ready"
-
-
 class _FailingInitClient(ControlPlaneClient):
     """A real client that reports every live index as InitializationFailed.
 
@@ -428,105 +372,6 @@ def test_failed_initialization_deletes_the_index(
 
 
 # delete, read ------------------------------------------------------------------------------
-
-
-def test_deletion_protection_blocks_destroy_with_guidance(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
-) -> None:
-    """A protected index is not deleted; the error explains both ways out."""
-    id_, outs = create(provider, inputs(name="guarded", deletion_protection="enabled"))
-    with pytest.raises(DeletionProtectedError) as info:
-        provider.delete(id_, outs)
-    assert "deletion_protection" in str(info.value)
-    assert "force_destroy" in str(info.value)
-    assert client.describe_index(id_).deletion_protection == "enabled"
-
-
-def test_force_destroy_disables_protection_then_deletes(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
-) -> None:
-    """With force_destroy the provider turns protection off and deletes."""
-    id_, outs = create(provider, inputs(name="forced", deletion_protection="enabled",
-                                        force_destroy=True))
-    provider.delete(id_, outs)
-    with pytest.raises(NotFoundError):
-        client.describe_index(id_)
-
-
-def test_delete_of_missing_index_is_done(provider: CollectionIndexProvider, collection: str,
-                                         client: ControlPlaneClient) -> None:
-    """Deleting an index that is already gone succeeds."""
-    id_, outs = create(provider, inputs(name="gone"))
-    client.delete_index(id_)
-    provider.delete(id_, outs)
-
-
-def test_out_of_band_delete_drops_the_resource(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient,
-    emulator: Emulator,
-) -> None:
-    """Refresh of an index deleted outside Pulumi reports it gone (no id)."""
-    id_, outs = create(provider, inputs(name="vanishing"))
-    client.delete_index(id_)
-    assert not provider.read(id_, outs).id
-    emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
-    assert not provider.read(id_, outs).id
-
-
-def test_drift_in_managed_inputs_shows_on_refresh(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
-) -> None:
-    """Tags and protection changed out of band come back as inputs and produce a diff."""
-    news = checked(provider, inputs(name="drifty", tags={"env": "staging"},
-                                    deletion_protection="disabled"))
-    id_, outs = create(provider, news)
-    client.configure_index(id_, tags={"owner": "someone"}, deletion_protection="enabled")
-    read = provider.read(id_, outs)
-    assert read.inputs is not None
-    assert read.inputs["tags"] == {"env": "staging", "owner": "someone"}
-    assert read.inputs["deletion_protection"] == "enabled"
-    assert read.outs is not None
-    diff = provider.diff(id_, read.outs, news)
-    assert diff.changes
-    assert not diff.replaces
-    fixed = provider.update(id_, read.outs, news).outs
-    assert fixed is not None
-    assert fixed["tags"] == {"env": "staging"}
-    assert fixed["deletion_protection"] == "disabled"
-
-
-def test_unmanaged_settings_never_drift(provider: CollectionIndexProvider, collection: str,
-                                        client: ControlPlaneClient) -> None:
-    """With tags and protection omitted, server-side changes are shown but never diffed."""
-    news = checked(provider, inputs(name="loose"))
-    id_, outs = create(provider, news)
-    client.configure_index(id_, tags={"extra": "1"}, deletion_protection="enabled")
-    read = provider.read(id_, outs)
-    assert read.outs is not None
-    assert read.outs["tags"] == {"extra": "1"}
-    assert not provider.diff(id_, read.outs, news).changes
-
-
-def test_update_of_vanished_index_says_how_to_recover(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient,
-    emulator: Emulator,
-) -> None:
-    """An update whose index is gone fails with a 404 that suggests refresh."""
-    emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
-    id_, outs = create(provider, inputs(name="ghost"))
-    client.delete_index(id_)
-    with pytest.raises(NotFoundError) as info:
-        provider.update(id_, outs, checked(provider, inputs(name="ghost", tags={"a": "b"})))
-    assert "pulumi refresh" in str(info.value)
-
-
-def test_progress_is_reported(provider: CollectionIndexProvider, collection: str,
-                              make_provider: ProviderFactory) -> None:
-    """Create reports what it creates from and the final host."""
-    create(provider, inputs(name="chatty"))
-    text = "\n".join(make_provider.progress)
-    assert f"from collection {COLLECTION}" in text
-    assert "ready at" in text
 
 
 # the resource class, its registrations routed into the real provider ----------------------

@@ -9,15 +9,13 @@ import pytest
 from support import API_KEY, ProviderFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
 from pulumi_pinecone_restore.errors import (
     AuthenticationError,
-    DeletionProtectedError,
     ImportRefusedError,
     NameTakenError,
     NotFoundError,
     RestoreFailedError,
-    WaitTimeoutError,
 )
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
 from pulumi_pinecone_restore.settings import ClientSettings
@@ -189,33 +187,6 @@ def test_missing_backup_is_a_clear_error(provider: RestoredIndexProvider) -> Non
     assert "backup_id" in str(info.value)
 
 
-def test_timeout_then_next_up_adopts_the_restore(
-    provider: RestoredIndexProvider, backup_id: str, emulator: Emulator,
-    client: ControlPlaneClient,
-) -> None:
-    """A create that runs out of budget is resumed, not duplicated, by the next create."""
-    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=10_000)))
-    fake_now = [0.0]
-    provider.runtime = attrs.evolve(
-        provider.runtime, clock=lambda: fake_now[0],
-        sleep=lambda s: fake_now.__setitem__(0, fake_now[0] + s),
-    )
-    news = {"backup_id": backup_id, "name": "slow", "create_timeout": 30}
-    with pytest.raises(WaitTimeoutError) as info:
-        create(provider, news)
-    message = str(info.value)
-    assert "pulumi up" in message
-    assert "slow" in message
-    first_job = next(j for j in client.iter_restore_jobs() if j.target_index_name == "slow")
-
-    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=1)))
-    id_, outs = create(provider, news)
-    assert id_ == "slow"
-    assert outs["restore_job_id"] == first_job.restore_job_id
-    assert outs["index_id"] == first_job.target_index_id
-    assert [j.target_index_name for j in client.iter_restore_jobs()].count("slow") == 1
-
-
 def test_foreign_index_with_the_name_is_left_alone(
     provider: RestoredIndexProvider, backup_id: str, emulator: Emulator,
     client: ControlPlaneClient,
@@ -226,83 +197,6 @@ def test_foreign_index_with_the_name_is_left_alone(
         create(provider, {"backup_id": backup_id, "name": "taken"})
     assert "left untouched" in str(info.value)
     assert client.describe_index("taken").dimension == 3
-
-
-def test_deletion_protection_blocks_destroy_with_guidance(
-    provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient
-) -> None:
-    """A protected index is not deleted; the error explains both ways out."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "guarded",
-                                  "deletion_protection": "enabled"})
-    with pytest.raises(DeletionProtectedError) as info:
-        provider.delete(id_, outs)
-    assert "deletion_protection" in str(info.value)
-    assert "force_destroy" in str(info.value)
-    assert client.describe_index(id_).deletion_protection == "enabled"
-
-
-def test_force_destroy_disables_protection_then_deletes(
-    provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient
-) -> None:
-    """With force_destroy the provider turns protection off and deletes."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "forced",
-                                  "deletion_protection": "enabled", "force_destroy": True})
-    provider.delete(id_, outs)
-    with pytest.raises(NotFoundError):
-        client.describe_index(id_)
-
-
-def test_delete_of_missing_index_is_done(provider: RestoredIndexProvider, backup_id: str,
-                                         client: ControlPlaneClient) -> None:
-    """Deleting an index that is already gone succeeds."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "gone"})
-    client.delete_index(id_)
-    provider.delete(id_, outs)
-
-
-def test_out_of_band_delete_drops_the_resource(
-    provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient,
-    emulator: Emulator,
-) -> None:
-    """Refresh of an index deleted outside Pulumi reports it gone (no id)."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "vanishing"})
-    client.delete_index(id_)
-    assert not provider.read(id_, outs).id
-    emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
-    assert not provider.read(id_, outs).id
-
-
-def test_drift_in_managed_inputs_shows_on_refresh(
-    provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient
-) -> None:
-    """Tags and protection changed out of band come back as inputs and produce a diff."""
-    news = checked(provider, {"backup_id": backup_id, "name": "drifty",
-                              "tags": {"env": "staging"}, "deletion_protection": "disabled"})
-    id_, outs = create(provider, news)
-    client.configure_index(id_, tags={"owner": "someone"}, deletion_protection="enabled")
-    read = provider.read(id_, outs)
-    assert read.inputs is not None
-    assert read.inputs["tags"] == {"env": "staging", "owner": "someone"}
-    assert read.inputs["deletion_protection"] == "enabled"
-    assert read.outs is not None
-    diff = provider.diff(id_, read.outs, news)
-    assert diff.changes
-    fixed = provider.update(id_, read.outs, news).outs
-    assert fixed is not None
-    assert fixed["tags"] == {"env": "staging"}
-    assert fixed["deletion_protection"] == "disabled"
-
-
-def test_unmanaged_tags_never_drift(provider: RestoredIndexProvider, backup_id: str,
-                                    client: ControlPlaneClient) -> None:
-    """With tags omitted, server-side tag changes are shown but never diffed."""
-    news = checked(provider, {"backup_id": backup_id, "name": "loose"})
-    id_, outs = create(provider, news)
-    client.configure_index(id_, tags={"extra": "1"})
-    read = provider.read(id_, outs)
-    assert read.outs is not None
-    assert read.outs["tags"]["extra"] == "1"
-    assert not provider.diff(id_, read.outs, news).changes
 
 
 def test_explicit_empty_tags_end_empty(provider: RestoredIndexProvider, backup_id: str) -> None:
@@ -324,30 +218,6 @@ def test_throttling_and_server_errors_are_retried(
     assert outs["state"] == "Ready"
 
 
-def test_lost_answer_to_the_restore_post_is_adopted_not_repeated(
-    provider: RestoredIndexProvider, backup_id: str, emulator: Emulator,
-    client: ControlPlaneClient,
-) -> None:
-    """When the POST acted but its answer was a 503, create adopts that job: one restore only."""
-    emulator.add_fault(FaultRule(method="POST", path="/backups/*/create-index", status=503,
-                                 after_action=True, times=1))
-    _, outs = create(provider, {"backup_id": backup_id, "name": "once"})
-    jobs = [j for j in client.iter_restore_jobs() if j.target_index_name == "once"]
-    assert len(jobs) == 1
-    assert outs["restore_job_id"] == jobs[0].restore_job_id
-
-
-def test_refused_restore_post_is_sent_again(
-    provider: RestoredIndexProvider, backup_id: str, emulator: Emulator,
-    client: ControlPlaneClient,
-) -> None:
-    """A 503 before the server acted is verified harmless, then the POST is sent again."""
-    emulator.add_fault(FaultRule(method="POST", path="/backups/*/create-index", status=503,
-                                 times=1))
-    create(provider, {"backup_id": backup_id, "name": "retried"})
-    assert [j.target_index_name for j in client.iter_restore_jobs()].count("retried") == 1
-
-
 def test_wrong_api_key_error_does_not_leak_the_key(server: EmulatorServer,
                                                    backup_id: str) -> None:
     """A 401 surfaces as AuthenticationError whose text holds no key."""
@@ -359,15 +229,6 @@ def test_wrong_api_key_error_does_not_leak_the_key(server: EmulatorServer,
         provider.create(checked(provider, {"backup_id": backup_id, "name": "x"}))
     assert secret not in str(info.value)
     assert secret not in repr(provider.runtime)
-
-
-def test_progress_is_reported(provider: RestoredIndexProvider, backup_id: str,
-                              make_provider: ProviderFactory) -> None:
-    """Create reports the restore job it follows and the final host."""
-    create(provider, {"backup_id": backup_id, "name": "chatty"})
-    text = "\n".join(make_provider.progress)
-    assert "restore job" in text
-    assert "ready at" in text
 
 
 def test_import_reads_backup_and_job_from_the_index_name(
