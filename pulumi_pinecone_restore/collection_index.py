@@ -108,7 +108,10 @@ class CollectionIndex(Resource, module="pinecone", name="CollectionIndex"):
     deletion_protection: pulumi.Output[str]
     """Deletion protection as the server has it."""
     tags: pulumi.Output[dict[str, str]]
-    """Tags as the server has them."""
+    """Tags as the server has them (without the ownership mark)."""
+    owner_mark: pulumi.Output[str | None]
+    """The value of the ``pulumi-owner`` tag that proves this stack made the index (the tag is
+    kept out of ``tags``); ``None`` for a state that has no mark yet (imported, or older)."""
     source_collection: pulumi.Output[str]
     """The collection the index was created from."""
 

@@ -98,7 +98,10 @@ class RestoredIndex(Resource, module="pinecone", name="RestoredIndex"):
     deletion_protection: pulumi.Output[str]
     """Deletion protection as the server has it."""
     tags: pulumi.Output[dict[str, str]]
-    """Tags as the server has them."""
+    """Tags as the server has them (without the ownership mark)."""
+    owner_mark: pulumi.Output[str | None]
+    """The value of the ``pulumi-owner`` tag that proves this stack made the index (the tag is
+    kept out of ``tags``); ``None`` for a state that has no mark yet (imported, or older)."""
     backup_id: pulumi.Output[str]
     """The backup the index was restored from."""
     source_index_name: pulumi.Output[str]

@@ -40,6 +40,7 @@ from pulumi_pinecone_restore.lifecycle.engine import (
     Started,
     top_inputs,
 )
+from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle
 from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel
@@ -271,7 +272,7 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
             "record_count": obj.record_count,
             "namespace_count": obj.namespace_count,
             "size_bytes": obj.size_bytes,
-            "tags": dict(obj.tags),
+            "tags": user_tags(obj.tags),  # a marked source index passes its mark on
             "created_at": obj.created_at,
             **top_inputs(self, given),
         }

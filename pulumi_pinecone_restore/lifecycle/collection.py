@@ -6,7 +6,8 @@ The other migration path off pod-based indexes: pod index → collection → ser
   ``metric`` when given (omitted, they take the collection's dimension and Pinecone's default
   metric and are not managed). An auto-name derives from collection, cloud and region.
 - Prerequisite: the collection is ``Ready`` (and a given dimension is its dimension).
-- An earlier attempt is an index of this name made from this collection in this cloud/region.
+- An earlier attempt is an index of this name with this resource's ownership mark (see
+  :mod:`.index`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ import attrs
 
 from pulumi_pinecone_restore.errors import (
     CollectionFailedError,
-    ConflictError,
     ImportRefusedError,
     InputMismatchError,
-    NameTakenError,
     NotFoundError,
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
@@ -30,8 +29,6 @@ from pulumi_pinecone_restore.lifecycle.index import (
     INDEX_OUTPUTS,
     IndexInputs,
     IndexSpec,
-    delete_and_wait,
-    live_index,
 )
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.models import CollectionModel, IndexModel
@@ -163,6 +160,12 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
 
         return probe
 
+    def origin(self, inp: CollectionIndexInputs) -> list[Any]:
+        return [inp.source_collection, inp.cloud, inp.region]
+
+    def handle_of(self, run: Run, inp: CollectionIndexInputs, index: IndexModel) -> None:
+        return None
+
     def start(self, run: Run, inp: CollectionIndexInputs, prerequisite: Any) -> Started[None]:
         try:
             run.client.create_serverless_index(
@@ -173,7 +176,7 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
                 metric=inp.metric,
                 source_collection=inp.source_collection,
                 deletion_protection=inp.deletion_protection,
-                tags=inp.tags,
+                tags=self.start_tags(inp, {}),
             )
         except NotFoundError as exc:
             raise NotFoundError(
@@ -190,31 +193,6 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
 
     def summary(self, inp: CollectionIndexInputs, started: Started[None]) -> str:
         return f"index from collection {inp.source_collection} in {inp.cloud}/{inp.region}"
-
-    def find_attempt(
-        self, run: Run, inp: CollectionIndexInputs, *, lost_answer: bool
-    ) -> Started[None] | None:
-        index = live_index(run.client, inp.name)
-        if index is None or not _made_by(inp, index):
-            return None
-        return Started(inp.name, None, adopted=True)
-
-    def name_taken(
-        self, run: Run, inp: CollectionIndexInputs, conflict: ConflictError
-    ) -> NameTakenError | None:
-        try:
-            existing = run.client.describe_index(inp.name)
-        except NotFoundError:
-            return None  # the index of that name vanished meanwhile: the name is free again
-        why = (
-            "is still being deleted; run `pulumi up` again once it is gone"
-            if existing.state == "Terminating"
-            else f"was not created from collection {inp.source_collection!r} in "
-            f"{inp.cloud}/{inp.region} by an earlier run; it is left untouched. Choose "
-            "another `name` (or omit it for an auto-name), or delete that index if it is not "
-            "needed"
-        )
-        return NameTakenError(f"an index named {inp.name!r} already exists and {why}")
 
     def watch(
         self, run: Run, inp: CollectionIndexInputs, started: Started[None], prerequisite: Any
@@ -235,22 +213,14 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
 
         return probe
 
-    def discard(self, run: Run, inp: CollectionIndexInputs, started: Started[None]) -> bool:
-        index = live_index(run.client, inp.name)
-        if index is None or not _made_by(inp, index):
-            return False
-        delete_and_wait(run, inp.name, inp.delete_timeout, force=True)
-        return True
-
     def timeout_message(
         self, inp: CollectionIndexInputs, started: Started[None], detail: str
     ) -> str:
         return (
             f"{detail}. Index {inp.name!r} (from collection {inp.source_collection!r}) keeps "
             "initializing on Pinecone's side and nothing was deleted. Run `pulumi up` again: "
-            "this resource finds that index (only one made from this collection in "
-            f"{inp.cloud}/{inp.region}) and resumes waiting. Raise create_timeout if indexes "
-            "from this collection take longer"
+            "this resource finds that index (only one with its ownership mark) and resumes "
+            "waiting. Raise create_timeout if indexes from this collection take longer"
         )
 
     def outputs(
@@ -280,17 +250,6 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
             "name": obj.name,
         }
         return inputs, obj
-
-
-def _made_by(inp: CollectionIndexInputs, index: IndexModel) -> bool:
-    """Whether ``index`` is what creating these inputs makes (so an earlier run made it)."""
-    return (
-        index.source_collection == inp.source_collection
-        and index.cloud == inp.cloud
-        and index.region == inp.region
-        and inp.dimension in (None, index.dimension)
-        and inp.metric in (None, index.metric)
-    )
 
 
 COLLECTION_INDEX = CollectionSpec()

@@ -4,8 +4,8 @@
   gets a new name, so the replacement is made before the old index goes).
 - Prerequisite: the backup is ``Ready``. Start: the restore. Follow: the restore job (with its
   ``percent_complete``), then the index until ``Ready``.
-- An earlier attempt is the restore job of this backup into this name; a failed restore's index
-  is deleted only if it is that attempt's.
+- An earlier attempt is an index of this name with this resource's ownership mark (see
+  :mod:`.index`); a failed restore's index is deleted only if it carries the mark.
 - Inputs the user omitted (``tags``, ``deletion_protection``) are not managed: the server's
   values (the backup's tags, protection ``disabled``) are shown and never diffed.
 """
@@ -21,10 +21,8 @@ import attrs
 from pulumi_pinecone_restore.errors import (
     BackupFailedError,
     ImportRefusedError,
-    NameTakenError,
     NotFoundError,
     RestoreFailedError,
-    WaitTimeoutError,
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.engine import Run, Started
@@ -32,8 +30,6 @@ from pulumi_pinecone_restore.lifecycle.index import (
     INDEX_OUTPUTS,
     IndexInputs,
     IndexSpec,
-    delete_and_wait,
-    live_index,
 )
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.models import BackupModel, IndexModel, RestoreJobModel
@@ -43,8 +39,6 @@ __all__ = ["RESTORED_INDEX", "RestoreSpec", "Restored", "RestoredIndexInputs"]
 
 # How long a just-created restore job may answer 404 before we believe it (live service lag).
 JOB_NOT_FOUND_GRACE = 60.0
-# How long a restore job may stay unlisted after its index appeared (live listing lag).
-JOB_LIST_GRACE = 30.0
 FAILED_BACKUP = frozenset({"Failed", "InitializationFailed"})
 
 
@@ -131,44 +125,29 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
 
         return probe
 
+    def origin(self, inp: RestoredIndexInputs) -> list[Any]:
+        return [inp.backup_id]
+
     def start(
-        self, run: Run, inp: RestoredIndexInputs, prerequisite: Any
+        self, run: Run, inp: RestoredIndexInputs, prerequisite: BackupModel
     ) -> Started[RestoreHandle]:
+        # With `tags` in the request the restore does not copy the backup's: send them along.
         started = run.client.create_index_from_backup(
             inp.backup_id,
             name=inp.name,
-            tags=inp.tags,
+            tags=self.start_tags(inp, prerequisite.tags),
             deletion_protection=inp.deletion_protection,
         )
         return Started(inp.name, RestoreHandle(started.restore_job_id, started.index_id))
 
-    def find_attempt(
-        self, run: Run, inp: RestoredIndexInputs, *, lost_answer: bool
-    ) -> Started[RestoreHandle] | None:
-        job = _own_job(run, inp)
-        if job is None and lost_answer and live_index(run.client, inp.name) is not None:
-            # The index exists but its job is not listed yet (the live listing lags).
-            with contextlib.suppress(WaitTimeoutError):
-                job = run.wait(
-                    lambda: _own_job(run, inp),
-                    run.runtime.deadline(JOB_LIST_GRACE),
-                    f"the restore job of {inp.backup_id} into {inp.name!r}",
-                )
+    def handle_of(self, run: Run, inp: RestoredIndexInputs, index: IndexModel) -> RestoreHandle:
+        job = _own_job(run, inp)  # the live listing may lag: then follow the index alone
         if job is None:
-            return None
-        return Started(
-            inp.name, RestoreHandle(job.restore_job_id, job.target_index_id), adopted=True
-        )
+            return RestoreHandle(None, index.index_id)
+        return RestoreHandle(job.restore_job_id, job.target_index_id)
 
     def summary(self, inp: RestoredIndexInputs, started: Started[RestoreHandle]) -> str:
         return f"restore job {started.handle.job_id} from backup {inp.backup_id}"
-
-    def name_taken(self, run: Run, inp: RestoredIndexInputs, conflict: Any) -> NameTakenError:
-        return NameTakenError(
-            f"an index named {inp.name!r} already exists and was not restored from backup "
-            f"{inp.backup_id} by an earlier run; it is left untouched. Choose another `name` "
-            "(or omit it for an auto-name), or delete that index if it is not needed"
-        )
 
     def watch(
         self,
@@ -214,22 +193,15 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
 
         return probe
 
-    def discard(self, run: Run, inp: RestoredIndexInputs, started: Started[RestoreHandle]) -> bool:
-        index = live_index(run.client, inp.name)
-        if index is None or not _is_attempt(run, inp, index, started.handle):
-            return False
-        delete_and_wait(run, inp.name, inp.delete_timeout, force=True)
-        return True
-
     def timeout_message(
         self, inp: RestoredIndexInputs, started: Started[RestoreHandle], detail: str
     ) -> str:
         return (
             f"{detail}. The restore of backup {inp.backup_id} into index {inp.name!r} "
             f"(restore job {started.handle.job_id}) continues on Pinecone's side and nothing "
-            "was deleted. Run `pulumi up` again: this resource finds that restore job (only a "
-            "restore of this backup into this name) and resumes waiting. Raise create_timeout "
-            "if restores of this backup take longer"
+            "was deleted. Run `pulumi up` again: this resource finds that restore (only an "
+            "index of this name with its ownership mark) and resumes waiting. Raise "
+            "create_timeout if restores of this backup take longer"
         )
 
     def outputs(
@@ -299,17 +271,6 @@ def _newest_job_into(run: Run, name: str, backup_id: str | None = None) -> Resto
 def _own_job(run: Run, inp: RestoredIndexInputs) -> RestoreJobModel | None:
     """The newest restore job of this backup into this name."""
     return _newest_job_into(run, inp.name, inp.backup_id)
-
-
-def _is_attempt(
-    run: Run, inp: RestoredIndexInputs, index: IndexModel, handle: RestoreHandle
-) -> bool:
-    """Whether ``index`` is the one this attempt (or the adopted one) restored."""
-    if index.index_id is not None:
-        return index.index_id == handle.index_id
-    # API 2025-04 does not show an index's id: the newest job into this name must be ours.
-    newest = _newest_job_into(run, inp.name)
-    return newest is not None and newest.restore_job_id == handle.job_id
 
 
 RESTORED_INDEX = RestoreSpec()

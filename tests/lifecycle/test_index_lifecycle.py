@@ -174,7 +174,7 @@ def test_update_of_vanished_index_says_how_to_recover(
     with pytest.raises(NotFoundError) as info:
         life.update(created.id, created.outputs,
                     checked(life, {**origin, "name": "ghost", "tags": {"a": "b"}}))
-    assert info.value.method == "PATCH"
+    assert info.value.path == "/indexes/ghost"  # the real request that found it gone
     assert "pulumi refresh" in str(info.value)
 
 

@@ -13,6 +13,7 @@ from pulumi_pinecone_restore import RestoredIndex, RestoredIndexArgs
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
 from pulumi_pinecone_restore.errors import NotFoundError
+from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.settings import ClientSettings
 
 TYPE = "pulumi-python:dynamic/pinecone:RestoredIndex"
@@ -79,8 +80,8 @@ def test_second_up_is_a_no_op_then_tags_update_in_place(
     assert engine.up(restore(backup_id, tags={"env": "staging"})).steps[urn] == "same"
     third = engine.up(restore(backup_id, tags={"env": "staging", "team": "search"}))
     assert third.steps[urn] == "update"
-    assert client.describe_index(first.exports["name"]).tags == {"env": "staging",
-                                                                 "team": "search"}
+    assert user_tags(client.describe_index(first.exports["name"]).tags) == {
+        "env": "staging", "team": "search"}
 
 
 def test_new_backup_replaces_auto_named_index_create_first(

@@ -308,9 +308,9 @@ def test_unknown_region_is_a_clear_error(provider: CollectionIndexProvider,
 
 def test_own_index_is_adopted_and_converged(provider: CollectionIndexProvider, collection: str,
                                             client: ControlPlaneClient) -> None:
-    """An index of our name made from our collection is adopted, and its settings converge."""
-    client.create_serverless_index(name="mine", cloud="aws", region="us-east-1",
-                                   source_collection=collection, tags={"old": "1"})
+    """An earlier attempt's index (it has our mark) is adopted, and its settings converge."""
+    life = provider.lifecycle
+    life.start(life.typed(checked(provider, inputs(name="mine", tags={"old": "1"}))))
     _, outs = create(provider, inputs(name="mine", tags={"new": "2"},
                                       deletion_protection="enabled"))
     assert outs["tags"] == {"new": "2"}

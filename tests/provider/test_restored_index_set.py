@@ -10,6 +10,7 @@ from support import API_KEY, ProviderFactory
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
 from pulumi_pinecone_restore.errors import NotFoundError
+from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.providers.restored_index_set import (
     RestoredIndexSetProvider,
     SetOperationError,
@@ -114,7 +115,7 @@ def test_update_adds_changes_and_removes_members(
     assert provider.diff("id", outs, news).changes
     updated = provider.update("id", outs, news).outs or {}
     assert set(updated["names"]) == {"products", "users"}
-    assert client.describe_index("stg-products").tags == {"env": "staging"}
+    assert user_tags(client.describe_index("stg-products").tags) == {"env": "staging"}
     with pytest.raises(NotFoundError):
         client.describe_index("stg-reviews")
     assert not provider.diff("id", updated, news).changes
