@@ -337,8 +337,10 @@ class Lifecycle(Generic[I, O, H]):
         return Diff(
             replaces=tuple(replaces),
             updates=tuple(updates),
-            # Unique names: the old object must go first only when the new one takes its name.
-            delete_before_replace=self.spec.unique_name and bool(replaces) and same_name,
+            # The old object must go first when the replacement would be taken for it: an index
+            # that keeps its (unique) name, or an object found by a mark that no replace key
+            # changed (only `pulumi up --replace` replaces that). Else the new one comes first.
+            delete_before_replace=same_name if self.spec.unique_name else not replaces,
         )
 
     # create ------------------------------------------------------------------------------

@@ -106,6 +106,9 @@ class RestoreSet:
         failures: list[tuple[str, str]] = []
         checked: Bag = {}
         for key, value in members.items():
+            if value is UNKNOWN:
+                checked[str(key)] = value  # a whole member not known yet: checked once it is
+                continue
             if not isinstance(value, Mapping):
                 failures.append(("members", f"members[{key}] must be a map"))
                 continue
@@ -120,7 +123,11 @@ class RestoreSet:
             failures.extend(
                 ("members", f"members[{key}]: {reason}") for _, reason in member_failures
             )
-        names = [m.get("name") for m in checked.values() if isinstance(m.get("name"), str)]
+        names = [
+            m["name"]
+            for m in checked.values()
+            if isinstance(m, Mapping) and isinstance(m.get("name"), str)
+        ]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             failures.append(

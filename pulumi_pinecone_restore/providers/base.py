@@ -58,14 +58,18 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
-def from_pulumi(value: Any) -> Any:
-    """A property bag (or value) with every unknown, however nested, as the engine's marker."""
+def from_pulumi(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A property bag for the engine: no ``__provider``; every unknown, however nested, marked."""
+    return {k: _engine_value(v) for k, v in props.items() if not str(k).startswith("__")}
+
+
+def _engine_value(value: Any) -> Any:
     if is_unknown(value):
         return ENGINE_UNKNOWN
     if isinstance(value, Mapping):
-        return {k: from_pulumi(v) for k, v in value.items() if not str(k).startswith("__")}
+        return {k: _engine_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [from_pulumi(v) for v in value]
+        return [_engine_value(v) for v in value]
     return value
 
 

@@ -259,3 +259,15 @@ def test_a_backup_deleted_after_it_was_seen_fails_at_once(
     assert "deleted by someone else" in str(info.value)
     assert now[0] < 5
     assert json.dumps(backup_ids(emulator)) == "[]"
+
+
+def test_a_forced_replacement_goes_delete_first_so_it_cannot_adopt_the_old(
+    life: Lifecycle[Any, Any, Any], backups: Lifecycle[Any, Any, Any], backup_id: str
+) -> None:
+    """With unchanged marks (`pulumi up --replace`), the old object goes first; else not."""
+    index = life.create(ours(backup_id))
+    assert life.diff(index.outputs, ours(backup_id)).delete_before_replace
+    inputs = {"source_index_name": "src", "trigger": "1", "owner_seed": SEED}
+    backup = backups.create(inputs)
+    assert backups.diff(backup.outputs, inputs).delete_before_replace
+    assert not backups.diff(backup.outputs, {**inputs, "trigger": "2"}).delete_before_replace
