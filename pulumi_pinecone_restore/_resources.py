@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
+from pulumi.dynamic import Resource
 
 from pulumi_pinecone_restore.lifecycle.engine import Spec
 from pulumi_pinecone_restore.lifecycle.inputs import user_props
 
-__all__ = ["owner_seed", "resource_props"]
+__all__ = ["IndexResource", "owner_seed", "resource_props"]
 
 
 def owner_seed(resource_name: str) -> str:
@@ -57,3 +58,33 @@ def resource_props(
     props.update(given)
     props["owner_seed"] = owner_seed(resource_name)
     return props
+
+
+class IndexResource(Resource):
+    """The outputs every index resource has (``RestoredIndex``, ``CollectionIndex``)."""
+
+    name: pulumi.Output[str]
+    """The index name."""
+    host: pulumi.Output[str]
+    """The data-plane host of the index, without scheme."""
+    dimension: pulumi.Output[int | None]
+    """Vector dimension (``None`` for sparse indexes)."""
+    metric: pulumi.Output[str]
+    """Similarity metric."""
+    vector_type: pulumi.Output[str]
+    """``dense`` or ``sparse``."""
+    cloud: pulumi.Output[str]
+    """Cloud of the index."""
+    region: pulumi.Output[str]
+    """Region of the index."""
+    state: pulumi.Output[str]
+    """``status.state`` at the last create/refresh/update."""
+    ready: pulumi.Output[bool]
+    """``status.ready`` at the last create/refresh/update."""
+    deletion_protection: pulumi.Output[str]
+    """Deletion protection as the server has it."""
+    tags: pulumi.Output[dict[str, str]]
+    """Tags as the server has them (without the ownership mark)."""
+    owner_mark: pulumi.Output[str | None]
+    """The value of the ``pulumi-owner`` tag that proves this stack made the index (the tag is
+    kept out of ``tags``); ``None`` for a state that has no mark yet (imported, or older)."""

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import attrs
 import pulumi
-from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore._resources import resource_props
+from pulumi_pinecone_restore._resources import IndexResource, resource_props
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.providers.collection_index import CollectionIndexProvider
 
 __all__ = ["CollectionIndex", "CollectionIndexArgs"]
 
+@attrs.define(kw_only=True)
 class CollectionIndexArgs:
     """The inputs of a :class:`CollectionIndex`.
 
@@ -42,36 +43,20 @@ class CollectionIndexArgs:
             protection and delete the index. It is read from the state, so `pulumi up` it first.
     """
 
-    def __init__(
-        self,
-        *,
-        source_collection: pulumi.Input[str],
-        cloud: pulumi.Input[str],
-        region: pulumi.Input[str],
-        dimension: pulumi.Input[int] | None = None,
-        metric: pulumi.Input[str] | None = None,
-        name: pulumi.Input[str] | None = None,
-        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-        deletion_protection: pulumi.Input[str] | None = None,
-        create_timeout: pulumi.Input[str | float] | None = None,
-        delete_timeout: pulumi.Input[str | float] | None = None,
-        force_destroy: pulumi.Input[bool] | None = None,
-    ) -> None:
-        """Collect the inputs."""
-        self.source_collection = source_collection
-        self.cloud = cloud
-        self.region = region
-        self.dimension = dimension
-        self.metric = metric
-        self.name = name
-        self.tags = tags
-        self.deletion_protection = deletion_protection
-        self.create_timeout = create_timeout
-        self.delete_timeout = delete_timeout
-        self.force_destroy = force_destroy
+    source_collection: pulumi.Input[str]
+    cloud: pulumi.Input[str]
+    region: pulumi.Input[str]
+    dimension: pulumi.Input[int] | None = None
+    metric: pulumi.Input[str] | None = None
+    name: pulumi.Input[str] | None = None
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    deletion_protection: pulumi.Input[str] | None = None
+    create_timeout: pulumi.Input[str | float] | None = None
+    delete_timeout: pulumi.Input[str | float] | None = None
+    force_destroy: pulumi.Input[bool] | None = None
 
 
-class CollectionIndex(Resource, module="pinecone", name="CollectionIndex"):
+class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
     """A Pinecone serverless index created from a collection (the pod → serverless migration).
 
     `pulumi up` waits for the collection to be ``Ready``, creates the index
@@ -87,31 +72,6 @@ class CollectionIndex(Resource, module="pinecone", name="CollectionIndex"):
         >>> pulumi.export("host", index.host)  # doctest: +SKIP
     """
 
-    name: pulumi.Output[str]
-    """The index name."""
-    host: pulumi.Output[str]
-    """The data-plane host of the index, without scheme."""
-    dimension: pulumi.Output[int | None]
-    """Vector dimension (the collection's)."""
-    metric: pulumi.Output[str]
-    """Similarity metric."""
-    vector_type: pulumi.Output[str]
-    """``dense`` (collections hold dense vectors)."""
-    cloud: pulumi.Output[str]
-    """Cloud of the index."""
-    region: pulumi.Output[str]
-    """Region of the index."""
-    state: pulumi.Output[str]
-    """``status.state`` at the last create/refresh/update."""
-    ready: pulumi.Output[bool]
-    """``status.ready`` at the last create/refresh/update."""
-    deletion_protection: pulumi.Output[str]
-    """Deletion protection as the server has it."""
-    tags: pulumi.Output[dict[str, str]]
-    """Tags as the server has them (without the ownership mark)."""
-    owner_mark: pulumi.Output[str | None]
-    """The value of the ``pulumi-owner`` tag that proves this stack made the index (the tag is
-    kept out of ``tags``); ``None`` for a state that has no mark yet (imported, or older)."""
     source_collection: pulumi.Output[str]
     """The collection the index was created from."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import pulumi
 from pulumi.dynamic import Resource
 
@@ -12,6 +13,7 @@ from pulumi_pinecone_restore.providers.index_backup import IndexBackupProvider
 __all__ = ["IndexBackup", "IndexBackupArgs"]
 
 
+@attrs.define(kw_only=True)
 class IndexBackupArgs:
     """The inputs of an :class:`IndexBackup`.
 
@@ -31,23 +33,12 @@ class IndexBackupArgs:
             backup is pending (default 10 min).
     """
 
-    def __init__(
-        self,
-        *,
-        source_index_name: pulumi.Input[str],
-        name: pulumi.Input[str] | None = None,
-        description: pulumi.Input[str] | None = None,
-        trigger: pulumi.Input[str | float] | None = None,
-        create_timeout: pulumi.Input[str | float] | None = None,
-        delete_timeout: pulumi.Input[str | float] | None = None,
-    ) -> None:
-        """Collect the inputs."""
-        self.source_index_name = source_index_name
-        self.name = name
-        self.description = description
-        self.trigger = trigger
-        self.create_timeout = create_timeout
-        self.delete_timeout = delete_timeout
+    source_index_name: pulumi.Input[str]
+    name: pulumi.Input[str] | None = None
+    description: pulumi.Input[str] | None = None
+    trigger: pulumi.Input[str | float] | None = None
+    create_timeout: pulumi.Input[str | float] | None = None
+    delete_timeout: pulumi.Input[str | float] | None = None
 
 
 class IndexBackup(Resource, module="pinecone", name="IndexBackup"):

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import attrs
 import pulumi
-from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore._resources import resource_props
+from pulumi_pinecone_restore._resources import IndexResource, resource_props
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
 
 __all__ = ["RestoredIndex", "RestoredIndexArgs"]
 
 
+@attrs.define(kw_only=True)
 class RestoredIndexArgs:
     """The inputs of a :class:`RestoredIndex`.
 
@@ -32,28 +33,16 @@ class RestoredIndexArgs:
             protection and delete the index. It is read from the state, so `pulumi up` it first.
     """
 
-    def __init__(
-        self,
-        *,
-        backup_id: pulumi.Input[str],
-        name: pulumi.Input[str] | None = None,
-        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-        deletion_protection: pulumi.Input[str] | None = None,
-        create_timeout: pulumi.Input[str | float] | None = None,
-        delete_timeout: pulumi.Input[str | float] | None = None,
-        force_destroy: pulumi.Input[bool] | None = None,
-    ) -> None:
-        """Collect the inputs."""
-        self.backup_id = backup_id
-        self.name = name
-        self.tags = tags
-        self.deletion_protection = deletion_protection
-        self.create_timeout = create_timeout
-        self.delete_timeout = delete_timeout
-        self.force_destroy = force_destroy
+    backup_id: pulumi.Input[str]
+    name: pulumi.Input[str] | None = None
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    deletion_protection: pulumi.Input[str] | None = None
+    create_timeout: pulumi.Input[str | float] | None = None
+    delete_timeout: pulumi.Input[str | float] | None = None
+    force_destroy: pulumi.Input[bool] | None = None
 
 
-class RestoredIndex(Resource, module="pinecone", name="RestoredIndex"):
+class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
     """A Pinecone serverless index restored from a backup.
 
     `pulumi up` starts the restore (``POST /backups/{id}/create-index``) and waits for the
@@ -67,8 +56,6 @@ class RestoredIndex(Resource, module="pinecone", name="RestoredIndex"):
         >>> pulumi.export("host", index.host)  # doctest: +SKIP
     """
 
-    name: pulumi.Output[str]
-    """The index name."""
     index_id: pulumi.Output[str]
     """The index id returned when the restore started."""
     restore_job_id: pulumi.Output[str]
@@ -79,29 +66,6 @@ class RestoredIndex(Resource, module="pinecone", name="RestoredIndex"):
     """When the restore job started (RFC 3339)."""
     restore_completed_at: pulumi.Output[str | None]
     """When the restore job completed (RFC 3339)."""
-    host: pulumi.Output[str]
-    """The data-plane host of the index, without scheme."""
-    dimension: pulumi.Output[int | None]
-    """Vector dimension (``None`` for sparse indexes)."""
-    metric: pulumi.Output[str]
-    """Similarity metric."""
-    vector_type: pulumi.Output[str]
-    """``dense`` or ``sparse``."""
-    cloud: pulumi.Output[str]
-    """Cloud of the index (inherited from the backup)."""
-    region: pulumi.Output[str]
-    """Region of the index (inherited from the backup)."""
-    state: pulumi.Output[str]
-    """``status.state`` at the last create/refresh/update."""
-    ready: pulumi.Output[bool]
-    """``status.ready`` at the last create/refresh/update."""
-    deletion_protection: pulumi.Output[str]
-    """Deletion protection as the server has it."""
-    tags: pulumi.Output[dict[str, str]]
-    """Tags as the server has them (without the ownership mark)."""
-    owner_mark: pulumi.Output[str | None]
-    """The value of the ``pulumi-owner`` tag that proves this stack made the index (the tag is
-    kept out of ``tags``); ``None`` for a state that has no mark yet (imported, or older)."""
     backup_id: pulumi.Output[str]
     """The backup the index was restored from."""
     source_index_name: pulumi.Output[str]

@@ -54,7 +54,10 @@ def test_resource_declares_exactly_the_outputs(
     spec: Spec[Any, Any, Any], resource: type, args: type
 ) -> None:
     """The output attributes of the resource class are the declaration's outputs."""
-    annotated = {k for k, v in inspect.get_annotations(resource).items() if "Output" in str(v)}
+    annotated = {
+        k for cls in resource.__mro__ for k, v in inspect.get_annotations(cls).items()
+        if "Output" in str(v)
+    }
     assert annotated == set(spec.output_names)
     assert not INTERNAL & set(spec.output_names)
 
