@@ -42,7 +42,10 @@ Messages never contain the API key: the client never puts request headers in the
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 import attrs
 
@@ -233,6 +236,10 @@ class ApiError(PineconeRestoreError):
         label = f"{code}: " if code else ""
         rid = f"; request id {request_id}" if request_id else ""
         super().__init__(f"{method} {path} failed with HTTP {status} ({label}{detail}{rid})")
+
+    def explained(self, message: str) -> Self:
+        """The same answer to the same request, with ``message`` saying what it means here."""
+        return type(self)(self.status, self.code, message, self.method, self.path, self.request_id)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Exception pickles its args (the message); rebuild from the parts instead.

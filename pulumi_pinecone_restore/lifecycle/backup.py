@@ -33,8 +33,6 @@ from pulumi_pinecone_restore.errors import (
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.engine import (
-    DEFAULT_CREATE_TIMEOUT,
-    DEFAULT_DELETE_TIMEOUT,
     Run,
     Spec,
     Started,
@@ -62,7 +60,7 @@ def _trigger(value: Any) -> str | float:
 
 
 @attrs.frozen
-class IndexBackupInputs:
+class IndexBackupInputs(decl.CommonInputs):
     """The inputs of an ``IndexBackup``."""
 
     source_index_name: str = input_prop(
@@ -85,25 +83,6 @@ class IndexBackupInputs:
         doc="Any string or number; changing it takes a fresh backup on the next `pulumi up`.",
         parse=_trigger,
         replace=True,
-    )
-    create_timeout: float = input_prop(
-        doc='Time budget for the backup to become Ready (seconds or e.g. "2h"; default 1 h). '
-        "A backup not Ready in time is deleted and the create fails.",
-        parse=decl.duration,
-        update=True,
-        default=DEFAULT_CREATE_TIMEOUT,
-    )
-    delete_timeout: float = input_prop(
-        doc="Time budget for deletion, which waits while a restore from the backup is pending "
-        "(default 10 min).",
-        parse=decl.duration,
-        update=True,
-        default=DEFAULT_DELETE_TIMEOUT,
-    )
-    owner_seed: str | None = input_prop(
-        doc="project/stack/resource of the declaring program (set by the resource class).",
-        parse=decl.text,
-        internal=True,
     )
 
 
@@ -164,24 +143,14 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
                 inp.source_index_name, name=inp.name, description=description
             )
         except NotFoundError as exc:
-            raise NotFoundError(
-                exc.status,
-                exc.code,
+            raise exc.explained(
                 f"index {inp.source_index_name!r} does not exist in this project, so it cannot "
                 "be backed up; check source_index_name",
-                exc.method,
-                exc.path,
-                exc.request_id,
             ) from exc
         except PreconditionFailedError as exc:
-            raise PreconditionFailedError(
-                exc.status,
-                exc.code,
+            raise exc.explained(
                 f"index {inp.source_index_name!r} cannot be backed up now ({exc.api_message}); "
                 "only a Ready serverless index can be. Run `pulumi up` again once it is Ready",
-                exc.method,
-                exc.path,
-                exc.request_id,
             ) from exc
         return Started(backup.backup_id, None)
 
@@ -306,7 +275,7 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
     def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
         """Delete the backup, waiting while a restore from it is still pending."""
         client = run.client
-        budget = decl.setting(self.inputs, olds, "delete_timeout", DEFAULT_DELETE_TIMEOUT)
+        budget = decl.setting(self.inputs, olds, "delete_timeout", decl.DEFAULT_DELETE_TIMEOUT)
         deadline = run.runtime.deadline(budget)
         throttle = ProgressThrottle(run.runtime.progress, run.runtime.clock)
         refusal: list[PreconditionFailedError] = []
@@ -331,13 +300,8 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
             run.wait(attempt, deadline, f"backup {id_} to be deletable")
         except WaitTimeoutError as exc:
             last = refusal[-1]
-            raise PreconditionFailedError(
-                last.status,
-                last.code,
+            raise last.explained(
                 _pending_message(id_, _pending_jobs(run, id_), deadline.budget),
-                last.method,
-                last.path,
-                last.request_id,
             ) from exc
 
 

@@ -131,15 +131,10 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
             try:
                 collection = run.client.describe_collection(inp.source_collection)
             except NotFoundError as exc:
-                raise NotFoundError(
-                    exc.status,
-                    exc.code,
+                raise exc.explained(
                     f"collection {inp.source_collection!r} does not exist in this project; "
                     "check source_collection (GET /collections lists them; a collection is "
                     "made from a pod-based index with POST /collections)",
-                    exc.method,
-                    exc.path,
-                    exc.request_id,
                 ) from exc
             if collection.status in UNUSABLE:
                 raise CollectionFailedError(
@@ -179,15 +174,10 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
                 tags=self.start_tags(inp, {}),
             )
         except NotFoundError as exc:
-            raise NotFoundError(
-                exc.status,
-                exc.code,
+            raise exc.explained(
                 f"creating index {inp.name!r} answered 404 ({exc.api_message}): either "
                 f"cloud/region {inp.cloud}/{inp.region} is not available to this project, or "
                 f"collection {inp.source_collection!r} was just deleted",
-                exc.method,
-                exc.path,
-                exc.request_id,
             ) from exc
         return Started(inp.name, None)
 

@@ -53,8 +53,7 @@ O = TypeVar("O")  # noqa: E741 - the object as observed (what outputs are built 
 H = TypeVar("H")  # what the starting request returned (ids of job, index...)
 T = TypeVar("T")
 
-DEFAULT_CREATE_TIMEOUT = 3600.0
-DEFAULT_DELETE_TIMEOUT = 600.0
+DEFAULT_CREATE_TIMEOUT = decl.DEFAULT_CREATE_TIMEOUT
 LEGACY_INPUTS_KEY = "inputs"  # where releases before 0.2 kept a copy of the inputs
 
 

@@ -38,8 +38,6 @@ from pulumi_pinecone_restore.errors import (
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.engine import (
-    DEFAULT_CREATE_TIMEOUT,
-    DEFAULT_DELETE_TIMEOUT,
     Run,
     Spec,
     Started,
@@ -96,7 +94,7 @@ def user_tags(tags: Mapping[str, str]) -> dict[str, str]:
 
 
 @attrs.frozen
-class IndexInputs:
+class IndexInputs(decl.CommonInputs):
     """The inputs every index resource has (a resource's class adds where it comes from)."""
 
     name: str = input_prop(
@@ -119,29 +117,12 @@ class IndexInputs:
         update=True,
         managed=True,
     )
-    create_timeout: float = input_prop(
-        doc='Time budget for the create (seconds or e.g. "90m"; default 1 h).',
-        parse=decl.duration,
-        update=True,
-        default=DEFAULT_CREATE_TIMEOUT,
-    )
-    delete_timeout: float = input_prop(
-        doc="Time budget for deletion (default 10 min).",
-        parse=decl.duration,
-        update=True,
-        default=DEFAULT_DELETE_TIMEOUT,
-    )
     force_destroy: bool = input_prop(
         doc="True lets destroy (or a replacement) turn deletion protection off and delete the "
         "index. It is read from the state, so `pulumi up` it first.",
         parse=decl.flag,
         update=True,
         default=False,
-    )
-    owner_seed: str | None = input_prop(
-        doc="project/stack/resource of the declaring program (set by the resource class).",
-        parse=decl.text,
-        internal=True,
     )
 
 
@@ -377,19 +358,14 @@ class IndexSpec(Spec[I, O, H]):
                     id_, deletion_protection=protection, tags=patch
                 ) or run.client.describe_index(id_)
         except NotFoundError as exc:
-            raise NotFoundError(
-                exc.status,
-                exc.code,
+            raise exc.explained(
                 f"index {id_!r} no longer exists; run `pulumi refresh` to drop it from the "
                 f"stack, then `pulumi up` to {self.origin_hint}",
-                exc.method,
-                exc.path,
-                exc.request_id,
             ) from exc
         return self.with_index(None, index)
 
     def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
-        budget = decl.setting(self.inputs, olds, "delete_timeout", DEFAULT_DELETE_TIMEOUT)
+        budget = decl.setting(self.inputs, olds, "delete_timeout", decl.DEFAULT_DELETE_TIMEOUT)
         force = decl.setting(self.inputs, olds, "force_destroy", default=False)
         mark = olds.get("owner_mark")
         delete_and_wait(run, id_, budget, force=force, mark=mark or None)

@@ -29,7 +29,10 @@ from pulumi_pinecone_restore.validation import (
 )
 
 __all__ = [
+    "DEFAULT_CREATE_TIMEOUT",
+    "DEFAULT_DELETE_TIMEOUT",
     "UNKNOWN",
+    "CommonInputs",
     "Prop",
     "contains_unknown",
     "differs",
@@ -39,6 +42,8 @@ __all__ = [
 
 T = TypeVar("T")
 _META = "pinecone_restore_prop"
+DEFAULT_CREATE_TIMEOUT = 3600.0
+DEFAULT_DELETE_TIMEOUT = 600.0
 
 
 @attrs.frozen
@@ -258,6 +263,29 @@ def flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"must be true or false, got {value!r}")  # noqa: TRY004
     return value
+
+
+@attrs.frozen
+class CommonInputs:
+    """The inputs every resource has: its time budgets and the program's seed."""
+
+    create_timeout: float = input_prop(
+        doc='Time budget for the create (seconds or e.g. "90m"; default 1 h).',
+        parse=duration,
+        update=True,
+        default=DEFAULT_CREATE_TIMEOUT,
+    )
+    delete_timeout: float = input_prop(
+        doc="Time budget for deletion (default 10 min).",
+        parse=duration,
+        update=True,
+        default=DEFAULT_DELETE_TIMEOUT,
+    )
+    owner_seed: str | None = input_prop(
+        doc="project/stack/resource of the declaring program (set by the resource class).",
+        parse=text,
+        internal=True,
+    )
 
 
 index_name = rule(check_index_name)

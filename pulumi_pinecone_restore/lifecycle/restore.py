@@ -105,14 +105,9 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
             try:
                 backup = run.client.describe_backup(inp.backup_id)
             except NotFoundError as exc:
-                raise NotFoundError(
-                    exc.status,
-                    exc.code,
+                raise exc.explained(
                     f"backup {inp.backup_id!r} does not exist in this project; check "
                     "backup_id (list them with `pinecone-restore backups list`)",
-                    exc.method,
-                    exc.path,
-                    exc.request_id,
                 ) from exc
             if backup.status == "Ready":
                 return Observation(backup)
