@@ -48,7 +48,7 @@ from pulumi_pinecone_restore.settings import RetryPolicy
 
 __all__ = ["Created", "Diff", "Lifecycle", "Read", "Run", "Spec", "Started"]
 
-I = TypeVar("I")  # noqa: E741 - the typed inputs
+I = TypeVar("I", bound=decl.CommonInputs)  # noqa: E741 - the typed inputs
 O = TypeVar("O")  # noqa: E741 - the object as observed (what outputs are built from)
 H = TypeVar("H")  # what the starting request returned (ids of job, index...)
 T = TypeVar("T")
@@ -347,7 +347,7 @@ class Lifecycle(Generic[I, O, H]):
     def start(self, inp: I, *, deadline: Deadline | None = None) -> Started[H]:
         """Wait for the prerequisite, then start (or adopt) without following the object."""
         run = self._run()
-        deadline = deadline or self.runtime.deadline(_budget(inp, "create_timeout"))
+        deadline = deadline or self.runtime.deadline(inp.create_timeout)
         return self._start(run, inp, self._prerequisite(run, inp, deadline), deadline)
 
     def create(self, inputs: Mapping[str, Any] | I, *, deadline: Deadline | None = None) -> Created:
@@ -361,7 +361,7 @@ class Lifecycle(Generic[I, O, H]):
         inp = self.typed(given) if isinstance(inputs, Mapping) else inputs
         run = self._run()
         spec = self.spec
-        deadline = deadline or self.runtime.deadline(_budget(inp, "create_timeout"))
+        deadline = deadline or self.runtime.deadline(inp.create_timeout)
         label = spec.label(inp)
         prerequisite = self._prerequisite(run, inp, deadline)
         started = self._start(run, inp, prerequisite, deadline)
@@ -497,11 +497,6 @@ def _post_delays(policy: RetryPolicy) -> Iterator[float]:
         yield (
             0.0 if retry == 1 else min(policy.backoff_max, policy.backoff_factor * 2 ** (retry - 1))
         )
-
-
-def _budget(inp: Any, name: str) -> float:
-    value = getattr(inp, name, None)
-    return float(value) if isinstance(value, (int, float)) else DEFAULT_CREATE_TIMEOUT
 
 
 def _given(inp: Any) -> dict[str, Any]:

@@ -40,3 +40,13 @@ def test_emulator_import_does_not_load_pulumi() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
                          check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+def test_lifecycle_engine_does_not_load_pulumi() -> None:
+    """The lifecycle engine and its declarations run without Pulumi (the CLI and sets use them)."""
+    code = ("import sys, pulumi_pinecone_restore.lifecycle.sets, pulumi_pinecone_restore.lifecycle"
+            ".backup, pulumi_pinecone_restore.lifecycle.collection; "
+            "print(any(m == 'pulumi' or m.startswith('pulumi.') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
+                         check=True).stdout.split()
+    assert out == ["False"]
