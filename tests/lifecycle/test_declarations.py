@@ -35,8 +35,11 @@ INTERNAL = {"inputs", "owner_seed", "auto_name_seed"}
 
 def keyword_names(func: Any) -> set[str]:
     """The keyword-only parameter names of ``func``."""
-    return {p.name for p in inspect.signature(func).parameters.values()
-            if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    return {
+        p.name
+        for p in inspect.signature(func).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
 
 
 @pytest.mark.parametrize(("spec", "resource", "args"), RESOURCES, ids=IDS)
@@ -55,7 +58,9 @@ def test_resource_declares_exactly_the_outputs(
 ) -> None:
     """The output attributes of the resource class are the declaration's outputs."""
     annotated = {
-        k for cls in resource.__mro__ for k, v in inspect.get_annotations(cls).items()
+        k
+        for cls in resource.__mro__
+        for k, v in inspect.get_annotations(cls).items()
         if "Output" in str(v)
     }
     assert annotated == set(spec.output_names)

@@ -29,7 +29,8 @@ from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 
 LOCAL = [
-    cls for _, cls in inspect.getmembers(errors, inspect.isclass)
+    cls
+    for _, cls in inspect.getmembers(errors, inspect.isclass)
     if issubclass(cls, (RefusedError, OperationError))
 ]
 
@@ -39,8 +40,9 @@ def test_deletion_protection_refusal_sends_no_delete(
 ) -> None:
     """Refusing to delete a protected index is local: no DELETE was sent, none is claimed."""
     life = Lifecycle(RESTORED_INDEX, runtime)
-    created = life.create({"backup_id": backup_id, "name": "guarded",
-                           "deletion_protection": "enabled"})
+    created = life.create(
+        {"backup_id": backup_id, "name": "guarded", "deletion_protection": "enabled"}
+    )
     emulator.reset_requests()
     with pytest.raises(DeletionProtectedError) as info:
         life.delete(created.id, created.outputs)
@@ -58,16 +60,21 @@ def test_dimension_mismatch_is_refused_before_any_post(
     emulator.describe_collection("snap")  # one observation ends Initializing (FAST_TIMINGS)
     life = Lifecycle(COLLECTION_INDEX, runtime)
     with pytest.raises(InputMismatchError) as info:
-        life.create({"source_collection": "snap", "cloud": "aws", "region": "us-east-1",
-                     "dimension": 16, "name": "mismatch"})
+        life.create(
+            {
+                "source_collection": "snap",
+                "cloud": "aws",
+                "region": "us-east-1",
+                "dimension": 16,
+                "name": "mismatch",
+            }
+        )
     assert info.value.code == "INPUT_MISMATCH"
     assert "POST /indexes" not in str(info.value)
     assert "POST /indexes" not in emulator.request_counts()
 
 
-def test_import_of_a_plain_index_is_refused_not_a_404(
-    runtime: Runtime, emulator: Emulator
-) -> None:
+def test_import_of_a_plain_index_is_refused_not_a_404(runtime: Runtime, emulator: Emulator) -> None:
     """An index no restore made cannot be imported: a refusal, not a 404 nobody answered."""
     emulator.seed_index(name="plain", dimension=3)
     with pytest.raises(ImportRefusedError) as info:
@@ -101,14 +108,21 @@ def test_every_local_error_has_a_code_and_no_request(cls: type[PineconeRestoreEr
     assert not {"method", "path", "status"} & set(vars(error))
 
 
-@pytest.mark.parametrize("cls", [c for _, c in inspect.getmembers(errors, inspect.isclass)
-                                 if issubclass(c, PineconeRestoreError)],
-                         ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "cls",
+    [
+        c
+        for _, c in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(c, PineconeRestoreError)
+    ],
+    ids=lambda c: c.__name__,
+)
 def test_every_error_pickles_and_unpickles(cls: type[PineconeRestoreError]) -> None:
     """Each error class survives pickling with its message and (for API errors) its request."""
     if issubclass(cls, ApiError):
-        error: PineconeRestoreError = cls(409, "ALREADY_EXISTS", "taken", "POST", "/indexes",
-                                          "req-123")
+        error: PineconeRestoreError = cls(
+            409, "ALREADY_EXISTS", "taken", "POST", "/indexes", "req-123"
+        )
     else:
         error = cls("what happened")
     again = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
@@ -119,10 +133,20 @@ def test_every_error_pickles_and_unpickles(cls: type[PineconeRestoreError]) -> N
 
 def test_api_errors_keep_the_servers_request_id() -> None:
     """The request id a server sends is kept on the error and named in its message."""
-    error = error_for_response(503, '{"error": {"code": "UNAVAILABLE", "message": "busy"}}',
-                               "GET", "/indexes/x", request_id="abc-123")
+    error = error_for_response(
+        503,
+        '{"error": {"code": "UNAVAILABLE", "message": "busy"}}',
+        "GET",
+        "/indexes/x",
+        request_id="abc-123",
+    )
     assert (error.status, error.code, error.method, error.path, error.request_id) == (
-        503, "UNAVAILABLE", "GET", "/indexes/x", "abc-123")
+        503,
+        "UNAVAILABLE",
+        "GET",
+        "/indexes/x",
+        "abc-123",
+    )
     assert "abc-123" in str(error)
 
 

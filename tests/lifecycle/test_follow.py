@@ -35,7 +35,8 @@ def test_restore_progress_reaches_the_schedule(
     emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=4)))
     schedule = RecordingSchedule()
     Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, schedule=schedule)).create(
-        {"backup_id": backup_id, "name": "watched"})
+        {"backup_id": backup_id, "name": "watched"}
+    )
     job_looks = [o for o in schedule.seen if o.status.startswith("restore job")]
     assert job_looks
     assert all(o.percent is not None for o in job_looks)
@@ -48,9 +49,10 @@ def test_a_completed_job_is_not_read_again(
     Lifecycle(RESTORED_INDEX, runtime).create({"backup_id": backup_id, "name": "lean"})
     routes = [entry["route"] for entry in emulator.request_log()]
     last_job = max(i for i, r in enumerate(routes) if r == "GET /restore-jobs/{job_id}")
-    assert routes[last_job + 1:] == ["GET /indexes/{index_name}"] * len(routes[last_job + 1:])
-    statuses = [e["status"] for e in emulator.request_log()
-                if e["route"] == "GET /restore-jobs/{job_id}"]
+    assert routes[last_job + 1 :] == ["GET /indexes/{index_name}"] * len(routes[last_job + 1 :])
+    statuses = [
+        e["status"] for e in emulator.request_log() if e["route"] == "GET /restore-jobs/{job_id}"
+    ]
     assert statuses.count(200) == len(statuses)
 
 

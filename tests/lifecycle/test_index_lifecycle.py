@@ -47,11 +47,15 @@ def _collection(emulator: Emulator) -> dict[str, Any]:
 
 
 KINDS = {
-    "RestoredIndex": Kind(lambda r: Lifecycle(RESTORED_INDEX, r),
-                          "POST /backups/{backup_id}/create-index", "/backups/*/create-index",
-                          _backup),
-    "CollectionIndex": Kind(lambda r: Lifecycle(COLLECTION_INDEX, r), "POST /indexes",
-                            "/indexes", _collection),
+    "RestoredIndex": Kind(
+        lambda r: Lifecycle(RESTORED_INDEX, r),
+        "POST /backups/{backup_id}/create-index",
+        "/backups/*/create-index",
+        _backup,
+    ),
+    "CollectionIndex": Kind(
+        lambda r: Lifecycle(COLLECTION_INDEX, r), "POST /indexes", "/indexes", _collection
+    ),
 }
 
 
@@ -77,14 +81,16 @@ def checked(life: Lifecycle[Any, Any, Any], news: dict[str, Any]) -> dict[str, A
     return inputs
 
 
-def test_full_lifecycle(life: Lifecycle[Any, Any, Any], origin: dict[str, Any],
-                        emulator: Emulator) -> None:
+def test_full_lifecycle(
+    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
+) -> None:
     """Create, read, update (one PATCH) and delete map onto the API."""
     created = life.create(checked(life, {**origin, "name": "full"}))
     assert (created.id, created.outputs["state"]) == ("full", "Ready")
     assert life.read(created.id, created.outputs).id == "full"
-    news = checked(life, {**origin, "name": "full", "tags": {"env": "qa"},
-                          "deletion_protection": "disabled"})
+    news = checked(
+        life, {**origin, "name": "full", "tags": {"env": "qa"}, "deletion_protection": "disabled"}
+    )
     assert life.diff(created.outputs, news).updates == ("tags",)
     emulator.reset_requests()
     updated = life.update(created.id, created.outputs, news)
@@ -109,8 +115,9 @@ def test_force_destroy_disables_protection_then_deletes(
     life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
 ) -> None:
     """With force_destroy the protection is turned off and the index deleted."""
-    created = life.create({**origin, "name": "forced", "deletion_protection": "enabled",
-                           "force_destroy": True})
+    created = life.create(
+        {**origin, "name": "forced", "deletion_protection": "enabled", "force_destroy": True}
+    )
     life.delete(created.id, created.outputs)
     assert "forced" not in {i["name"] for i in emulator.list_indexes()["indexes"]}
 
@@ -139,8 +146,10 @@ def test_drift_in_managed_inputs_shows_on_refresh(
     life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
 ) -> None:
     """Tags and protection changed out of band come back as inputs and are put right."""
-    news = checked(life, {**origin, "name": "drifty", "tags": {"env": "staging"},
-                          "deletion_protection": "disabled"})
+    news = checked(
+        life,
+        {**origin, "name": "drifty", "tags": {"env": "staging"}, "deletion_protection": "disabled"},
+    )
     created = life.create(news)
     emulator.configure_index("drifty", {"tags": {"owner": "x"}, "deletion_protection": "enabled"})
     read = life.read(created.id, created.outputs)
@@ -172,8 +181,11 @@ def test_update_of_vanished_index_says_how_to_recover(
     created = life.create({**origin, "name": "ghost"})
     emulator.delete_index("ghost")
     with pytest.raises(NotFoundError) as info:
-        life.update(created.id, created.outputs,
-                    checked(life, {**origin, "name": "ghost", "tags": {"a": "b"}}))
+        life.update(
+            created.id,
+            created.outputs,
+            checked(life, {**origin, "name": "ghost", "tags": {"a": "b"}}),
+        )
     assert info.value.path == "/indexes/ghost"  # the real request that found it gone
     assert "pulumi refresh" in str(info.value)
 
@@ -182,19 +194,22 @@ def test_timeout_then_next_create_adopts(
     life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator, kind: Kind
 ) -> None:
     """A create that runs out of budget is resumed, not duplicated, by the next create."""
-    slow = attrs.evolve(emulator.timings, restore=Timing(reads=10_000),
-                        index_ready=Timing(reads=10_000))
+    slow = attrs.evolve(
+        emulator.timings, restore=Timing(reads=10_000), index_ready=Timing(reads=10_000)
+    )
     emulator.set_timings(slow)
     now = [0.0]
-    clocked = Lifecycle(life.spec, attrs.evolve(
-        life.runtime, clock=lambda: now[0],
-        sleep=lambda s: now.__setitem__(0, now[0] + s)))
+    clocked = Lifecycle(
+        life.spec,
+        attrs.evolve(
+            life.runtime, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s)
+        ),
+    )
     news = {**origin, "name": "slow", "create_timeout": 30, "tags": {"env": "prod"}}
     with pytest.raises(WaitTimeoutError) as info:
         clocked.create(news)
     assert "pulumi up" in str(info.value)
-    emulator.set_timings(attrs.evolve(slow, restore=Timing(reads=1),
-                                      index_ready=Timing(reads=1)))
+    emulator.set_timings(attrs.evolve(slow, restore=Timing(reads=1), index_ready=Timing(reads=1)))
     created = clocked.create(news)
     assert (created.outputs["state"], created.outputs["tags"]) == ("Ready", {"env": "prod"})
     assert [i["name"] for i in emulator.list_indexes()["indexes"]].count("slow") == 1
@@ -205,8 +220,9 @@ def test_lost_answer_is_adopted_not_repeated(
     life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator, kind: Kind
 ) -> None:
     """When the start acted but answered 503, create adopts what it started."""
-    emulator.add_fault(FaultRule(method="POST", path=kind.post_path, status=503,
-                                 after_action=True, times=1))
+    emulator.add_fault(
+        FaultRule(method="POST", path=kind.post_path, status=503, after_action=True, times=1)
+    )
     created = life.create({**origin, "name": "once"})
     assert created.outputs["state"] == "Ready"
     assert emulator.request_counts()[kind.post] == 1
@@ -214,7 +230,10 @@ def test_lost_answer_is_adopted_not_repeated(
 
 @pytest.mark.parametrize("fault", [{"status": 503}, {"drop": True}], ids=["503", "drop"])
 def test_refused_start_is_sent_again(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator, kind: Kind,
+    life: Lifecycle[Any, Any, Any],
+    origin: dict[str, Any],
+    emulator: Emulator,
+    kind: Kind,
     fault: dict[str, Any],
 ) -> None:
     """A start refused before the server acted is verified harmless, then sent again."""

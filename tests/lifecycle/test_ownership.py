@@ -62,8 +62,9 @@ def test_the_create_request_itself_carries_the_mark(
     assert {k: v for k, v in tags.items() if k != MARK_KEY} == BACKUP_TAGS
 
 
-def test_the_mark_is_no_user_tag(life: Lifecycle[Any, Any, Any], backup_id: str,
-                                 emulator: Emulator) -> None:
+def test_the_mark_is_no_user_tag(
+    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+) -> None:
     """The mark is in no output tags and no diff, and a PATCH that drops tags keeps it."""
     created = life.create(ours(backup_id, tags={"a": "1", "b": "2"}))
     assert created.outputs["tags"] == {"a": "1", "b": "2"}
@@ -106,8 +107,7 @@ def test_another_stacks_restore_is_not_adopted(
 
 
 @pytest.fixture(name="replaced")
-def _replaced(life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
-              ) -> dict[str, Any]:
+def _replaced(life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator) -> dict[str, Any]:
     """Our index, deleted out of band, its name then taken by a foreign index; our outputs."""
     emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
     created = life.create(ours(backup_id))
@@ -125,7 +125,9 @@ def test_refresh_reports_ours_gone_not_the_foreign_one(
 
 
 def test_update_never_changes_a_foreign_index(
-    life: Lifecycle[Any, Any, Any], backup_id: str, replaced: dict[str, Any],
+    life: Lifecycle[Any, Any, Any],
+    backup_id: str,
+    replaced: dict[str, Any],
     emulator: Emulator,
 ) -> None:
     """An update refuses, sends no PATCH, and the foreign tags stay."""
@@ -154,8 +156,9 @@ def test_cli_restore_into_a_foreign_name_refuses(
     foreign = foreign_takes_the_name(emulator, backup_id)
     out, err = io.StringIO(), io.StringIO()
     env = {"PINECONE_API_KEY": API_KEY, "PINECONE_CONTROLLER_HOST": server.url}
-    status = main(["restore", backup_id, "--name", "stg-docs", "--no-wait"], environ=env,
-                  out=out, err=err)
+    status = main(
+        ["restore", backup_id, "--name", "stg-docs", "--no-wait"], environ=env, out=out, err=err
+    )
     assert status == 1
     assert "left untouched" in err.getvalue()
     assert emulator.describe_index("stg-docs")["tags"] == foreign["tags"]
@@ -168,12 +171,25 @@ def test_collection_index_of_same_origin_without_mark_is_refused(
     emulator.seed_index(name="pods", dimension=8)
     emulator.create_collection({"name": "snap", "source": "pods"})
     emulator.describe_collection("snap")
-    emulator.create_index({"name": "migrated", "dimension": 8, "spec": {"serverless": {
-        "cloud": "aws", "region": "us-east-1", "source_collection": "snap"}}})
+    emulator.create_index(
+        {
+            "name": "migrated",
+            "dimension": 8,
+            "spec": {
+                "serverless": {"cloud": "aws", "region": "us-east-1", "source_collection": "snap"}
+            },
+        }
+    )
     with pytest.raises(NameTakenError):
-        Lifecycle(COLLECTION_INDEX, runtime).create({
-            "source_collection": "snap", "cloud": "aws", "region": "us-east-1",
-            "name": "migrated", "owner_seed": SEED})
+        Lifecycle(COLLECTION_INDEX, runtime).create(
+            {
+                "source_collection": "snap",
+                "cloud": "aws",
+                "region": "us-east-1",
+                "name": "migrated",
+                "owner_seed": SEED,
+            }
+        )
 
 
 def test_a_deliberate_import_gets_the_mark_on_its_first_update(
@@ -199,14 +215,19 @@ def _backups(runtime: Runtime, emulator: Emulator) -> Lifecycle[Any, Any, Any]:
 
 def backup_ids(emulator: Emulator) -> list[str]:
     """Every backup of the index 'src'."""
-    return [b["backup_id"] for b in emulator.list_backups()["data"]
-            if b["source_index_name"] == "src"]
+    return [
+        b["backup_id"] for b in emulator.list_backups()["data"] if b["source_index_name"] == "src"
+    ]
 
 
-@pytest.mark.parametrize("fault", [
-    {"status": 503, "after_action": True},
-    {"drop": True, "after_action": True},
-], ids=["5xx-after-acting", "no-answer-after-acting"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 503, "after_action": True},
+        {"drop": True, "after_action": True},
+    ],
+    ids=["5xx-after-acting", "no-answer-after-acting"],
+)
 def test_a_backup_post_whose_answer_is_lost_leaves_one_backup(
     backups: Lifecycle[Any, Any, Any], emulator: Emulator, fault: dict[str, Any]
 ) -> None:
@@ -232,8 +253,9 @@ def test_another_resources_backup_is_not_adopted(
 ) -> None:
     """Same source and name but another resource (or stack): a backup of its own."""
     first = backups.create({"source_index_name": "src", "name": "nightly", "owner_seed": SEED})
-    second = backups.create({"source_index_name": "src", "name": "nightly",
-                             "owner_seed": "search/prod/nightly"})
+    second = backups.create(
+        {"source_index_name": "src", "name": "nightly", "owner_seed": "search/prod/nightly"}
+    )
     assert first.id != second.id
     assert sorted(backup_ids(emulator)) == sorted([first.id, second.id])
 
@@ -251,9 +273,15 @@ def test_a_backup_deleted_after_it_was_seen_fails_at_once(
             for backup_id in backup_ids(emulator):
                 emulator.delete_backup(backup_id)  # deleted out of band while being taken
 
-    life = Lifecycle(INDEX_BACKUP, attrs.evolve(
-        runtime, progress=progress, clock=lambda: now[0],
-        sleep=lambda s: now.__setitem__(0, now[0] + s)))
+    life = Lifecycle(
+        INDEX_BACKUP,
+        attrs.evolve(
+            runtime,
+            progress=progress,
+            clock=lambda: now[0],
+            sleep=lambda s: now.__setitem__(0, now[0] + s),
+        ),
+    )
     with pytest.raises(BackupFailedError) as info:
         life.create({"source_index_name": "src", "owner_seed": SEED})
     assert "deleted by someone else" in str(info.value)

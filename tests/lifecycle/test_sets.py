@@ -22,8 +22,9 @@ def _backups(emulator: Emulator) -> dict[str, str]:
     return ids
 
 
-def checked(engine: RestoreSet, news: dict[str, Any], olds: dict[str, Any] | None = None
-            ) -> dict[str, Any]:
+def checked(
+    engine: RestoreSet, news: dict[str, Any], olds: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Check set inputs and insist on no failures."""
     inputs, failures = engine.check(olds or {}, news)
     assert failures == []
@@ -54,16 +55,27 @@ def test_failed_update_keeps_a_same_name_replacement_and_says_so(
 ) -> None:
     """When one member's update fails, another's same-name replacement survives, and is named."""
     engine = RestoreSet(runtime)
-    first = checked(engine, {"members": {
-        "a": {"backup_id": backups["old"], "name": "stg-a"},
-        "c": {"backup_id": backups["old"], "name": "stg-c"},
-    }})
+    first = checked(
+        engine,
+        {
+            "members": {
+                "a": {"backup_id": backups["old"], "name": "stg-a"},
+                "c": {"backup_id": backups["old"], "name": "stg-c"},
+            }
+        },
+    )
     _, outs = engine.create(first)
-    news = checked(engine, {"members": {
-        "a": {"backup_id": backups["new"], "name": "stg-a"},  # replaced, delete first
-        "b": {"backup_id": backups["new"], "name": "stg-b"},  # new to the set
-        "c": {"backup_id": backups["old"], "name": "stg-c", "tags": {"env": "qa"}},
-    }}, first)
+    news = checked(
+        engine,
+        {
+            "members": {
+                "a": {"backup_id": backups["new"], "name": "stg-a"},  # replaced, delete first
+                "b": {"backup_id": backups["new"], "name": "stg-b"},  # new to the set
+                "c": {"backup_id": backups["old"], "name": "stg-c", "tags": {"env": "qa"}},
+            }
+        },
+        first,
+    )
     emulator.add_fault(FaultRule(method="PATCH", path="/indexes/stg-c", status=400))
     with pytest.raises(SetOperationError) as info:
         engine.update(outs, news)
@@ -82,23 +94,36 @@ def test_failed_create_reports_what_it_deleted(
     emulator.fail_restores_from(backups["new"])
     engine = RestoreSet(runtime)
     with pytest.raises(SetOperationError) as info:
-        engine.create(checked(engine, {"members": {
-            "a": {"backup_id": backups["old"], "name": "stg-a"},
-            "b": {"backup_id": backups["new"], "name": "stg-b"},
-        }}))
+        engine.create(
+            checked(
+                engine,
+                {
+                    "members": {
+                        "a": {"backup_id": backups["old"], "name": "stg-a"},
+                        "b": {"backup_id": backups["new"], "name": "stg-b"},
+                    }
+                },
+            )
+        )
     assert info.value.code == "SET_FAILED"
     assert "deleted again (stg-a)" in str(info.value)
     assert index_names(emulator) == {"src-old", "src-new"}
 
 
-def test_members_are_not_outputs_of_internal_seeds(runtime: Runtime, backups: dict[str, str]
-                                                   ) -> None:
+def test_members_are_not_outputs_of_internal_seeds(
+    runtime: Runtime, backups: dict[str, str]
+) -> None:
     """The set's outputs hold no owner seed, at the top or in a member."""
     engine = RestoreSet(runtime)
-    _, outs = engine.create(checked(engine, {
-        "owner_seed": "proj/stack/clones",
-        "members": {"a": {"backup_id": backups["old"]}},
-    }))
+    _, outs = engine.create(
+        checked(
+            engine,
+            {
+                "owner_seed": "proj/stack/clones",
+                "members": {"a": {"backup_id": backups["old"]}},
+            },
+        )
+    )
     assert "owner_seed" not in outs
     assert "owner_seed" not in outs["members"]["a"]
     assert "owner_seed" not in outs["clones"]["a"]

@@ -19,8 +19,9 @@ POLICY = RetryPolicy(attempts=5, backoff_factor=0.5, backoff_max=20.0)
 
 def urllib3_delays(policy: RetryPolicy, retries: int) -> list[float]:
     """The waits urllib3's Retry makes before each of ``retries`` retries of a GET."""
-    retry = Retry(total=policy.attempts, backoff_factor=policy.backoff_factor,
-                  backoff_max=policy.backoff_max)
+    retry = Retry(
+        total=policy.attempts, backoff_factor=policy.backoff_factor, backoff_max=policy.backoff_max
+    )
     delays = []
     for _ in range(retries):
         retry = retry.new(history=(*retry.history, RequestHistory("GET", "/x", None, 503, None)))
@@ -66,8 +67,9 @@ def test_the_backoff_stops_at_the_create_deadline(
         sleeps.append(seconds)
         now[0] += seconds
 
-    life = Lifecycle(RESTORED_INDEX, attrs.evolve(
-        runtime, retry=POLICY, clock=lambda: now[0], sleep=sleep))
+    life = Lifecycle(
+        RESTORED_INDEX, attrs.evolve(runtime, retry=POLICY, clock=lambda: now[0], sleep=sleep)
+    )
     with pytest.raises(StartFailedError):
         life.create({"backup_id": backup_id, "name": "hurried", "create_timeout": 2.5})
     assert sum(sleeps) <= 2.5
@@ -77,8 +79,9 @@ def test_lost_answer_is_adopted_not_repeated(
     runtime: Runtime, backup_id: str, emulator: Emulator
 ) -> None:
     """A POST that acted but answered 503 is found, not sent again: one restore job."""
-    emulator.add_fault(FaultRule(method="POST", path=RESTORE_POST, status=503,
-                                 after_action=True, times=1))
+    emulator.add_fault(
+        FaultRule(method="POST", path=RESTORE_POST, status=503, after_action=True, times=1)
+    )
     created = Lifecycle(RESTORED_INDEX, runtime).create({"backup_id": backup_id, "name": "once"})
     assert emulator.request_counts()["POST /backups/{backup_id}/create-index"] == 1
     assert created.outputs["restore_job_id"]

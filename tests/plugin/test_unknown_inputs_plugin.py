@@ -24,24 +24,42 @@ PREFIX = "urn:pulumi:dev::proj::pulumi-python:dynamic/pinecone:"
 CASES: dict[str, tuple[ResourceProvider, dict[str, Any], dict[str, Any], str]] = {
     "RestoredIndex": (
         RestoredIndexProvider(),
-        {"backup_id": UNKNOWN, "name": UNKNOWN, "tags": {"env": UNKNOWN, "team": "a"},
-         "deletion_protection": UNKNOWN, "create_timeout": UNKNOWN, "delete_timeout": UNKNOWN,
-         "force_destroy": UNKNOWN},
+        {
+            "backup_id": UNKNOWN,
+            "name": UNKNOWN,
+            "tags": {"env": UNKNOWN, "team": "a"},
+            "deletion_protection": UNKNOWN,
+            "create_timeout": UNKNOWN,
+            "delete_timeout": UNKNOWN,
+            "force_destroy": UNKNOWN,
+        },
         {"name": "idx", "backup_id": "b1", "tags": {}, "deletion_protection": "disabled"},
         "backup_id",
     ),
     "CollectionIndex": (
         CollectionIndexProvider(),
-        {"source_collection": UNKNOWN, "cloud": UNKNOWN, "region": UNKNOWN,
-         "dimension": UNKNOWN, "metric": UNKNOWN, "tags": UNKNOWN,
-         "deletion_protection": UNKNOWN, "owner_seed": "proj/dev/r"},
+        {
+            "source_collection": UNKNOWN,
+            "cloud": UNKNOWN,
+            "region": UNKNOWN,
+            "dimension": UNKNOWN,
+            "metric": UNKNOWN,
+            "tags": UNKNOWN,
+            "deletion_protection": UNKNOWN,
+            "owner_seed": "proj/dev/r",
+        },
         {"name": "idx", "source_collection": "c", "cloud": "aws", "region": "us-east-1"},
         "source_collection",
     ),
     "IndexBackup": (
         IndexBackupProvider(),
-        {"source_index_name": UNKNOWN, "name": UNKNOWN, "description": UNKNOWN,
-         "trigger": UNKNOWN, "create_timeout": UNKNOWN},
+        {
+            "source_index_name": UNKNOWN,
+            "name": UNKNOWN,
+            "description": UNKNOWN,
+            "trigger": UNKNOWN,
+            "create_timeout": UNKNOWN,
+        },
         {"backup_id": "b1", "source_index_name": "src"},
         "source_index_name",
     ),
@@ -74,8 +92,12 @@ def test_diff_reports_an_unknown_replace_key_as_a_replacement(
     provider, news, olds, key = CASES[kind]
     urn = PREFIX + kind + "::r"
     checked = plugin.check(urn, {}, provider_props(provider, news))
-    diff = plugin.diff(str(olds.get("name") or olds.get("backup_id")), urn,
-                       provider_props(provider, olds), checked.inputs)
+    diff = plugin.diff(
+        str(olds.get("name") or olds.get("backup_id")),
+        urn,
+        provider_props(provider, olds),
+        checked.inputs,
+    )
     assert diff.changes == "DIFF_SOME"
     assert key in diff.replaces
 
@@ -83,8 +105,9 @@ def test_diff_reports_an_unknown_replace_key_as_a_replacement(
 def test_known_parts_of_a_map_are_still_checked(plugin: DynamicPluginProcess) -> None:
     """A bad tag next to an unknown one is still refused, naming the property."""
     news = {"backup_id": UNKNOWN, "tags": {"env": UNKNOWN, "bad key!": "x"}}
-    checked = plugin.check(PREFIX + "RestoredIndex::r", {},
-                           provider_props(RestoredIndexProvider(), news))
+    checked = plugin.check(
+        PREFIX + "RestoredIndex::r", {}, provider_props(RestoredIndexProvider(), news)
+    )
     assert [prop for prop, _ in checked.failures] == ["tags"]
 
 
@@ -94,11 +117,15 @@ def test_a_set_fed_by_unknown_backups_passes_check_and_diffs(
     """A set whose member backup ids and tags are unknown is checked and diffed, not refused."""
     provider = RestoredIndexSetProvider()
     urn = PREFIX + "RestoredIndexSet::s"
-    news = {"members": {"a": {"backup_id": UNKNOWN, "name": "stg-a", "tags": UNKNOWN}},
-            "owner_seed": "proj/dev/s"}
+    news = {
+        "members": {"a": {"backup_id": UNKNOWN, "name": "stg-a", "tags": UNKNOWN}},
+        "owner_seed": "proj/dev/s",
+    }
     checked = plugin.check(urn, {}, provider_props(provider, news))
     assert checked.failures == []
-    olds = {"clones": {"a": {"name": "stg-a", "backup_id": "b1", "tags": {}}},
-            "members": {"a": {"backup_id": "b1", "name": "stg-a"}}}
+    olds = {
+        "clones": {"a": {"name": "stg-a", "backup_id": "b1", "tags": {}}},
+        "members": {"a": {"backup_id": "b1", "name": "stg-a"}},
+    }
     diff = plugin.diff("stg-a", urn, provider_props(provider, olds), checked.inputs)
     assert diff.changes == "DIFF_SOME"

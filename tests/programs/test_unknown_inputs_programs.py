@@ -15,7 +15,8 @@ from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
 def _engine(server: EmulatorServer) -> ProviderRoutingMocks:
     return ProviderRoutingMocks(
         {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search", stack="staging",
+        project="search",
+        stack="staging",
     )
 
 
@@ -28,11 +29,15 @@ def _source(emulator: Emulator) -> str:
 def backup_then_restore(source: str, trigger: str = "1") -> None:
     """An IndexBackup whose id and tags feed a RestoredIndex and a CloneEnvironment."""
     backup = IndexBackup("nightly", source_index_name=source, name="nightly", trigger=trigger)
-    RestoredIndex("clone", backup_id=backup.backup_id,
-                  tags=backup.tags.apply(lambda t: {**t, "copy": "yes"}),
-                  deletion_protection=backup.status.apply(lambda _s: "disabled"))
-    env = CloneEnvironment("staging", backups={source: backup.backup_id}, name_prefix="stg-",
-                           tags={"env": "staging"})
+    RestoredIndex(
+        "clone",
+        backup_id=backup.backup_id,
+        tags=backup.tags.apply(lambda t: {**t, "copy": "yes"}),
+        deletion_protection=backup.status.apply(lambda _s: "disabled"),
+    )
+    env = CloneEnvironment(
+        "staging", backups={source: backup.backup_id}, name_prefix="stg-", tags={"env": "staging"}
+    )
     pulumi.export("hosts", env.hosts)
 
 

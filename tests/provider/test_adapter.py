@@ -25,10 +25,15 @@ def test_both_representations_are_unknown(unknown: Any) -> None:
 @pytest.mark.parametrize("unknown", [UNKNOWN_OBJECT, UNKNOWN], ids=["Unknown", "sentinel"])
 def test_unknowns_pass_check_top_level_and_nested(unknown: Any) -> None:
     """Check defers unknown inputs and unknown map values, and returns the wire sentinel."""
-    result = RestoredIndexProvider().check({}, {
-        "backup_id": unknown, "tags": {"env": unknown, "team": "search"},
-        "deletion_protection": unknown, "owner_seed": "p/s/r",
-    })
+    result = RestoredIndexProvider().check(
+        {},
+        {
+            "backup_id": unknown,
+            "tags": {"env": unknown, "team": "search"},
+            "deletion_protection": unknown,
+            "owner_seed": "p/s/r",
+        },
+    )
     assert result.failures == []
     assert result.inputs["name"] == UNKNOWN  # named after a backup not known yet
     assert result.inputs["tags"] == {"env": UNKNOWN, "team": "search"}
