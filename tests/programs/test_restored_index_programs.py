@@ -12,7 +12,7 @@ from support import API_KEY
 from pulumi_pinecone_restore import RestoredIndex, RestoredIndexArgs
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
-from pulumi_pinecone_restore.errors import NotFoundError
+from pulumi_pinecone_restore.errors import NameTakenError, NotFoundError
 from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.settings import ClientSettings
 
@@ -150,3 +150,18 @@ def test_destroy_deletes_the_index(engine: ProviderRoutingMocks, backup_id: str,
     engine.destroy()
     with pytest.raises(NotFoundError):
         client.describe_index(name)
+
+
+def test_up_after_destroy_refuses_a_foreign_index_that_took_the_name(
+    engine: ProviderRoutingMocks, backup_id: str, client: ControlPlaneClient
+) -> None:
+    """Up, destroy, someone restores the same backup into the name: up refuses, touches nothing."""
+    program = restore(backup_id, name="stg-docs")
+    engine.up(program)
+    engine.destroy()
+    client.create_index_from_backup(backup_id, name="stg-docs", tags={"owner": "other-team"})
+    with pytest.raises(NameTakenError):
+        engine.up(program)
+    assert client.describe_index("stg-docs").tags == {"owner": "other-team"}
+    engine.refresh()
+    assert client.describe_index("stg-docs").tags == {"owner": "other-team"}
