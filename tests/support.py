@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from pulumi.dynamic import Config, ConfigureRequest
@@ -12,6 +12,7 @@ from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.providers.base import ProviderBase
 from pulumi_pinecone_restore.settings import RetryPolicy
 
+P = TypeVar("P", bound=ProviderBase)
 API_KEY = "test-key-7f3a9c"
 # Restores and index start-ups finish after a few observations: deterministic and sleep-free.
 FAST_TIMINGS = Timings(
@@ -32,7 +33,7 @@ class ProviderFactory:
     server: EmulatorServer
     progress: list[str] = attrs.field(factory=list)
 
-    def __call__(self, cls: type[ProviderBase]) -> ProviderBase:
+    def __call__(self, cls: type[P]) -> P:
         """A configured provider of class ``cls``."""
         provider = cls()
         provider.configure(ConfigureRequest(Config(

@@ -41,15 +41,8 @@ def _collection(emulator: Emulator) -> str:
 
 @pytest.fixture(name="provider")
 def _provider(make_provider: ProviderFactory) -> CollectionIndexProvider:
-    provider = make_provider(CollectionIndexProvider)
-    assert isinstance(provider, CollectionIndexProvider)
-    return provider
+    return make_provider(CollectionIndexProvider)
 
-
-@pytest.fixture(name="client")
-def _client(server: EmulatorServer) -> ControlPlaneClient:
-    return ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url,
-                                             retry=NO_WAIT_RETRY))
 
 
 def inputs(**extra: Any) -> dict[str, Any]:

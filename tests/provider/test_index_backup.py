@@ -36,14 +36,8 @@ def _source(emulator: Emulator) -> str:
 
 @pytest.fixture(name="provider")
 def _provider(make_provider: ProviderFactory) -> IndexBackupProvider:
-    provider = make_provider(IndexBackupProvider)
-    assert isinstance(provider, IndexBackupProvider)
-    return provider
+    return make_provider(IndexBackupProvider)
 
-
-@pytest.fixture(name="client")
-def _client(server: EmulatorServer) -> ControlPlaneClient:
-    return ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
 
 
 def checked(provider: IndexBackupProvider, news: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 import pytest
-from support import API_KEY, ProviderFactory
+from support import ProviderFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
@@ -18,7 +18,6 @@ from pulumi_pinecone_restore.errors import (
     RestoreFailedError,
 )
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
-from pulumi_pinecone_restore.settings import ClientSettings
 
 BACKUP_TAGS = {"team": "search", "env": "prod"}
 
@@ -32,14 +31,8 @@ def _backup_id(emulator: Emulator) -> str:
 
 @pytest.fixture(name="provider")
 def _provider(make_provider: ProviderFactory) -> RestoredIndexProvider:
-    provider = make_provider(RestoredIndexProvider)
-    assert isinstance(provider, RestoredIndexProvider)
-    return provider
+    return make_provider(RestoredIndexProvider)
 
-
-@pytest.fixture(name="client")
-def _client(server: EmulatorServer) -> ControlPlaneClient:
-    return ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
 
 
 def checked(provider: RestoredIndexProvider, news: dict[str, Any],

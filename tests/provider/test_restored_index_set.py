@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import API_KEY, ProviderFactory
+from support import ProviderFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
+from pulumi_pinecone_restore.emulator import Emulator
 from pulumi_pinecone_restore.errors import NotFoundError
 from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.providers.restored_index_set import (
     RestoredIndexSetProvider,
     SetOperationError,
 )
-from pulumi_pinecone_restore.settings import ClientSettings
 
 
 @pytest.fixture(name="backups")
@@ -29,14 +28,8 @@ def _backups(emulator: Emulator) -> dict[str, str]:
 
 @pytest.fixture(name="provider")
 def _provider(make_provider: ProviderFactory) -> RestoredIndexSetProvider:
-    provider = make_provider(RestoredIndexSetProvider)
-    assert isinstance(provider, RestoredIndexSetProvider)
-    return provider
+    return make_provider(RestoredIndexSetProvider)
 
-
-@pytest.fixture(name="client")
-def _client(server: EmulatorServer) -> ControlPlaneClient:
-    return ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
 
 
 def members_for(backups: dict[str, str], **extra: Any) -> dict[str, Any]:
