@@ -86,6 +86,9 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
     """Tags carried by the backup (those of the source index)."""
     created_at: pulumi.Output[str | None]
     """When the backup was started (RFC 3339)."""
+    owner_mark: pulumi.Output[str | None]
+    """The ``[pulumi:<mark>]`` that ends the backup's description and lets this resource find
+    its own backup (kept out of ``description``); ``None`` for an older state."""
 
     def __init__(
         self,

@@ -94,6 +94,12 @@ def backup_mark(inp: IndexBackupInputs) -> str:
     return f"{MARK_PREFIX}{hashlib.sha256(basis.encode()).hexdigest()[:16]}]"
 
 
+def mark_of(description: str | None) -> str | None:
+    """The mark at the end of a backup's description, if there is one."""
+    _, sep, tail = (description or "").rpartition(MARK_PREFIX)
+    return f"{MARK_PREFIX}{tail}" if sep and tail.endswith("]") and "[" not in tail else None
+
+
 def strip_mark(description: str | None) -> str | None:
     """The description as the user gave it (without this package's mark)."""
     if description is None:
@@ -125,6 +131,7 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
         "size_bytes",
         "tags",
         "created_at",
+        "owner_mark",
     )
     discard_on_timeout: ClassVar[bool] = True
     look_first: ClassVar[bool] = True
@@ -163,19 +170,21 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
     def find_attempt(
         self, run: Run, inp: IndexBackupInputs, *, lost_answer: bool
     ) -> Started[None] | None:
-        mark = backup_mark(inp)
-        try:
-            mine = [
-                b
-                for b in run.client.iter_backups(index_name=inp.source_index_name)
-                if (b.description or "").endswith(mark) and b.status not in FAILED
-            ]
-        except NotFoundError:
-            return None  # no such index: the POST says so, with the real answer
+        mine = [b for b in _marked(run, backup_mark(inp)) if b.status not in FAILED]
         if not mine:
             return None
         newest = max(mine, key=lambda b: b.created_at or "")
         return Started(newest.backup_id, None, adopted=True)
+
+    def converge(
+        self, run: Run, inp: IndexBackupInputs, obj: BackupModel, started: Started[None]
+    ) -> BackupModel:
+        """Delete duplicates this create's own sends made (a lost answer that acted late)."""
+        if started.sent:
+            # No backup with this mark existed before the first send (else it was adopted),
+            # so every other one is this create's: a duplicate that nothing records.
+            _delete_all(run, backup_mark(inp), keep=obj.backup_id)
+        return obj
 
     def watch(
         self, run: Run, inp: IndexBackupInputs, started: Started[None], prerequisite: Any
@@ -231,6 +240,7 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
             "backup_id": obj.backup_id,
             "name": obj.name,
             "description": strip_mark(obj.description),
+            "owner_mark": mark_of(obj.description),
             "source_index_name": obj.source_index_name,
             "source_index_id": obj.source_index_id,
             "status": obj.status,
@@ -261,6 +271,7 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
             "source_index_name": obj.source_index_name,
             "name": obj.name,
             "description": strip_mark(obj.description),
+            "owner_mark": mark_of(obj.description),
         }
         return {k: v for k, v in inputs.items() if v is not None}, obj
 
@@ -273,7 +284,13 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
         return None  # only budgets can change; nothing is sent to Pinecone
 
     def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
-        """Delete the backup, waiting while a restore from it is still pending."""
+        """Delete the backup (and any duplicate with its mark), waiting out pending restores."""
+        mark = olds.get("owner_mark")
+        if isinstance(mark, str) and mark:
+            _delete_all(run, mark, keep=id_)
+        self._remove_one(run, id_, olds)
+
+    def _remove_one(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
         client = run.client
         budget = decl.setting(self.inputs, olds, "delete_timeout", decl.DEFAULT_DELETE_TIMEOUT)
         deadline = run.runtime.deadline(budget)
@@ -303,6 +320,31 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
             raise last.explained(
                 _pending_message(id_, _pending_jobs(run, id_), deadline.budget),
             ) from exc
+
+
+def _marked(run: Run, mark: str) -> list[BackupModel]:
+    """Every backup of the project whose description ends with ``mark``."""
+    # The project-wide listing still shows backups whose source index was deleted.
+    return [b for b in run.client.iter_backups() if (b.description or "").endswith(mark)]
+
+
+def _delete_all(run: Run, mark: str, *, keep: str) -> None:
+    """Delete every backup with ``mark`` but ``keep`` (duplicates nothing records)."""
+    for backup in _marked(run, mark):
+        if backup.backup_id == keep:
+            continue
+        try:
+            run.client.delete_backup(backup.backup_id)
+        except NotFoundError:
+            continue
+        except PreconditionFailedError:
+            # A restore from it is pending: it is in use, so it stays (and is said to).
+            run.say(
+                f"IndexBackup: duplicate backup {backup.backup_id} {mark} is being restored "
+                "from, so it was not deleted; delete it by hand once that restore is done"
+            )
+            continue
+        run.say(f"IndexBackup: deleted duplicate backup {backup.backup_id} {mark}")
 
 
 def _pending_jobs(run: Run, backup_id: str) -> list[RestoreJobModel]:

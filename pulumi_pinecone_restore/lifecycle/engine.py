@@ -112,11 +112,13 @@ class Started(Generic[H]):
         id: The resource id (index name, backup id).
         handle: What the spec needs to follow it (job id, index id...).
         adopted: Found from an earlier attempt rather than started now.
+        sent: This create sent the starting request (``False``: found before sending any).
     """
 
     id: str
     handle: H
     adopted: bool = False
+    sent: bool = True
 
 
 @attrs.frozen
@@ -216,9 +218,9 @@ class Spec(abc.ABC, Generic[I, O, H]):
     def discard(self, run: Run, inp: I, started: Started[H]) -> bool:
         """Delete what a failed create left, if it is ours; whether something was deleted."""
 
-    def converge(self, run: Run, inp: I, obj: O) -> O:
+    def converge(self, run: Run, inp: I, obj: O, started: Started[H]) -> O:
         """Make an adopted or finished object match the inputs (e.g. tags); default: as is."""
-        del run, inp
+        del run, inp, started
         return obj
 
     @abc.abstractmethod
@@ -378,7 +380,7 @@ class Lifecycle(Generic[I, O, H]):
         except OperationError as exc:
             self._discard(run, inp, started, exc)
             raise
-        obj = spec.converge(run, inp, obj)
+        obj = spec.converge(run, inp, obj, started)
         outputs = spec.outputs(given, obj, {})
         run.say(f"{label}: {spec.finished(obj)}")
         return Created(started.id, outputs)
@@ -402,7 +404,7 @@ class Lifecycle(Generic[I, O, H]):
         if spec.look_first:
             found = spec.find_attempt(run, inp, lost_answer=False)
             if found is not None:
-                return found
+                return attrs.evolve(found, sent=False)
         last: PineconeRestoreError | None = None
         sent = 0
         for delay in _post_delays(self.runtime.retry_policy):

@@ -302,7 +302,7 @@ class IndexSpec(Spec[I, O, H]):
             return tag_patch(current, {**inp.tags, MARK_KEY: mark})
         return None if current.get(MARK_KEY) == mark else {MARK_KEY: mark}
 
-    def converge(self, run: Run, inp: I, obj: O) -> O:
+    def converge(self, run: Run, inp: I, obj: O, started: Started[H]) -> O:
         """Make tags and protection match the inputs (an adopted index has an earlier run's)."""
         index = self.index_of(obj)
         patch = self.desired_tags(inp, index.tags, self.mark(inp))

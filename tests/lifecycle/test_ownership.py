@@ -17,7 +17,7 @@ from pulumi_pinecone_restore.errors import (
     NameTakenError,
     NotOursError,
 )
-from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
+from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP, backup_mark
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
@@ -299,3 +299,43 @@ def test_a_forced_replacement_goes_delete_first_so_it_cannot_adopt_the_old(
     backup = backups.create(inputs)
     assert backups.diff(backup.outputs, inputs).delete_before_replace
     assert not backups.diff(backup.outputs, {**inputs, "trigger": "2"}).delete_before_replace
+
+
+def late_duplicate(emulator: Emulator, mark: str) -> str:
+    """What a lost POST that acted late leaves: another backup with the same mark."""
+    return str(emulator.create_backup("src", {"description": mark})["backup_id"])
+
+
+def test_a_lost_post_that_acts_late_is_swept_by_the_create(
+    runtime: Runtime, emulator: Emulator
+) -> None:
+    """A first POST that got no answer but acted while the second was followed leaves nothing."""
+    emulator.seed_index(name="src", dimension=4)
+    emulator.add_fault(FaultRule(method="POST", path="/indexes/src/backups", drop=True, times=1))
+    inputs = {"source_index_name": "src", "owner_seed": SEED}
+    life = Lifecycle(INDEX_BACKUP, runtime)
+    injected: list[str] = []
+
+    def progress(line: str) -> None:
+        if "started" in line and not injected:  # the first POST acts only now
+            injected.append(late_duplicate(emulator, backup_mark_of(life, inputs)))
+
+    created = Lifecycle(INDEX_BACKUP, attrs.evolve(runtime, progress=progress)).create(inputs)
+    assert injected
+    assert backup_ids(emulator) == [created.id]
+
+
+def test_destroy_also_deletes_a_duplicate_that_appeared_later(
+    backups: Lifecycle[Any, Any, Any], emulator: Emulator
+) -> None:
+    """A duplicate that acted after the create finished is deleted with the resource: no orphan."""
+    inputs = {"source_index_name": "src", "owner_seed": SEED}
+    created = backups.create(inputs)
+    late_duplicate(emulator, created.outputs["owner_mark"])
+    backups.delete(created.id, created.outputs)
+    assert backup_ids(emulator) == []
+
+
+def backup_mark_of(life: Lifecycle[Any, Any, Any], inputs: dict[str, Any]) -> str:
+    """The mark these backup inputs carry."""
+    return backup_mark(life.typed(inputs))
