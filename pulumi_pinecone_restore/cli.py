@@ -1,9 +1,10 @@
 """``pinecone-restore``: restore, list and follow from a shell or a CI job, without Pulumi.
 
-The restore itself runs through the same code as the ``RestoredIndex`` resource (checks,
-adoption of an interrupted restore, cleanup of a failed one), so a script and a stack behave
-alike. The API key is read from ``PINECONE_API_KEY`` only: a key given on a command line ends up
-in shell history and process listings.
+The restore itself runs the lifecycle engine with the ``RestoredIndex`` declaration (checks,
+adoption of an interrupted restore, cleanup of a failed one), the same code a stack runs, so a
+script and a stack behave alike; ``--no-wait`` run twice adopts the restore the first started.
+The API key is read from ``PINECONE_API_KEY`` only: a key given on a command line ends up in
+shell history and process listings.
 
     pinecone-restore backups list [--index NAME]
     pinecone-restore restore BACKUP_ID --name NAME [--tag k=v ...] [--timeout 30m] [--no-wait]
@@ -36,9 +37,11 @@ from pulumi_pinecone_restore.errors import (
     PineconeRestoreError,
     TransportError,
 )
+from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle
+from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
+from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.models import RestoreJobModel
 from pulumi_pinecone_restore.polling import Deadline, wait_for
-from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
 from pulumi_pinecone_restore.settings import (
     API_KEY_ENV,
     CONTROLLER_HOST_ENV,
@@ -52,7 +55,7 @@ __all__ = ["main"]
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # the shell's convention for a process ended by SIGINT
-DEFAULT_WAIT = 3600.0
+DEFAULT_WAIT = DEFAULT_CREATE_TIMEOUT
 JOB_LOOKUP_ATTEMPTS = 4  # listings tried after Ctrl-C to name the job to follow
 JOB_LOOKUP_PAUSE = 0.5  # seconds between them
 DEFAULT_DELETE_WAIT = 600.0
@@ -67,6 +70,8 @@ _FLAGS = {
     "deletion_protection": "--deletion-protection",
     "create_timeout": "--timeout",
 }
+# Seeds the ownership mark of restores started here (a stack's resources seed their own).
+CLI_SEED = "pinecone-restore-cli"
 
 
 class ProgressLine:
@@ -223,35 +228,30 @@ def _parse_tags(pairs: Sequence[str]) -> dict[str, str] | None:
 
 def _cmd_restore(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO,
                  err: TextIO) -> int:
-    inputs: dict[str, Any] = {"backup_id": args.backup_id, "name": args.name}
-    if (tags := _parse_tags(args.tag)) is not None:
-        inputs["tags"] = tags
-    if args.deletion_protection:
-        inputs["deletion_protection"] = args.deletion_protection
-    if args.timeout:
-        inputs["create_timeout"] = args.timeout
-    provider = RestoredIndexProvider()
-    checked = provider.check({}, inputs)
-    if checked.failures:
+    given: dict[str, Any] = {"backup_id": args.backup_id, "name": args.name,
+                             "tags": _parse_tags(args.tag),
+                             "deletion_protection": args.deletion_protection,
+                             "create_timeout": args.timeout, "owner_seed": CLI_SEED}
+    progress = ProgressLine(err)
+    life = Lifecycle(RESTORED_INDEX, Runtime(client_override=client, progress=progress))
+    inputs, failures = life.check({}, given)
+    if failures:
         err.writelines(
-            f"pinecone-restore: {_flag_message(str(failure.property), failure.reason)}\n"
-            for failure in checked.failures
+            f"pinecone-restore: {_flag_message(prop, reason)}\n" for prop, reason in failures
         )
         return EXIT_USAGE
-    if args.no_wait:
-        started = client.create_index_from_backup(
-            args.backup_id, name=args.name, tags=inputs.get("tags"),
-            deletion_protection=inputs.get("deletion_protection"))
-        _emit(args, out, [attrs.asdict(started)], ["restore_job_id", "index_id"])
-        return 0
-    progress = ProgressLine(err)
-    provider.runtime = attrs.evolve(provider.runtime, client_override=client, progress=progress)
     try:
-        result = provider.create(dict(checked.inputs))
+        if args.no_wait:
+            started = life.start(life.typed(inputs))
+            progress(f"{'resumed' if started.adopted else 'started'} restore job "
+                     f"{started.handle.job_id} into index {started.id}")
+            row = {"restore_job_id": started.handle.job_id, "index_id": started.handle.index_id,
+                   "adopted": started.adopted}
+            _emit(args, out, [row], ["restore_job_id", "index_id", "adopted"])
+            return 0
+        outs = life.create(inputs).outputs
     finally:
         progress.done()
-    outs = dict(result.outs or {})
-    outs.pop("inputs", None)
     if args.json:
         json.dump(outs, out, indent=2, default=str)
         out.write("\n")

@@ -48,9 +48,10 @@ __all__ = ["API_VERSION", "REDACTED", "ControlPlaneClient"]
 API_VERSION = "2025-04"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PATCH", "DELETE"})
-_POOL_SIZE = 16  # the dynamic plugin runs 4 calls at once; clones run more from one process
 REDACTED = "[redacted]"
 _MAX_BODY_IN_MESSAGE = 500
+# Where a server (or the gateway in front of it) names the request, for support tickets.
+_REQUEST_ID_HEADERS = ("x-request-id", "x-pinecone-request-id", "x-amzn-requestid")
 
 
 class _PineconeRetry(Retry):
@@ -125,7 +126,7 @@ class ControlPlaneClient:
                 adapter = HTTPAdapter(
                     max_retries=_make_retry(self.settings.retry),
                     pool_connections=4,
-                    pool_maxsize=_POOL_SIZE,
+                    pool_maxsize=self.settings.pool_size,
                 )
                 session.mount("http://", adapter)
                 session.mount("https://", adapter)
@@ -177,7 +178,8 @@ class ControlPlaneClient:
             self._raise_redirect(response, method, path)
         if not response.ok:
             raise error_for_response(
-                response.status_code, self._redacted_body(response.text), method, path
+                response.status_code, self._redacted_body(response.text), method, path,
+                request_id=_request_id(response.headers),
             )
         if not response.content:
             return None  # DELETEs answer 202 with no body
@@ -445,6 +447,14 @@ def _page_params(limit: int, token: str | None) -> dict[str, Any]:
     if token:
         params["paginationToken"] = token  # camelCase on the wire
     return params
+
+
+def _request_id(headers: Mapping[str, str]) -> str | None:
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value[:200]
+    return None
 
 
 def _short(exc: BaseException) -> str:

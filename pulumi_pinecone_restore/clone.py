@@ -15,11 +15,17 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
+from pulumi_pinecone_restore._resources import owner_seed
 from pulumi_pinecone_restore.providers.restored_index_set import RestoredIndexSetProvider
 from pulumi_pinecone_restore.validation import INDEX_NAME_MAX
 
 __all__ = ["CloneEnvironment", "RestoredIndexSet", "clone_index_name"]
 
+# This package's own type namespace: `pinecone:` belongs to the official Pinecone provider.
+COMPONENT_TYPE = "pinecone-restore:index:CloneEnvironment"
+# The type releases before 0.2 used; the alias keeps existing stacks (and the component's
+# children, whose URNs include it) from being replaced.
+_OLD_COMPONENT_TYPE = "pinecone:index:CloneEnvironment"
 CLONE_SOURCE_TAG = "clone-source"
 CLONE_BACKUP_TAG = "clone-backup"
 
@@ -78,7 +84,7 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
         """
         props: dict[str, Any] = {
             "members": members,
-            "auto_name_seed": f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}",
+            "owner_seed": owner_seed(resource_name),
             "clones": None,
             "hosts": None,
             "names": None,
@@ -133,7 +139,8 @@ class CloneEnvironment(pulumi.ComponentResource):
             name_suffix: Suffix of each clone's name (prefix and suffix must not both be empty).
             tags: Tags for every clone; ``clone-source`` and ``clone-backup`` are added.
             deletion_protection: For every clone, ``"enabled"`` or ``"disabled"``.
-            create_timeout: Time budget of the whole clone (all restores run at once).
+            create_timeout: Time budget of the whole clone: every restore starts at once and
+                each must be ready within it.
             delete_timeout: Time budget of each deletion.
             force_destroy: Let destroy turn deletion protection off.
             opts: Resource options for the component.
@@ -141,7 +148,10 @@ class CloneEnvironment(pulumi.ComponentResource):
         Raises:
             ValueError: No backups, no prefix/suffix, or a clone name that would be too long.
         """
-        super().__init__("pinecone:index:CloneEnvironment", resource_name, None, opts)
+        opts = pulumi.ResourceOptions.merge(
+            pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=_OLD_COMPONENT_TYPE)]), opts
+        )
+        super().__init__(COMPONENT_TYPE, resource_name, None, opts)
         if not backups:
             raise ValueError(f"CloneEnvironment {resource_name!r}: backups must not be empty")
         if not name_prefix and not name_suffix:

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
+import attrs
 import pulumi
-from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore.providers.collection_index import (
-    OUTPUT_KEYS,
-    CollectionIndexProvider,
-)
+from pulumi_pinecone_restore._resources import IndexResource, resource_props
+from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
+from pulumi_pinecone_restore.providers.collection_index import CollectionIndexProvider
 
 __all__ = ["CollectionIndex", "CollectionIndexArgs"]
 
-_REQUIRED = ("source_collection", "cloud", "region")
-
-
+@attrs.define(kw_only=True)
 class CollectionIndexArgs:
     """The inputs of a :class:`CollectionIndex`.
 
@@ -47,36 +43,20 @@ class CollectionIndexArgs:
             protection and delete the index. It is read from the state, so `pulumi up` it first.
     """
 
-    def __init__(
-        self,
-        *,
-        source_collection: pulumi.Input[str],
-        cloud: pulumi.Input[str],
-        region: pulumi.Input[str],
-        dimension: pulumi.Input[int] | None = None,
-        metric: pulumi.Input[str] | None = None,
-        name: pulumi.Input[str] | None = None,
-        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-        deletion_protection: pulumi.Input[str] | None = None,
-        create_timeout: pulumi.Input[str | float] | None = None,
-        delete_timeout: pulumi.Input[str | float] | None = None,
-        force_destroy: pulumi.Input[bool] | None = None,
-    ) -> None:
-        """Collect the inputs."""
-        self.source_collection = source_collection
-        self.cloud = cloud
-        self.region = region
-        self.dimension = dimension
-        self.metric = metric
-        self.name = name
-        self.tags = tags
-        self.deletion_protection = deletion_protection
-        self.create_timeout = create_timeout
-        self.delete_timeout = delete_timeout
-        self.force_destroy = force_destroy
+    source_collection: pulumi.Input[str]
+    cloud: pulumi.Input[str]
+    region: pulumi.Input[str]
+    dimension: pulumi.Input[int] | None = None
+    metric: pulumi.Input[str] | None = None
+    name: pulumi.Input[str] | None = None
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    deletion_protection: pulumi.Input[str] | None = None
+    create_timeout: pulumi.Input[str | float] | None = None
+    delete_timeout: pulumi.Input[str | float] | None = None
+    force_destroy: pulumi.Input[bool] | None = None
 
 
-class CollectionIndex(Resource, module="pinecone", name="CollectionIndex"):
+class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
     """A Pinecone serverless index created from a collection (the pod → serverless migration).
 
     `pulumi up` waits for the collection to be ``Ready``, creates the index
@@ -92,28 +72,6 @@ class CollectionIndex(Resource, module="pinecone", name="CollectionIndex"):
         >>> pulumi.export("host", index.host)  # doctest: +SKIP
     """
 
-    name: pulumi.Output[str]
-    """The index name."""
-    host: pulumi.Output[str]
-    """The data-plane host of the index, without scheme."""
-    dimension: pulumi.Output[int | None]
-    """Vector dimension (the collection's)."""
-    metric: pulumi.Output[str]
-    """Similarity metric."""
-    vector_type: pulumi.Output[str]
-    """``dense`` (collections hold dense vectors)."""
-    cloud: pulumi.Output[str]
-    """Cloud of the index."""
-    region: pulumi.Output[str]
-    """Region of the index."""
-    state: pulumi.Output[str]
-    """``status.state`` at the last create/refresh/update."""
-    ready: pulumi.Output[bool]
-    """``status.ready`` at the last create/refresh/update."""
-    deletion_protection: pulumi.Output[str]
-    """Deletion protection as the server has it."""
-    tags: pulumi.Output[dict[str, str]]
-    """Tags as the server has them."""
     source_collection: pulumi.Output[str]
     """The collection the index was created from."""
 
@@ -156,35 +114,10 @@ class CollectionIndex(Resource, module="pinecone", name="CollectionIndex"):
         Raises:
             TypeError: Both ``args`` and keywords were given, or a required input is missing.
         """
-        keywords: dict[str, Any] = {
-            "source_collection": source_collection,
-            "cloud": cloud,
-            "region": region,
-            "dimension": dimension,
-            "metric": metric,
-            "name": name,
-            "tags": tags,
-            "deletion_protection": deletion_protection,
-            "create_timeout": create_timeout,
-            "delete_timeout": delete_timeout,
-            "force_destroy": force_destroy,
-        }
-        if args is not None:
-            if any(v is not None for v in keywords.values()):
-                raise TypeError("CollectionIndex: pass either `args` or keyword inputs, not both")
-            keywords = dict(vars(args))
-        missing = [key for key in _REQUIRED if keywords[key] is None]
-        if missing:
-            raise TypeError(
-                f"CollectionIndex {resource_name!r}: {', '.join(missing)} "
-                f"{'is' if len(missing) == 1 else 'are'} required"
-            )
-        props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
-        props["inputs"] = None
-        props.update(keywords)
-        if keywords["name"] is None:
-            # Seeds the auto-generated name, so two stacks of a project never pick the same one.
-            props["auto_name_seed"] = (
-                f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
-            )
+        props = resource_props(COLLECTION_INDEX, resource_name, args, {
+            "source_collection": source_collection, "cloud": cloud, "region": region,
+            "dimension": dimension, "metric": metric, "name": name, "tags": tags,
+            "deletion_protection": deletion_protection, "create_timeout": create_timeout,
+            "delete_timeout": delete_timeout, "force_destroy": force_destroy,
+        })
         super().__init__(CollectionIndexProvider(), resource_name, props, opts)

@@ -15,10 +15,27 @@ The tree, by what went wrong::
     │   └── ServerError                  5xx, after retries ran out
     ├── TransportError                   no usable HTTP answer (connection refused/reset, timeout)
     ├── OperationError                   a long-running operation ended badly
-    │   ├── RestoreFailedError           a restore job ended Failed/Cancelled, or the index failed
+    │   ├── RestoreFailedError           a restore job ended Failed/Cancelled, or its index failed
+    │   ├── BackupFailedError            a backup ended Failed, or vanished while being taken
+    │   ├── CollectionFailedError        a collection is unusable, or its index failed to start
+    │   ├── VanishedError                what we were creating was deleted out of band
+    │   ├── StartFailedError             the starting request kept failing until we gave up
+    │   ├── SetOperationError            members of a RestoredIndexSet failed (lists each)
     │   └── WaitTimeoutError             the time budget ran out while waiting
+    ├── RefusedError                     we decided not to act (no request was refused by the API)
+    │   ├── NameTakenError               the name is held by an object this stack did not make
+    │   ├── NotOursError                 the object under our id was not made by this stack
+    │   ├── DeletionProtectedError       deletion protection is on and force_destroy is not
+    │   ├── InputMismatchError           inputs contradict what exists (e.g. a dimension)
+    │   └── ImportRefusedError           an existing object cannot be managed as this resource
     ├── BackupNotFoundError              a backup lookup matched nothing
     └── RestoreJobNotFoundError          a restore-job lookup found no such job
+
+Only :class:`ApiError` and its subclasses carry an HTTP method, path and status, and only for a
+request that was sent and answered (their ``code`` is Pinecone's). Every local decision is a
+:class:`RefusedError` or an :class:`OperationError` with a fixed ``code`` of its own
+(``NAME_TAKEN``, ``TIMEOUT``...), whose ``__cause__`` is the real API error where there was one.
+Every error pickles and unpickles (a plugin may hand it across processes).
 
 Messages never contain the API key: the client never puts request headers in them.
 """
@@ -26,27 +43,41 @@ Messages never contain the API key: the client never puts request headers in the
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 import attrs
 
 __all__ = [
     "ApiError",
     "AuthenticationError",
+    "BackupFailedError",
     "BackupNotFoundError",
     "BadRequestError",
+    "CollectionFailedError",
     "ConfigurationError",
     "ConflictError",
+    "DeletionProtectedError",
     "ForbiddenError",
+    "ImportRefusedError",
+    "InputMismatchError",
+    "NameTakenError",
     "NotFoundError",
+    "NotOursError",
     "OperationError",
     "PineconeRestoreError",
     "PreconditionFailedError",
     "RateLimitedError",
+    "RefusedError",
     "RestoreFailedError",
     "RestoreJobNotFoundError",
     "ServerError",
+    "SetOperationError",
+    "StartFailedError",
     "TransportError",
+    "VanishedError",
     "WaitTimeoutError",
     "error_for_response",
 ]
@@ -67,13 +98,85 @@ class TransportError(PineconeRestoreError):
 class OperationError(PineconeRestoreError):
     """Raised when a long-running operation (restore, backup, deletion) ends badly."""
 
+    code: ClassVar[str] = "OPERATION_FAILED"
+
 
 class RestoreFailedError(OperationError):
     """Raised when a restore job ends ``Failed``/``Cancelled`` or its index fails to initialize."""
 
+    code: ClassVar[str] = "RESTORE_FAILED"
+
+
+class BackupFailedError(OperationError):
+    """Raised when a backup ends ``Failed`` or disappears while it is being taken."""
+
+    code: ClassVar[str] = "BACKUP_FAILED"
+
+
+class CollectionFailedError(OperationError):
+    """Raised when a collection cannot be used, or an index made from it fails to initialize."""
+
+    code: ClassVar[str] = "COLLECTION_FAILED"
+
+
+class VanishedError(OperationError):
+    """Raised when what a create was waiting for was deleted outside this tool meanwhile."""
+
+    code: ClassVar[str] = "VANISHED"
+
+
+class StartFailedError(OperationError):
+    """Raised when the starting request kept failing (5xx, no answer) until retries ran out."""
+
+    code: ClassVar[str] = "START_FAILED"
+
+
+class SetOperationError(OperationError):
+    """Raised when members of a set failed; lists each member's error and what was left."""
+
+    code: ClassVar[str] = "SET_FAILED"
+
 
 class WaitTimeoutError(OperationError):
     """Raised when a time budget runs out while waiting for an operation."""
+
+    code: ClassVar[str] = "TIMEOUT"
+
+
+class RefusedError(PineconeRestoreError):
+    """Raised when this tool decides not to act; nothing was refused by the API itself."""
+
+    code: ClassVar[str] = "REFUSED"
+
+
+class NameTakenError(RefusedError):
+    """Raised when the name is held by an object this stack (or command) did not make."""
+
+    code: ClassVar[str] = "NAME_TAKEN"
+
+
+class NotOursError(RefusedError):
+    """Raised when the object under a resource's id lacks this stack's ownership mark."""
+
+    code: ClassVar[str] = "NOT_OURS"
+
+
+class DeletionProtectedError(RefusedError):
+    """Raised when deleting a protected index without ``force_destroy``; nothing was sent."""
+
+    code: ClassVar[str] = "DELETION_PROTECTED"
+
+
+class InputMismatchError(RefusedError):
+    """Raised when inputs contradict what exists (e.g. a dimension that is not the source's)."""
+
+    code: ClassVar[str] = "INPUT_MISMATCH"
+
+
+class ImportRefusedError(RefusedError):
+    """Raised when an existing object cannot be managed (imported) as this resource."""
+
+    code: ClassVar[str] = "IMPORT_REFUSED"
 
 
 @attrs.frozen
@@ -112,10 +215,17 @@ class ApiError(PineconeRestoreError):
         api_message: Pinecone's own message, or ``None``.
         method: The HTTP method of the failed request.
         path: The request path (never the full URL with credentials; there are none in URLs).
+        request_id: The server's id of the request (``x-request-id``), when it sent one.
     """
 
-    def __init__(
-        self, status: int, code: str | None, api_message: str | None, method: str, path: str
+    def __init__(  # noqa: PLR0917 - the parts of one failed response, in wire order
+        self,
+        status: int,
+        code: str | None,
+        api_message: str | None,
+        method: str,
+        path: str,
+        request_id: str | None = None,
     ) -> None:
         """Build the error from the parts of a failed response."""
         self.status = status
@@ -123,9 +233,21 @@ class ApiError(PineconeRestoreError):
         self.api_message = api_message
         self.method = method
         self.path = path
+        self.request_id = request_id
         detail = api_message or "no message"
         label = f"{code}: " if code else ""
-        super().__init__(f"{method} {path} failed with HTTP {status} ({label}{detail})")
+        rid = f"; request id {request_id}" if request_id else ""
+        super().__init__(f"{method} {path} failed with HTTP {status} ({label}{detail}{rid})")
+
+    def explained(self, message: str) -> Self:
+        """The same answer to the same request, with ``message`` saying what it means here."""
+        return type(self)(self.status, self.code, message, self.method, self.path, self.request_id)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception pickles its args (the message); rebuild from the parts instead.
+        parts = (self.status, self.code, self.api_message, self.method, self.path,
+                 self.request_id)
+        return (type(self), parts, self.__dict__)
 
 
 class BadRequestError(ApiError):
@@ -172,7 +294,9 @@ _BY_STATUS: dict[int, type[ApiError]] = {
 }
 
 
-def error_for_response(status: int, body: str, method: str, path: str) -> ApiError:
+def error_for_response(
+    status: int, body: str, method: str, path: str, request_id: str | None = None
+) -> ApiError:
     """Build the typed error for a failed response.
 
     Args:
@@ -180,13 +304,14 @@ def error_for_response(status: int, body: str, method: str, path: str) -> ApiErr
         body: Response body text (Pinecone's error envelope, or anything else).
         method: HTTP method of the request.
         path: Request path.
+        request_id: The server's request id header, if it sent one.
 
     Returns:
         The most specific :class:`ApiError` subclass for the status.
     """
     cls = _BY_STATUS.get(status) or (ServerError if status >= 500 else ApiError)  # noqa: PLR2004
     parsed = _parse_envelope(body)
-    return cls(status, parsed.code, parsed.message, method, path)
+    return cls(status, parsed.code, parsed.message, method, path, request_id)
 
 
 class BackupNotFoundError(PineconeRestoreError):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import attrs
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore.providers.index_backup import OUTPUT_KEYS, IndexBackupProvider
+from pulumi_pinecone_restore._resources import resource_props
+from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
+from pulumi_pinecone_restore.providers.index_backup import IndexBackupProvider
 
 __all__ = ["IndexBackup", "IndexBackupArgs"]
 
 
+@attrs.define(kw_only=True)
 class IndexBackupArgs:
     """The inputs of an :class:`IndexBackup`.
 
@@ -31,23 +33,12 @@ class IndexBackupArgs:
             backup is pending (default 10 min).
     """
 
-    def __init__(
-        self,
-        *,
-        source_index_name: pulumi.Input[str],
-        name: pulumi.Input[str] | None = None,
-        description: pulumi.Input[str] | None = None,
-        trigger: pulumi.Input[str | float] | None = None,
-        create_timeout: pulumi.Input[str | float] | None = None,
-        delete_timeout: pulumi.Input[str | float] | None = None,
-    ) -> None:
-        """Collect the inputs."""
-        self.source_index_name = source_index_name
-        self.name = name
-        self.description = description
-        self.trigger = trigger
-        self.create_timeout = create_timeout
-        self.delete_timeout = delete_timeout
+    source_index_name: pulumi.Input[str]
+    name: pulumi.Input[str] | None = None
+    description: pulumi.Input[str] | None = None
+    trigger: pulumi.Input[str | float] | None = None
+    create_timeout: pulumi.Input[str | float] | None = None
+    delete_timeout: pulumi.Input[str | float] | None = None
 
 
 class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
@@ -95,6 +86,9 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
     """Tags carried by the backup (those of the source index)."""
     created_at: pulumi.Output[str | None]
     """When the backup was started (RFC 3339)."""
+    owner_mark: pulumi.Output[str | None]
+    """The ``[pulumi:<mark>]`` that ends the backup's description and lets this resource find
+    its own backup (kept out of ``description``); ``None`` for an older state."""
 
     def __init__(
         self,
@@ -126,21 +120,9 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
             TypeError: Both ``args`` and keywords were given, or ``source_index_name`` is
                 missing.
         """
-        keywords = {
-            "source_index_name": source_index_name,
-            "name": name,
-            "description": description,
-            "trigger": trigger,
-            "create_timeout": create_timeout,
+        props = resource_props(INDEX_BACKUP, resource_name, args, {
+            "source_index_name": source_index_name, "name": name, "description": description,
+            "trigger": trigger, "create_timeout": create_timeout,
             "delete_timeout": delete_timeout,
-        }
-        if args is not None:
-            if any(v is not None for v in keywords.values()):
-                raise TypeError("IndexBackup: pass either `args` or keyword inputs, not both")
-            keywords = dict(vars(args))
-        if keywords["source_index_name"] is None:
-            raise TypeError(f"IndexBackup {resource_name!r}: source_index_name is required")
-        props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
-        props["inputs"] = None
-        props.update(keywords)
+        })
         super().__init__(IndexBackupProvider(), resource_name, props, opts)

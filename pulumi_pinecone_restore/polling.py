@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
 from pulumi_pinecone_restore.errors import WaitTimeoutError
 
-__all__ = ["Deadline", "PollSchedule", "wait_for"]
+__all__ = ["Deadline", "Observation", "PollSchedule", "wait_for", "wait_observing"]
 
 T = TypeVar("T")
 
@@ -112,6 +112,68 @@ def wait_for(
         if deadline.expired:
             break
         sleep(min(delay, max(deadline.remaining, 0.0)))
+    raise WaitTimeoutError(
+        f"gave up waiting for {what} after {deadline.elapsed:.0f}s (budget {deadline.budget:.0f}s)"
+    )
+
+
+@attrs.frozen
+class Observation(Generic[T]):
+    """One look at a long-running operation.
+
+    Attributes:
+        value: The result once the operation is done; ``None`` while it is not.
+        status: What the operation reports (for progress lines), e.g. ``"InProgress"``.
+        percent: Progress 0..100 when the operation reports it, else ``None``.
+    """
+
+    value: T | None = None
+    status: str = ""
+    percent: float | None = None
+
+
+@runtime_checkable
+class ProgressAwareSchedule(Protocol):
+    """A schedule that picks the next delay from what the last observation said."""
+
+    def next_delay(self, default: float, observation: Observation[Any], elapsed: float) -> float:
+        """The delay before the next poll (``default`` is what ``delays()`` proposes)."""
+
+
+def wait_observing(
+    probe: Callable[[], Observation[T]],
+    *,
+    deadline: Deadline,
+    what: str,
+    schedule: PollSchedule | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Waiter[T]:
+    """Like :func:`wait_for`, for a probe that reports progress.
+
+    Each observation goes to the schedule when it is a :class:`ProgressAwareSchedule`, so a
+    schedule can poll around the finish that the reported ``percent`` predicts.
+
+    Raises:
+        WaitTimeoutError: The deadline passed first.
+    """
+    schedule = schedule or PollSchedule()
+    last: list[Observation[T]] = []
+
+    def as_optional() -> T | None:
+        observation = probe()
+        last[:] = [observation]
+        return observation.value
+
+    if not isinstance(schedule, ProgressAwareSchedule):
+        return wait_for(as_optional, deadline=deadline, what=what, schedule=schedule, sleep=sleep)
+    for polls, default in enumerate(schedule.delays(), start=1):
+        result = as_optional()
+        if result is not None:
+            return Waiter(result, polls)
+        if deadline.expired:
+            break
+        delay = schedule.next_delay(default, last[0], deadline.elapsed)
+        sleep(min(max(delay, 0.0), deadline.remaining))
     raise WaitTimeoutError(
         f"gave up waiting for {what} after {deadline.elapsed:.0f}s (budget {deadline.budget:.0f}s)"
     )

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
+import attrs
 import pulumi
-from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore.providers.restored_index import OUTPUT_KEYS, RestoredIndexProvider
+from pulumi_pinecone_restore._resources import IndexResource, resource_props
+from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
+from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
 
 __all__ = ["RestoredIndex", "RestoredIndexArgs"]
 
 
+@attrs.define(kw_only=True)
 class RestoredIndexArgs:
     """The inputs of a :class:`RestoredIndex`.
 
@@ -31,28 +33,16 @@ class RestoredIndexArgs:
             protection and delete the index. It is read from the state, so `pulumi up` it first.
     """
 
-    def __init__(
-        self,
-        *,
-        backup_id: pulumi.Input[str],
-        name: pulumi.Input[str] | None = None,
-        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-        deletion_protection: pulumi.Input[str] | None = None,
-        create_timeout: pulumi.Input[str | float] | None = None,
-        delete_timeout: pulumi.Input[str | float] | None = None,
-        force_destroy: pulumi.Input[bool] | None = None,
-    ) -> None:
-        """Collect the inputs."""
-        self.backup_id = backup_id
-        self.name = name
-        self.tags = tags
-        self.deletion_protection = deletion_protection
-        self.create_timeout = create_timeout
-        self.delete_timeout = delete_timeout
-        self.force_destroy = force_destroy
+    backup_id: pulumi.Input[str]
+    name: pulumi.Input[str] | None = None
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    deletion_protection: pulumi.Input[str] | None = None
+    create_timeout: pulumi.Input[str | float] | None = None
+    delete_timeout: pulumi.Input[str | float] | None = None
+    force_destroy: pulumi.Input[bool] | None = None
 
 
-class RestoredIndex(Resource, module="pinecone", name="RestoredIndex"):
+class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
     """A Pinecone serverless index restored from a backup.
 
     `pulumi up` starts the restore (``POST /backups/{id}/create-index``) and waits for the
@@ -66,8 +56,6 @@ class RestoredIndex(Resource, module="pinecone", name="RestoredIndex"):
         >>> pulumi.export("host", index.host)  # doctest: +SKIP
     """
 
-    name: pulumi.Output[str]
-    """The index name."""
     index_id: pulumi.Output[str]
     """The index id returned when the restore started."""
     restore_job_id: pulumi.Output[str]
@@ -78,26 +66,6 @@ class RestoredIndex(Resource, module="pinecone", name="RestoredIndex"):
     """When the restore job started (RFC 3339)."""
     restore_completed_at: pulumi.Output[str | None]
     """When the restore job completed (RFC 3339)."""
-    host: pulumi.Output[str]
-    """The data-plane host of the index, without scheme."""
-    dimension: pulumi.Output[int | None]
-    """Vector dimension (``None`` for sparse indexes)."""
-    metric: pulumi.Output[str]
-    """Similarity metric."""
-    vector_type: pulumi.Output[str]
-    """``dense`` or ``sparse``."""
-    cloud: pulumi.Output[str]
-    """Cloud of the index (inherited from the backup)."""
-    region: pulumi.Output[str]
-    """Region of the index (inherited from the backup)."""
-    state: pulumi.Output[str]
-    """``status.state`` at the last create/refresh/update."""
-    ready: pulumi.Output[bool]
-    """``status.ready`` at the last create/refresh/update."""
-    deletion_protection: pulumi.Output[str]
-    """Deletion protection as the server has it."""
-    tags: pulumi.Output[dict[str, str]]
-    """Tags as the server has them."""
     backup_id: pulumi.Output[str]
     """The backup the index was restored from."""
     source_index_name: pulumi.Output[str]
@@ -136,27 +104,9 @@ class RestoredIndex(Resource, module="pinecone", name="RestoredIndex"):
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``backup_id`` is missing.
         """
-        keywords = {
-            "backup_id": backup_id,
-            "name": name,
-            "tags": tags,
-            "deletion_protection": deletion_protection,
-            "create_timeout": create_timeout,
-            "delete_timeout": delete_timeout,
-            "force_destroy": force_destroy,
-        }
-        if args is not None:
-            if any(v is not None for v in keywords.values()):
-                raise TypeError("RestoredIndex: pass either `args` or keyword inputs, not both")
-            keywords = dict(vars(args))
-        if keywords["backup_id"] is None:
-            raise TypeError(f"RestoredIndex {resource_name!r}: backup_id is required")
-        props: dict[str, Any] = dict.fromkeys(OUTPUT_KEYS)
-        props["inputs"] = None
-        props.update(keywords)
-        if name is None and keywords["name"] is None:
-            # Seeds the auto-generated name, so two stacks of a project never pick the same one.
-            props["auto_name_seed"] = (
-                f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
-            )
+        props = resource_props(RESTORED_INDEX, resource_name, args, {
+            "backup_id": backup_id, "name": name, "tags": tags,
+            "deletion_protection": deletion_protection, "create_timeout": create_timeout,
+            "delete_timeout": delete_timeout, "force_destroy": force_destroy,
+        })
         super().__init__(RestoredIndexProvider(), resource_name, props, opts)

@@ -98,6 +98,7 @@ class ClientSettings:
         connect_timeout: Seconds to wait for a TCP connection.
         read_timeout: Seconds to wait for a response.
         retry: Retry policy for idempotent requests.
+        pool_size: Connections kept per host; a caller that runs N calls at once asks for N.
     """
 
     api_key: str = attrs.field(repr=False)
@@ -106,6 +107,7 @@ class ClientSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     retry: RetryPolicy = RetryPolicy()
+    pool_size: int = 16
 
     @classmethod
     def resolve(

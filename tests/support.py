@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_pinecone_restore.emulator import Behaviour, EmulatorServer, Timing, Timings
+from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.providers.base import ProviderBase
 from pulumi_pinecone_restore.settings import RetryPolicy
 
+P = TypeVar("P", bound=ProviderBase)
 API_KEY = "test-key-7f3a9c"
 # Restores and index start-ups finish after a few observations: deterministic and sleep-free.
 FAST_TIMINGS = Timings(
@@ -64,7 +66,7 @@ class ProviderFactory:
     server: EmulatorServer
     progress: list[str] = attrs.field(factory=list)
 
-    def __call__(self, cls: type[ProviderBase]) -> ProviderBase:
+    def __call__(self, cls: type[P]) -> P:
         """A configured provider of class ``cls``."""
         provider = cls()
         provider.configure(ConfigureRequest(Config(
@@ -75,3 +77,12 @@ class ProviderFactory:
             progress=self.progress.append,
         )
         return provider
+
+
+def engine_runtime(server: EmulatorServer, **changes: Any) -> Runtime:
+    """A lifecycle runtime against the test emulator, with sleeping turned off."""
+    runtime = Runtime(
+        config={"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
+        sleep=lambda _s: None, retry=NO_WAIT_RETRY, progress=lambda _m: None,
+    )
+    return attrs.evolve(runtime, **changes)

@@ -1,103 +1,87 @@
-"""What every provider of this package shares: configuration, the client, progress, budgets.
+"""The one adapter between the lifecycle engine and ``pulumi.dynamic`` (where property bags live).
 
-A provider instance is pickled into the stack's state (``__provider``), so it holds nothing
-but a class reference when pickled: credentials arrive later through ``configure()`` (stack
-config) or the environment, and the HTTP client is made lazily, once per process.
+A provider instance is pickled into the stack's state (``__provider``), so it holds nothing but
+a class reference when pickled: credentials arrive later through ``configure()`` (stack config)
+or the environment, and the HTTP client is made lazily, once per process.
+
+Unknown inputs: through the real plugin a value that is not known yet (an output of another
+resource, at preview) arrives as a ``pulumi.output.Unknown`` instance, at the top level or
+inside maps and lists; under ``set_mocks`` it is the sentinel string ``rpc.UNKNOWN``. Both are
+mapped onto the engine's :data:`~pulumi_pinecone_restore.lifecycle.inputs.UNKNOWN` on the way
+in, and back to the sentinel on the way out.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
-import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import attrs
-from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
 
-from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.polling import Deadline, PollSchedule
-from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
-from pulumi_pinecone_restore.validation import parse_duration
+from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Spec
+from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN as ENGINE_UNKNOWN
+from pulumi_pinecone_restore.lifecycle.runtime import (
+    CONFIG_API_KEY,
+    CONFIG_CONTROLLER_HOST,
+    Runtime,
+    shared_client,
+)
 
-__all__ = ["CONFIG_API_KEY", "CONFIG_CONTROLLER_HOST", "ProviderBase", "Runtime", "is_unknown"]
+__all__ = [
+    "CONFIG_API_KEY",
+    "CONFIG_CONTROLLER_HOST",
+    "LifecycleProvider",
+    "ProviderBase",
+    "Runtime",
+    "from_pulumi",
+    "is_unknown",
+    "shared_client",
+    "to_pulumi",
+]
 
-CONFIG_API_KEY = "pinecone:apiKey"
-CONFIG_CONTROLLER_HOST = "pinecone:controllerHost"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN, preview-time value
-PROGRESS_EVERY = 10.0  # seconds between progress lines while nothing changes
-
-_CLIENTS: dict[tuple[str, str, RetryPolicy], ControlPlaneClient] = {}
-_CLIENTS_LOCK = threading.Lock()
 
 
 def is_unknown(value: Any) -> bool:
-    """Tell whether an input is not known yet (an output of another resource, at preview)."""
-    return isinstance(value, str) and value == UNKNOWN
+    """Whether an input is not known yet (either representation Pulumi uses for it)."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
-def shared_client(settings: ClientSettings) -> ControlPlaneClient:
-    """Return this process's client for these settings (one HTTP session per process)."""
-    key = (settings.controller_host, settings.api_key, settings.retry)
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(key)
-        if client is None:
-            client = _CLIENTS[key] = ControlPlaneClient(settings)
-        return client
+def from_pulumi(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A property bag for the engine: no ``__provider``; every unknown, however nested, marked."""
+    return {k: _engine_value(v) for k, v in props.items() if not str(k).startswith("__")}
 
 
-def _stderr_progress(message: str) -> None:
-    # The engine shows each stderr line of a provider plugin as an info diagnostic during
-    # `pulumi up`; this is the only channel a dynamic provider has to the person waiting.
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+def _engine_value(value: Any) -> Any:
+    if is_unknown(value):
+        return ENGINE_UNKNOWN
+    if isinstance(value, Mapping):
+        return {k: _engine_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_engine_value(v) for v in value]
+    return value
 
 
-@attrs.define
-class Runtime:
-    """The process-local, never-pickled parts of a provider.
-
-    Attributes:
-        config: Stack config received by ``configure()``.
-        environ: Environment to read credentials from.
-        sleep: Sleep function (tests pass a no-op).
-        clock: Monotonic clock.
-        schedule: Poll schedule.
-        progress: Where progress lines go.
-        retry: Retry policy for the HTTP client.
-    """
-
-    config: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    environ: Mapping[str, str] = attrs.field(factory=lambda: os.environ, repr=False)
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
-    schedule: PollSchedule = attrs.field(factory=PollSchedule)
-    progress: Callable[[str], None] = _stderr_progress
-    retry: RetryPolicy | None = None
-    client_override: ControlPlaneClient | None = None
-
-    def client(self) -> ControlPlaneClient:
-        """The control-plane client, from stack config first, then the environment."""
-        if self.client_override is not None:
-            return self.client_override
-        settings = ClientSettings.resolve(
-            api_key=_config_str(self.config, CONFIG_API_KEY),
-            controller_host=_config_str(self.config, CONFIG_CONTROLLER_HOST),
-            environ=self.environ,
-            retry=self.retry,
-        )
-        return shared_client(settings)
-
-    def deadline(self, budget: float) -> Deadline:
-        """A deadline ``budget`` seconds from now on this runtime's clock."""
-        return Deadline(budget, clock=self.clock)
-
-
-def _config_str(config: Mapping[str, Any], key: str) -> str | None:
-    value = config.get(key)
-    return value if isinstance(value, str) and value else None
+def to_pulumi(value: Any) -> Any:
+    """The engine's values back into a property bag (unknowns as the wire sentinel)."""
+    if value is ENGINE_UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, Mapping):
+        return {k: to_pulumi(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_pulumi(v) for v in value]
+    return value
 
 
 class ProviderBase(ResourceProvider):
@@ -136,47 +120,49 @@ class ProviderBase(ResourceProvider):
         self.runtime = attrs.evolve(self.runtime, config=config)
 
 
-def check_budget(
-    news: Mapping[str, Any], prop: str, failures: list[CheckFailure]
-) -> float | None:
-    """Validate a time-budget input, appending a failure for ``prop`` when it is bad."""
-    value = news.get(prop)
-    if value is None or is_unknown(value):
-        return None
-    try:
-        return parse_duration(value)
-    except ValueError as exc:
-        failures.append(CheckFailure(prop, f"{prop}: {exc}"))
-        return None
+class LifecycleProvider(ProviderBase):
+    """A dynamic provider that is one :class:`~pulumi_pinecone_restore.lifecycle.Spec`.
 
+    Each method turns the property bags into the engine's values, calls the engine, and turns
+    its typed answer into Pulumi's result type; nothing else happens here.
+    """
 
-def budget_of(props: Mapping[str, Any], prop: str, default: float) -> float:
-    """Read an already validated time budget, or the default."""
-    value = props.get(prop)
-    if value is None:
-        return default
-    try:
-        return parse_duration(value)
-    except ValueError:
-        return default
+    spec: ClassVar[Spec[Any, Any, Any]]
 
+    @property
+    def lifecycle(self) -> Lifecycle[Any, Any, Any]:
+        """The engine for this provider's spec and runtime."""
+        return Lifecycle(self.spec, self.runtime)
 
-class ProgressThrottle:
-    """Forwards a progress line when it says something new, or every ``every`` seconds."""
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate inputs per property at preview time (unknown values pass) and settle names."""
+        inputs, failures = self.lifecycle.check(from_pulumi(_olds), from_pulumi(news))
+        return CheckResult(to_pulumi(inputs), [CheckFailure(p, r) for p, r in failures])
 
-    def __init__(
-        self, emit: Callable[[str], None], clock: Callable[[], float], every: float = PROGRESS_EVERY
-    ) -> None:
-        """Wrap ``emit``."""
-        self._emit = emit
-        self._clock = clock
-        self._every = every
-        self._last_key: str | None = None
-        self._last_at = float("-inf")
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Compare stored outputs with new inputs; an unknown replace key may replace."""
+        diff = self.lifecycle.diff(from_pulumi(olds), from_pulumi(news))
+        return DiffResult(
+            changes=diff.changes,
+            replaces=list(diff.replaces),
+            stables=[],
+            delete_before_replace=diff.delete_before_replace,
+        )
 
-    def __call__(self, key: str, message: str) -> None:
-        """Emit ``message`` if ``key`` changed or enough time passed."""
-        now = self._clock()
-        if key != self._last_key or now - self._last_at >= self._every:
-            self._last_key, self._last_at = key, now
-            self._emit(message)
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Start (or adopt) the object and wait until it is ready."""
+        created = self.lifecycle.create(from_pulumi(props))
+        return CreateResult(created.id, created.outputs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Describe the object: gone → no id; else its outputs and (drifted) inputs."""
+        read = self.lifecycle.read(id_, from_pulumi(props))
+        return ReadResult(read.id, read.outputs, read.inputs)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Apply in-place changes (one PATCH for an index)."""
+        return UpdateResult(self.lifecycle.update(_id, from_pulumi(olds), from_pulumi(news)))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        """Delete the object and wait until it is gone."""
+        self.lifecycle.delete(_id, from_pulumi(props))

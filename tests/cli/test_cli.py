@@ -94,3 +94,17 @@ def test_wrong_key_is_reported_without_echoing_it(env: dict[str, str]) -> None:
     assert status == EXIT_FAILED
     assert "401" in err
     assert "pcsk_wrong_999" not in out + err
+
+
+def test_restore_no_wait_twice_adopts_the_first_restore(env: dict[str, str], backup_id: str,
+                                                        emulator: Emulator) -> None:
+    """A second `restore --no-wait` finds the first one's job: no raw 409, one restore only."""
+    first = run(env, "--json", "restore", backup_id, "--name", "twice", "--no-wait")
+    second = run(env, "--json", "restore", backup_id, "--name", "twice", "--no-wait")
+    assert (first[0], second[0]) == (0, 0), second[2]
+    started, again = json.loads(first[1])[0], json.loads(second[1])[0]
+    assert (started["adopted"], again["adopted"]) == (False, True)
+    assert again["restore_job_id"] == started["restore_job_id"]
+    assert "resumed restore job" in second[2]
+    jobs = emulator.list_restore_jobs()["data"]
+    assert [j["target_index_name"] for j in jobs] == ["twice"]

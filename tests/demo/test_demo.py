@@ -12,6 +12,7 @@ from support import API_KEY
 from pulumi_pinecone_restore import demo
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
+from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.settings import ClientSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,7 @@ def test_root_stack_clones_prod_under_routed_mocks(server: EmulatorServer, emula
     client = ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
     preview = client.describe_index(result.exports["preview_index"])
     assert preview.state == "Ready"
-    assert preview.tags == {"env": "preview", "source": "products"}
+    assert user_tags(preview.tags) == {"env": "preview", "source": "products"}
     assert engine.up(program).steps == dict.fromkeys(engine.state, "same")
     engine.destroy()
     assert sorted(i.name for i in client.list_indexes()) == ["products", "reviews", "users"]

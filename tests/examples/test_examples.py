@@ -30,6 +30,7 @@ from support import API_KEY
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
+from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.settings import ClientSettings
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"
@@ -113,7 +114,7 @@ def verify_restore(world: World, exports: dict[str, Any]) -> None:
     assert exports["name"].startswith("restored-")
     assert_ready_at(world, exports["name"], exports["host"])
     index = world.client.describe_index(exports["name"])
-    assert index.tags == {"env": "qa", "team": "search"}
+    assert user_tags(index.tags) == {"env": "qa", "team": "search"}
     assert index.deletion_protection == "enabled"
     assert world.client.describe_restore_job(exports["restore_job_id"]).status == "Completed"
 
@@ -191,7 +192,7 @@ def verify_migrate(world: World, exports: dict[str, Any]) -> None:
     assert_ready_at(world, exports["name"], exports["host"])
     index = world.client.describe_index(exports["name"])
     assert index.dimension == 32
-    assert index.tags == {"migrated-from": "legacy-snapshot"}
+    assert user_tags(index.tags) == {"migrated-from": "legacy-snapshot"}
 
 
 SCENARIOS = (
@@ -322,7 +323,7 @@ def test_example_through_the_plugin(
 
 CLONE = next(s for s in SCENARIOS if s.id == "clone-environment[latest]")
 SET_URN = (
-    "urn:pulumi:dev::clone-environment::pinecone:index:CloneEnvironment"
+    "urn:pulumi:dev::clone-environment::pinecone-restore:index:CloneEnvironment"
     "$pulumi-python:dynamic/pinecone:RestoredIndexSet::staging-indexes"
 )
 

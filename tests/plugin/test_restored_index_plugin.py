@@ -138,3 +138,18 @@ def test_serialized_provider_holds_no_key_even_after_configure() -> None:
     assert serialized == serialize_provider(RestoredIndexProvider())
     assert API_KEY.encode() not in base64.b64decode(serialized)
     assert len(serialized) < 300
+
+
+def test_a_foreign_index_under_our_name_is_refused_through_the_plugin(
+    plugin: DynamicPluginProcess, backup_id: str, emulator: Emulator
+) -> None:
+    """After a destroy, a same-name index someone else made is refused, not adopted."""
+    inputs = props(backup_id=backup_id, name="stg-docs", owner_seed="search/staging/docs")
+    checked = plugin.check(URN, {}, inputs)
+    created = plugin.create(URN, checked.inputs)
+    plugin.delete(created.id, URN, created.properties)
+    emulator.create_index_from_backup(backup_id, {"name": "stg-docs", "tags": {"owner": "x"}})
+    with pytest.raises(PluginRpcError) as info:
+        plugin.create(URN, checked.inputs)
+    assert "left untouched" in info.value.details
+    assert emulator.describe_index("stg-docs")["tags"] == {"owner": "x"}

@@ -12,7 +12,8 @@ from support import API_KEY
 from pulumi_pinecone_restore import RestoredIndex, RestoredIndexArgs
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
-from pulumi_pinecone_restore.errors import NotFoundError
+from pulumi_pinecone_restore.errors import NameTakenError, NotFoundError
+from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.settings import ClientSettings
 
 TYPE = "pulumi-python:dynamic/pinecone:RestoredIndex"
@@ -79,8 +80,8 @@ def test_second_up_is_a_no_op_then_tags_update_in_place(
     assert engine.up(restore(backup_id, tags={"env": "staging"})).steps[urn] == "same"
     third = engine.up(restore(backup_id, tags={"env": "staging", "team": "search"}))
     assert third.steps[urn] == "update"
-    assert client.describe_index(first.exports["name"]).tags == {"env": "staging",
-                                                                 "team": "search"}
+    assert user_tags(client.describe_index(first.exports["name"]).tags) == {
+        "env": "staging", "team": "search"}
 
 
 def test_new_backup_replaces_auto_named_index_create_first(
@@ -149,3 +150,18 @@ def test_destroy_deletes_the_index(engine: ProviderRoutingMocks, backup_id: str,
     engine.destroy()
     with pytest.raises(NotFoundError):
         client.describe_index(name)
+
+
+def test_up_after_destroy_refuses_a_foreign_index_that_took_the_name(
+    engine: ProviderRoutingMocks, backup_id: str, client: ControlPlaneClient
+) -> None:
+    """Up, destroy, someone restores the same backup into the name: up refuses, touches nothing."""
+    program = restore(backup_id, name="stg-docs")
+    engine.up(program)
+    engine.destroy()
+    client.create_index_from_backup(backup_id, name="stg-docs", tags={"owner": "other-team"})
+    with pytest.raises(NameTakenError):
+        engine.up(program)
+    assert client.describe_index("stg-docs").tags == {"owner": "other-team"}
+    engine.refresh()
+    assert client.describe_index("stg-docs").tags == {"owner": "other-team"}

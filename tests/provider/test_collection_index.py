@@ -13,13 +13,12 @@ from support import API_KEY, NO_WAIT_RETRY, ProviderFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.collection_index import CollectionIndex, CollectionIndexArgs
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
 from pulumi_pinecone_restore.errors import (
-    BadRequestError,
-    ConflictError,
-    ForbiddenError,
+    CollectionFailedError,
+    InputMismatchError,
+    NameTakenError,
     NotFoundError,
-    RestoreFailedError,
     WaitTimeoutError,
 )
 from pulumi_pinecone_restore.models import IndexModel
@@ -42,15 +41,8 @@ def _collection(emulator: Emulator) -> str:
 
 @pytest.fixture(name="provider")
 def _provider(make_provider: ProviderFactory) -> CollectionIndexProvider:
-    provider = make_provider(CollectionIndexProvider)
-    assert isinstance(provider, CollectionIndexProvider)
-    return provider
+    return make_provider(CollectionIndexProvider)
 
-
-@pytest.fixture(name="client")
-def _client(server: EmulatorServer) -> ControlPlaneClient:
-    return ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url,
-                                             retry=NO_WAIT_RETRY))
 
 
 def inputs(**extra: Any) -> dict[str, Any]:
@@ -87,7 +79,7 @@ def test_full_lifecycle(provider: CollectionIndexProvider, collection: str,
     assert (outs["cloud"], outs["region"]) == ("aws", "us-east-1")
     assert outs["source_collection"] == collection
     assert outs["host"]
-    assert outs["inputs"]["source_collection"] == collection
+    assert "inputs" not in outs  # no internal copy of the inputs among the outputs
 
     read = provider.read(id_, outs)
     assert read.id == id_
@@ -188,7 +180,7 @@ def test_unknown_origin_at_preview_means_replace(provider: CollectionIndexProvid
 def test_auto_name_is_stable_and_changes_with_origin(provider: CollectionIndexProvider,
                                                      collection: str) -> None:
     """An omitted name is derived once and kept; a new collection or region gets a new one."""
-    news = inputs(auto_name_seed="proj/dev/search")
+    news = inputs(owner_seed="proj/dev/search")
     first = checked(provider, news)
     assert first["name"].startswith("search-")
     assert checked(provider, news, olds=first)["name"] == first["name"]
@@ -196,7 +188,7 @@ def test_auto_name_is_stable_and_changes_with_origin(provider: CollectionIndexPr
     other = checked(provider, {**news, "source_collection": "other"}, olds=first)
     moved = checked(provider, {**news, "region": "eu-west-1"}, olds=first)
     assert len({first["name"], other["name"], moved["name"]}) == 3
-    elsewhere = checked(provider, {**news, "auto_name_seed": "proj/prod/search"})
+    elsewhere = checked(provider, {**news, "owner_seed": "proj/prod/search"})
     assert elsewhere["name"] != first["name"]
 
     _, outs = create(provider, news)
@@ -207,7 +199,7 @@ def test_auto_name_is_stable_and_changes_with_origin(provider: CollectionIndexPr
 
 def test_auto_name_is_unknown_while_its_collection_is(provider: CollectionIndexProvider) -> None:
     """At preview, a name derived from an unknown collection is unknown too."""
-    result = checked(provider, inputs(source_collection=UNKNOWN, auto_name_seed="p/s/r"))
+    result = checked(provider, inputs(source_collection=UNKNOWN, owner_seed="p/s/r"))
     assert result["name"] == UNKNOWN
 
 
@@ -259,9 +251,9 @@ def test_missing_collection_is_a_clear_error(provider: CollectionIndexProvider,
 def test_dimension_mismatch_is_a_clear_error(provider: CollectionIndexProvider, collection: str,
                                              emulator: Emulator) -> None:
     """A dimension other than the collection's fails before the POST, naming both values."""
-    with pytest.raises(BadRequestError) as info:
+    with pytest.raises(InputMismatchError) as info:
         create(provider, inputs(name="wrong", dimension=16))
-    assert info.value.code == "INVALID_ARGUMENT"
+    assert info.value.code == "INPUT_MISMATCH"
     assert "8" in str(info.value)
     assert "POST /indexes" not in emulator.request_counts()
 
@@ -307,35 +299,11 @@ def test_unknown_region_is_a_clear_error(provider: CollectionIndexProvider,
 # create: adoption, faults, failures -------------------------------------------------------
 
 
-def test_timeout_then_next_up_adopts_the_index(
-    provider: CollectionIndexProvider, collection: str, emulator: Emulator,
-    make_provider: ProviderFactory,
-) -> None:
-    """A create that runs out of budget is resumed, not duplicated, by the next create."""
-    emulator.set_timings(attrs.evolve(emulator.timings, index_ready=Timing(reads=10_000)))
-    fake_now = [0.0]
-    provider.runtime = attrs.evolve(
-        provider.runtime, clock=lambda: fake_now[0],
-        sleep=lambda s: fake_now.__setitem__(0, fake_now[0] + s),
-    )
-    news = inputs(name="slow", create_timeout=30, tags={"env": "prod"})
-    with pytest.raises(WaitTimeoutError) as info:
-        create(provider, news)
-    assert "pulumi up" in str(info.value)
-    assert "slow" in str(info.value)
-
-    emulator.set_timings(attrs.evolve(emulator.timings, index_ready=Timing(reads=1)))
-    id_, outs = create(provider, news)
-    assert (id_, outs["state"], outs["tags"]) == ("slow", "Ready", {"env": "prod"})
-    assert emulator.request_counts()["POST /indexes"] == 2  # the second one answered 409
-    assert any("resuming" in line for line in make_provider.progress)
-
-
 def test_own_index_is_adopted_and_converged(provider: CollectionIndexProvider, collection: str,
                                             client: ControlPlaneClient) -> None:
-    """An index of our name made from our collection is adopted, and its settings converge."""
-    client.create_serverless_index(name="mine", cloud="aws", region="us-east-1",
-                                   source_collection=collection, tags={"old": "1"})
+    """An earlier attempt's index (it has our mark) is adopted, and its settings converge."""
+    life = provider.lifecycle
+    life.start(life.typed(checked(provider, inputs(name="mine", tags={"old": "1"}))))
     _, outs = create(provider, inputs(name="mine", tags={"new": "2"},
                                       deletion_protection="enabled"))
     assert outs["tags"] == {"new": "2"}
@@ -357,44 +325,13 @@ def test_foreign_index_with_the_name_is_left_alone(
     """A 409 for an index this stack did not make is an error, and that index survives."""
     spec = {"cloud": "aws", "region": "us-east-1", **foreign}
     client.create_serverless_index(name="taken", tags={"owner": "someone"}, **spec)
-    with pytest.raises(ConflictError) as info:
+    with pytest.raises(NameTakenError) as info:
         create(provider, inputs(name="taken", tags={"env": "prod"}))
-    assert info.value.code == "ALREADY_EXISTS"
+    assert info.value.code == "NAME_TAKEN"
     assert "left untouched" in str(info.value)
     survivor = client.describe_index("taken")
     assert survivor.tags == {"owner": "someone"}
     assert survivor.region == spec["region"]
-
-
-def test_lost_answer_to_the_post_is_adopted_not_repeated(
-    provider: CollectionIndexProvider, collection: str, emulator: Emulator,
-    client: ControlPlaneClient,
-) -> None:
-    """When the POST acted but its answer was a 503, create adopts that index: no duplicate."""
-    emulator.add_fault(FaultRule(method="POST", path="/indexes", status=503,
-                                 after_action=True, times=1))
-    _, outs = create(provider, inputs(name="once"))
-    assert outs["state"] == "Ready"
-    assert emulator.request_counts()["POST /indexes"] == 1
-    assert [i.name for i in client.list_indexes()].count("once") == 1
-
-
-def test_refused_post_is_sent_again(provider: CollectionIndexProvider, collection: str,
-                                    emulator: Emulator) -> None:
-    """A 503 before the server acted is verified harmless, then the POST is sent again."""
-    emulator.add_fault(FaultRule(method="POST", path="/indexes", status=503, times=1))
-    _, outs = create(provider, inputs(name="retried"))
-    assert outs["state"] == "Ready"
-    assert emulator.request_counts()["POST /indexes"] == 2
-
-
-def test_dropped_connection_on_the_post_is_reconciled(
-    provider: CollectionIndexProvider, collection: str, emulator: Emulator
-) -> None:
-    """A POST whose connection drops is checked for by name, then sent again."""
-    emulator.add_fault(FaultRule(method="POST", path="/indexes", drop=True, times=1))
-    _, outs = create(provider, inputs(name="dropped"))
-    assert outs["state"] == "Ready"
 
 
 class _FailingInitClient(ControlPlaneClient):
@@ -419,7 +356,7 @@ def test_failed_initialization_deletes_the_index(
     failing = _FailingInitClient(ClientSettings(api_key=API_KEY, controller_host=server.url,
                                                 retry=NO_WAIT_RETRY))
     provider.runtime = attrs.evolve(provider.runtime, client_override=failing)
-    with pytest.raises(RestoreFailedError) as info:
+    with pytest.raises(CollectionFailedError) as info:
         create(provider, inputs(name="doomed", deletion_protection="enabled"))
     assert "InitializationFailed" in str(info.value)
     assert COLLECTION in str(info.value)
@@ -428,105 +365,6 @@ def test_failed_initialization_deletes_the_index(
 
 
 # delete, read ------------------------------------------------------------------------------
-
-
-def test_deletion_protection_blocks_destroy_with_guidance(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
-) -> None:
-    """A protected index is not deleted; the error explains both ways out."""
-    id_, outs = create(provider, inputs(name="guarded", deletion_protection="enabled"))
-    with pytest.raises(ForbiddenError) as info:
-        provider.delete(id_, outs)
-    assert "deletion_protection" in str(info.value)
-    assert "force_destroy" in str(info.value)
-    assert client.describe_index(id_).deletion_protection == "enabled"
-
-
-def test_force_destroy_disables_protection_then_deletes(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
-) -> None:
-    """With force_destroy the provider turns protection off and deletes."""
-    id_, outs = create(provider, inputs(name="forced", deletion_protection="enabled",
-                                        force_destroy=True))
-    provider.delete(id_, outs)
-    with pytest.raises(NotFoundError):
-        client.describe_index(id_)
-
-
-def test_delete_of_missing_index_is_done(provider: CollectionIndexProvider, collection: str,
-                                         client: ControlPlaneClient) -> None:
-    """Deleting an index that is already gone succeeds."""
-    id_, outs = create(provider, inputs(name="gone"))
-    client.delete_index(id_)
-    provider.delete(id_, outs)
-
-
-def test_out_of_band_delete_drops_the_resource(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient,
-    emulator: Emulator,
-) -> None:
-    """Refresh of an index deleted outside Pulumi reports it gone (no id)."""
-    id_, outs = create(provider, inputs(name="vanishing"))
-    client.delete_index(id_)
-    assert not provider.read(id_, outs).id
-    emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
-    assert not provider.read(id_, outs).id
-
-
-def test_drift_in_managed_inputs_shows_on_refresh(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
-) -> None:
-    """Tags and protection changed out of band come back as inputs and produce a diff."""
-    news = checked(provider, inputs(name="drifty", tags={"env": "staging"},
-                                    deletion_protection="disabled"))
-    id_, outs = create(provider, news)
-    client.configure_index(id_, tags={"owner": "someone"}, deletion_protection="enabled")
-    read = provider.read(id_, outs)
-    assert read.inputs is not None
-    assert read.inputs["tags"] == {"env": "staging", "owner": "someone"}
-    assert read.inputs["deletion_protection"] == "enabled"
-    assert read.outs is not None
-    diff = provider.diff(id_, read.outs, news)
-    assert diff.changes
-    assert not diff.replaces
-    fixed = provider.update(id_, read.outs, news).outs
-    assert fixed is not None
-    assert fixed["tags"] == {"env": "staging"}
-    assert fixed["deletion_protection"] == "disabled"
-
-
-def test_unmanaged_settings_never_drift(provider: CollectionIndexProvider, collection: str,
-                                        client: ControlPlaneClient) -> None:
-    """With tags and protection omitted, server-side changes are shown but never diffed."""
-    news = checked(provider, inputs(name="loose"))
-    id_, outs = create(provider, news)
-    client.configure_index(id_, tags={"extra": "1"}, deletion_protection="enabled")
-    read = provider.read(id_, outs)
-    assert read.outs is not None
-    assert read.outs["tags"] == {"extra": "1"}
-    assert not provider.diff(id_, read.outs, news).changes
-
-
-def test_update_of_vanished_index_says_how_to_recover(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient,
-    emulator: Emulator,
-) -> None:
-    """An update whose index is gone fails with a 404 that suggests refresh."""
-    emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
-    id_, outs = create(provider, inputs(name="ghost"))
-    client.delete_index(id_)
-    with pytest.raises(NotFoundError) as info:
-        provider.update(id_, outs, checked(provider, inputs(name="ghost", tags={"a": "b"})))
-    assert "pulumi refresh" in str(info.value)
-
-
-def test_progress_is_reported(provider: CollectionIndexProvider, collection: str,
-                              make_provider: ProviderFactory) -> None:
-    """Create reports what it creates from and the final host."""
-    create(provider, inputs(name="chatty"))
-    text = "\n".join(make_provider.progress)
-    assert f"from collection {COLLECTION}" in text
-    assert "ready at" in text
 
 
 # the resource class, its registrations routed into the real provider ----------------------

@@ -36,10 +36,6 @@ def _source(emulator: Emulator, clock: ManualClock) -> str:
     return SOURCE
 
 
-@pytest.fixture(name="client")
-def _client(server: EmulatorServer) -> ControlPlaneClient:
-    return ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
-
 
 def seed(emulator: Emulator, clock: ManualClock, name: str | None, **kwargs: Any) -> str:
     """Seed one backup one minute after the previous one; returns its id."""

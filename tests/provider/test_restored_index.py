@@ -6,20 +6,18 @@ from typing import Any
 
 import attrs
 import pytest
-from support import API_KEY, ProviderFactory
+from support import ProviderFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
 from pulumi_pinecone_restore.errors import (
     AuthenticationError,
-    ConflictError,
-    ForbiddenError,
+    ImportRefusedError,
+    NameTakenError,
     NotFoundError,
     RestoreFailedError,
-    WaitTimeoutError,
 )
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
-from pulumi_pinecone_restore.settings import ClientSettings
 
 BACKUP_TAGS = {"team": "search", "env": "prod"}
 
@@ -33,14 +31,8 @@ def _backup_id(emulator: Emulator) -> str:
 
 @pytest.fixture(name="provider")
 def _provider(make_provider: ProviderFactory) -> RestoredIndexProvider:
-    provider = make_provider(RestoredIndexProvider)
-    assert isinstance(provider, RestoredIndexProvider)
-    return provider
+    return make_provider(RestoredIndexProvider)
 
-
-@pytest.fixture(name="client")
-def _client(server: EmulatorServer) -> ControlPlaneClient:
-    return ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
 
 
 def checked(provider: RestoredIndexProvider, news: dict[str, Any],
@@ -108,7 +100,7 @@ def test_auto_name_is_stable_and_changes_with_backup(
     provider: RestoredIndexProvider, backup_id: str
 ) -> None:
     """An omitted name is derived once and kept; a new backup gets a new name (create first)."""
-    news = {"backup_id": backup_id, "auto_name_seed": "proj/dev/search"}
+    news = {"backup_id": backup_id, "owner_seed": "proj/dev/search"}
     first = checked(provider, news)
     assert first["name"].startswith("search-")
     assert checked(provider, news, olds=first)["name"] == first["name"]
@@ -193,123 +185,16 @@ def test_missing_backup_is_a_clear_error(provider: RestoredIndexProvider) -> Non
     assert "backup_id" in str(info.value)
 
 
-# Legacy listing (no lag): this test looks the job up in the first listing after it began (issue
-# 12).
-@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
-def test_timeout_then_next_up_adopts_the_restore(
-    provider: RestoredIndexProvider, backup_id: str, emulator: Emulator,
-    client: ControlPlaneClient,
-) -> None:
-    """A create that runs out of budget is resumed, not duplicated, by the next create."""
-    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=10_000)))
-    fake_now = [0.0]
-    provider.runtime = attrs.evolve(
-        provider.runtime, clock=lambda: fake_now[0],
-        sleep=lambda s: fake_now.__setitem__(0, fake_now[0] + s),
-    )
-    news = {"backup_id": backup_id, "name": "slow", "create_timeout": 30}
-    with pytest.raises(WaitTimeoutError) as info:
-        create(provider, news)
-    message = str(info.value)
-    assert "pulumi up" in message
-    assert "slow" in message
-    first_job = next(j for j in client.iter_restore_jobs() if j.target_index_name == "slow")
-
-    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=1)))
-    id_, outs = create(provider, news)
-    assert id_ == "slow"
-    assert outs["restore_job_id"] == first_job.restore_job_id
-    assert outs["index_id"] == first_job.target_index_id
-    assert [j.target_index_name for j in client.iter_restore_jobs()].count("slow") == 1
-
-
 def test_foreign_index_with_the_name_is_left_alone(
     provider: RestoredIndexProvider, backup_id: str, emulator: Emulator,
     client: ControlPlaneClient,
 ) -> None:
     """A 409 for an index this stack did not restore is an error, and that index survives."""
     emulator.seed_index(name="taken", dimension=3)
-    with pytest.raises(ConflictError) as info:
+    with pytest.raises(NameTakenError) as info:
         create(provider, {"backup_id": backup_id, "name": "taken"})
     assert "left untouched" in str(info.value)
     assert client.describe_index("taken").dimension == 3
-
-
-def test_deletion_protection_blocks_destroy_with_guidance(
-    provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient
-) -> None:
-    """A protected index is not deleted; the error explains both ways out."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "guarded",
-                                  "deletion_protection": "enabled"})
-    with pytest.raises(ForbiddenError) as info:
-        provider.delete(id_, outs)
-    assert "deletion_protection" in str(info.value)
-    assert "force_destroy" in str(info.value)
-    assert client.describe_index(id_).deletion_protection == "enabled"
-
-
-def test_force_destroy_disables_protection_then_deletes(
-    provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient
-) -> None:
-    """With force_destroy the provider turns protection off and deletes."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "forced",
-                                  "deletion_protection": "enabled", "force_destroy": True})
-    provider.delete(id_, outs)
-    with pytest.raises(NotFoundError):
-        client.describe_index(id_)
-
-
-def test_delete_of_missing_index_is_done(provider: RestoredIndexProvider, backup_id: str,
-                                         client: ControlPlaneClient) -> None:
-    """Deleting an index that is already gone succeeds."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "gone"})
-    client.delete_index(id_)
-    provider.delete(id_, outs)
-
-
-def test_out_of_band_delete_drops_the_resource(
-    provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient,
-    emulator: Emulator,
-) -> None:
-    """Refresh of an index deleted outside Pulumi reports it gone (no id)."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "vanishing"})
-    client.delete_index(id_)
-    assert not provider.read(id_, outs).id
-    emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
-    assert not provider.read(id_, outs).id
-
-
-def test_drift_in_managed_inputs_shows_on_refresh(
-    provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient
-) -> None:
-    """Tags and protection changed out of band come back as inputs and produce a diff."""
-    news = checked(provider, {"backup_id": backup_id, "name": "drifty",
-                              "tags": {"env": "staging"}, "deletion_protection": "disabled"})
-    id_, outs = create(provider, news)
-    client.configure_index(id_, tags={"owner": "someone"}, deletion_protection="enabled")
-    read = provider.read(id_, outs)
-    assert read.inputs is not None
-    assert read.inputs["tags"] == {"env": "staging", "owner": "someone"}
-    assert read.inputs["deletion_protection"] == "enabled"
-    assert read.outs is not None
-    diff = provider.diff(id_, read.outs, news)
-    assert diff.changes
-    fixed = provider.update(id_, read.outs, news).outs
-    assert fixed is not None
-    assert fixed["tags"] == {"env": "staging"}
-    assert fixed["deletion_protection"] == "disabled"
-
-
-def test_unmanaged_tags_never_drift(provider: RestoredIndexProvider, backup_id: str,
-                                    client: ControlPlaneClient) -> None:
-    """With tags omitted, server-side tag changes are shown but never diffed."""
-    news = checked(provider, {"backup_id": backup_id, "name": "loose"})
-    id_, outs = create(provider, news)
-    client.configure_index(id_, tags={"extra": "1"})
-    read = provider.read(id_, outs)
-    assert read.outs is not None
-    assert read.outs["tags"]["extra"] == "1"
-    assert not provider.diff(id_, read.outs, news).changes
 
 
 def test_explicit_empty_tags_end_empty(provider: RestoredIndexProvider, backup_id: str) -> None:
@@ -331,32 +216,6 @@ def test_throttling_and_server_errors_are_retried(
     assert outs["state"] == "Ready"
 
 
-def test_lost_answer_to_the_restore_post_is_adopted_not_repeated(
-    provider: RestoredIndexProvider, backup_id: str, emulator: Emulator,
-    client: ControlPlaneClient,
-) -> None:
-    """When the POST acted but its answer was a 503, create adopts that job: one restore only."""
-    emulator.add_fault(FaultRule(method="POST", path="/backups/*/create-index", status=503,
-                                 after_action=True, times=1))
-    _, outs = create(provider, {"backup_id": backup_id, "name": "once"})
-    jobs = [j for j in client.iter_restore_jobs() if j.target_index_name == "once"]
-    assert len(jobs) == 1
-    assert outs["restore_job_id"] == jobs[0].restore_job_id
-
-
-# Legacy listing (no lag): this test counts jobs in the first listing after the create (issue 12).
-@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
-def test_refused_restore_post_is_sent_again(
-    provider: RestoredIndexProvider, backup_id: str, emulator: Emulator,
-    client: ControlPlaneClient,
-) -> None:
-    """A 503 before the server acted is verified harmless, then the POST is sent again."""
-    emulator.add_fault(FaultRule(method="POST", path="/backups/*/create-index", status=503,
-                                 times=1))
-    create(provider, {"backup_id": backup_id, "name": "retried"})
-    assert [j.target_index_name for j in client.iter_restore_jobs()].count("retried") == 1
-
-
 def test_wrong_api_key_error_does_not_leak_the_key(server: EmulatorServer,
                                                    backup_id: str) -> None:
     """A 401 surfaces as AuthenticationError whose text holds no key."""
@@ -370,19 +229,6 @@ def test_wrong_api_key_error_does_not_leak_the_key(server: EmulatorServer,
     assert secret not in repr(provider.runtime)
 
 
-def test_progress_is_reported(provider: RestoredIndexProvider, backup_id: str,
-                              make_provider: ProviderFactory) -> None:
-    """Create reports the restore job it follows and the final host."""
-    create(provider, {"backup_id": backup_id, "name": "chatty"})
-    text = "\n".join(make_provider.progress)
-    assert "restore job" in text
-    assert "ready at" in text
-
-
-# Legacy listing (no lag) until the provider passes under the emulator's default lag, where import
-# finds the index's job in one listing, which misses a job that new (issue 12; the lifecycle
-# stream fixes the provider, then this marker goes).
-@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
 def test_import_reads_backup_and_job_from_the_index_name(
     provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient
 ) -> None:
@@ -402,5 +248,5 @@ def test_import_of_an_index_not_made_by_a_restore_is_refused(
 ) -> None:
     """An index created directly cannot be imported as a RestoredIndex."""
     emulator.seed_index(name="plain", dimension=3)
-    with pytest.raises(NotFoundError, match="no restore job"):
+    with pytest.raises(ImportRefusedError):
         provider.read("plain", {})

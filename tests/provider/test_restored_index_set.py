@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import API_KEY, ProviderFactory
+from support import ProviderFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
+from pulumi_pinecone_restore.emulator import Emulator, Timing
 from pulumi_pinecone_restore.errors import NotFoundError
+from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.providers.restored_index_set import (
     RestoredIndexSetProvider,
     SetOperationError,
 )
-from pulumi_pinecone_restore.settings import ClientSettings
 
 
 @pytest.fixture(name="backups")
@@ -28,14 +28,8 @@ def _backups(emulator: Emulator) -> dict[str, str]:
 
 @pytest.fixture(name="provider")
 def _provider(make_provider: ProviderFactory) -> RestoredIndexSetProvider:
-    provider = make_provider(RestoredIndexSetProvider)
-    assert isinstance(provider, RestoredIndexSetProvider)
-    return provider
+    return make_provider(RestoredIndexSetProvider)
 
-
-@pytest.fixture(name="client")
-def _client(server: EmulatorServer) -> ControlPlaneClient:
-    return ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
 
 
 def members_for(backups: dict[str, str], **extra: Any) -> dict[str, Any]:
@@ -95,7 +89,7 @@ def test_check_rejects_duplicate_names_and_bad_members(
 def test_auto_named_members_get_distinct_names(provider: RestoredIndexSetProvider,
                                                backups: dict[str, str]) -> None:
     """Members without names are named after the set and their key."""
-    news = {"auto_name_seed": "p/s/clones",
+    news = {"owner_seed": "p/s/clones",
             "members": {"x": {"backup_id": backups["users"]},
                         "y": {"backup_id": backups["users"]}}}
     inputs = checked(provider, news)
@@ -118,7 +112,7 @@ def test_update_adds_changes_and_removes_members(
     assert provider.diff("id", outs, news).changes
     updated = provider.update("id", outs, news).outs or {}
     assert set(updated["names"]) == {"products", "users"}
-    assert client.describe_index("stg-products").tags == {"env": "staging"}
+    assert user_tags(client.describe_index("stg-products").tags) == {"env": "staging"}
     with pytest.raises(NotFoundError):
         client.describe_index("stg-reviews")
     assert not provider.diff("id", updated, news).changes

@@ -32,11 +32,23 @@ def test_resources_are_exported() -> None:
         assert name in pulumi_pinecone_restore.__all__
 
 
-def test_emulator_import_does_not_load_pulumi() -> None:
-    """Importing the emulator loads neither Pulumi nor the providers."""
-    code = ("import sys, pulumi_pinecone_restore.emulator; "
+def loaded_after(*modules: str) -> tuple[bool, bool]:
+    """Whether importing ``modules`` in a fresh interpreter loads Pulumi, and the providers."""
+    code = (f"import sys, {', '.join(modules)}; "
             "print(any(m == 'pulumi' or m.startswith('pulumi.') for m in sys.modules), "
             "any('providers' in m for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
                          check=True).stdout.split()
-    assert out == ["False", "False"]
+    return out[0] == "True", out[1] == "True"
+
+
+def test_emulator_import_does_not_load_pulumi() -> None:
+    """Importing the emulator loads neither Pulumi nor the providers."""
+    assert loaded_after("pulumi_pinecone_restore.emulator") == (False, False)
+
+
+def test_lifecycle_engine_does_not_load_pulumi() -> None:
+    """The lifecycle engine and the CLI that uses it run without Pulumi or the providers."""
+    modules = ("pulumi_pinecone_restore.lifecycle.sets", "pulumi_pinecone_restore.lifecycle.backup",
+               "pulumi_pinecone_restore.lifecycle.collection", "pulumi_pinecone_restore.cli")
+    assert loaded_after(*modules) == (False, False)

@@ -1,0 +1,378 @@
+"""``IndexBackup`` declared: one backup made by ``POST /indexes/{source}/backups``.
+
+- Replace keys: ``source_index_name``, ``name``, ``description``, ``trigger`` (a backup is
+  immutable; changing ``trigger`` is how a user asks for a fresh one); budgets update. Backup
+  names are not unique, so a replacement exists next to the old backup.
+- Own attempts are found by a mark, not by a "before" list: the description ends with
+  ``[pulumi:<hash>]``, a hash of the declaring program's project/stack/resource and the inputs
+  that define the backup. It is sent in the create request itself, so a POST whose answer was
+  lost, or a process killed mid-create, leaves a backup that the next create finds (and
+  adopts) instead of taking a second one. The mark never shows in the ``description`` output.
+- A backup that fails, or is not ready in time, is deleted before the error is raised (no
+  restore can use it yet, and nothing would record it).
+- Delete waits while a restore from the backup is pending (412), up to ``delete_timeout``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from pulumi_pinecone_restore.errors import (
+    ApiError,
+    BackupFailedError,
+    ImportRefusedError,
+    NotFoundError,
+    PreconditionFailedError,
+    TransportError,
+    WaitTimeoutError,
+)
+from pulumi_pinecone_restore.lifecycle import inputs as decl
+from pulumi_pinecone_restore.lifecycle.engine import (
+    Run,
+    Spec,
+    Started,
+    top_inputs,
+)
+from pulumi_pinecone_restore.lifecycle.index import user_tags
+from pulumi_pinecone_restore.lifecycle.inputs import input_prop
+from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle
+from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel
+from pulumi_pinecone_restore.polling import Observation
+
+__all__ = ["INDEX_BACKUP", "BackupSpec", "IndexBackupInputs", "backup_mark", "strip_mark"]
+
+# How long a just-created backup may answer 404 before it was ever seen (live service lag).
+BACKUP_NOT_FOUND_GRACE = 60.0
+FAILED = frozenset({"Failed", "InitializationFailed"})
+MARK_PREFIX = "[pulumi:"
+
+
+def _trigger(value: Any) -> str | float:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        reason = f"must be a string or a number (e.g. a date), got {type(value).__name__}"
+        raise ValueError(reason)  # noqa: TRY004 - check reports every bad value as ValueError
+    return value
+
+
+@attrs.frozen
+class IndexBackupInputs(decl.CommonInputs):
+    """The inputs of an ``IndexBackup``."""
+
+    source_index_name: str = input_prop(
+        doc="The serverless index to back up (must be Ready).",
+        parse=decl.index_name,
+        replace=True,
+        required="the name of the serverless index to back up",
+    )
+    name: str | None = input_prop(
+        doc="Backup name (not unique in Pinecone).",
+        parse=decl.non_empty_text,
+        replace=True,
+    )
+    description: str | None = input_prop(
+        doc="Backup description.",
+        parse=decl.text,
+        replace=True,
+    )
+    trigger: str | float | None = input_prop(
+        doc="Any string or number; changing it takes a fresh backup on the next `pulumi up`.",
+        parse=_trigger,
+        replace=True,
+    )
+
+
+def backup_mark(inp: IndexBackupInputs) -> str:
+    """The mark that makes this resource's backups findable: ``[pulumi:<16 hex>]``."""
+    basis = json.dumps(
+        [inp.owner_seed or "", inp.source_index_name, inp.name, inp.description, inp.trigger]
+    )
+    return f"{MARK_PREFIX}{hashlib.sha256(basis.encode()).hexdigest()[:16]}]"
+
+
+def mark_of(description: str | None) -> str | None:
+    """The mark at the end of a backup's description, if there is one."""
+    _, sep, tail = (description or "").rpartition(MARK_PREFIX)
+    return f"{MARK_PREFIX}{tail}" if sep and tail.endswith("]") and "[" not in tail else None
+
+
+def strip_mark(description: str | None) -> str | None:
+    """The description as the user gave it (without this package's mark)."""
+    if description is None:
+        return None
+    head, sep, tail = description.rpartition(MARK_PREFIX)
+    if not sep or not tail.endswith("]"):
+        return description
+    return head.rstrip(" ") or None
+
+
+class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
+    """The declaration of ``IndexBackup``."""
+
+    kind: ClassVar[str] = "IndexBackup"
+    inputs = IndexBackupInputs
+    output_names: ClassVar[tuple[str, ...]] = (
+        "backup_id",
+        "name",
+        "description",
+        "source_index_name",
+        "source_index_id",
+        "status",
+        "cloud",
+        "region",
+        "dimension",
+        "metric",
+        "record_count",
+        "namespace_count",
+        "size_bytes",
+        "tags",
+        "created_at",
+        "owner_mark",
+    )
+    discard_on_timeout: ClassVar[bool] = True
+    look_first: ClassVar[bool] = True
+
+    def label(self, inp: IndexBackupInputs) -> str:
+        named = f" {inp.name!r}" if inp.name else ""
+        return f"IndexBackup{named} of index {inp.source_index_name!r}"
+
+    # create ------------------------------------------------------------------------------
+
+    def start(self, run: Run, inp: IndexBackupInputs, prerequisite: Any) -> Started[None]:
+        mark = backup_mark(inp)
+        description = f"{inp.description} {mark}" if inp.description else mark
+        try:
+            backup = run.client.create_backup(
+                inp.source_index_name, name=inp.name, description=description
+            )
+        except NotFoundError as exc:
+            raise exc.explained(
+                f"index {inp.source_index_name!r} does not exist in this project, so it cannot "
+                "be backed up; check source_index_name",
+            ) from exc
+        except PreconditionFailedError as exc:
+            raise exc.explained(
+                f"index {inp.source_index_name!r} cannot be backed up now ({exc.api_message}); "
+                "only a Ready serverless index can be. Run `pulumi up` again once it is Ready",
+            ) from exc
+        return Started(backup.backup_id, None)
+
+    def summary(self, inp: IndexBackupInputs, started: Started[None]) -> str:
+        return f"backup {started.id}"
+
+    def finished(self, obj: BackupModel) -> str:
+        return f"backup {obj.backup_id} is Ready"
+
+    def find_attempt(
+        self, run: Run, inp: IndexBackupInputs, *, lost_answer: bool
+    ) -> Started[None] | None:
+        mine = [b for b in _marked(run, backup_mark(inp)) if b.status not in FAILED]
+        if not mine:
+            return None
+        newest = max(mine, key=lambda b: b.created_at or "")
+        return Started(newest.backup_id, None, adopted=True)
+
+    def converge(
+        self, run: Run, inp: IndexBackupInputs, obj: BackupModel, started: Started[None]
+    ) -> BackupModel:
+        """Delete duplicates this create's own sends made (a lost answer that acted late)."""
+        if started.sent:
+            # No backup with this mark existed before the first send (else it was adopted),
+            # so every other one is this create's: a duplicate that nothing records.
+            _delete_all(run, backup_mark(inp), keep=obj.backup_id)
+        return obj
+
+    def watch(
+        self, run: Run, inp: IndexBackupInputs, started: Started[None], prerequisite: Any
+    ) -> Callable[[], Observation[BackupModel]]:
+        since = run.runtime.clock()
+        seen: list[bool] = []
+        backup_id = started.id
+
+        def probe() -> Observation[BackupModel]:
+            try:
+                backup = run.client.describe_backup(backup_id)
+            except NotFoundError as exc:
+                # Before the first sighting the live service may lag; after it, 404 is final.
+                if not seen and run.runtime.clock() - since < BACKUP_NOT_FOUND_GRACE:
+                    return Observation(status=f"backup {backup_id} not listed yet")
+                raise BackupFailedError(
+                    f"backup {backup_id} ({self.label(inp)}) was deleted by someone else while "
+                    "it was being taken (it answered 404). Nothing of it is left; run `pulumi "
+                    "up` again to take a new backup"
+                ) from exc
+            seen.append(True)
+            if backup.status == "Ready":
+                return Observation(backup)
+            if backup.status in FAILED:
+                raise BackupFailedError(
+                    f"backup {backup_id} ({self.label(inp)}) ended {backup.status}. Run "
+                    "`pulumi up` again to take a new backup, and check the source index in the "
+                    "Pinecone console if it keeps failing"
+                )
+            return Observation(status=f"backup {backup_id} {backup.status}")
+
+        return probe
+
+    def discard(self, run: Run, inp: IndexBackupInputs, started: Started[None]) -> bool:
+        try:
+            run.client.delete_backup(started.id)
+        except NotFoundError:
+            return False
+        return True
+
+    def timeout_message(self, inp: IndexBackupInputs, started: Started[None], detail: str) -> str:
+        return (
+            f"{detail}. Backup {started.id} ({self.label(inp)}) was not Ready in time, and it "
+            "was deleted: Pulumi records nothing for a create that fails, so it would have been "
+            "left as an orphan counting against the backup quota. Raise create_timeout (backups "
+            "of large indexes can take hours) and run `pulumi up` again to take a new one"
+        )
+
+    def outputs(
+        self, given: Mapping[str, Any], obj: BackupModel, previous: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "backup_id": obj.backup_id,
+            "name": obj.name,
+            "description": strip_mark(obj.description),
+            "owner_mark": mark_of(obj.description),
+            "source_index_name": obj.source_index_name,
+            "source_index_id": obj.source_index_id,
+            "status": obj.status,
+            "cloud": obj.cloud,
+            "region": obj.region,
+            "dimension": obj.dimension,
+            "metric": obj.metric,
+            "record_count": obj.record_count,
+            "namespace_count": obj.namespace_count,
+            "size_bytes": obj.size_bytes,
+            "tags": user_tags(obj.tags),  # a marked source index passes its mark on
+            "created_at": obj.created_at,
+            **top_inputs(self, given),
+        }
+
+    # read / update / delete ------------------------------------------------------------------
+
+    def describe(self, run: Run, id_: str, previous: Mapping[str, Any]) -> BackupModel | None:
+        try:
+            return run.client.describe_backup(id_)
+        except NotFoundError:
+            return None
+
+    def import_inputs(self, run: Run, obj: BackupModel) -> tuple[dict[str, Any], BackupModel]:
+        if not obj.source_index_name:
+            raise ImportRefusedError(f"backup {obj.backup_id} names no source index")
+        inputs = {
+            "source_index_name": obj.source_index_name,
+            "name": obj.name,
+            "description": strip_mark(obj.description),
+            "owner_mark": mark_of(obj.description),
+        }
+        return {k: v for k, v in inputs.items() if v is not None}, obj
+
+    def drift(self, stored: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(stored)  # a backup cannot drift: everything about it is immutable
+
+    def apply(
+        self, run: Run, id_: str, olds: Mapping[str, Any], inp: IndexBackupInputs
+    ) -> BackupModel | None:
+        return None  # only budgets can change; nothing is sent to Pinecone
+
+    def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
+        """Delete the backup (and any duplicate with its mark), waiting out pending restores."""
+        mark = olds.get("owner_mark")
+        if isinstance(mark, str) and mark:
+            _delete_all(run, mark, keep=id_)
+        self._remove_one(run, id_, olds)
+
+    def _remove_one(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
+        client = run.client
+        budget = decl.setting(self.inputs, olds, "delete_timeout", decl.DEFAULT_DELETE_TIMEOUT)
+        deadline = run.runtime.deadline(budget)
+        throttle = ProgressThrottle(run.runtime.progress, run.runtime.clock)
+        refusal: list[PreconditionFailedError] = []
+
+        def attempt() -> bool | None:
+            try:
+                client.delete_backup(id_)
+            except NotFoundError:
+                return True
+            except PreconditionFailedError as exc:
+                # Pinecone refuses while a restore from this backup is pending: wait it out.
+                refusal[:] = [exc]
+                throttle(
+                    "pending",
+                    f"IndexBackup {id_}: waiting for pending restores before "
+                    f"deleting (elapsed {deadline.elapsed:.0f}s of {deadline.budget:.0f}s)",
+                )
+                return None
+            return True
+
+        try:
+            run.wait(attempt, deadline, f"backup {id_} to be deletable")
+        except WaitTimeoutError as exc:
+            last = refusal[-1]
+            raise last.explained(
+                _pending_message(id_, _pending_jobs(run, id_), deadline.budget),
+            ) from exc
+
+
+def _marked(run: Run, mark: str) -> list[BackupModel]:
+    """Every backup of the project whose description ends with ``mark``."""
+    # The project-wide listing still shows backups whose source index was deleted.
+    return [b for b in run.client.iter_backups() if (b.description or "").endswith(mark)]
+
+
+def _delete_all(run: Run, mark: str, *, keep: str) -> None:
+    """Delete every backup with ``mark`` but ``keep`` (duplicates nothing records)."""
+    for backup in _marked(run, mark):
+        if backup.backup_id == keep:
+            continue
+        try:
+            run.client.delete_backup(backup.backup_id)
+        except NotFoundError:
+            continue
+        except PreconditionFailedError:
+            # A restore from it is pending: it is in use, so it stays (and is said to).
+            run.say(
+                f"IndexBackup: duplicate backup {backup.backup_id} {mark} is being restored "
+                "from, so it was not deleted; delete it by hand once that restore is done"
+            )
+            continue
+        run.say(f"IndexBackup: deleted duplicate backup {backup.backup_id} {mark}")
+
+
+def _pending_jobs(run: Run, backup_id: str) -> list[RestoreJobModel]:
+    try:
+        return [
+            job
+            for job in run.client.iter_restore_jobs()
+            if job.backup_id == backup_id and not job.is_terminal
+        ]
+    except (ApiError, TransportError):
+        return []  # the refusal itself is the error to report; the listing is only detail
+
+
+def _pending_message(backup_id: str, jobs: list[RestoreJobModel], budget: float) -> str:
+    if jobs:
+        listed = ", ".join(
+            f"{job.restore_job_id} into index {job.target_index_name!r} ({job.status})"
+            for job in jobs
+        )
+        what = f"restore job(s) {listed} still use it"
+    else:
+        what = "Pinecone reports restore jobs from it still pending"
+    return (
+        f"backup {backup_id} was not deleted: {what} after waiting {budget:.0f}s, and Pinecone "
+        "refuses to delete a backup while a restore from it is pending. Let those restores "
+        "finish (or raise delete_timeout), then run the command again; the resource stays in "
+        "the stack until then"
+    )
+
+
+INDEX_BACKUP = BackupSpec()

@@ -1,0 +1,520 @@
+"""The lifecycle of a Pinecone object made by one starting request, written once, without Pulumi.
+
+A resource declares data and a few small steps (a :class:`Spec`); :class:`Lifecycle` runs them:
+
+- check: the declared inputs, per property; unknown values pass; an omitted name is derived.
+- diff: declared replace keys replace, update keys update; an unknown value may change; names
+  that are unique force delete-before-replace only when the replacement keeps the name.
+- create: wait for the prerequisite, then *start with reconcile*: send the one starting
+  request; on a 409, or on an answer that was lost (5xx, no answer), look for this resource's
+  own earlier attempt and adopt it; else back off (the client's retry policy) and send again,
+  within the create deadline. Then follow the object until it is done, with progress lines.
+  Transactional: an object that failed is discarded (only if it is ours) before the error is
+  raised; one still running at the deadline is left to the next run (which adopts it) unless
+  the spec discards on timeout.
+- read: describe; gone → no id; drift in managed inputs comes back as inputs; no stored
+  outputs → import.
+- update: the spec's one in-place change (one ``PATCH`` for an index).
+- delete: the spec's delete, waiting until it is really gone.
+
+Errors: API errors pass through with their real request; every local decision raises a
+:class:`~pulumi_pinecone_restore.errors.RefusedError` or an
+:class:`~pulumi_pinecone_restore.errors.OperationError`.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar, Generic, TypeVar
+
+import attrs
+
+from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.errors import (
+    ConflictError,
+    OperationError,
+    PineconeRestoreError,
+    RefusedError,
+    ServerError,
+    StartFailedError,
+    TransportError,
+    WaitTimeoutError,
+)
+from pulumi_pinecone_restore.lifecycle import inputs as decl
+from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle, Runtime
+from pulumi_pinecone_restore.polling import Deadline, Observation, wait_for, wait_observing
+from pulumi_pinecone_restore.settings import RetryPolicy
+
+__all__ = ["Created", "Diff", "Lifecycle", "Read", "Run", "Spec", "Started"]
+
+I = TypeVar("I", bound=decl.CommonInputs)  # noqa: E741 - the typed inputs
+O = TypeVar("O")  # noqa: E741 - the object as observed (what outputs are built from)
+H = TypeVar("H")  # what the starting request returned (ids of job, index...)
+T = TypeVar("T")
+
+DEFAULT_CREATE_TIMEOUT = decl.DEFAULT_CREATE_TIMEOUT
+LEGACY_INPUTS_KEY = "inputs"  # where releases before 0.2 kept a copy of the inputs
+
+
+@attrs.define
+class Run:
+    """One operation's client and runtime, with the waiting helpers specs use."""
+
+    client: ControlPlaneClient
+    runtime: Runtime
+
+    def wait(self, probe: Callable[[], T | None], deadline: Deadline, what: str) -> T:
+        """Poll ``probe`` on the runtime's schedule until it returns a value."""
+        return wait_for(
+            probe,
+            deadline=deadline,
+            what=what,
+            schedule=self.runtime.schedule,
+            sleep=self.runtime.sleep,
+        ).value
+
+    def follow(
+        self, probe: Callable[[], Observation[T]], deadline: Deadline, what: str, label: str
+    ) -> T:
+        """Poll a progress-reporting ``probe``, with throttled progress lines, until done."""
+        throttle = ProgressThrottle(self.runtime.progress, self.runtime.clock)
+
+        def observe() -> Observation[T]:
+            seen = probe()
+            if seen.value is None and seen.status:
+                pct = f" {seen.percent:.0f}%" if seen.percent is not None else ""
+                throttle(
+                    f"{seen.status}{pct}",
+                    f"{label}: {seen.status}{pct} "
+                    f"(elapsed {deadline.elapsed:.0f}s of {deadline.budget:.0f}s)",
+                )
+            return seen
+
+        return wait_observing(
+            observe,
+            deadline=deadline,
+            what=what,
+            schedule=self.runtime.schedule,
+            sleep=self.runtime.sleep,
+        ).value
+
+    def say(self, message: str) -> None:
+        """One progress line."""
+        self.runtime.progress(message)
+
+
+@attrs.frozen
+class Started(Generic[H]):
+    """The object a create follows: started now, or found from an earlier attempt.
+
+    Attributes:
+        id: The resource id (index name, backup id).
+        handle: What the spec needs to follow it (job id, index id...).
+        adopted: Found from an earlier attempt rather than started now.
+        sent: This create sent the starting request (``False``: found before sending any).
+    """
+
+    id: str
+    handle: H
+    adopted: bool = False
+    sent: bool = True
+
+
+@attrs.frozen
+class Diff:
+    """What changed between stored outputs and new inputs."""
+
+    replaces: tuple[str, ...]
+    updates: tuple[str, ...]
+    delete_before_replace: bool
+
+    @property
+    def changes(self) -> bool:
+        """Whether anything changed."""
+        return bool(self.replaces or self.updates)
+
+
+@attrs.frozen
+class Created:
+    """A finished create: the resource id and its outputs."""
+
+    id: str
+    outputs: dict[str, Any]
+
+
+@attrs.frozen
+class Read:
+    """A read: ``id`` is ``None`` when the object is gone; ``inputs`` carry drift (or import)."""
+
+    id: str | None
+    outputs: dict[str, Any]
+    inputs: dict[str, Any] | None
+
+
+class Spec(abc.ABC, Generic[I, O, H]):
+    """What one resource declares; the :class:`Lifecycle` does the rest.
+
+    Class attributes:
+        kind: The resource's name in messages (``RestoredIndex``).
+        inputs: The typed inputs class (see :mod:`.inputs`).
+        output_names: Every output, in order (the user-facing class declares the same).
+        unique_name: Names are unique in the project (indexes): a replacement keeping the name
+            must wait until the old object is gone.
+        name_origin: Inputs that seed an auto-generated ``name``; ``None``: no auto-name.
+        discard_on_timeout: A create that runs out of time deletes what it started (else the
+            next run adopts it).
+        look_first: Look for an earlier attempt before the first start (objects whose names
+            are not unique get no 409 to tell that one exists).
+    """
+
+    kind: ClassVar[str]
+    inputs: type[I]
+    output_names: ClassVar[tuple[str, ...]]
+    unique_name: ClassVar[bool] = False
+    name_origin: ClassVar[tuple[str, ...] | None] = None
+    discard_on_timeout: ClassVar[bool] = False
+    look_first: ClassVar[bool] = False
+
+    @abc.abstractmethod
+    def label(self, inp: I) -> str:
+        """How progress lines and errors name this object before it has an id."""
+
+    def prerequisite(self, run: Run, inp: I) -> Callable[[], Observation[Any]] | None:
+        """A probe of what must be ready before the start (a backup, a collection), or None."""
+        del run, inp
+        return None
+
+    @abc.abstractmethod
+    def start(self, run: Run, inp: I, prerequisite: Any) -> Started[H]:
+        """Send the one starting request."""
+
+    @abc.abstractmethod
+    def find_attempt(self, run: Run, inp: I, *, lost_answer: bool) -> Started[H] | None:
+        """This resource's own earlier attempt (or the one a lost answer hid), if any."""
+
+    def summary(self, inp: I, started: Started[H]) -> str:
+        """What was started (or found), for the first progress line."""
+        del inp
+        return started.id
+
+    def finished(self, obj: O) -> str:
+        """The last progress line's news (e.g. where the index is)."""
+        del obj
+        return "ready"
+
+    def name_taken(self, run: Run, inp: I, conflict: ConflictError) -> RefusedError | None:
+        """After a 409 with no attempt of ours: the refusal, or ``None`` if the name is free."""
+        del run, inp
+        return RefusedError(str(conflict))
+
+    @abc.abstractmethod
+    def watch(
+        self, run: Run, inp: I, started: Started[H], prerequisite: Any
+    ) -> Callable[[], Observation[O]]:
+        """A probe that follows the started object until it is done (raises if it failed)."""
+
+    @abc.abstractmethod
+    def discard(self, run: Run, inp: I, started: Started[H]) -> bool:
+        """Delete what a failed create left, if it is ours; whether something was deleted."""
+
+    def converge(self, run: Run, inp: I, obj: O, started: Started[H]) -> O:
+        """Make an adopted or finished object match the inputs (e.g. tags); default: as is."""
+        del run, inp, started
+        return obj
+
+    @abc.abstractmethod
+    def outputs(
+        self, given: Mapping[str, Any], obj: O, previous: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Every output; ``previous`` holds the last outputs, for what was not looked up."""
+
+    @abc.abstractmethod
+    def timeout_message(self, inp: I, started: Started[H], detail: str) -> str:
+        """What happened and what to do when the create ran out of time."""
+
+    @abc.abstractmethod
+    def describe(self, run: Run, id_: str, previous: Mapping[str, Any]) -> O | None:
+        """The object under ``id_`` as it is now, or ``None`` when it is gone (or not ours)."""
+
+    @abc.abstractmethod
+    def import_inputs(self, run: Run, obj: O) -> tuple[dict[str, Any], O]:
+        """An object read without prior state (an import): its inputs, and it, looked up."""
+
+    def drift(self, stored: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Stored inputs with managed ones set to the server's values (refresh shows drift)."""
+        drifted = dict(stored)
+        for prop in decl.props_of(self.inputs):
+            if prop.managed and outputs.get(prop.name) is not None:
+                drifted[prop.name] = outputs[prop.name]
+        return drifted
+
+    @abc.abstractmethod
+    def apply(self, run: Run, id_: str, olds: Mapping[str, Any], inp: I) -> O | None:
+        """The in-place update; ``None`` when nothing is sent (only budgets changed)."""
+
+    @abc.abstractmethod
+    def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
+        """Delete the object and wait until it is gone; gone already counts as deleted."""
+
+
+class Lifecycle(Generic[I, O, H]):
+    """Runs a :class:`Spec`'s lifecycle against the control plane.
+
+    Args:
+        spec: The resource's declaration.
+        runtime: Client, clock, sleep, progress.
+        client: A client to use instead of the runtime's (a set shares one sized for it).
+    """
+
+    def __init__(
+        self, spec: Spec[I, O, H], runtime: Runtime, client: ControlPlaneClient | None = None
+    ) -> None:
+        """Bind a spec to a runtime."""
+        self.spec = spec
+        self.runtime = runtime
+        self._client = client
+
+    def _run(self) -> Run:
+        return Run(self._client or self.runtime.client(), self.runtime)
+
+    # inputs ------------------------------------------------------------------------------
+
+    def check(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        """Check raw inputs per property and settle an omitted name.
+
+        Returns:
+            The checked inputs and ``(property, reason)`` failures.
+        """
+        inputs, failures = decl.check_bag(
+            self.spec.inputs, news, ignore=frozenset(self.spec.output_names)
+        )
+        origin = self.spec.name_origin
+        if origin is not None and inputs.get("name") is None:
+            inputs["name"] = decl.auto_name(
+                news.get("owner_seed"),
+                [news.get(k) for k in origin],
+                olds,
+                [olds.get(k) for k in origin],
+            )
+        return inputs, failures
+
+    def typed(self, inputs: Mapping[str, Any]) -> I:
+        """The typed inputs of checked raw ones."""
+        return decl.build(self.spec.inputs, inputs)
+
+    def stored(self, outputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The user's inputs as the last outputs hold them."""
+        legacy = outputs.get(LEGACY_INPUTS_KEY)
+        if isinstance(legacy, Mapping):
+            return {k: v for k, v in legacy.items() if v is not None}
+        return {
+            p.name: outputs[p.name]
+            for p in decl.user_props(self.spec.inputs)
+            if outputs.get(p.name) is not None
+        }
+
+    # diff --------------------------------------------------------------------------------
+
+    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
+        """Compare the last outputs with new (checked) inputs."""
+        stored = self.stored(olds)
+        replaces: list[str] = []
+        updates: list[str] = []
+        for prop in decl.user_props(self.spec.inputs):
+            new = news.get(prop.name)
+            if prop.managed:
+                # Omitted means "whatever the server has": only a given value can differ.
+                changed = new is not None and decl.differs(olds.get(prop.name), new)
+            else:
+                changed = decl.differs(stored.get(prop.name), new)
+            if changed and prop.replace:
+                replaces.append(prop.name)
+            elif changed and prop.update:
+                updates.append(prop.name)
+        same_name = not decl.differs(olds.get("name"), news.get("name"))
+        return Diff(
+            replaces=tuple(replaces),
+            updates=tuple(updates),
+            # The old object must go first when the replacement would be taken for it: an index
+            # that keeps its (unique) name, or an object found by a mark that no replace key
+            # changed (only `pulumi up --replace` replaces that). Else the new one comes first.
+            delete_before_replace=same_name if self.spec.unique_name else not replaces,
+        )
+
+    # create ------------------------------------------------------------------------------
+
+    def start(self, inp: I, *, deadline: Deadline | None = None) -> Started[H]:
+        """Wait for the prerequisite, then start (or adopt) without following the object."""
+        run = self._run()
+        deadline = deadline or self.runtime.deadline(inp.create_timeout)
+        return self._start(run, inp, self._prerequisite(run, inp, deadline), deadline)
+
+    def create(self, inputs: Mapping[str, Any] | I, *, deadline: Deadline | None = None) -> Created:
+        """Start (or adopt) the object, follow it until done, and return its outputs.
+
+        Args:
+            inputs: Checked raw inputs, or typed ones.
+            deadline: A deadline shared with other creates (a set); default: create_timeout.
+        """
+        given = dict(inputs) if isinstance(inputs, Mapping) else _given(inputs)
+        inp = self.typed(given) if isinstance(inputs, Mapping) else inputs
+        run = self._run()
+        spec = self.spec
+        deadline = deadline or self.runtime.deadline(inp.create_timeout)
+        label = spec.label(inp)
+        prerequisite = self._prerequisite(run, inp, deadline)
+        started = self._start(run, inp, prerequisite, deadline)
+        verb = "resuming" if started.adopted else "started"
+        run.say(f"{label}: {verb} {spec.summary(inp, started)}")
+        try:
+            obj = run.follow(
+                spec.watch(run, inp, started, prerequisite), deadline, f"{label} to be ready", label
+            )
+        except WaitTimeoutError as exc:
+            if spec.discard_on_timeout:
+                self._discard(run, inp, started, exc)
+            raise WaitTimeoutError(spec.timeout_message(inp, started, str(exc))) from exc
+        except OperationError as exc:
+            self._discard(run, inp, started, exc)
+            raise
+        obj = spec.converge(run, inp, obj, started)
+        outputs = spec.outputs(given, obj, {})
+        run.say(f"{label}: {spec.finished(obj)}")
+        return Created(started.id, outputs)
+
+    def _prerequisite(self, run: Run, inp: I, deadline: Deadline) -> Any:
+        probe = self.spec.prerequisite(run, inp)
+        if probe is None:
+            return None
+        label = self.spec.label(inp)
+        try:
+            return run.follow(probe, deadline, f"the source of {label} to be ready", label)
+        except WaitTimeoutError as exc:
+            raise WaitTimeoutError(
+                f"{exc}. Nothing was created. Run `pulumi up` again once the source of {label} "
+                "is Ready, or raise create_timeout"
+            ) from exc
+
+    def _start(self, run: Run, inp: I, prerequisite: Any, deadline: Deadline) -> Started[H]:
+        """Send the starting request, backing off between sends, within the deadline."""
+        spec = self.spec
+        if spec.look_first:
+            found = spec.find_attempt(run, inp, lost_answer=False)
+            if found is not None:
+                return attrs.evolve(found, sent=False)
+        last: PineconeRestoreError | None = None
+        sent = 0
+        for delay in _post_delays(self.runtime.retry_policy):
+            if delay:
+                if deadline.remaining <= delay:
+                    break
+                self.runtime.sleep(delay)
+            sent += 1
+            outcome = self._attempt(run, inp, prerequisite)
+            if isinstance(outcome, Started):
+                return outcome
+            last = outcome
+        raise StartFailedError(
+            f"could not start {spec.label(inp)}: {sent} attempt(s) failed and none of them "
+            f"started anything (checked after each); the last answer: {last}. Run it again "
+            "later; nothing was left behind"
+        ) from last
+
+    def _attempt(self, run: Run, inp: I, prerequisite: Any) -> Started[H] | PineconeRestoreError:
+        """One send, reconciled: what it started or found, or the error to resend after."""
+        spec = self.spec
+        try:
+            return spec.start(run, inp, prerequisite)
+        except ConflictError as exc:
+            found = spec.find_attempt(run, inp, lost_answer=False)
+            if found is not None:
+                return found
+            refusal = spec.name_taken(run, inp, exc)
+            if refusal is not None:
+                raise refusal from exc
+            return exc  # the name was freed meanwhile
+        except (ServerError, TransportError) as exc:
+            # The request may or may not have acted: look before sending it again.
+            found = spec.find_attempt(run, inp, lost_answer=True)
+            return exc if found is None else found
+
+    def _discard(self, run: Run, inp: I, started: Started[H], cause: OperationError) -> None:
+        label = self.spec.label(inp)
+        try:
+            removed = self.spec.discard(run, inp, started)
+        except PineconeRestoreError as exc:
+            raise type(cause)(
+                f"{cause}. Deleting what it left ({started.id}) also failed ({exc}); delete it "
+                "by hand, since nothing records it"
+            ) from exc
+        if removed:
+            run.say(f"{label}: deleted {started.id}, which did not finish")
+
+    # read --------------------------------------------------------------------------------
+
+    def read(self, id_: str, outputs: Mapping[str, Any]) -> Read:
+        """Describe the object; report it gone, or its outputs and (drifted) inputs."""
+        run = self._run()
+        obj = self.spec.describe(run, id_, outputs)
+        if obj is None:
+            return Read(None, {}, None)
+        if not any(outputs.get(k) is not None for k in self.spec.output_names):
+            inputs, found = self.spec.import_inputs(run, obj)
+            return Read(id_, self.spec.outputs(inputs, found, {}), inputs)
+        stored = self.stored(outputs)
+        fresh = self.spec.outputs(stored, obj, outputs)
+        return Read(id_, fresh, self.spec.drift(stored, fresh))
+
+    # update ------------------------------------------------------------------------------
+
+    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """Apply the in-place changes; returns the new outputs."""
+        inp = self.typed(news)
+        obj = self.spec.apply(self._run(), id_, olds, inp)
+        if obj is None:
+            return {
+                **{k: olds.get(k) for k in self.spec.output_names},
+                **top_inputs(self.spec, news),
+            }
+        return self.spec.outputs(news, obj, olds)
+
+    # delete ------------------------------------------------------------------------------
+
+    def delete(self, id_: str, olds: Mapping[str, Any]) -> None:
+        """Delete the object and wait until it is gone."""
+        self.spec.remove(self._run(), id_, {**dict(olds), **self.stored(olds)})
+
+
+def _post_delays(policy: RetryPolicy) -> Iterator[float]:
+    """Delays before each send of a starting request: the client's backoff for idempotent calls.
+
+    urllib3's ``Retry`` waits nothing before the first retry and ``factor * 2**(n-1)`` (capped)
+    before the n-th after that; a POST that reconciled to "nothing started" gets the same.
+    """
+    yield 0.0
+    for retry in range(1, policy.attempts + 1):
+        yield (
+            0.0 if retry == 1 else min(policy.backoff_max, policy.backoff_factor * 2 ** (retry - 1))
+        )
+
+
+def _given(inp: Any) -> dict[str, Any]:
+    """Typed inputs back to given raw inputs (for outputs)."""
+    return {
+        p.name: getattr(inp, p.name)
+        for p in decl.props_of(type(inp))
+        if getattr(inp, p.name) is not None
+    }
+
+
+def top_inputs(spec: Spec[Any, Any, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """User inputs that are not outputs of their own (budgets, flags, trigger)."""
+    names = set(spec.output_names)
+    return {
+        p.name: given[p.name]
+        for p in decl.user_props(spec.inputs)
+        if p.name not in names and given.get(p.name) is not None
+    }

@@ -1,0 +1,371 @@
+"""What every serverless-index resource shares, whatever made the index (a restore, a collection).
+
+Once it exists an index is the same object: its managed inputs are ``tags`` and
+``deletion_protection``, drift in them shows on refresh, an update is one ``PATCH``, and a
+delete honours deletion protection and waits until the name is free.
+
+Ownership. API 2025-04 shows no index id, so a name proves nothing. Every index this package
+makes carries the tag ``pulumi-owner=<mark>`` from its very first request (the create itself):
+the mark is a hash of the declaring program's project/stack/resource name (``owner_seed``), the
+resource kind and where the index comes from (backup, or collection/cloud/region). It is
+checked before anything acts on an index of that name: an index without our mark is never
+adopted (the create refuses the name), changed (update refuses), deleted (delete refuses) or
+reported as ours (refresh reports it gone). The mark is kept out of the ``tags`` input and
+output and never removed by a ``PATCH``; it is recorded in the ``owner_mark`` output. A state
+without ``owner_mark`` (made before marks, or imported) is checked by name only until its
+next update, which puts the mark on.
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
+
+import attrs
+
+from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.errors import (
+    ConflictError,
+    DeletionProtectedError,
+    NameTakenError,
+    NotFoundError,
+    NotOursError,
+    VanishedError,
+    WaitTimeoutError,
+)
+from pulumi_pinecone_restore.lifecycle import inputs as decl
+from pulumi_pinecone_restore.lifecycle.engine import (
+    Run,
+    Spec,
+    Started,
+    top_inputs,
+)
+from pulumi_pinecone_restore.lifecycle.inputs import input_prop
+from pulumi_pinecone_restore.models import IndexModel
+
+__all__ = [
+    "INDEX_OUTPUTS",
+    "MARK_KEY",
+    "IndexInputs",
+    "IndexSpec",
+    "delete_and_wait",
+    "live_index",
+    "user_tags",
+]
+
+I = TypeVar("I", bound="IndexInputs")  # noqa: E741 - the typed inputs
+O = TypeVar("O")  # noqa: E741 - the observed object
+H = TypeVar("H")
+
+INDEX_OUTPUTS = (
+    "name",
+    "host",
+    "dimension",
+    "metric",
+    "vector_type",
+    "cloud",
+    "region",
+    "state",
+    "ready",
+    "deletion_protection",
+    "tags",
+    "owner_mark",
+)
+# The tag that proves an index was made by this stack's resource (see the module docstring).
+MARK_KEY = "pulumi-owner"
+MARK_LEN = 20
+
+
+def _tags(value: Any) -> dict[str, str]:
+    tags = decl.tags(value)
+    if MARK_KEY in tags:
+        raise ValueError(
+            f"the tag key {MARK_KEY!r} is reserved: it marks indexes this stack made; remove it"
+        )
+    return tags
+
+
+def user_tags(tags: Mapping[str, str]) -> dict[str, str]:
+    """Tags as the user sees them: without the ownership mark."""
+    return {k: v for k, v in tags.items() if k != MARK_KEY}
+
+
+@attrs.frozen
+class IndexInputs(decl.CommonInputs):
+    """The inputs every index resource has (a resource's class adds where it comes from)."""
+
+    name: str = input_prop(
+        doc="Index name (1-45 chars of a-z0-9-). Omitted: <resource-name>-<7 hex>, stable while "
+        "the origin stays the same. Changing it replaces the index.",
+        parse=decl.index_name,
+        replace=True,
+    )
+    tags: dict[str, str] | None = input_prop(  # noqa: RUF009 - an attrs field, not a value
+        doc="Tags of the index. Omitted: left unmanaged. Updated in place; keys you remove are "
+        "removed from the index.",
+        parse=_tags,
+        update=True,
+        managed=True,
+    )
+    deletion_protection: str | None = input_prop(
+        doc='"enabled" or "disabled". Omitted: Pinecone\'s default (disabled), left unmanaged. '
+        "Updated in place.",
+        parse=decl.deletion_protection,
+        update=True,
+        managed=True,
+    )
+    force_destroy: bool = input_prop(
+        doc="True lets destroy (or a replacement) turn deletion protection off and delete the "
+        "index. It is read from the state, so `pulumi up` it first.",
+        parse=decl.flag,
+        update=True,
+        default=False,
+    )
+
+
+def live_index(client: ControlPlaneClient, name: str) -> IndexModel | None:
+    """The index, or ``None`` if it is gone or going (``Terminating``: deleted out of band)."""
+    try:
+        index = client.describe_index(name)
+    except NotFoundError:
+        return None
+    return None if index.state == "Terminating" else index
+
+
+def index_outputs(index: IndexModel) -> dict[str, Any]:
+    """The outputs every index resource has."""
+    return {
+        "name": index.name,
+        "host": index.host,
+        "dimension": index.dimension,
+        "metric": index.metric,
+        "vector_type": index.vector_type,
+        "cloud": index.cloud,
+        "region": index.region,
+        "state": index.state,
+        "ready": index.ready,
+        "deletion_protection": index.deletion_protection,
+        "tags": user_tags(index.tags),
+        "owner_mark": index.tags.get(MARK_KEY),
+    }
+
+
+def tag_patch(current: Mapping[str, str], desired: Mapping[str, str]) -> dict[str, str] | None:
+    """The ``PATCH`` tags that turn ``current`` into ``desired`` (``""`` removes a key)."""
+    if dict(current) == dict(desired):
+        return None
+    patch = {k: "" for k in current if k not in desired}
+    patch.update({k: v for k, v in desired.items() if current.get(k) != v})
+    return patch
+
+
+def delete_and_wait(run: Run, name: str, budget: float, *, force: bool, mark: str | None) -> None:
+    """Delete ``name`` (turning protection off only if ``force``) and wait until it is gone.
+
+    Args:
+        run: Client and runtime.
+        name: The index.
+        budget: Seconds to wait until it is gone.
+        force: Turn deletion protection off first.
+        mark: The ownership mark the index must carry (``None``: a state without one).
+
+    Raises:
+        NotOursError: The index does not carry ``mark`` (nothing was sent).
+        DeletionProtectedError: Protection is on and ``force`` is false (nothing was sent).
+        WaitTimeoutError: The index was still terminating when ``budget`` ran out.
+    """
+    client = run.client
+    try:
+        index = client.describe_index(name)
+    except NotFoundError:
+        return
+    if mark is not None and index.tags.get(MARK_KEY) != mark:
+        raise NotOursError(
+            f"index {name!r} does not carry this stack's mark (tag {MARK_KEY}={mark}), so "
+            "this stack did not make it: it was deleted outside Pulumi and the name taken by "
+            "someone else, or the tag was removed. It was not deleted. If it is not yours, run "
+            "`pulumi refresh` (which drops it from the stack) and destroy again; if it is "
+            f"yours, put the tag {MARK_KEY}={mark} back on it first"
+        )
+    if index.deletion_protection == "enabled":
+        if not force:
+            raise DeletionProtectedError(
+                f"index {name!r} has deletion protection enabled, so it was not deleted. "
+                'Either set deletion_protection="disabled" and run `pulumi up` first, or '
+                "set force_destroy=True, run `pulumi up`, then destroy again"
+            )
+        client.configure_index(name, deletion_protection="disabled")
+    try:
+        client.delete_index(name)
+    except NotFoundError:
+        return
+    deadline = run.runtime.deadline(budget)
+
+    def gone() -> bool | None:
+        try:
+            client.describe_index(name)
+        except NotFoundError:
+            return True
+        return None
+
+    try:
+        run.wait(gone, deadline, f"index {name} to disappear")
+    except WaitTimeoutError as exc:
+        raise WaitTimeoutError(
+            f"index {name!r} is still terminating after {deadline.budget:.0f}s; it will "
+            "disappear on its own. Run `pulumi refresh` later, or raise delete_timeout"
+        ) from exc
+
+
+class IndexSpec(Spec[I, O, H]):
+    """The parts of a :class:`~.engine.Spec` that are the same for every index resource."""
+
+    unique_name: ClassVar[bool] = True
+    origin_hint: ClassVar[str]  # how to make it again, for "gone" messages
+
+    @abc.abstractmethod
+    def index_of(self, obj: O) -> IndexModel:
+        """The index inside an observed object."""
+
+    @abc.abstractmethod
+    def with_index(self, obj: O | None, index: IndexModel) -> O:
+        """The observed object with a fresher index (``obj=None``: only the index is known)."""
+
+    def label(self, inp: I) -> str:
+        return f"{self.kind} {inp.name}"
+
+    def finished(self, obj: O) -> str:
+        return f"ready at {self.index_of(obj).host}"
+
+    def vanished(self, inp: I) -> VanishedError:
+        """The error for an index deleted out of band while this create waited for it."""
+        return VanishedError(
+            f"index {inp.name!r} was deleted by someone else while {self.label(inp)} was "
+            f"waiting for it to become ready (it answered 404). Nothing of it is left. Run "
+            f"`pulumi up` again to {self.origin_hint}; if it keeps vanishing, check who deletes "
+            "indexes in this project"
+        )
+
+    @abc.abstractmethod
+    def origin(self, inp: I) -> list[Any]:
+        """The inputs that say where the index comes from (they seed its mark)."""
+
+    def mark(self, inp: I) -> str:
+        """This resource's ownership mark for these inputs."""
+        basis = json.dumps([self.kind, inp.owner_seed or "", *self.origin(inp)], default=str)
+        return hashlib.sha256(basis.encode()).hexdigest()[:MARK_LEN]
+
+    def start_tags(self, inp: I, base: Mapping[str, str]) -> dict[str, str]:
+        """The tags to create with: the user's (else ``base``), plus the mark."""
+        tags = dict(inp.tags) if inp.tags is not None else user_tags(base)
+        return {**tags, MARK_KEY: self.mark(inp)}
+
+    def handle_of(self, run: Run, inp: I, index: IndexModel) -> H:
+        """The handle of an adopted index (what following it needs)."""
+        raise NotImplementedError
+
+    def find_attempt(self, run: Run, inp: I, *, lost_answer: bool) -> Started[H] | None:
+        """The index of this name if it carries this resource's mark (an earlier attempt)."""
+        index = live_index(run.client, inp.name)
+        if index is None or index.tags.get(MARK_KEY) != self.mark(inp):
+            return None
+        return Started(inp.name, self.handle_of(run, inp, index), adopted=True)
+
+    def name_taken(self, run: Run, inp: I, conflict: ConflictError) -> NameTakenError | None:
+        try:
+            existing = run.client.describe_index(inp.name)
+        except NotFoundError:
+            return None  # the index of that name vanished meanwhile: the name is free again
+        if existing.state == "Terminating":
+            why = "is still being deleted; run `pulumi up` again once it is gone"
+        else:
+            why = (
+                f"does not carry this resource's mark (tag {MARK_KEY}), so this stack did not "
+                "make it; it is left untouched. Choose another `name` (or omit it for an "
+                "auto-name), or delete that index if it is not needed"
+            )
+        return NameTakenError(f"an index named {inp.name!r} already exists and {why}")
+
+    def discard(self, run: Run, inp: I, started: Started[H]) -> bool:
+        index = live_index(run.client, inp.name)
+        if index is None or index.tags.get(MARK_KEY) != self.mark(inp):
+            return False
+        delete_and_wait(run, inp.name, inp.delete_timeout, force=True, mark=self.mark(inp))
+        return True
+
+    def desired_tags(self, inp: I, current: Mapping[str, str], mark: str) -> dict[str, str] | None:
+        """The ``PATCH`` tags that give the index the user's tags and keep (or put) the mark."""
+        if inp.tags is not None:
+            return tag_patch(current, {**inp.tags, MARK_KEY: mark})
+        return None if current.get(MARK_KEY) == mark else {MARK_KEY: mark}
+
+    def converge(self, run: Run, inp: I, obj: O, started: Started[H]) -> O:
+        """Make tags and protection match the inputs (an adopted index has an earlier run's)."""
+        index = self.index_of(obj)
+        patch = self.desired_tags(inp, index.tags, self.mark(inp))
+        protection = inp.deletion_protection
+        if protection == index.deletion_protection:
+            protection = None
+        if patch is None and protection is None:
+            return obj
+        changed = run.client.configure_index(inp.name, deletion_protection=protection, tags=patch)
+        return self.with_index(obj, changed or run.client.describe_index(inp.name))
+
+    def common_outputs(self, given: Mapping[str, Any], index: IndexModel) -> dict[str, Any]:
+        """The index's outputs and the inputs that are no outputs of their own."""
+        return {**index_outputs(index), **top_inputs(self, given)}
+
+    def describe(self, run: Run, id_: str, previous: Mapping[str, Any]) -> O | None:
+        index = live_index(run.client, id_)
+        if index is None:
+            return None
+        mark = previous.get("owner_mark")
+        if mark and index.tags.get(MARK_KEY) != mark:
+            run.say(
+                f"{self.kind} {id_}: the index of that name does not carry this stack's mark "
+                f"({MARK_KEY}={mark}); it is not the one this stack made, which is gone"
+            )
+            return None
+        return self.described(run, index, previous)
+
+    def described(self, run: Run, index: IndexModel, previous: Mapping[str, Any]) -> O:
+        """The observed object around a described index (a spec may look up more)."""
+        del run, previous
+        return self.with_index(None, index)
+
+    def apply(self, run: Run, id_: str, olds: Mapping[str, Any], inp: I) -> O | None:
+        """One ``PATCH`` with the tag and protection changes, after checking the mark."""
+        try:
+            index = run.client.describe_index(id_)
+            recorded = olds.get("owner_mark")
+            if recorded and index.tags.get(MARK_KEY) != recorded:
+                raise NotOursError(
+                    f"index {id_!r} does not carry this stack's mark (tag {MARK_KEY}="
+                    f"{recorded}), so this stack did not make it; it was not changed. Run "
+                    "`pulumi refresh` to drop it from the stack, then `pulumi up` to "
+                    f"{self.origin_hint}"
+                )
+            # A state without a mark (older, or imported) gets one now.
+            patch = self.desired_tags(inp, index.tags, str(recorded or self.mark(inp)))
+            protection = inp.deletion_protection
+            if protection == index.deletion_protection:
+                protection = None
+            if patch is not None or protection is not None:
+                index = run.client.configure_index(
+                    id_, deletion_protection=protection, tags=patch
+                ) or run.client.describe_index(id_)
+        except NotFoundError as exc:
+            raise exc.explained(
+                f"index {id_!r} no longer exists; run `pulumi refresh` to drop it from the "
+                f"stack, then `pulumi up` to {self.origin_hint}",
+            ) from exc
+        return self.with_index(None, index)
+
+    def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
+        budget = decl.setting(self.inputs, olds, "delete_timeout", decl.DEFAULT_DELETE_TIMEOUT)
+        force = decl.setting(self.inputs, olds, "force_destroy", default=False)
+        mark = olds.get("owner_mark")
+        delete_and_wait(run, id_, budget, force=force, mark=mark or None)

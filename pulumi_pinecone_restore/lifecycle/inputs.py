@@ -1,0 +1,320 @@
+"""Declared inputs: one attrs class per resource, one field per input, its rule in the field.
+
+A resource's inputs class is the single source of its input names: the dynamic adapter checks
+and diffs by it, the user-facing class registers by it, the CLI builds it directly. Each field
+carries a :class:`Prop` (in ``metadata``) that says whether the input is required, how a value
+is parsed (a parser raises ``ValueError`` with the reason), and whether a change replaces the
+object or updates it in place.
+
+Values that are not known yet (an output of another resource, at preview) are the engine's
+:data:`UNKNOWN`; the adapter maps Pulumi's representations onto it. Check skips an unknown
+value (and unknown entries of maps and lists) and checks the rest; diff treats an unknown as a
+possible change.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from pulumi_pinecone_restore.validation import (
+    auto_index_name,
+    check_deletion_protection,
+    check_index_name,
+    check_tags,
+    parse_duration,
+)
+
+__all__ = [
+    "DEFAULT_CREATE_TIMEOUT",
+    "DEFAULT_DELETE_TIMEOUT",
+    "UNKNOWN",
+    "CommonInputs",
+    "Prop",
+    "contains_unknown",
+    "differs",
+    "input_prop",
+    "props_of",
+]
+
+T = TypeVar("T")
+_META = "pinecone_restore_prop"
+DEFAULT_CREATE_TIMEOUT = 3600.0
+DEFAULT_DELETE_TIMEOUT = 600.0
+
+
+@attrs.frozen
+class _Unknown:
+    """The engine's marker for an input value that is not known yet."""
+
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+def contains_unknown(value: Any) -> bool:
+    """Whether ``value`` is unknown or holds an unknown (in a map value or list item)."""
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def known_part(value: Any) -> Any:
+    """``value`` without its unknown parts (map entries and list items that are unknown)."""
+    if isinstance(value, Mapping):
+        return {k: known_part(v) for k, v in value.items() if not contains_unknown(v)}
+    if isinstance(value, (list, tuple)):
+        return [known_part(v) for v in value if not contains_unknown(v)]
+    return value
+
+
+def differs(old: Any, new: Any) -> bool:
+    """Whether ``new`` may differ from ``old`` (an unknown value, or one holding one, may)."""
+    if contains_unknown(new):
+        return True
+    return bool(old != new)
+
+
+@attrs.frozen
+class Prop:
+    """How one input behaves.
+
+    Attributes:
+        name: The input's name (the attrs field name).
+        doc: One sentence for users (docstrings, reference docs).
+        parse: Value → typed value; raises ``ValueError`` with the reason when it is bad.
+        required: When set, the input is required and this says what to give.
+        replace: A change replaces the object.
+        update: A change is applied in place (or only recorded, for budgets).
+        managed: Optional input whose omission means "whatever the server has": compared with
+            the server's value (the outputs), and only when given.
+        internal: Set by this package's own classes, never by users (never an output).
+    """
+
+    name: str
+    doc: str
+    parse: Callable[[Any], Any]
+    required: str | None = None
+    replace: bool = False
+    update: bool = False
+    managed: bool = False
+    internal: bool = False
+
+
+def input_prop(
+    *,
+    doc: str,
+    parse: Callable[[Any], Any] = lambda value: value,
+    required: str | None = None,
+    default: Any = None,
+    replace: bool = False,
+    update: bool = False,
+    managed: bool = False,
+    internal: bool = False,
+) -> Any:
+    """Declare one input as an attrs field (keyword-only; ``default`` unless required)."""
+    meta = {
+        "doc": doc,
+        "parse": parse,
+        "required": required,
+        "replace": replace,
+        "update": update,
+        "managed": managed,
+        "internal": internal,
+    }
+    if required is not None:
+        return attrs.field(kw_only=True, metadata={_META: meta})
+    return attrs.field(kw_only=True, default=default, metadata={_META: meta})
+
+
+def props_of(cls: type) -> tuple[Prop, ...]:
+    """The declared inputs of an inputs class, in declaration order."""
+    return tuple(
+        Prop(name=f.name, **f.metadata[_META]) for f in attrs.fields(cls) if _META in f.metadata
+    )
+
+
+def user_props(cls: type) -> tuple[Prop, ...]:
+    """The inputs users give (internal ones left out)."""
+    return tuple(p for p in props_of(cls) if not p.internal)
+
+
+def check_bag(
+    cls: type, news: Mapping[str, Any], *, ignore: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Check raw inputs against the declaration; unknown values pass and are kept.
+
+    Args:
+        cls: The inputs class.
+        news: Raw inputs (``None`` means omitted).
+        ignore: Names that may appear with a value although they are no inputs (outputs the
+            resource class registers).
+
+    Returns:
+        The given inputs (as given) and ``(property, reason)`` failures.
+    """
+    props = props_of(cls)
+    names = {p.name for p in props}
+    inputs: dict[str, Any] = {}
+    failures: list[tuple[str, str]] = []
+    for prop in props:
+        value = news.get(prop.name)
+        if value is None or (prop.required and isinstance(value, str) and not value.strip()):
+            if prop.required:
+                failures.append((prop.name, f"{prop.name} is required: {prop.required}"))
+            continue
+        inputs[prop.name] = value
+        if value is UNKNOWN:
+            continue
+        try:
+            prop.parse(known_part(value))
+        except ValueError as exc:
+            failures.append((prop.name, f"{prop.name}: {exc}"))
+    known = ", ".join(p.name for p in user_props(cls))
+    failures.extend(
+        (key, f"{key} is not an input of this resource; its inputs are: {known}")
+        for key, value in news.items()
+        if key not in names and key not in ignore and not key.startswith("__") and value is not None
+    )
+    return inputs, failures
+
+
+def build(cls: type[T], inputs: Mapping[str, Any]) -> T:
+    """The typed inputs from checked, fully known raw inputs.
+
+    Raises:
+        ValueError: An input is missing or bad (check was skipped); names the property.
+    """
+    values: dict[str, Any] = {}
+    for prop in props_of(cls):
+        value = inputs.get(prop.name)
+        if value is None:
+            if prop.required:
+                raise ValueError(f"{prop.name} is required: {prop.required}")
+            continue
+        try:
+            values[prop.name] = prop.parse(value)
+        except ValueError as exc:
+            raise ValueError(f"{prop.name}: {exc}") from exc
+    return cls(**values)
+
+
+def setting(cls: type, inputs: Mapping[str, Any], name: str, default: T) -> T:
+    """One parsed input from stored inputs, or ``default`` when absent or unusable."""
+    prop = next(p for p in props_of(cls) if p.name == name)
+    value = inputs.get(name)
+    if value is None:
+        return default
+    try:
+        parsed: T = prop.parse(value)
+    except ValueError:
+        return default
+    return parsed
+
+
+# Parsers shared by the declarations -------------------------------------------------------
+
+
+def rule(check: Callable[[Any], str | None]) -> Callable[[Any], Any]:
+    """A parser from a ``value -> reason | None`` check (the value is kept as given)."""
+
+    def parse(value: Any) -> Any:
+        reason = check(value)
+        if reason:
+            raise ValueError(reason)
+        return value
+
+    return parse
+
+
+def text(value: Any) -> str:
+    """A string."""
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, got {type(value).__name__}")  # noqa: TRY004
+    return value
+
+
+def non_empty_text(value: Any) -> str:
+    """A string with something in it."""
+    if not text(value).strip():
+        raise ValueError("must not be empty")
+    return str(value)
+
+
+def duration(value: Any) -> float:
+    """A positive, finite time budget in seconds (number or ``"90m"``-style text)."""
+    seconds = parse_duration(value)
+    if not math.isfinite(seconds):
+        raise ValueError(f"must be a finite duration, got {value!r}")
+    return seconds
+
+
+def flag(value: Any) -> bool:
+    """A boolean."""
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, got {value!r}")  # noqa: TRY004
+    return value
+
+
+@attrs.frozen
+class CommonInputs:
+    """The inputs every resource has: its time budgets and the program's seed."""
+
+    create_timeout: float = input_prop(
+        doc='Time budget for the create (seconds or e.g. "90m"; default 1 h).',
+        parse=duration,
+        update=True,
+        default=DEFAULT_CREATE_TIMEOUT,
+    )
+    delete_timeout: float = input_prop(
+        doc="Time budget for deletion (default 10 min).",
+        parse=duration,
+        update=True,
+        default=DEFAULT_DELETE_TIMEOUT,
+    )
+    owner_seed: str | None = input_prop(
+        doc="project/stack/resource of the declaring program (set by the resource class).",
+        parse=text,
+        internal=True,
+    )
+
+
+index_name = rule(check_index_name)
+deletion_protection = rule(check_deletion_protection)
+
+
+def tags(value: Any) -> dict[str, str]:
+    """A tag map that Pinecone accepts."""
+    reason = check_tags(value)
+    if reason:
+        raise ValueError(reason)
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def auto_name(
+    resource_seed: Any, origin: list[Any], olds: Mapping[str, Any], old_origin: list[Any]
+) -> Any:
+    """The name of an input set without ``name``: ``<resource-name>-<7 hex>``.
+
+    Kept from the previous inputs while the seed and the origin stay the same; new when the
+    origin changes (so a replacement can exist next to the old object); unknown while the
+    origin is.
+    """
+    seed = resource_seed if isinstance(resource_seed, str) and resource_seed else "index"
+    old_name = olds.get("name")
+    old_seed = olds.get("owner_seed") or olds.get("auto_name_seed")
+    if old_seed == resource_seed and old_origin == origin and isinstance(old_name, str):
+        return old_name
+    if any(contains_unknown(v) for v in origin):
+        return UNKNOWN
+    resource_name = seed.rsplit("/", 1)[-1]
+    return auto_index_name(resource_name, "/".join([seed, *map(str, origin)]))

@@ -1,0 +1,271 @@
+"""``RestoredIndex`` declared: an index made by ``POST /backups/{id}/create-index``.
+
+- Replace keys: ``backup_id``, ``name``; an omitted name derives from the backup (a new backup
+  gets a new name, so the replacement is made before the old index goes).
+- Prerequisite: the backup is ``Ready``. Start: the restore. Follow: the restore job (with its
+  ``percent_complete``), then the index until ``Ready``.
+- An earlier attempt is an index of this name with this resource's ownership mark (see
+  :mod:`.index`); a failed restore's index is deleted only if it carries the mark.
+- Inputs the user omitted (``tags``, ``deletion_protection``) are not managed: the server's
+  values (the backup's tags, protection ``disabled``) are shown and never diffed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from pulumi_pinecone_restore.errors import (
+    BackupFailedError,
+    ImportRefusedError,
+    NotFoundError,
+    RestoreFailedError,
+)
+from pulumi_pinecone_restore.lifecycle import inputs as decl
+from pulumi_pinecone_restore.lifecycle.engine import Run, Started
+from pulumi_pinecone_restore.lifecycle.index import (
+    INDEX_OUTPUTS,
+    IndexInputs,
+    IndexSpec,
+)
+from pulumi_pinecone_restore.lifecycle.inputs import input_prop
+from pulumi_pinecone_restore.models import BackupModel, IndexModel, RestoreJobModel
+from pulumi_pinecone_restore.polling import Observation
+
+__all__ = ["RESTORED_INDEX", "RestoreSpec", "Restored", "RestoredIndexInputs"]
+
+# How long a just-created restore job may answer 404 before we believe it (live service lag).
+JOB_NOT_FOUND_GRACE = 60.0
+FAILED_BACKUP = frozenset({"Failed", "InitializationFailed"})
+
+
+@attrs.frozen
+class RestoredIndexInputs(IndexInputs):
+    """The inputs of a ``RestoredIndex``."""
+
+    backup_id: str = input_prop(
+        doc="Id of a backup in the same project. Changing it replaces the index.",
+        parse=decl.non_empty_text,
+        replace=True,
+        required="the id of a Ready backup (see `pinecone-restore backups list`)",
+    )
+
+
+@attrs.frozen
+class Restored:
+    """A restored index with what is known of its restore."""
+
+    index: IndexModel
+    job: RestoreJobModel | None = None
+    backup: BackupModel | None = None
+
+
+@attrs.frozen
+class RestoreHandle:
+    """What the restore POST answered (or the adopted job showed)."""
+
+    job_id: str | None
+    index_id: str | None
+
+
+class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
+    """The declaration of ``RestoredIndex``."""
+
+    kind: ClassVar[str] = "RestoredIndex"
+    inputs = RestoredIndexInputs
+    output_names: ClassVar[tuple[str, ...]] = (
+        *INDEX_OUTPUTS,
+        "index_id",
+        "restore_job_id",
+        "backup_id",
+        "source_index_name",
+        "source_index_id",
+        "restore_job_status",
+        "restore_started_at",
+        "restore_completed_at",
+    )
+    name_origin: ClassVar[tuple[str, ...] | None] = ("backup_id",)
+    origin_hint: ClassVar[str] = "restore it again"
+
+    def index_of(self, obj: Restored) -> IndexModel:
+        return obj.index
+
+    def with_index(self, obj: Restored | None, index: IndexModel) -> Restored:
+        return Restored(index) if obj is None else attrs.evolve(obj, index=index)
+
+    # create ------------------------------------------------------------------------------
+
+    def prerequisite(
+        self, run: Run, inp: RestoredIndexInputs
+    ) -> Callable[[], Observation[BackupModel]]:
+        def probe() -> Observation[BackupModel]:
+            try:
+                backup = run.client.describe_backup(inp.backup_id)
+            except NotFoundError as exc:
+                raise exc.explained(
+                    f"backup {inp.backup_id!r} does not exist in this project; check "
+                    "backup_id (list them with `pinecone-restore backups list`)",
+                ) from exc
+            if backup.status == "Ready":
+                return Observation(backup)
+            if backup.status in FAILED_BACKUP:
+                raise BackupFailedError(
+                    f"backup {inp.backup_id} is {backup.status} and cannot be restored; "
+                    "take a new backup and point backup_id at it"
+                )
+            return Observation(status=f"waiting for backup {inp.backup_id} ({backup.status})")
+
+        return probe
+
+    def origin(self, inp: RestoredIndexInputs) -> list[Any]:
+        return [inp.backup_id]
+
+    def start(
+        self, run: Run, inp: RestoredIndexInputs, prerequisite: BackupModel
+    ) -> Started[RestoreHandle]:
+        # With `tags` in the request the restore does not copy the backup's: send them along.
+        started = run.client.create_index_from_backup(
+            inp.backup_id,
+            name=inp.name,
+            tags=self.start_tags(inp, prerequisite.tags),
+            deletion_protection=inp.deletion_protection,
+        )
+        return Started(inp.name, RestoreHandle(started.restore_job_id, started.index_id))
+
+    def handle_of(self, run: Run, inp: RestoredIndexInputs, index: IndexModel) -> RestoreHandle:
+        job = _own_job(run, inp)  # the live listing may lag: then follow the index alone
+        if job is None:
+            return RestoreHandle(None, index.index_id)
+        return RestoreHandle(job.restore_job_id, job.target_index_id)
+
+    def summary(self, inp: RestoredIndexInputs, started: Started[RestoreHandle]) -> str:
+        return f"restore job {started.handle.job_id} from backup {inp.backup_id}"
+
+    def watch(
+        self,
+        run: Run,
+        inp: RestoredIndexInputs,
+        started: Started[RestoreHandle],
+        prerequisite: Any,
+    ) -> Callable[[], Observation[Restored]]:
+        since = run.runtime.clock()
+        done: list[RestoreJobModel] = []
+        job_id = started.handle.job_id
+
+        def probe() -> Observation[Restored]:
+            if job_id is not None and not done:
+                try:
+                    job = run.client.describe_restore_job(job_id)
+                except NotFoundError:
+                    if run.runtime.clock() - since < JOB_NOT_FOUND_GRACE:
+                        return Observation(status=f"restore job {job_id} not listed yet")
+                    raise
+                if not job.is_terminal:
+                    return Observation(
+                        status=f"restore job {job_id} {job.status}", percent=job.percent_complete
+                    )
+                if job.status != "Completed":
+                    raise RestoreFailedError(
+                        f"restore job {job_id} of backup {inp.backup_id} into index "
+                        f"{inp.name!r} ended {job.status}"
+                    )
+                done.append(job)
+            try:
+                index = run.client.describe_index(inp.name)
+            except NotFoundError as exc:
+                raise self.vanished(inp) from exc
+            if index.state == "InitializationFailed":
+                raise RestoreFailedError(
+                    f"index {inp.name!r} restored from backup {inp.backup_id} ended "
+                    "InitializationFailed"
+                )
+            if index.ready and index.state == "Ready":
+                return Observation(Restored(index, done[0] if done else None, prerequisite))
+            return Observation(status=f"index {index.state}")
+
+        return probe
+
+    def timeout_message(
+        self, inp: RestoredIndexInputs, started: Started[RestoreHandle], detail: str
+    ) -> str:
+        return (
+            f"{detail}. The restore of backup {inp.backup_id} into index {inp.name!r} "
+            f"(restore job {started.handle.job_id}) continues on Pinecone's side and nothing "
+            "was deleted. Run `pulumi up` again: this resource finds that restore (only an "
+            "index of this name with its ownership mark) and resumes waiting. Raise "
+            "create_timeout if restores of this backup take longer"
+        )
+
+    def outputs(
+        self, given: Mapping[str, Any], obj: Restored, previous: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        job, backup = obj.job, obj.backup
+        outs = self.common_outputs(given, obj.index)
+        outs.update(
+            {
+                "index_id": job.target_index_id if job else previous.get("index_id"),
+                "restore_job_id": job.restore_job_id if job else previous.get("restore_job_id"),
+                "backup_id": given.get("backup_id") or previous.get("backup_id"),
+                "source_index_name": backup.source_index_name
+                if backup
+                else previous.get("source_index_name"),
+                "source_index_id": backup.source_index_id
+                if backup
+                else previous.get("source_index_id"),
+                "restore_job_status": job.status if job else previous.get("restore_job_status"),
+                "restore_started_at": job.created_at if job else previous.get("restore_started_at"),
+                "restore_completed_at": job.completed_at
+                if job
+                else previous.get("restore_completed_at"),
+            }
+        )
+        return outs
+
+    # read --------------------------------------------------------------------------------
+
+    def described(self, run: Run, index: IndexModel, previous: Mapping[str, Any]) -> Restored:
+        job_id = previous.get("restore_job_id")
+        job = None
+        if isinstance(job_id, str) and job_id:
+            # The live service forgets jobs whose index was deleted; keep what we knew.
+            with contextlib.suppress(NotFoundError):
+                job = run.client.describe_restore_job(job_id)
+        return Restored(index, job)
+
+    def import_inputs(self, run: Run, obj: Restored) -> tuple[dict[str, Any], Restored]:
+        """``pulumi import`` / ``RestoredIndex.get``: find the restore that made this index."""
+        job = _newest_job_into(run, obj.index.name)
+        if job is None:
+            raise ImportRefusedError(
+                f"index {obj.index.name!r} exists but no restore job created it (or its job is "
+                "no longer listed), so it cannot be managed as a RestoredIndex"
+            )
+        backup = None
+        with contextlib.suppress(NotFoundError):
+            backup = run.client.describe_backup(job.backup_id)
+        return {"backup_id": job.backup_id, "name": obj.index.name}, Restored(
+            obj.index, job, backup
+        )
+
+
+def _newest_job_into(run: Run, name: str, backup_id: str | None = None) -> RestoreJobModel | None:
+    return max(
+        (
+            job
+            for job in run.client.iter_restore_jobs()
+            if job.target_index_name == name and backup_id in (None, job.backup_id)
+        ),
+        key=lambda job: job.created_at or "",
+        default=None,
+    )
+
+
+def _own_job(run: Run, inp: RestoredIndexInputs) -> RestoreJobModel | None:
+    """The newest restore job of this backup into this name."""
+    return _newest_job_into(run, inp.name, inp.backup_id)
+
+
+RESTORED_INDEX = RestoreSpec()

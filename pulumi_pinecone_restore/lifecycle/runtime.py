@@ -1,0 +1,133 @@
+"""The process-local parts of a lifecycle run: credentials, client, clock, sleep, progress.
+
+Nothing here is pickled: a provider keeps a :class:`Runtime` only in memory, so neither the API
+key from the stack config nor an HTTP session can reach the state.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.polling import Deadline, PollSchedule
+from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
+
+__all__ = [
+    "CONFIG_API_KEY",
+    "CONFIG_CONTROLLER_HOST",
+    "ProgressThrottle",
+    "Runtime",
+    "shared_client",
+]
+
+CONFIG_API_KEY = "pinecone:apiKey"
+CONFIG_CONTROLLER_HOST = "pinecone:controllerHost"
+PROGRESS_EVERY = 10.0  # seconds between progress lines while nothing changes
+DEFAULT_POOL = 16  # connections per client; a set asks for one per member
+
+_CLIENTS: dict[tuple[str, str, RetryPolicy, int], ControlPlaneClient] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def shared_client(settings: ClientSettings) -> ControlPlaneClient:
+    """Return this process's client for these settings (one HTTP session per process)."""
+    key = (settings.controller_host, settings.api_key, settings.retry, settings.pool_size)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = _CLIENTS[key] = ControlPlaneClient(settings)
+        return client
+
+
+def _stderr_progress(message: str) -> None:
+    # The engine shows each stderr line of a provider plugin as an info diagnostic during
+    # `pulumi up`; this is the only channel a dynamic provider has to the person waiting.
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+@attrs.define
+class Runtime:
+    """The process-local, never-pickled parts of a lifecycle run.
+
+    Attributes:
+        config: Stack config received by a provider's ``configure()``.
+        environ: Environment to read credentials from.
+        sleep: Sleep function (tests pass a no-op).
+        clock: Monotonic clock.
+        schedule: Poll schedule.
+        progress: Where progress lines go.
+        retry: Retry policy for the HTTP client (and for re-sending a starting POST).
+        client_override: A ready client to use instead of one built from config (the CLI).
+    """
+
+    config: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    environ: Mapping[str, str] = attrs.field(factory=lambda: os.environ, repr=False)
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    schedule: PollSchedule = attrs.field(factory=PollSchedule)
+    progress: Callable[[str], None] = _stderr_progress
+    retry: RetryPolicy | None = None
+    client_override: ControlPlaneClient | None = None
+
+    def client(self, *, concurrency: int = 1) -> ControlPlaneClient:
+        """The control-plane client, from stack config first, then the environment.
+
+        Args:
+            concurrency: How many calls this run makes at once; the connection pool fits it.
+        """
+        if self.client_override is not None:
+            return self.client_override
+        settings = ClientSettings.resolve(
+            api_key=_config_str(self.config, CONFIG_API_KEY),
+            controller_host=_config_str(self.config, CONFIG_CONTROLLER_HOST),
+            environ=self.environ,
+            retry=self.retry,
+        )
+        if concurrency > settings.pool_size:
+            settings = attrs.evolve(settings, pool_size=concurrency)
+        return shared_client(settings)
+
+    def deadline(self, budget: float) -> Deadline:
+        """A deadline ``budget`` seconds from now on this runtime's clock."""
+        return Deadline(budget, clock=self.clock)
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy in force (the client's default when none was set)."""
+        if self.client_override is not None:
+            return self.client_override.settings.retry
+        return self.retry or RetryPolicy()
+
+
+def _config_str(config: Mapping[str, Any], key: str) -> str | None:
+    value = config.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+class ProgressThrottle:
+    """Forwards a progress line when it says something new, or every ``every`` seconds."""
+
+    def __init__(
+        self, emit: Callable[[str], None], clock: Callable[[], float], every: float = PROGRESS_EVERY
+    ) -> None:
+        """Wrap ``emit``."""
+        self._emit = emit
+        self._clock = clock
+        self._every = every
+        self._last_key: str | None = None
+        self._last_at = float("-inf")
+
+    def __call__(self, key: str, message: str) -> None:
+        """Emit ``message`` if ``key`` changed or enough time passed."""
+        now = self._clock()
+        if key != self._last_key or now - self._last_at >= self._every:
+            self._last_key, self._last_at = key, now
+            self._emit(message)

@@ -1,0 +1,353 @@
+"""Many restores as one resource: every member runs the ``RestoredIndex`` lifecycle, all at once.
+
+Why one resource: the Python dynamic-provider plugin serves at most 4 calls at once for the whole
+stack, and a create that follows a restore holds its slot until the index is ready. One set
+runs all its members concurrently inside a single call (one thread and one pooled connection
+per member, no cap), so cloning N indexes takes about as long as the slowest one. Every member's
+``create_timeout`` starts when the set's create starts, so it bounds the whole set.
+
+Transactions, member by member, and told truthfully:
+
+- create: if any member fails, the members this call created (or adopted: nothing records
+  them either) are deleted again, unless one ran out of time (then all are left for the next
+  ``pulumi up`` to adopt); the error lists each member's fate.
+- update: a failure undoes only what cannot be recorded: members new to the set and
+  replacements made next to their old index are deleted; a replacement that took its old
+  index's name (the old one is gone) and in-place changes are kept, since the state still
+  names them, and the next ``pulumi up`` converges the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import attrs
+
+from pulumi_pinecone_restore.errors import SetOperationError, WaitTimeoutError
+from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
+from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN, contains_unknown
+from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
+from pulumi_pinecone_restore.lifecycle.runtime import Runtime
+
+__all__ = ["RestoreSet", "member_seed"]
+
+T = TypeVar("T")
+Bag = dict[str, Any]
+
+
+def member_seed(seed: Any, key: str) -> str | None:
+    """The seed of one member: the set's, with the member key (names it ``<set>-<key>-…``)."""
+    return f"{seed}-{key}" if isinstance(seed, str) and seed else None
+
+
+def members_of(props: Mapping[str, Any], key: str = "members") -> dict[str, Bag]:
+    """The members (or ``clones``) map of a property bag."""
+    raw = props.get(key)
+    if not isinstance(raw, Mapping):
+        return {}
+    return {str(k): dict(v) for k, v in raw.items() if isinstance(v, Mapping)}
+
+
+def run_all(jobs: Mapping[str, Callable[[], T]]) -> tuple[dict[str, T], dict[str, Exception]]:
+    """Run one callable per member, all at once; results and errors by member key."""
+    results: dict[str, T] = {}
+    errors: dict[str, Exception] = {}
+    if not jobs:
+        return results, errors
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = {key: pool.submit(fn) for key, fn in jobs.items()}
+    for key, future in futures.items():
+        error = future.exception()
+        if error is None:
+            results[key] = future.result()
+        elif isinstance(error, Exception):
+            errors[key] = error
+        else:
+            raise error
+    return results, errors
+
+
+def _lines(errors: Mapping[str, BaseException]) -> str:
+    return "\n".join(f"  - {key}: {exc}" for key, exc in sorted(errors.items()))
+
+
+@attrs.define
+class RestoreSet:
+    """The lifecycle of a set of ``RestoredIndex`` members."""
+
+    runtime: Runtime
+
+    def _member(self, count: int) -> Lifecycle[Any, Any, Any]:
+        client = self.runtime.client(concurrency=max(count, 1))
+        return Lifecycle(RESTORED_INDEX, self.runtime, client)
+
+    def _member_check(self) -> Lifecycle[Any, Any, Any]:
+        return Lifecycle(RESTORED_INDEX, self.runtime)
+
+    # check / diff ------------------------------------------------------------------------
+
+    def check(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> tuple[Bag, list[tuple[str, str]]]:
+        """Check each member by the RestoredIndex rules; names must be unique in the set."""
+        seed = news.get("owner_seed") or news.get("auto_name_seed")
+        inputs: Bag = {k: news[k] for k in ("members",) if k in news}
+        if seed is not None:
+            inputs["owner_seed"] = seed
+        members = news.get("members")
+        if members is UNKNOWN:
+            return inputs, []
+        if not isinstance(members, Mapping) or not members:
+            return inputs, [("members", "members must be a non-empty map of key to restore inputs")]
+        old_members = members_of(olds)
+        member = self._member_check()
+        failures: list[tuple[str, str]] = []
+        checked: Bag = {}
+        for key, value in members.items():
+            if value is UNKNOWN:
+                checked[str(key)] = value  # a whole member not known yet: checked once it is
+                continue
+            if not isinstance(value, Mapping):
+                failures.append(("members", f"members[{key}] must be a map"))
+                continue
+            given = dict(value)
+            if given.get("owner_seed") is None and member_seed(seed, str(key)):
+                given["owner_seed"] = member_seed(seed, str(key))
+            old = old_members.get(str(key), {})
+            if "owner_seed" not in old and member_seed(seed, str(key)):
+                old = {**old, "owner_seed": member_seed(seed, str(key))}
+            result, member_failures = member.check(old, given)
+            checked[str(key)] = result
+            failures.extend(
+                ("members", f"members[{key}]: {reason}") for _, reason in member_failures
+            )
+        names = [
+            m["name"]
+            for m in checked.values()
+            if isinstance(m, Mapping) and isinstance(m.get("name"), str)
+        ]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            failures.append(
+                ("members", f"index names must be unique within the set: {', '.join(duplicates)}")
+            )
+        inputs["members"] = checked
+        return inputs, failures
+
+    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        """Whether anything changed; every change is an in-place update of the set."""
+        members = news.get("members")
+        if contains_unknown(members):
+            return True
+        old_outs, new = members_of(olds, "clones"), members_of(news)
+        if set(old_outs) != set(new):
+            return True
+        member = self._member_check()
+        return any(member.diff(old_outs[k], new[k]).changes for k in new)
+
+    # create ------------------------------------------------------------------------------
+
+    def create(self, props: Mapping[str, Any]) -> tuple[str, Bag]:
+        """Restore every member at once; all succeed, or what this call made is removed."""
+        members = members_of(props)
+        member = self._member(len(members))
+        self.runtime.progress(f"RestoredIndexSet: restoring {len(members)} indexes at once")
+        created, errors = self._create(member, members)
+        if errors:
+            self._fail_create(member, created, errors)
+        return _set_id(created), self.outputs(props, created)
+
+    def _create(
+        self, member: Lifecycle[Any, Any, Any], members: Mapping[str, Bag]
+    ) -> tuple[dict[str, Bag], dict[str, Exception]]:
+        # Every deadline starts now: create_timeout bounds the whole set, not each thread.
+        typed = {key: member.typed(inputs) for key, inputs in members.items()}
+        deadlines = {key: self.runtime.deadline(inp.create_timeout) for key, inp in typed.items()}
+
+        def one(key: str) -> Callable[[], Bag]:
+            return lambda: member.create(members[key], deadline=deadlines[key]).outputs
+
+        return run_all({key: one(key) for key in members})
+
+    def _fail_create(
+        self,
+        member: Lifecycle[Any, Any, Any],
+        created: Mapping[str, Bag],
+        errors: Mapping[str, Exception],
+    ) -> None:
+        if any(isinstance(e, WaitTimeoutError) for e in errors.values()):
+            kept = ", ".join(sorted(str(o.get("name")) for o in created.values())) or "none"
+            raise SetOperationError(
+                f"{len(errors)} of the set's restores failed:\n{_lines(errors)}\n"
+                f"Nothing was deleted: members still restoring continue, and the next `pulumi "
+                f"up` adopts them and the finished ones (finished: {kept})."
+            )
+        removed, cleanup = run_all(
+            {key: _remove_forced(member, outs) for key, outs in created.items()}
+        )
+        lines = _lines({**errors, **{f"{k} (cleanup)": e for k, e in cleanup.items()}})
+        gone = ", ".join(sorted(str(created[k].get("name")) for k in removed)) or "none"
+        left = ", ".join(sorted(str(created[k].get("name")) for k in cleanup))
+        tail = (
+            f"Deleting {left} failed too: delete them by hand, nothing records them."
+            if cleanup
+            else "Nothing this attempt made is left behind."
+        )
+        raise SetOperationError(
+            f"{len(errors)} of the set's restores failed:\n{lines}\n"
+            f"The indexes this attempt made were deleted again ({gone}). {tail} Fix the cause "
+            "and run `pulumi up` again."
+        )
+
+    # read --------------------------------------------------------------------------------
+
+    def read(self, id_: str, props: Mapping[str, Any]) -> tuple[str | None, Bag, Bag | None]:
+        """Refresh every member; members deleted out of band drop out (and show as a diff)."""
+        old = members_of(props, "clones")
+        member = self._member(len(old))
+        results, errors = run_all({key: _read(member, outs) for key, outs in old.items()})
+        if errors:
+            raise SetOperationError(
+                f"refresh failed for {len(errors)} member(s):\n{_lines(errors)}"
+            )
+        clones = {k: r.outputs for k, r in results.items() if r.id}
+        if not clones:
+            return None, {}, None
+        inputs: Bag = {"members": {k: dict(results[k].inputs or {}) for k in clones}}
+        if props.get("owner_seed"):
+            inputs["owner_seed"] = props["owner_seed"]
+        return id_, self.outputs(props, clones), inputs
+
+    # update ------------------------------------------------------------------------------
+
+    def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Bag:
+        """Create new members, replace or update changed ones, then delete removed ones."""
+        old, new = members_of(olds, "clones"), members_of(news)
+        member = self._member(len(old) + len(new))
+        plan = _Plan.of(member, old, new)
+        self._delete_all(member, plan.delete_first)
+        created, create_errors = self._create(member, {k: new[k] for k in plan.creates})
+        updated, update_errors = run_all(
+            {key: _update(member, old[key], new[key]) for key in plan.updates}
+        )
+        if create_errors or update_errors:
+            self._fail_update(member, plan, created, updated, {**create_errors, **update_errors})
+        self._delete_all(member, plan.delete_after)
+        clones = {**{k: old[k] for k in plan.kept}, **updated, **created}
+        return self.outputs(news, clones)
+
+    def _fail_update(
+        self,
+        member: Lifecycle[Any, Any, Any],
+        plan: _Plan,
+        created: Mapping[str, Bag],
+        updated: Mapping[str, Bag],
+        errors: Mapping[str, Exception],
+    ) -> None:
+        # Undo only what the unchanged state cannot point to: members new to the set, and
+        # replacements made next to an old index that still exists under its own name.
+        undo = {k: o for k, o in created.items() if k not in plan.delete_first}
+        kept = {k: o for k, o in created.items() if k in plan.delete_first}
+        removed, cleanup = run_all(
+            {key: _remove_forced(member, outs) for key, outs in undo.items()}
+        )
+        said = [f"{len(errors)} member(s) failed:\n{_lines(errors)}"]
+        if removed:
+            said.append(
+                "Deleted again (made by this attempt, not recorded): "
+                + ", ".join(sorted(str(undo[k].get("name")) for k in removed))
+                + "."
+            )
+        if cleanup:
+            said.append(f"Deleting these failed too; delete them by hand:\n{_lines(cleanup)}")
+        if kept:
+            said.append(
+                "Kept (they replaced an index of the same name, which is gone): "
+                + ", ".join(sorted(str(o.get("name")) for o in kept.values()))
+                + "."
+            )
+        if updated:
+            said.append("Updated in place and kept: " + ", ".join(sorted(updated)) + ".")
+        said.append(
+            "The stack still records the set as before this update; run `pulumi up` "
+            "again after fixing the cause, and it converges every member."
+        )
+        raise SetOperationError("\n".join(said))
+
+    def _delete_all(self, member: Lifecycle[Any, Any, Any], members: Mapping[str, Bag]) -> None:
+        _, errors = run_all({key: _delete(member, outs) for key, outs in members.items()})
+        if errors:
+            raise SetOperationError(f"delete failed for {len(errors)} member(s):\n{_lines(errors)}")
+
+    # delete ------------------------------------------------------------------------------
+
+    def delete(self, props: Mapping[str, Any]) -> None:
+        """Delete every member at once (each honouring its deletion protection)."""
+        clones = members_of(props, "clones")
+        self._delete_all(self._member(len(clones)), clones)
+
+    @staticmethod
+    def outputs(props: Mapping[str, Any], clones: Mapping[str, Bag]) -> Bag:
+        """The set's outputs: members' inputs (without internal ones), outputs, hosts, names."""
+        members = members_of(props) or {k: {} for k in clones}
+        return {
+            "members": {
+                k: {n: v for n, v in m.items() if n != "owner_seed"} for k, m in members.items()
+            },
+            "clones": dict(clones),
+            "hosts": {str(c["name"]): c.get("host") for c in clones.values()},
+            "names": {k: c.get("name") for k, c in clones.items()},
+        }
+
+
+@attrs.define
+class _Plan:
+    """What an update does with each member."""
+
+    creates: list[str] = attrs.field(factory=list)
+    updates: list[str] = attrs.field(factory=list)
+    kept: list[str] = attrs.field(factory=list)
+    delete_first: dict[str, Bag] = attrs.field(factory=dict)
+    delete_after: dict[str, Bag] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(
+        cls, member: Lifecycle[Any, Any, Any], old: Mapping[str, Bag], new: Mapping[str, Bag]
+    ) -> _Plan:
+        plan = cls(delete_after={k: o for k, o in old.items() if k not in new})
+        for key, inputs in new.items():
+            if key not in old:
+                plan.creates.append(key)
+                continue
+            diff = member.diff(old[key], inputs)
+            if diff.replaces:
+                plan.creates.append(key)
+                target = plan.delete_first if diff.delete_before_replace else plan.delete_after
+                target[key] = old[key]
+            elif diff.changes:
+                plan.updates.append(key)
+            else:
+                plan.kept.append(key)
+        return plan
+
+
+def _remove_forced(member: Lifecycle[Any, Any, Any], outs: Bag) -> Callable[[], None]:
+    return lambda: member.delete(str(outs.get("name")), {**outs, "force_destroy": True})
+
+
+def _delete(member: Lifecycle[Any, Any, Any], outs: Bag) -> Callable[[], None]:
+    return lambda: member.delete(str(outs.get("name")), outs)
+
+
+def _read(member: Lifecycle[Any, Any, Any], outs: Bag) -> Callable[[], Any]:
+    return lambda: member.read(str(outs.get("name")), outs)
+
+
+def _update(member: Lifecycle[Any, Any, Any], old: Bag, inputs: Bag) -> Callable[[], Bag]:
+    return lambda: member.update(str(old.get("name")), old, inputs)
+
+
+def _set_id(clones: Mapping[str, Mapping[str, Any]]) -> str:
+    return ",".join(sorted(str(c.get("name")) for c in clones.values()))

@@ -1,0 +1,109 @@
+"""Start-with-reconcile, written once in the engine: adopt, back off, never send blindly."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from urllib3.util.retry import RequestHistory, Retry
+
+from pulumi_pinecone_restore.emulator import Emulator, FaultRule
+from pulumi_pinecone_restore.errors import NameTakenError, StartFailedError
+from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
+from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
+from pulumi_pinecone_restore.lifecycle.runtime import Runtime
+from pulumi_pinecone_restore.settings import RetryPolicy
+
+RESTORE_POST = "/backups/*/create-index"
+POLICY = RetryPolicy(attempts=5, backoff_factor=0.5, backoff_max=20.0)
+
+
+def urllib3_delays(policy: RetryPolicy, retries: int) -> list[float]:
+    """The waits urllib3's Retry makes before each of ``retries`` retries of a GET."""
+    retry = Retry(
+        total=policy.attempts, backoff_factor=policy.backoff_factor, backoff_max=policy.backoff_max
+    )
+    delays = []
+    for _ in range(retries):
+        retry = retry.new(history=(*retry.history, RequestHistory("GET", "/x", None, 503, None)))
+        delays.append(retry.get_backoff_time())
+    return delays
+
+
+def test_three_503s_on_the_post_are_absorbed_with_the_get_backoff(
+    runtime: Runtime, backup_id: str, emulator: Emulator, sleeps: list[float]
+) -> None:
+    """A POST refused three times is re-sent after the waits a GET gets, not at once."""
+    emulator.add_fault(FaultRule(method="POST", path=RESTORE_POST, status=503, times=3))
+    life = Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, retry=POLICY))
+    created = life.create({"backup_id": backup_id, "name": "patient"})
+    assert created.outputs["state"] == "Ready"
+    expected = [d for d in urllib3_delays(POLICY, 3) if d]
+    assert sleeps[: len(expected)] == expected
+    assert emulator.request_counts()["POST /backups/{backup_id}/create-index"] == 4
+
+
+def test_a_post_that_keeps_failing_gives_up_with_its_own_error(
+    runtime: Runtime, backup_id: str, emulator: Emulator
+) -> None:
+    """When every send fails and none started anything, the error says so, with the cause."""
+    emulator.add_fault(FaultRule(method="POST", path=RESTORE_POST, status=503, times=100))
+    life = Lifecycle(RESTORED_INDEX, runtime)
+    with pytest.raises(StartFailedError) as info:
+        life.create({"backup_id": backup_id, "name": "never"})
+    assert info.value.code == "START_FAILED"
+    assert getattr(info.value.__cause__, "status", None) == 503
+    sent = emulator.request_counts()["POST /backups/{backup_id}/create-index"]
+    assert sent == runtime.retry_policy.attempts + 1
+
+
+def test_the_backoff_stops_at_the_create_deadline(
+    runtime: Runtime, backup_id: str, emulator: Emulator, sleeps: list[float]
+) -> None:
+    """No wait before a re-send goes past create_timeout."""
+    emulator.add_fault(FaultRule(method="POST", path=RESTORE_POST, status=503, times=100))
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    life = Lifecycle(
+        RESTORED_INDEX, attrs.evolve(runtime, retry=POLICY, clock=lambda: now[0], sleep=sleep)
+    )
+    with pytest.raises(StartFailedError):
+        life.create({"backup_id": backup_id, "name": "hurried", "create_timeout": 2.5})
+    assert sum(sleeps) <= 2.5
+
+
+def test_lost_answer_is_adopted_not_repeated(
+    runtime: Runtime, backup_id: str, emulator: Emulator
+) -> None:
+    """A POST that acted but answered 503 is found, not sent again: one restore job."""
+    emulator.add_fault(
+        FaultRule(method="POST", path=RESTORE_POST, status=503, after_action=True, times=1)
+    )
+    created = Lifecycle(RESTORED_INDEX, runtime).create({"backup_id": backup_id, "name": "once"})
+    assert emulator.request_counts()["POST /backups/{backup_id}/create-index"] == 1
+    assert created.outputs["restore_job_id"]
+
+
+def test_start_twice_adopts_the_first(runtime: Runtime, backup_id: str) -> None:
+    """Starting the same restore again (no wait in between) adopts the first one's job."""
+    life = Lifecycle(RESTORED_INDEX, runtime)
+    inp = life.typed({"backup_id": backup_id, "name": "twice"})
+    first, second = life.start(inp), life.start(inp)
+    assert (first.adopted, second.adopted) == (False, True)
+    assert second.handle == first.handle
+
+
+def test_a_foreign_name_is_refused_without_a_fake_request(
+    runtime: Runtime, backup_id: str, emulator: Emulator
+) -> None:
+    """A 409 on a name we did not take is a local refusal, and that index is untouched."""
+    emulator.seed_index(name="taken", dimension=3)
+    with pytest.raises(NameTakenError) as info:
+        Lifecycle(RESTORED_INDEX, runtime).create({"backup_id": backup_id, "name": "taken"})
+    assert info.value.code == "NAME_TAKEN"
+    assert not hasattr(info.value, "method")
+    assert getattr(info.value.__cause__, "status", None) == 409
+    assert emulator.describe_index("taken")["dimension"] == 3
