@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from pulumi_pinecone_restore.client import ControlPlaneClient
     from pulumi_pinecone_restore.clone import CloneEnvironment, RestoredIndexSet
     from pulumi_pinecone_restore.collection_index import CollectionIndex, CollectionIndexArgs
+    from pulumi_pinecone_restore.connection import Connection
     from pulumi_pinecone_restore.errors import (
         ApiError,
         AuthenticationError,
@@ -71,6 +72,7 @@ _WHERE = {
     "CollectionIndex": "collection_index",
     "CollectionIndexArgs": "collection_index",
     "ConfigurationError": "errors",
+    "Connection": "connection",
     "ConflictError": "errors",
     "ControlPlaneClient": "client",
     "DeletionProtectedError": "errors",
@@ -123,6 +125,7 @@ __all__ = [
     "CollectionIndexArgs",
     "ConfigurationError",
     "ConflictError",
+    "Connection",
     "ControlPlaneClient",
     "DeletionProtectedError",
     "ForbiddenError",

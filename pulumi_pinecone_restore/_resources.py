@@ -9,15 +9,22 @@ signatures equal to it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
-from pulumi.dynamic import Resource
+from pulumi.dynamic import Resource, ResourceProvider
 
+from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.engine import Spec
 from pulumi_pinecone_restore.lifecycle.inputs import user_props
+from pulumi_pinecone_restore.validation import parse_duration
 
-__all__ = ["IndexResource", "owner_seed", "resource_props"]
+__all__ = ["IndexResource", "get_resource", "owner_seed", "resource_props"]
+
+R = TypeVar("R", bound=Resource)
+# Pulumi's customTimeouts keys → this package's budget inputs (a dynamic provider never sees
+# customTimeouts, so they are mapped here, in the program).
+_TIMEOUT_INPUTS = {"create": "create_timeout", "delete": "delete_timeout"}
 
 
 def owner_seed(resource_name: str) -> str:
@@ -30,17 +37,25 @@ def resource_props(
     resource_name: str,
     args: object | None,
     keywords: Mapping[str, Any],
+    opts: pulumi.ResourceOptions | None = None,
 ) -> dict[str, Any]:
     """The property bag a resource registers: every output, the given inputs, the seed.
+
+    Resource options that a dynamic provider never receives are honoured or refused here:
+    ``custom_timeouts`` become the ``create_timeout`` / ``delete_timeout`` inputs, and
+    ``provider`` / ``providers`` (which a dynamic resource cannot use) are refused with the
+    way to reach another project (``connection``).
 
     Args:
         spec: The resource's declaration.
         resource_name: The Pulumi resource name.
         args: An ``...Args`` object, or ``None`` when keywords are used.
         keywords: The keyword inputs (``None`` means not given).
+        opts: The resource options the program passed.
 
     Raises:
-        TypeError: Both ``args`` and keywords were given, or a required input is missing.
+        TypeError: Both ``args`` and keywords were given, a required input is missing, an
+            option cannot apply, or ``custom_timeouts`` contradicts a timeout input.
     """
     names = [p.name for p in user_props(spec.inputs)]
     given = {name: keywords.get(name) for name in names}
@@ -54,10 +69,88 @@ def resource_props(
             f"{spec.kind} {resource_name!r}: {', '.join(missing)} "
             f"{'is' if len(missing) == 1 else 'are'} required"
         )
+    connection = given.get("connection")
+    if isinstance(connection, Connection):
+        given["connection"] = connection.to_input()
+    _apply_options(spec.kind, resource_name, given, opts)
     props: dict[str, Any] = dict.fromkeys(spec.output_names)
     props.update(given)
     props["owner_seed"] = owner_seed(resource_name)
     return props
+
+
+def _apply_options(
+    kind: str, resource_name: str, given: dict[str, Any], opts: pulumi.ResourceOptions | None
+) -> None:
+    if opts is None:
+        return
+    if opts.provider is not None or opts.providers:
+        raise TypeError(
+            f"{kind} {resource_name!r}: `provider`/`providers` cannot apply to this resource (a "
+            "dynamic provider has no provider resource); to use another Pinecone project, pass "
+            "connection=Connection(api_key_config=..., controller_host=...)"
+        )
+    timeouts = opts.custom_timeouts
+    if timeouts is None:
+        return
+    for option, prop in _TIMEOUT_INPUTS.items():
+        value = getattr(timeouts, option, None)
+        if not value:
+            continue
+        explicit = given.get(prop)
+        if explicit is None:
+            given[prop] = value
+        elif _seconds(explicit) != _seconds(value):
+            raise TypeError(
+                f"{kind} {resource_name!r}: custom_timeouts.{option}={value!r} contradicts "
+                f"{prop}={explicit!r}; give one of them"
+            )
+    if getattr(timeouts, "update", None):
+        pulumi.log.warn(
+            f"{kind} {resource_name!r}: custom_timeouts.update has no effect: an update is one "
+            "request, not a wait"
+        )
+
+
+def _seconds(value: Any) -> float | None:
+    try:
+        return parse_duration(value)
+    except ValueError:
+        return None  # unknown yet, or bad: check reports a bad one against its property
+
+
+def get_resource(
+    cls: type[R],
+    spec: Spec[Any, Any, Any],
+    provider: ResourceProvider,
+    *,
+    resource_name: str,
+    id_: pulumi.Input[str],
+    opts: pulumi.ResourceOptions | None,
+    connection: Connection | Mapping[str, str] | None,
+) -> R:
+    """An existing object as a read-only resource (``opts.id``): what ``X.get(...)`` returns.
+
+    Args:
+        cls: The resource class.
+        spec: Its declaration (the outputs to register).
+        provider: Its dynamic provider.
+        resource_name: The name in this program.
+        id_: The object's id.
+        opts: Resource options.
+        connection: Where the API key and control plane are, if not the stack's defaults.
+
+    Returns:
+        The resource; its outputs resolve once the engine has read the object.
+    """
+    merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id_))
+    props: dict[str, Any] = dict.fromkeys(spec.output_names)
+    props.update(dict.fromkeys(p.name for p in user_props(spec.inputs)))
+    if connection is not None:
+        props["connection"] = Connection.from_input(connection).to_input()
+    instance = cls.__new__(cls)
+    Resource.__init__(instance, provider, resource_name, props, merged)
+    return instance
 
 
 class IndexResource(Resource):

@@ -16,6 +16,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from pulumi_pinecone_restore._resources import owner_seed
+from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.providers.restored_index_set import RestoredIndexSetProvider
 from pulumi_pinecone_restore.validation import INDEX_NAME_MAX
 
@@ -73,6 +74,8 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
         resource_name: str,
         members: pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, Any]]]],
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        connection: Connection | Mapping[str, str] | None = None,
     ) -> None:
         """Declare the set.
 
@@ -81,8 +84,19 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
             members: Member key → RestoredIndex inputs. Members without ``name`` are auto-named
                 ``<resource_name>-<key>-<hash>``.
             opts: Resource options.
+            connection: Where the API key and control plane are, for every member (see
+                :class:`~pulumi_pinecone_restore.Connection`).
+
+        Raises:
+            TypeError: ``provider``/``providers`` in ``opts`` (use ``connection``).
         """
+        if opts is not None and (opts.provider is not None or opts.providers):
+            raise TypeError(
+                f"RestoredIndexSet {resource_name!r}: `provider`/`providers` cannot apply to a "
+                "dynamic resource; pass connection=Connection(...) to use another project"
+            )
         props: dict[str, Any] = {
+            "connection": Connection.from_input(connection).to_input() if connection else None,
             "members": members,
             "owner_seed": owner_seed(resource_name),
             "clones": None,
@@ -127,6 +141,7 @@ class CloneEnvironment(pulumi.ComponentResource):
         create_timeout: str | float | None = None,
         delete_timeout: str | float | None = None,
         force_destroy: bool | None = None,
+        connection: Connection | Mapping[str, str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare the clones.
@@ -143,6 +158,8 @@ class CloneEnvironment(pulumi.ComponentResource):
                 each must be ready within it.
             delete_timeout: Time budget of each deletion.
             force_destroy: Let destroy turn deletion protection off.
+            connection: Where the API key and control plane of the clones are (see
+                :class:`~pulumi_pinecone_restore.Connection`); default: the stack's.
             opts: Resource options for the component.
 
         Raises:
@@ -176,7 +193,8 @@ class CloneEnvironment(pulumi.ComponentResource):
             member.update({k: v for k, v in optional.items() if v is not None})
             members[source] = member
         self.index_set = RestoredIndexSet(
-            f"{resource_name}-indexes", members, pulumi.ResourceOptions(parent=self)
+            f"{resource_name}-indexes", members, pulumi.ResourceOptions(parent=self),
+            connection=connection,
         )
         self.hosts = self.index_set.hosts
         self.names = self.index_set.names

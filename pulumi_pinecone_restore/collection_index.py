@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import attrs
 import pulumi
 
-from pulumi_pinecone_restore._resources import IndexResource, resource_props
+from pulumi_pinecone_restore._resources import IndexResource, get_resource, resource_props
+from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.providers.collection_index import CollectionIndexProvider
 
@@ -41,6 +42,10 @@ class CollectionIndexArgs:
         delete_timeout: Time budget for deletion (default 10 min).
         force_destroy: ``True`` lets `pulumi destroy` (or a replacement) disable deletion
             protection and delete the index. It is read from the state, so `pulumi up` it first.
+    connection: Where this resource's API key and control plane are, instead of the
+            stack's ``pinecone:apiKey`` / ``pinecone:controllerHost``: a
+            :class:`~pulumi_pinecone_restore.Connection` naming a stack config key or an
+            environment variable (never the key itself, which so never reaches the state).
     """
 
     source_collection: pulumi.Input[str]
@@ -54,6 +59,7 @@ class CollectionIndexArgs:
     create_timeout: pulumi.Input[str | float] | None = None
     delete_timeout: pulumi.Input[str | float] | None = None
     force_destroy: pulumi.Input[bool] | None = None
+    connection: Connection | Mapping[str, str] | None = None
 
 
 class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
@@ -92,6 +98,7 @@ class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
         create_timeout: pulumi.Input[str | float] | None = None,
         delete_timeout: pulumi.Input[str | float] | None = None,
         force_destroy: pulumi.Input[bool] | None = None,
+        connection: Connection | Mapping[str, str] | None = None,
     ) -> None:
         """Declare a serverless index created from a collection.
 
@@ -110,6 +117,7 @@ class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
             create_timeout: See :class:`CollectionIndexArgs`.
             delete_timeout: See :class:`CollectionIndexArgs`.
             force_destroy: See :class:`CollectionIndexArgs`.
+            connection: See :class:`CollectionIndexArgs`.
 
         Raises:
             TypeError: Both ``args`` and keywords were given, or a required input is missing.
@@ -119,5 +127,34 @@ class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
             "dimension": dimension, "metric": metric, "name": name, "tags": tags,
             "deletion_protection": deletion_protection, "create_timeout": create_timeout,
             "delete_timeout": delete_timeout, "force_destroy": force_destroy,
-        })
+            "connection": connection,
+        }, opts)
         super().__init__(CollectionIndexProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],  # noqa: A002  # the name every generated Pulumi SDK uses
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        connection: Connection | Mapping[str, str] | None = None,
+    ) -> CollectionIndex:
+        """Look up an existing CollectionIndex by its id, without managing it.
+
+        Like ``get`` of a generated Pulumi SDK: the object is read (and re-read on every
+        ``pulumi up``), and nothing is created, changed or deleted. To take it over instead, use
+        ``pulumi import`` (see the README).
+
+        Args:
+            resource_name: A unique name for the looked-up resource in this program.
+            id: The object's id (for an index: its name; for a backup: its backup id).
+            opts: Resource options.
+            connection: See :class:`CollectionIndexArgs`.
+
+        Returns:
+            The resource, with every output read from Pinecone.
+        """
+        return get_resource(
+            CollectionIndex, COLLECTION_INDEX, CollectionIndexProvider(),
+            resource_name=resource_name, id_=id, opts=opts, connection=connection,
+        )

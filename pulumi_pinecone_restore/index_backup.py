@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore._resources import resource_props
+from pulumi_pinecone_restore._resources import get_resource, resource_props
+from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
 from pulumi_pinecone_restore.providers.index_backup import IndexBackupProvider
 
@@ -31,6 +34,10 @@ class IndexBackupArgs:
             default 1 h). A backup not Ready in time is deleted and the create fails.
         delete_timeout: Time budget for deletion, which waits while a restore from the
             backup is pending (default 10 min).
+    connection: Where this resource's API key and control plane are, instead of the
+            stack's ``pinecone:apiKey`` / ``pinecone:controllerHost``: a
+            :class:`~pulumi_pinecone_restore.Connection` naming a stack config key or an
+            environment variable (never the key itself, which so never reaches the state).
     """
 
     source_index_name: pulumi.Input[str]
@@ -39,6 +46,7 @@ class IndexBackupArgs:
     trigger: pulumi.Input[str | float] | None = None
     create_timeout: pulumi.Input[str | float] | None = None
     delete_timeout: pulumi.Input[str | float] | None = None
+    connection: Connection | Mapping[str, str] | None = None
 
 
 class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
@@ -102,6 +110,7 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
         trigger: pulumi.Input[str | float] | None = None,
         create_timeout: pulumi.Input[str | float] | None = None,
         delete_timeout: pulumi.Input[str | float] | None = None,
+        connection: Connection | Mapping[str, str] | None = None,
     ) -> None:
         """Declare a backup.
 
@@ -115,6 +124,7 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
             trigger: See :class:`IndexBackupArgs`.
             create_timeout: See :class:`IndexBackupArgs`.
             delete_timeout: See :class:`IndexBackupArgs`.
+            connection: See :class:`IndexBackupArgs`.
 
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``source_index_name`` is
@@ -124,5 +134,34 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
             "source_index_name": source_index_name, "name": name, "description": description,
             "trigger": trigger, "create_timeout": create_timeout,
             "delete_timeout": delete_timeout,
-        })
+            "connection": connection,
+        }, opts)
         super().__init__(IndexBackupProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],  # noqa: A002  # the name every generated Pulumi SDK uses
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        connection: Connection | Mapping[str, str] | None = None,
+    ) -> IndexBackup:
+        """Look up an existing IndexBackup by its id, without managing it.
+
+        Like ``get`` of a generated Pulumi SDK: the object is read (and re-read on every
+        ``pulumi up``), and nothing is created, changed or deleted. To take it over instead, use
+        ``pulumi import`` (see the README).
+
+        Args:
+            resource_name: A unique name for the looked-up resource in this program.
+            id: The object's id (for an index: its name; for a backup: its backup id).
+            opts: Resource options.
+            connection: See :class:`IndexBackupArgs`.
+
+        Returns:
+            The resource, with every output read from Pinecone.
+        """
+        return get_resource(
+            IndexBackup, INDEX_BACKUP, IndexBackupProvider(),
+            resource_name=resource_name, id_=id, opts=opts, connection=connection,
+        )

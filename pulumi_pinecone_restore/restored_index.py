@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import attrs
 import pulumi
 
-from pulumi_pinecone_restore._resources import IndexResource, resource_props
+from pulumi_pinecone_restore._resources import IndexResource, get_resource, resource_props
+from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
 
@@ -31,6 +32,10 @@ class RestoredIndexArgs:
         delete_timeout: Time budget for deletion (default 10 min).
         force_destroy: ``True`` lets `pulumi destroy` (or a replacement) disable deletion
             protection and delete the index. It is read from the state, so `pulumi up` it first.
+    connection: Where this resource's API key and control plane are, instead of the
+            stack's ``pinecone:apiKey`` / ``pinecone:controllerHost``: a
+            :class:`~pulumi_pinecone_restore.Connection` naming a stack config key or an
+            environment variable (never the key itself, which so never reaches the state).
     """
 
     backup_id: pulumi.Input[str]
@@ -40,6 +45,7 @@ class RestoredIndexArgs:
     create_timeout: pulumi.Input[str | float] | None = None
     delete_timeout: pulumi.Input[str | float] | None = None
     force_destroy: pulumi.Input[bool] | None = None
+    connection: Connection | Mapping[str, str] | None = None
 
 
 class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
@@ -86,6 +92,7 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
         create_timeout: pulumi.Input[str | float] | None = None,
         delete_timeout: pulumi.Input[str | float] | None = None,
         force_destroy: pulumi.Input[bool] | None = None,
+        connection: Connection | Mapping[str, str] | None = None,
     ) -> None:
         """Declare a restored index.
 
@@ -100,6 +107,7 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
             create_timeout: See :class:`RestoredIndexArgs`.
             delete_timeout: See :class:`RestoredIndexArgs`.
             force_destroy: See :class:`RestoredIndexArgs`.
+            connection: See :class:`RestoredIndexArgs`.
 
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``backup_id`` is missing.
@@ -108,5 +116,34 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
             "backup_id": backup_id, "name": name, "tags": tags,
             "deletion_protection": deletion_protection, "create_timeout": create_timeout,
             "delete_timeout": delete_timeout, "force_destroy": force_destroy,
-        })
+            "connection": connection,
+        }, opts)
         super().__init__(RestoredIndexProvider(), resource_name, props, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],  # noqa: A002  # the name every generated Pulumi SDK uses
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        connection: Connection | Mapping[str, str] | None = None,
+    ) -> RestoredIndex:
+        """Look up an existing RestoredIndex by its id, without managing it.
+
+        Like ``get`` of a generated Pulumi SDK: the object is read (and re-read on every
+        ``pulumi up``), and nothing is created, changed or deleted. To take it over instead, use
+        ``pulumi import`` (see the README).
+
+        Args:
+            resource_name: A unique name for the looked-up resource in this program.
+            id: The object's id (for an index: its name; for a backup: its backup id).
+            opts: Resource options.
+            connection: See :class:`RestoredIndexArgs`.
+
+        Returns:
+            The resource, with every output read from Pinecone.
+        """
+        return get_resource(
+            RestoredIndex, RESTORED_INDEX, RestoredIndexProvider(),
+            resource_name=resource_name, id_=id, opts=opts, connection=connection,
+        )

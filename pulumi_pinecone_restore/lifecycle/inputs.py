@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.validation import (
     auto_index_name,
     check_deletion_protection,
@@ -265,6 +266,11 @@ def flag(value: Any) -> bool:
     return value
 
 
+def connection(value: Any) -> dict[str, str]:
+    """A connection input (``Connection`` or its map), as stored: names and host only."""
+    return Connection.from_input(value).to_input()
+
+
 @attrs.frozen
 class CommonInputs:
     """The inputs every resource has: its time budgets and the program's seed."""
@@ -280,6 +286,13 @@ class CommonInputs:
         parse=duration,
         update=True,
         default=DEFAULT_DELETE_TIMEOUT,
+    )
+    connection: Mapping[str, str] | None = input_prop(
+        doc="Where the API key and control plane are, instead of the stack's defaults: a "
+        "Connection(api_key_config=..., api_key_env=..., controller_host=...); names, never a "
+        "key, are stored.",
+        parse=connection,
+        update=True,
     )
     owner_seed: str | None = input_prop(
         doc="project/stack/resource of the declaring program (set by the resource class).",

@@ -16,6 +16,8 @@ from typing import Any
 import attrs
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.connection import Connection
+from pulumi_pinecone_restore.errors import ConfigurationError
 from pulumi_pinecone_restore.polling import Deadline, PollSchedule
 from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 
@@ -66,6 +68,9 @@ class Runtime:
         progress: Where progress lines go.
         retry: Retry policy for the HTTP client (and for re-sending a starting POST).
         client_override: A ready client to use instead of one built from config (the CLI).
+        lookup_config: Reads any stack config key (a provider's ``configure()`` request), for
+            a connection's ``api_key_config``.
+        connection: The resource's explicit connection, if it has one.
     """
 
     config: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
@@ -76,6 +81,33 @@ class Runtime:
     progress: Callable[[str], None] = _stderr_progress
     retry: RetryPolicy | None = None
     client_override: ControlPlaneClient | None = None
+    lookup_config: Callable[[str], Any] | None = attrs.field(default=None, repr=False)
+    connection: Connection | None = None
+
+    def with_connection(self, value: Any) -> Runtime:
+        """This runtime for a resource whose ``connection`` input is ``value`` (or none)."""
+        if value is None:
+            return self if self.connection is None else attrs.evolve(self, connection=None)
+        return attrs.evolve(self, connection=Connection.from_input(value))
+
+    def _api_key(self) -> str | None:
+        connection = self.connection
+        if connection is None or (connection.api_key_config is None
+                                  and connection.api_key_env is None):
+            return _config_str(self.config, CONFIG_API_KEY)
+        if connection.api_key_env is not None:
+            key = self.environ.get(connection.api_key_env, "")
+            hint = f"set {connection.api_key_env} in the environment of `pulumi up`"
+        else:
+            config_key = str(connection.api_key_config)
+            found = self.lookup_config(config_key) if self.lookup_config else None
+            key = found if isinstance(found, str) else ""
+            hint = f"run `pulumi config set --secret {config_key} <key>`"
+        if not key.strip():
+            raise ConfigurationError(
+                f"connection: no API key in {connection.describe()}: {hint}"
+            )
+        return key
 
     def client(self, *, concurrency: int = 1) -> ControlPlaneClient:
         """The control-plane client, from stack config first, then the environment.
@@ -85,9 +117,10 @@ class Runtime:
         """
         if self.client_override is not None:
             return self.client_override
+        host = self.connection.controller_host if self.connection is not None else None
         settings = ClientSettings.resolve(
-            api_key=_config_str(self.config, CONFIG_API_KEY),
-            controller_host=_config_str(self.config, CONFIG_CONTROLLER_HOST),
+            api_key=self._api_key(),
+            controller_host=host or _config_str(self.config, CONFIG_CONTROLLER_HOST),
             environ=self.environ,
             retry=self.retry,
         )

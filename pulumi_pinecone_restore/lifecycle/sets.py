@@ -25,9 +25,10 @@ from typing import Any, TypeVar
 
 import attrs
 
+from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import SetOperationError, WaitTimeoutError
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
-from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN, contains_unknown
+from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN, contains_unknown, differs
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 
@@ -96,21 +97,23 @@ class RestoreSet:
         inputs: Bag = {k: news[k] for k in ("members",) if k in news}
         if seed is not None:
             inputs["owner_seed"] = seed
+        failures = _check_connection(news.get("connection"), inputs)
         members = news.get("members")
         if members is UNKNOWN:
             return inputs, []
         if not isinstance(members, Mapping) or not members:
-            return inputs, [("members", "members must be a non-empty map of key to restore inputs")]
+            failures.append(("members", "members must be a non-empty map of key to restore inputs"))
+            return inputs, failures
         old_members = members_of(olds)
         member = self._member_check()
-        failures: list[tuple[str, str]] = []
         checked: Bag = {}
         for key, value in members.items():
             if value is UNKNOWN:
                 checked[str(key)] = value  # a whole member not known yet: checked once it is
                 continue
-            if not isinstance(value, Mapping):
-                failures.append(("members", f"members[{key}] must be a map"))
+            shape = _member_shape(value)
+            if shape:
+                failures.append(("members", f"members[{key}]{shape}"))
                 continue
             given = dict(value)
             if given.get("owner_seed") is None and member_seed(seed, str(key)):
@@ -139,7 +142,7 @@ class RestoreSet:
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
         """Whether anything changed; every change is an in-place update of the set."""
         members = news.get("members")
-        if contains_unknown(members):
+        if contains_unknown(members) or differs(olds.get("connection"), news.get("connection")):
             return True
         old_outs, new = members_of(olds, "clones"), members_of(news)
         if set(old_outs) != set(new):
@@ -293,6 +296,7 @@ class RestoreSet:
         """The set's outputs: members' inputs (without internal ones), outputs, hosts, names."""
         members = members_of(props) or {k: {} for k in clones}
         return {
+            "connection": props.get("connection"),
             "members": {
                 k: {n: v for n, v in m.items() if n != "owner_seed"} for k, m in members.items()
             },
@@ -300,6 +304,29 @@ class RestoreSet:
             "hosts": {str(c["name"]): c.get("host") for c in clones.values()},
             "names": {k: c.get("name") for k, c in clones.items()},
         }
+
+
+def _member_shape(value: Any) -> str | None:
+    """What is wrong with a member's shape (as a message suffix), or ``None``."""
+    if not isinstance(value, Mapping):
+        return " must be a map"
+    if value.get("connection") is not None:
+        return ": connection is set once, on the set, not per member"
+    return None
+
+
+def _check_connection(connection: Any, inputs: Bag) -> list[tuple[str, str]]:
+    """Keep the set's one connection (its members share one client); refuse a bad one."""
+    if connection is None:
+        return []
+    inputs["connection"] = connection
+    if contains_unknown(connection):
+        return []
+    try:
+        Connection.from_input(connection)
+    except ValueError as exc:
+        return [("connection", f"connection: {exc}")]
+    return []
 
 
 @attrs.define

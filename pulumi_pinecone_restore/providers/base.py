@@ -117,7 +117,13 @@ class ProviderBase(ResourceProvider):
             value = req.config.get(key)
             if value is not None:
                 config[key] = value
-        self.runtime = attrs.evolve(self.runtime, config=config)
+        # A resource's explicit connection may name any stack config key for its API key; the
+        # request is kept (in memory only) to read it then.
+        self.runtime = attrs.evolve(self.runtime, config=config, lookup_config=req.config.get)
+
+    def runtime_for(self, props: Mapping[str, Any]) -> Runtime:
+        """The runtime for one resource: its own ``connection`` input, if it has one."""
+        return self.runtime.with_connection(props.get("connection"))
 
 
 class LifecycleProvider(ProviderBase):
@@ -133,6 +139,9 @@ class LifecycleProvider(ProviderBase):
     def lifecycle(self) -> Lifecycle[Any, Any, Any]:
         """The engine for this provider's spec and runtime."""
         return Lifecycle(self.spec, self.runtime)
+
+    def _life(self, props: Mapping[str, Any]) -> Lifecycle[Any, Any, Any]:
+        return Lifecycle(self.spec, self.runtime_for(props))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs per property at preview time (unknown values pass) and settle names."""
@@ -151,18 +160,20 @@ class LifecycleProvider(ProviderBase):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Start (or adopt) the object and wait until it is ready."""
-        created = self.lifecycle.create(from_pulumi(props))
+        created = self._life(props).create(from_pulumi(props))
         return CreateResult(created.id, created.outputs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Describe the object: gone → no id; else its outputs and (drifted) inputs."""
-        read = self.lifecycle.read(id_, from_pulumi(props))
+        read = self._life(props).read(id_, from_pulumi(props))
         return ReadResult(read.id, read.outputs, read.inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Apply in-place changes (one PATCH for an index)."""
-        return UpdateResult(self.lifecycle.update(_id, from_pulumi(olds), from_pulumi(news)))
+        # The new inputs say which project to talk to from now on.
+        life = self._life(news)
+        return UpdateResult(life.update(_id, from_pulumi(olds), from_pulumi(news)))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Delete the object and wait until it is gone."""
-        self.lifecycle.delete(_id, from_pulumi(props))
+        self._life(props).delete(_id, from_pulumi(props))

@@ -33,6 +33,9 @@ class RestoredIndexSetProvider(ProviderBase):
         """The set engine on this provider's runtime."""
         return RestoreSet(self.runtime)
 
+    def _engine(self, props: dict[str, Any]) -> RestoreSet:
+        return RestoreSet(self.runtime_for(props))
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Check each member with the RestoredIndex rules; names must be unique in the set."""
         inputs, failures = self.engine.check(from_pulumi(_olds), from_pulumi(news))
@@ -45,18 +48,18 @@ class RestoredIndexSetProvider(ProviderBase):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Restore every member at once; all succeed, or the ones made here are removed."""
-        id_, outs = self.engine.create(from_pulumi(props))
+        id_, outs = self._engine(props).create(from_pulumi(props))
         return CreateResult(id_, outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh every member; members deleted out of band drop out (and show as a diff)."""
-        new_id, outs, inputs = self.engine.read(id_, from_pulumi(props))
+        new_id, outs, inputs = self._engine(props).read(id_, from_pulumi(props))
         return ReadResult(new_id, outs, inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Create new members, replace or update changed ones, then delete removed ones."""
-        return UpdateResult(self.engine.update(from_pulumi(olds), from_pulumi(news)))
+        return UpdateResult(self._engine(news).update(from_pulumi(olds), from_pulumi(news)))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Delete every member at once (each honouring its deletion protection)."""
-        self.engine.delete(from_pulumi(props))
+        self._engine(props).delete(from_pulumi(props))
