@@ -1,0 +1,34 @@
+"""The reference pages in docs/reference are what the declarations render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pulumi_pinecone_restore._reference import PAGES, pages
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "reference"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_reference_page_matches_the_declarations(page: str) -> None:
+    """A changed input, replace rule or output fails until the page is rendered again."""
+    expected = pages()[f"{page}.md"]
+    actual = (DOCS / f"{page}.md").read_text(encoding="utf-8")
+    assert actual == expected, (
+        f"docs/reference/{page}.md is stale: run `python -m pulumi_pinecone_restore._reference`"
+    )
+
+
+def test_every_page_names_each_input_and_output() -> None:
+    """Each declared input and output appears in its page's tables."""
+    from pulumi_pinecone_restore._reference import _resources  # noqa: PLC0415
+    from pulumi_pinecone_restore.lifecycle.inputs import user_props  # noqa: PLC0415
+
+    for spec, _cls in _resources():
+        text = pages()[f"{spec.kind}.md"]
+        for prop in user_props(spec.inputs):
+            assert f"| `{prop.name}` |" in text, (spec.kind, prop.name)
+        for name in spec.output_names:
+            assert f"| `{name}` |" in text, (spec.kind, name)
