@@ -16,13 +16,21 @@ from typing import Any
 
 import attrs
 from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
+from pulumi.output import Unknown
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.polling import Deadline, PollSchedule
 from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 from pulumi_pinecone_restore.validation import parse_duration
 
-__all__ = ["CONFIG_API_KEY", "CONFIG_CONTROLLER_HOST", "ProviderBase", "Runtime", "is_unknown"]
+__all__ = [
+    "CONFIG_API_KEY",
+    "CONFIG_CONTROLLER_HOST",
+    "UNKNOWN",
+    "ProviderBase",
+    "Runtime",
+    "is_unknown",
+]
 
 CONFIG_API_KEY = "pinecone:apiKey"
 CONFIG_CONTROLLER_HOST = "pinecone:controllerHost"
@@ -34,8 +42,12 @@ _CLIENTS_LOCK = threading.Lock()
 
 
 def is_unknown(value: Any) -> bool:
-    """Tell whether an input is not known yet (an output of another resource, at preview)."""
-    return isinstance(value, str) and value == UNKNOWN
+    """Tell whether an input is not known yet (an output of another resource, at preview).
+
+    The real plugin deserializes such a value as a ``pulumi.output.Unknown`` instance (it
+    passes ``keep_unknowns=True``); under ``set_mocks`` it is the sentinel string.
+    """
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
 def shared_client(settings: ClientSettings) -> ControlPlaneClient:

@@ -65,6 +65,7 @@ from pulumi_pinecone_restore.providers._index_common import (
     wait_index_ready,
 )
 from pulumi_pinecone_restore.providers.base import (
+    UNKNOWN,
     ProviderBase,
     budget_of,
     check_budget,
@@ -239,7 +240,7 @@ class CollectionIndexProvider(ProviderBase):
         unknown = next((v for v in origin if is_unknown(v)), None)
         if unknown is not None:
             # Whatever the name will be, it is not known before its origin is.
-            return str(unknown)
+            return UNKNOWN
         resource_name = str(seed).rsplit("/", 1)[-1]
         return auto_index_name(resource_name, "/".join([str(seed), *map(str, origin)]))
 

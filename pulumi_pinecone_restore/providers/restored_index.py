@@ -61,6 +61,7 @@ from pulumi_pinecone_restore.providers._index_common import (
     wait_index_ready,
 )
 from pulumi_pinecone_restore.providers.base import (
+    UNKNOWN,
     ProgressThrottle,
     ProviderBase,
     budget_of,
@@ -176,7 +177,7 @@ class RestoredIndexProvider(ProviderBase):
         if backup_id is None or (isinstance(backup_id, str) and not backup_id.strip()):
             failures.append(CheckFailure("backup_id", "backup_id is required: the id of a "
                                          "Ready backup (see `pinecone-restore backups list`)"))
-        elif not isinstance(backup_id, str):
+        elif not isinstance(backup_id, str) and not is_unknown(backup_id):
             failures.append(CheckFailure("backup_id", "backup_id must be a string"))
 
         name = news.get("name")
@@ -208,7 +209,7 @@ class RestoredIndexProvider(ProviderBase):
             return old_name
         if is_unknown(backup_id):
             # Whatever the name will be, it is not known before the backup id is.
-            return str(backup_id)
+            return UNKNOWN
         resource_name = str(seed).rsplit("/", 1)[-1]
         return auto_index_name(resource_name, f"{seed}/{backup_id}")
 
