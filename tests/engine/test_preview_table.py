@@ -7,6 +7,7 @@ the order the engine started them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -70,13 +71,14 @@ def test_in_place_changes_are_updates(
     assert run.ops_of("idx") == ["create"]
     name, index_id = up.outputs["name"].value, up.outputs["index_id"].value
 
-    for change, check in (
+    changes: list[tuple[dict[str, Any], Callable[[], bool]]] = [
         ({"tags": {"env": "qa", "team": "search"}},
          lambda: client.describe_index(name).tags == {"env": "qa", "team": "search"}),
         ({"deletionProtection": "enabled"},
          lambda: client.describe_index(name).deletion_protection == "enabled"),
         ({"createTimeout": "90m"}, lambda: True),
-    ):
+    ]
+    for change, check in changes:
         set_config(stack, **change)
         preview, plan = stack.preview()
         assert plan.ops_of("idx") == ["update"], change
