@@ -77,13 +77,38 @@ class Run:
         return [e.diagnostic_event for e in self.events if e.diagnostic_event is not None]
 
 
+@attrs.frozen
+class Workspace:
+    """Where a test stack lives, enough to open it again from another process."""
+
+    engine: Path
+    work_dir: Path
+    pulumi_home: Path
+    backend: Path
+    env: dict[str, str]
+
+    def options(self) -> auto.LocalWorkspaceOptions:
+        """The Automation API options of this workspace."""
+        return auto.LocalWorkspaceOptions(
+            work_dir=str(self.work_dir),
+            env_vars=self.env,
+            pulumi_home=str(self.pulumi_home),
+            pulumi_command=auto.PulumiCommand(root=str(self.engine.parent)),
+        )
+
+
 @attrs.define
 class EngineStack:
     """An Automation API stack on a file backend, with every run's events and output kept."""
 
     stack: auto.Stack
-    backend: Path
+    workspace: Workspace
     runs: list[Run] = attrs.field(factory=list)
+
+    @property
+    def backend(self) -> Path:
+        """The file backend's directory."""
+        return self.workspace.backend
 
     def _run(self) -> Run:
         run = Run()
@@ -176,23 +201,24 @@ def new_stack(
     """
     backend = workdir / "backend"
     backend.mkdir(parents=True, exist_ok=True)
-    env = {
-        "PULUMI_BACKEND_URL": f"file://{backend}",
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
-        "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
-        # The launcher runs `-m pulumi.dynamic` with this interpreter (the one with the package).
-        "PULUMI_PYTHON_CMD": sys.executable,
-    }
-    command = auto.PulumiCommand(root=str(engine.parent))
+    (workdir / "project").mkdir(exist_ok=True)
+    workspace = Workspace(
+        engine=engine,
+        work_dir=workdir / "project",
+        pulumi_home=workdir / "home",
+        backend=backend,
+        env={
+            "PULUMI_BACKEND_URL": f"file://{backend}",
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
+            "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
+            # The launcher runs `-m pulumi.dynamic` with this interpreter (it has the package).
+            "PULUMI_PYTHON_CMD": sys.executable,
+        },
+    )
     stack = auto.create_stack(
-        stack_name,
-        project_name=project,
-        program=program,
-        opts=auto.LocalWorkspaceOptions(
-            env_vars=env, pulumi_home=str(workdir / "home"), pulumi_command=command,
-        ),
+        stack_name, project_name=project, program=program, opts=workspace.options(),
     )
     secret_keys = set(secrets)
     stack.set_all_config({
@@ -202,7 +228,7 @@ def new_stack(
         )
         for key, value in config.items()
     })
-    return EngineStack(stack, backend)
+    return EngineStack(stack, workspace)
 
 
 #: The ``make_stack`` fixture: ``make_stack(project, program, config=None)``.
