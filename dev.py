@@ -341,24 +341,29 @@ def _sdk_env(_python: str, _rest: list[str]) -> int:
     return 0
 
 
-def _demo(python: str, rest: list[str]) -> int:
+def _with_engine_env() -> dict[str, str]:
+    """This environment, plus the engine's directory when there is (or can be) one."""
     env = dict(os.environ)
-    if "--no-pulumi" not in rest:
-        try:
-            engine, reason = _engine_or_reason()
-        except EngineUnavailableError as exc:
-            engine, reason = None, str(exc)
-        if engine is not None:
-            env[ENGINE_ENV] = str(engine)
-        else:
-            print(f"dev.py: no Pulumi engine: {reason}", flush=True)
+    try:
+        engine, reason = _engine_or_reason()
+    except EngineUnavailableError as exc:
+        engine, reason = None, str(exc)
+    if engine is not None:
+        env[ENGINE_ENV] = str(engine)
+    else:
+        print(f"dev.py: no Pulumi engine: {reason}", flush=True)
+    return env
+
+
+def _demo(python: str, rest: list[str]) -> int:
+    env = dict(os.environ) if "--no-pulumi" in rest else _with_engine_env()
     return _run([python, "-m", "pulumi_pinecone_restore.demo", *rest], env)
 
 
 JOBS = {
     "demo": _demo,
     "emulator": lambda py, rest: _run([py, "-m", "pulumi_pinecone_restore.emulator.cli", *rest]),
-    "bench": lambda py, rest: _run([py, "-m", "benchmarks", *rest]),
+    "bench": lambda py, rest: _run([py, "-m", "benchmarks", *rest], _with_engine_env()),
     "lint": lambda py, _rest: _run([py, "-m", "ruff", "check", "."]) or _run([py, "-m", "mypy"]),
     "test": _test,
     "engine": _engine,
