@@ -10,6 +10,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 from harness.engine import MakeStack, change_counts
+from pulumi import automation as auto
 
 from pulumi_pinecone_restore import CloneEnvironment, IndexBackup, RestoredIndex
 from pulumi_pinecone_restore.client import ControlPlaneClient
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.engine
 
 def backup_then_restore() -> None:
     """A backup of prod, restored into an index and cloned into a set, all in one program."""
-    backup = IndexBackup("nightly", source_index_name="prod", name="nightly")
+    trigger = pulumi.Config().get("trigger") or "first"
+    backup = IndexBackup("nightly", source_index_name="prod", name="nightly", trigger=trigger)
     index = RestoredIndex("copy", backup_id=backup.backup_id,
                           tags={"env": "qa", "from": backup.backup_id})
     clones = CloneEnvironment("staging", backups={"prod": backup.backup_id},
@@ -53,3 +55,19 @@ def test_backup_outputs_feed_restores(
     assert change_counts(again.change_summary) == {"same": 5}
     stack.destroy()
     assert {i.name for i in client.list_indexes()} == {"prod"}
+
+
+def test_unknown_replace_key_previews_as_a_replacement(
+    make_stack: MakeStack, emulator: Emulator
+) -> None:
+    """A new backup (unknown id at preview) plans the restore's replacement and the set's update."""
+    emulator.seed_index(name="prod", dimension=8, tags={"env": "prod"})
+    stack = make_stack("chain", backup_then_restore)
+    stack.up()
+    stack.stack.set_config("chain:trigger", auto.ConfigValue("second"))
+    preview, plan = stack.preview()
+    assert plan.ops_of("nightly") == ["create-replacement", "replace", "delete-replaced"]
+    assert plan.ops_of("copy") == ["create-replacement", "replace", "delete-replaced"]
+    assert plan.ops_of("staging-indexes") == ["update"]
+    assert change_counts(preview.change_summary) == {"replace": 2, "update": 1, "same": 2}
+    stack.destroy()
