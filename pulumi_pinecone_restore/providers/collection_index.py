@@ -459,7 +459,7 @@ def _check_required(
     value = news.get(prop)
     if value is None or (isinstance(value, str) and not value.strip()):
         failures.append(CheckFailure(prop, f"{prop} is required: {hint}"))
-    elif not isinstance(value, str):
+    elif not isinstance(value, str) and not is_unknown(value):
         failures.append(CheckFailure(prop, f"{prop} must be a string"))
 
 

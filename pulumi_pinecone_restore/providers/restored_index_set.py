@@ -100,6 +100,9 @@ class RestoredIndexSetProvider(ProviderBase):
         member = self._member_provider()
         checked: dict[str, Any] = {}
         for key, value in members.items():
+            if is_unknown(value):
+                checked[str(key)] = value  # a whole member from another output: checked at up
+                continue
             if not isinstance(value, Mapping):
                 failures.append(CheckFailure("members", f"members[{key}] must be a map"))
                 continue
@@ -113,7 +116,8 @@ class RestoredIndexSetProvider(ProviderBase):
             failures.extend(
                 CheckFailure("members", f"members[{key}]: {f.reason}") for f in result.failures
             )
-        names = [m.get("name") for m in checked.values() if isinstance(m.get("name"), str)]
+        names = [str(m["name"]) for m in checked.values()
+                 if isinstance(m, Mapping) and isinstance(m.get("name"), str)]
         duplicates = sorted({n for n in names if names.count(n) > 1 and not is_unknown(n)})
         if duplicates:
             failures.append(CheckFailure(

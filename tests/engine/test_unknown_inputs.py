@@ -12,7 +12,13 @@ import pytest
 from harness.engine import MakeStack, change_counts
 from pulumi import automation as auto
 
-from pulumi_pinecone_restore import CloneEnvironment, IndexBackup, RestoredIndex
+from pulumi_pinecone_restore import (
+    CloneEnvironment,
+    CollectionIndex,
+    IndexBackup,
+    RestoredIndex,
+    RestoredIndexSet,
+)
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator
 
@@ -71,3 +77,30 @@ def test_unknown_replace_key_previews_as_a_replacement(
     assert plan.ops_of("staging-indexes") == ["update"]
     assert change_counts(preview.change_summary) == {"replace": 2, "update": 1, "same": 2}
     stack.destroy()
+
+
+def unknowns_everywhere() -> None:
+    """Every resource given inputs that are only known once a new backup exists."""
+    backup = IndexBackup("fresh", source_index_name="prod", name="fresh")
+    CollectionIndex("from-collection", source_collection=backup.name.apply(str),
+                    cloud=backup.cloud, region=backup.region,
+                    dimension=backup.dimension.apply(lambda d: d or 8),
+                    tags={"backup": backup.backup_id}, deletion_protection=backup.status)
+    RestoredIndexSet("set", members={
+        "whole": backup.backup_id.apply(lambda b: {"backup_id": b}),
+        "leaves": {"backup_id": backup.backup_id, "name": backup.name,
+                   "tags": {"backup": backup.backup_id}},
+    })
+    IndexBackup("of-unknown", source_index_name=backup.source_index_name,
+                description=backup.backup_id, trigger=backup.backup_id)
+
+
+def test_every_resource_previews_with_unknown_inputs(
+    make_stack: MakeStack, emulator: Emulator
+) -> None:
+    """Unknown whole values, map leaves and set members defer checks: preview plans creates."""
+    emulator.seed_index(name="prod", dimension=8)
+    stack = make_stack("unknowns", unknowns_everywhere)
+    preview, _ = stack.preview()
+    assert change_counts(preview.change_summary) == {"create": 5}
+    assert emulator.request_counts() == {}
