@@ -64,12 +64,16 @@ def set_config(stack: EngineStack, **values: Any) -> None:
 def test_in_place_changes_are_updates(
     make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient
 ) -> None:
-    """Tags, deletion protection and a time budget each update the same index in place."""
+    """Nothing changed plans nothing; tags, protection and a budget each update in place."""
     first, _ = backups(emulator)
     stack = make_stack(PROJECT, program, {"backupId": first, "tags": {"env": "qa"}})
     up, run = stack.up()
     assert run.ops_of("idx") == ["create"]
     name, index_id = up.outputs["name"].value, up.outputs["index_id"].value
+    # "nothing" changed: no changes, even after a refresh.
+    stack.refresh()
+    unchanged, _ = stack.preview()
+    assert change_counts(unchanged.change_summary) == {"same": 2}
 
     changes: list[tuple[dict[str, Any], Callable[[], bool]]] = [
         ({"tags": {"env": "qa", "team": "search"}},
