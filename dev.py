@@ -326,7 +326,9 @@ def _test(python: str, rest: list[str]) -> int:
     )
     for step in steps:
         print(f"dev.py: {' '.join(step[2:])}", flush=True)
+        started = time.monotonic()
         code = _run(step, env)
+        print(f"dev.py: {step[2]} took {time.monotonic() - started:.0f} s", flush=True)
         if code != 0:
             return code
     sdk_python = str(sdk_env())
@@ -334,7 +336,10 @@ def _test(python: str, rest: list[str]) -> int:
     # tests, which skip in .venv; the real-engine tests ran above (the engine is the same).
     step = [sdk_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "not engine", *rest]
     print(f"dev.py: [floor/SDK env] {' '.join(step[2:])}", flush=True)
-    return _run(step, env)
+    started = time.monotonic()
+    code = _run(step, env)
+    print(f"dev.py: [floor/SDK env] pytest took {time.monotonic() - started:.0f} s", flush=True)
+    return code
 
 
 def _engine(_python: str, _rest: list[str]) -> int:
