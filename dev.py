@@ -177,7 +177,7 @@ def _cli_version(pulumi: Path | str) -> tuple[int, ...] | None:
     try:
         out = subprocess.run([str(pulumi), "version"], capture_output=True, text=True,
                              check=False, timeout=60).stdout.strip()
-    except OSError:
+    except (OSError, subprocess.TimeoutExpired):
         return None
     found = re.match(r"v?(\d+)\.(\d+)\.(\d+)", out)
     return tuple(int(part) for part in found.groups()) if found else None

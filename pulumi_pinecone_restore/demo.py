@@ -111,6 +111,8 @@ def with_engine(engine: Path, url: str, *, keep: bool, state: Path = DEMO_STATE)
         "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
         # The engine's dynamic-provider launcher runs `-m pulumi.dynamic` with this interpreter.
         "PULUMI_PYTHON_CMD": sys.executable,
+        # Pulumi's own launcher (beside an installed CLI) reads the virtualenv instead.
+        **({"PULUMI_RUNTIME_VIRTUALENV": sys.prefix} if sys.prefix != sys.base_prefix else {}),
     }
     stack = auto.create_or_select_stack(
         "demo",

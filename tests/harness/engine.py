@@ -217,6 +217,8 @@ def new_stack(
             "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
             # The launcher runs `-m pulumi.dynamic` with this interpreter (it has the package).
             "PULUMI_PYTHON_CMD": sys.executable,
+            # Pulumi's own launcher (beside an installed CLI) reads the virtualenv instead.
+            **({"PULUMI_RUNTIME_VIRTUALENV": sys.prefix} if sys.prefix != sys.base_prefix else {}),
         },
     )
     stack = auto.create_stack(
