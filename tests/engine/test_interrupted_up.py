@@ -3,9 +3,12 @@
 The CLI and its plugin are killed (as when a CI job is cancelled or a laptop dies) while the
 restore job is still running on Pinecone's side. The state is left locked, with a pending
 create. The recipe: ``pulumi cancel`` (the CLI's own advice for the lock),
-``pulumi refresh --clear-pending-creates``, ``pulumi up``; the up adopts the running restore
-(the index's name answers 409, and the job is this backup's into this name), so there is
-exactly one index and no second restore.
+``pulumi refresh --clear-pending-creates`` (what the CLI's warning about the pending create
+advises), ``pulumi up``. The up adopts the running restore (the index's name answers 409, and
+the job is this backup's into this name), so there is exactly one index and no second restore.
+A user who runs ``pulumi up`` straight after ``pulumi cancel`` gets the same single index, but
+the stale pending create stays in state, and every run warns about it until the refresh clears
+it.
 """
 
 from __future__ import annotations
@@ -61,10 +64,11 @@ def program() -> None:
     pulumi.export("name", index.name)
 
 
+@pytest.mark.parametrize("clear_first", [False, True], ids=["cancel-up", "cancel-refresh-up"])
 def test_killed_up_recovers_to_exactly_one_index(
-    make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient
+    make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient, clear_first: bool
 ) -> None:
-    """Kill mid-restore; cancel, refresh --clear-pending-creates, up: one index, one restore."""
+    """Kill mid-restore; cancel, (refresh --clear-pending-creates,) up: one index, one restore."""
     emulator.seed_index(name="prod", dimension=8)
     backup_id = str(emulator.seed_backup(source_index_name="prod")["backup_id"])
     stack = make_stack("interrupted", program, {"backupId": backup_id})
@@ -100,11 +104,21 @@ def test_killed_up_recovers_to_exactly_one_index(
         stack.up()
     assert "pulumi cancel" in str(locked.value)
     stack.stack.cancel()
-    stack.refresh(clear_pending_creates=True)
-    assert not stack.deployment().get("pending_operations")
+    if clear_first:
+        stack.refresh(clear_pending_creates=True)
+        assert not stack.deployment().get("pending_operations")
 
     result, run = stack.up()
     assert run.ops_of("idx") == ["create"]
+    # Without the refresh, the up warns about the pending create and says how to clear it;
+    # the stale entry stays in state (and every run warns) until that refresh clears it.
+    warned = any("pending operations" in d.message for d in run.diagnostics())
+    assert warned is not clear_first
+    if not clear_first:
+        assert stack.deployment().get("pending_operations")
+        stack.refresh(clear_pending_creates=True)
+    assert not stack.deployment().get("pending_operations")
+    assert len(stack.resources("RestoredIndex")) == 1
     assert any(f"resuming restore job {job.restore_job_id}" in d.message
                for d in run.diagnostics())
     name = result.outputs["name"].value
