@@ -68,3 +68,41 @@ def test_pinned_engine_version_comes_from_go_mod(dev: dict[str, Any]) -> None:
     gomod = (ROOT / "engine" / "go.mod").read_text()
     version = dev["pinned_engine_version"]()
     assert f"github.com/pulumi/pulumi/pkg/v3 {version}" in gomod
+
+
+def fake_pulumi(directory: Path, version: str) -> Path:
+    """A `pulumi` that only answers `pulumi version`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    cli = directory / "pulumi"
+    cli.write_text(f"#!/bin/sh\necho {version}\n")
+    cli.chmod(0o755)
+    return cli
+
+
+def run_engine_job(path: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    """`python3 dev.py engine` with only ``path`` on PATH and an empty cache in ``home``."""
+    env = {"PATH": str(path), "HOME": str(home), "XDG_CACHE_HOME": str(home)}
+    return subprocess.run(  # noqa: S603 - this interpreter running the repository's dev.py
+        [sys.executable, str(DEV), "engine"], env=env, capture_output=True, text=True,
+        check=False,
+    )
+
+
+def test_engine_uses_a_new_enough_pulumi_on_path(tmp_path: Path) -> None:
+    """A pulumi >= 3.223 on PATH is used: a bin/ in the cache links it, beside our launcher."""
+    cli = fake_pulumi(tmp_path / "opt", "v3.250.0")
+    result = run_engine_job(cli.parent, tmp_path)
+    assert result.returncode == 0, result.stderr
+    engine = Path(result.stdout.splitlines()[-1])
+    assert engine == tmp_path / "pulumi-pinecone-restore" / "engine" / "path-v3.250.0" / "bin"
+    assert (engine / "pulumi").resolve() == cli.resolve()
+    assert os.access(engine / "pulumi-resource-pulumi-python", os.X_OK)
+
+
+def test_engine_ignores_an_old_pulumi(tmp_path: Path) -> None:
+    """A pulumi older than 3.223 is named and ignored; with no Go, the job fails."""
+    cli = fake_pulumi(tmp_path / "old", "v3.100.0")
+    result = run_engine_job(cli.parent, tmp_path)
+    assert result.returncode == 1
+    assert f"ignoring {cli}" in result.stdout
+    assert "no Go toolchain" in result.stderr
