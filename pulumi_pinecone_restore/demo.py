@@ -107,6 +107,8 @@ def with_engine(engine: Path, url: str, *, keep: bool, state: Path = DEMO_STATE)
         "PULUMI_BACKEND_URL": f"file://{backend}",
         "PULUMI_CONFIG_PASSPHRASE": "demo",  # local demo state only
         "PULUMI_SKIP_UPDATE_CHECK": "true",
+        # Everything the engine needs is beside it; never reach out for a plugin.
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
         "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
         "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
         # The engine's dynamic-provider launcher runs `-m pulumi.dynamic` with this interpreter.

@@ -213,6 +213,8 @@ def new_stack(
             "PULUMI_BACKEND_URL": f"file://{backend}",
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
             "PULUMI_SKIP_UPDATE_CHECK": "true",
+            # Everything the engine needs is beside it; never reach out for a plugin.
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
             "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
             "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
             # The launcher runs `-m pulumi.dynamic` with this interpreter (it has the package).
