@@ -1,57 +1,324 @@
 #!/usr/bin/env python3
-"""Bootstrap a virtual environment and run the project's jobs.
+"""Bootstrap the virtual environments and the Pulumi engine, and run the project's jobs.
 
-Needs only Python 3.10+ and git. Every command first makes sure ``.venv`` exists and holds
-this package with its ``dev`` extra, reinstalling only when ``pyproject.toml`` changed.
+Needs only Python 3.10+ and git (and Go 1.26+ to build the Pulumi engine). Every command first
+makes sure ``.venv`` exists and holds this package with its ``dev`` extra, reinstalling only
+when ``pyproject.toml`` changed.
 
     python3 dev.py demo        # the main job: the demo stack against the local emulator
-    python3 dev.py test        # the whole test suite, with ruff and mypy --strict
+    python3 dev.py test        # ruff, mypy --strict, pytest; then pytest on the floor/SDK env
+    python3 dev.py engine      # make a Pulumi engine available; prints its directory last
+    python3 dev.py sdk-env     # make the floor/SDK environment; prints its python last
     python3 dev.py emulator    # run the emulator in the foreground (extra args pass through)
     python3 dev.py bench       # the benchmarks, results written to benchmarks/results/
+    python3 dev.py lint        # ruff and mypy only
+
+The engine: a ``pulumi`` on PATH when it is at least version 3.223, else the CLI pinned in
+``engine/go.mod``, built once with Go into ``~/.cache/pulumi-pinecone-restore/engine/<version>/``
+(``$XDG_CACHE_HOME`` is honoured), with a ``pulumi-resource-pulumi-python`` launcher beside it.
+
+The floor/SDK environment (``.venv-sdk``): the oldest Python this package declares (3.10) when
+one is installed, every runtime dependency pinned at its declared minimum, and the official
+``pinecone`` SDK, which cannot share ``.venv`` with the newest pulumi (see pyproject.toml).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
+import shutil
 import subprocess
 import sys
+import time
 import venv
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-STAMP = VENV / ".installed-from"
+SDK_VENV = ROOT / ".venv-sdk"
+STAMP_NAME = ".installed-from"
+ENGINE_MODULE = ROOT / "engine"
+CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+# The CLI reports this variable as its version; a plain `go build` leaves it empty, and the
+# Automation API refuses a CLI whose version it cannot read.
+VERSION_SYMBOL = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
+# The oldest `pulumi` on PATH we use instead of building: the floor of the SDK we declare.
+MIN_PATH_PULUMI = (3, 223, 0)
+LAUNCHER_NAME = "pulumi-resource-pulumi-python"
+# Pulumi's own launcher ships with the Python language host, which the Go module proxy does not
+# serve; this one follows the same conventions (PULUMI_PYTHON_CMD, PULUMI_RUNTIME_VIRTUALENV).
+LAUNCHER = """#!/bin/sh
+# Written by `python3 dev.py engine`. The engine runs this to serve dynamic providers: the
+# stack's Python runs `-m pulumi.dynamic` with the engine's arguments. The Python is
+# $PULUMI_PYTHON_CMD when set, else the virtualenv in $PULUMI_RUNTIME_VIRTUALENV, else python3.
+if [ -n "${PULUMI_PYTHON_CMD:-}" ]; then
+    exec "$PULUMI_PYTHON_CMD" -u -m pulumi.dynamic "$@"
+fi
+if [ -n "${PULUMI_RUNTIME_VIRTUALENV:-}" ]; then
+    exec "${PULUMI_RUNTIME_VIRTUALENV%/}/bin/python" -u -m pulumi.dynamic "$@"
+fi
+exec python3 -u -m pulumi.dynamic "$@"
+"""
+ENGINE_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"
 
 
-def _venv_python() -> Path:
+class EngineUnavailableError(RuntimeError):
+    """Raised when no Pulumi engine is on PATH and none can be built here."""
+
+
+# ---------------------------------------------------------------- virtual environments
+
+
+def _venv_python(env: Path) -> Path:
     sub = "Scripts" if os.name == "nt" else "bin"
-    return VENV / sub / ("python.exe" if os.name == "nt" else "python")
+    return env / sub / ("python.exe" if os.name == "nt" else "python")
 
 
-def _bootstrap() -> Path:
-    python = _venv_python()
+def _install(env: Path, base_python: str, requirements: Sequence[str], label: str) -> Path:
+    """Create ``env`` with ``base_python`` and install ``requirements`` when they changed."""
+    python = _venv_python(env)
+    stamp = env / STAMP_NAME
+    digest = hashlib.sha256(
+        "\n".join([base_python, *requirements]).encode()
+        + (ROOT / "pyproject.toml").read_bytes()
+    ).hexdigest()
+    if python.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
+        return python
     if not python.exists():
-        print(f"dev.py: creating virtual environment in {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if not STAMP.exists() or STAMP.read_text(encoding="utf-8").strip() != digest:
-        print("dev.py: installing the package and its dev extra (the first run takes minutes)",
-              flush=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "-e", f"{ROOT}[dev]"],
-            check=True,
-        )
-        STAMP.write_text(digest, encoding="utf-8")
+        print(f"dev.py: creating {label} in {env}", flush=True)
+        if base_python == sys.executable:
+            venv.EnvBuilder(with_pip=True, clear=True).create(env)
+        else:
+            subprocess.run([base_python, "-m", "venv", "--clear", str(env)], check=True)
+    print(f"dev.py: installing {label} (the first run takes minutes)", flush=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         *requirements],
+        check=True,
+    )
+    stamp.write_text(digest, encoding="utf-8")
     return python
 
 
-def _run(args: list[str]) -> int:
-    return subprocess.run(args, cwd=ROOT, check=False).returncode
+def _bootstrap() -> Path:
+    return _install(VENV, sys.executable, ["-e", f"{ROOT}[dev]"],
+                    "the virtual environment (package + dev extra)")
+
+
+def floor_pins(pyproject: str) -> list[str]:
+    """``name==minimum`` for each runtime dependency (and the emulator's) in ``pyproject``."""
+    pyproject = re.sub(r"#.*", "", pyproject)  # comments may quote anything, even `]`
+    blocks = re.findall(r"^(?:dependencies|emulator) = \[(.*?)\]", pyproject,
+                        re.DOTALL | re.MULTILINE)
+    return [f"{name}=={floor}" for block in blocks
+            for name, floor in re.findall(r'"([A-Za-z0-9_.-]+)>=([0-9.]+)', block)]
+
+
+def _declared_python(pyproject: str) -> str:
+    found = re.search(r'requires-python = ">=(\d+\.\d+)"', pyproject)
+    return found.group(1) if found else f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def _oldest_python(version: str) -> str | None:
+    """An interpreter of exactly ``version`` (e.g. 3.10), if one is installed and runs."""
+    pyenv = Path.home().glob(f".pyenv/versions/{version}.*/bin/python3")
+    candidates = [shutil.which(f"python{version}"), *sorted(str(p) for p in pyenv)]
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True, text=True, check=False,
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return candidate
+    return None
+
+
+def sdk_env() -> Path:
+    """The floor/SDK environment: oldest declared Python, pins at the floors, the pinecone SDK.
+
+    Returns:
+        Its python executable.
+    """
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    declared = _declared_python(pyproject)
+    base = _oldest_python(declared)
+    if base is None:
+        print(f"dev.py: no Python {declared} here; the floor/SDK env uses {sys.executable} "
+              f"(Python {sys.version_info[0]}.{sys.version_info[1]})", flush=True)
+        base = sys.executable
+    return _install(SDK_VENV, base, ["-e", f"{ROOT}[test,sdk]", *floor_pins(pyproject)],
+                    "the floor/SDK environment (declared minimums + pinecone SDK)")
+
+
+# ---------------------------------------------------------------- the Pulumi engine
+
+
+def pinned_engine_version() -> str:
+    """The Pulumi CLI version ``engine/go.mod`` pins, e.g. ``v3.274.1``."""
+    gomod = (ENGINE_MODULE / "go.mod").read_text(encoding="utf-8")
+    found = re.search(r"github\.com/pulumi/pulumi/pkg/v3 (v\S+)", gomod)
+    if found is None:
+        raise EngineUnavailableError("engine/go.mod does not pin github.com/pulumi/pulumi/pkg/v3")
+    return found.group(1)
+
+
+def engine_cache() -> Path:
+    """Where built engines live, one directory per version (outside the repository)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "pulumi-pinecone-restore" / "engine"
+
+
+def _cli_version(pulumi: Path | str) -> tuple[int, ...] | None:
+    try:
+        out = subprocess.run([str(pulumi), "version"], capture_output=True, text=True,
+                             check=False, timeout=60).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = re.match(r"v?(\d+)\.(\d+)\.(\d+)", out)
+    return tuple(int(part) for part in found.groups()) if found else None
+
+
+def _write_launcher(bin_dir: Path) -> None:
+    launcher = bin_dir / LAUNCHER_NAME
+    if not launcher.exists() or launcher.read_text(encoding="utf-8") != LAUNCHER:
+        launcher.write_text(LAUNCHER, encoding="utf-8")
+    launcher.chmod(0o755)
+
+
+def _engine_from_path() -> Path | None:
+    """A ``bin`` directory holding a new enough ``pulumi`` from PATH and a launcher."""
+    found = shutil.which("pulumi")
+    if found is None:
+        return None
+    real = Path(found).resolve()
+    version = _cli_version(real)
+    if version is None or version < MIN_PATH_PULUMI:
+        print(f"dev.py: ignoring {found}: version {version} is older than "
+              f"{'.'.join(map(str, MIN_PATH_PULUMI))}", flush=True)
+        return None
+    if real.parent.name == "bin" and (real.parent / LAUNCHER_NAME).exists():
+        return real.parent
+    # The Automation API wants <root>/bin/pulumi; give this CLI that layout and our launcher.
+    bin_dir = engine_cache() / f"path-v{'.'.join(map(str, version))}" / "bin"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    link = bin_dir / "pulumi"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(real)
+    _write_launcher(bin_dir)
+    return bin_dir
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (two checkouts building the same engine wait)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        try:
+            import fcntl  # noqa: PLC0415 - POSIX only; elsewhere builds are not serialised
+        except ImportError:
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build_engine(version: str, bin_dir: Path) -> None:
+    go = shutil.which("go")
+    if go is None:
+        raise EngineUnavailableError(
+            "no `pulumi` CLI (>= 3.223) on PATH and no Go toolchain to build one: install Go "
+            "1.26+ (https://go.dev/dl/) and run `python3 dev.py engine`, or install the Pulumi "
+            "CLI (https://www.pulumi.com/docs/install/)"
+        )
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    partial = bin_dir / "pulumi.partial"
+    print(f"dev.py: building the Pulumi CLI {version} with {go} into {bin_dir} "
+          "(the first build downloads the modules and takes many minutes)", flush=True)
+    started = time.monotonic()
+    built = subprocess.run(
+        [go, "build", "-ldflags", f"-X {VERSION_SYMBOL}={version}", "-o", str(partial),
+         CLI_PACKAGE],
+        cwd=ENGINE_MODULE, check=False,
+    )
+    if built.returncode != 0:
+        raise EngineUnavailableError(f"`go build {CLI_PACKAGE}` failed (exit {built.returncode})")
+    partial.replace(bin_dir / "pulumi")
+    print(f"dev.py: built the Pulumi CLI {version} in {time.monotonic() - started:.0f} s",
+          flush=True)
+
+
+def ensure_engine() -> Path:
+    """Make a Pulumi engine available, building it when needed.
+
+    Returns:
+        The ``bin`` directory holding ``pulumi`` and ``pulumi-resource-pulumi-python``.
+
+    Raises:
+        EngineUnavailableError: Neither a new enough ``pulumi`` nor Go is on PATH, or the
+            build failed.
+    """
+    from_path = _engine_from_path()
+    if from_path is not None:
+        return from_path
+    version = pinned_engine_version()
+    bin_dir = engine_cache() / version / "bin"
+    with _locked(engine_cache() / f"{version}.lock"):
+        expected = tuple(int(p) for p in version.lstrip("v").split("."))
+        if _cli_version(bin_dir / "pulumi") != expected:
+            _build_engine(version, bin_dir)
+        _write_launcher(bin_dir)
+    return bin_dir
+
+
+def _engine_or_reason() -> tuple[Path | None, str | None]:
+    """The engine when one is available or can be built; else why not (for the test run).
+
+    ``PULUMI_PINECONE_RESTORE_ENGINE`` set to a directory uses that engine as it is; set to
+    ``skip`` (e.g. offline, with Go but no module proxy) it skips the real-engine tests.
+    """
+    preset = os.environ.get(ENGINE_ENV)
+    if preset == "skip":
+        return None, f"{ENGINE_ENV}=skip"
+    if preset:
+        return Path(preset), None
+    if shutil.which("go") is None and shutil.which("pulumi") is None:
+        cached = engine_cache() / pinned_engine_version() / "bin"
+        if (cached / "pulumi").exists():
+            _write_launcher(cached)
+            return cached, None
+        return None, "neither Go nor a `pulumi` CLI is on PATH"
+    return ensure_engine(), None
+
+
+# ---------------------------------------------------------------- jobs
+
+
+def _run(args: list[str], env: dict[str, str] | None = None) -> int:
+    return subprocess.run(args, cwd=ROOT, check=False, env=env).returncode
 
 
 def _test(python: str, rest: list[str]) -> int:
+    try:
+        engine, reason = _engine_or_reason()
+    except EngineUnavailableError as exc:
+        print(f"dev.py: the Pulumi engine could not be made: {exc} (set {ENGINE_ENV}=skip to "
+              "run the rest without the real-engine tests)", file=sys.stderr)
+        return 1
+    env = dict(os.environ)
+    if engine is not None:
+        env[ENGINE_ENV] = str(engine)
+        print(f"dev.py: real-engine tests use {engine / 'pulumi'}", flush=True)
+    else:
+        print(f"dev.py: real-engine tests will skip: {reason}", flush=True)
     steps = (
         [python, "-m", "ruff", "check", "."],
         [python, "-m", "mypy"],
@@ -59,18 +326,64 @@ def _test(python: str, rest: list[str]) -> int:
     )
     for step in steps:
         print(f"dev.py: {' '.join(step[2:])}", flush=True)
-        code = _run(step)
+        started = time.monotonic()
+        code = _run(step, env)
+        print(f"dev.py: {step[2]} took {time.monotonic() - started:.0f} s", flush=True)
         if code != 0:
             return code
+    sdk_python = str(sdk_env())
+    # The floor env runs the whole suite again on the declared minimums and the official SDK's
+    # tests, which skip in .venv; the real-engine tests ran above (the engine is the same).
+    step = [sdk_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "not engine", *rest]
+    print(f"dev.py: [floor/SDK env] {' '.join(step[2:])}", flush=True)
+    started = time.monotonic()
+    code = _run(step, env)
+    print(f"dev.py: [floor/SDK env] pytest took {time.monotonic() - started:.0f} s", flush=True)
+    return code
+
+
+def _engine(_python: str, _rest: list[str]) -> int:
+    try:
+        engine = ensure_engine()
+    except EngineUnavailableError as exc:
+        print(f"dev.py: {exc}", file=sys.stderr)
+        return 1
+    print(engine)
     return 0
 
 
+def _sdk_env(_python: str, _rest: list[str]) -> int:
+    print(sdk_env())
+    return 0
+
+
+def _with_engine_env() -> dict[str, str]:
+    """This environment, plus the engine's directory when there is (or can be) one."""
+    env = dict(os.environ)
+    try:
+        engine, reason = _engine_or_reason()
+    except EngineUnavailableError as exc:
+        engine, reason = None, str(exc)
+    if engine is not None:
+        env[ENGINE_ENV] = str(engine)
+    else:
+        print(f"dev.py: no Pulumi engine: {reason}", flush=True)
+    return env
+
+
+def _demo(python: str, rest: list[str]) -> int:
+    env = dict(os.environ) if "--no-pulumi" in rest else _with_engine_env()
+    return _run([python, "-m", "pulumi_pinecone_restore.demo", *rest], env)
+
+
 JOBS = {
-    "demo": lambda py, rest: _run([py, "-m", "pulumi_pinecone_restore.demo", *rest]),
+    "demo": _demo,
     "emulator": lambda py, rest: _run([py, "-m", "pulumi_pinecone_restore.emulator.cli", *rest]),
-    "bench": lambda py, rest: _run([py, "-m", "benchmarks", *rest]),
+    "bench": lambda py, rest: _run([py, "-m", "benchmarks", *rest], _with_engine_env()),
     "lint": lambda py, _rest: _run([py, "-m", "ruff", "check", "."]) or _run([py, "-m", "mypy"]),
     "test": _test,
+    "engine": _engine,
+    "sdk-env": _sdk_env,
 }
 
 
@@ -83,6 +396,9 @@ def main(argv: list[str]) -> int:
     if job is None:
         print(f"dev.py: unknown job {argv[0]!r}; try 'python3 dev.py --help'", file=sys.stderr)
         return 2
+    if argv[0] in {"engine", "sdk-env"}:
+        # Neither needs the main environment.
+        return int(job(sys.executable, argv[1:]))
     return int(job(str(_bootstrap()), argv[1:]))
 
 

@@ -3,10 +3,15 @@
 1. Starts the emulator in this process with restores that take a few seconds (so progress is
    visible) and seeds a "prod" project: indexes ``products``, ``reviews``, ``users``, each with a
    Ready backup.
-2. With a ``pulumi`` CLI on PATH: runs the root ``Pulumi.yaml`` stack (``demo/``) on a local file
-   backend in ``.pulumi-demo/``: ``pulumi up``, the stack outputs, ``pulumi refresh``, then
-   ``pulumi destroy`` (``--keep`` skips the destroy and keeps the emulator running).
-3. Without one: says so, says how to install it, and performs the same restores through the
+2. With a Pulumi engine (``dev.py`` builds one when Go is on PATH and passes its directory in
+   ``PULUMI_PINECONE_RESTORE_ENGINE``; else a ``pulumi`` on PATH with the dynamic-provider
+   launcher beside it): runs the demo stack's program (``demo/__main__.py``) under the real engine
+   on a local file backend in ``.pulumi-demo/``: ``pulumi up``, the stack outputs, ``pulumi
+   preview`` (no changes), ``pulumi refresh``, then ``pulumi destroy`` (``--keep`` skips the
+   destroy and keeps the emulator running). The program runs as an Automation API inline
+   program, which needs only the CLI: the Python language host that ``pulumi up`` in the
+   repository root would need is not served by the Go module proxy.
+3. Without one: says so, says how to get one, and performs the same restores through the
    package: the ``pinecone-restore`` command line and the provider code the stack would run.
 """
 
@@ -14,14 +19,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import runpy
 import shutil
-import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
+from pulumi import automation as auto
 
 from pulumi_pinecone_restore import cli
 from pulumi_pinecone_restore.client import ControlPlaneClient
@@ -42,9 +49,13 @@ DEMO_TIMINGS = Timings(
     collection_ready=Timing(seconds=1.0),
 )
 INSTALL_HINT = (
-    "Install it with `curl -fsSL https://get.pulumi.com | sh` (or `brew install pulumi`), "
-    "then run `python3 dev.py demo` again."
+    "Install Go 1.26+ (https://go.dev/dl/) and `python3 dev.py demo` builds the engine, or "
+    "install the Pulumi CLI with `curl -fsSL https://get.pulumi.com | sh` (or `brew install "
+    "pulumi`); then run `python3 dev.py demo` again."
 )
+ENGINE_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"
+DEMO_STATE = ROOT / ".pulumi-demo"
+PROJECT = "pinecone-restore-demo"
 
 
 def _say(text: str) -> None:
@@ -63,31 +74,75 @@ def seed(emulator: Emulator) -> dict[str, str]:
     return backups
 
 
-def _run(cmd: Sequence[str], env: dict[str, str]) -> None:
-    sys.stdout.write(f"$ {' '.join(cmd)}\n")
+def find_engine(environ: Mapping[str, str] = os.environ) -> Path | None:
+    """The ``bin`` directory of a Pulumi engine with the dynamic-provider launcher, if any."""
+    configured = environ.get(ENGINE_ENV)
+    if configured and (Path(configured) / "pulumi").exists():
+        return Path(configured)
+    found = shutil.which("pulumi")
+    if found and (Path(found).parent / "pulumi-resource-pulumi-python").exists():
+        return Path(found).parent
+    return None
+
+
+def _echo(line: str) -> None:
+    sys.stdout.write(f"  {line}\n")
     sys.stdout.flush()
-    subprocess.run(list(cmd), cwd=ROOT, env=env, check=True)  # noqa: S603 - fixed commands
 
 
-def with_pulumi(pulumi: str, url: str, *, keep: bool) -> None:
-    """Run the demo stack with the real Pulumi CLI on a local file backend."""
-    state = ROOT / ".pulumi-demo"
-    state.mkdir(exist_ok=True)
+def _changes(summary: Mapping[Any, int]) -> str:
+    counts = {str(getattr(op, "value", op)): n for op, n in summary.items() if n}
+    return ", ".join(f"{n} {op}" for op, n in sorted(counts.items())) or "nothing"
+
+
+def with_engine(engine: Path, url: str, *, keep: bool, state: Path = DEMO_STATE) -> None:
+    """Run the demo stack's program under the real Pulumi engine on a local file backend."""
+    program = runpy.run_path(str(ROOT / "demo" / "__main__.py"), run_name="demo_stack")["main"]
+    # The emulator starts empty each run, so state left by an earlier run describes nothing.
+    shutil.rmtree(state, ignore_errors=True)
+    backend = state / "backend"
+    backend.mkdir(parents=True)
+    (state / "project").mkdir()
     env = {
-        **os.environ,
-        "PULUMI_BACKEND_URL": f"file://{state}",
+        "PULUMI_BACKEND_URL": f"file://{backend}",
         "PULUMI_CONFIG_PASSPHRASE": "demo",  # local demo state only
-        "PINECONE_API_KEY": DEMO_KEY,
         "PULUMI_SKIP_UPDATE_CHECK": "true",
+        # Everything the engine needs is beside it; never reach out for a plugin.
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
+        "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
+        # The engine's dynamic-provider launcher runs `-m pulumi.dynamic` with this interpreter.
+        "PULUMI_PYTHON_CMD": sys.executable,
+        # Pulumi's own launcher (beside an installed CLI) reads the virtualenv instead.
+        **({"PULUMI_RUNTIME_VIRTUALENV": sys.prefix} if sys.prefix != sys.base_prefix else {}),
     }
-    _run([pulumi, "stack", "select", "--create", "demo"], env)
-    _run([pulumi, "config", "set", "pinecone:controllerHost", url], env)
-    _run([pulumi, "config", "set", "--secret", "pinecone:apiKey", DEMO_KEY], env)
-    _run([pulumi, "up", "--yes", "--skip-preview"], env)
-    _run([pulumi, "stack", "output"], env)
-    _run([pulumi, "refresh", "--yes"], env)
+    stack = auto.create_or_select_stack(
+        "demo",
+        project_name=PROJECT,
+        program=program,
+        opts=auto.LocalWorkspaceOptions(
+            work_dir=str(state / "project"), env_vars=env, pulumi_home=str(state / "home"),
+            pulumi_command=auto.PulumiCommand(root=str(engine.parent)),
+        ),
+    )
+    stack.set_config("pinecone:controllerHost", auto.ConfigValue(url))
+    stack.set_config("pinecone:apiKey", auto.ConfigValue(DEMO_KEY, secret=True))
+
+    _say("pulumi up")
+    up = stack.up(on_output=_echo)
+    _say("pulumi stack output")
+    for key, output in sorted(up.outputs.items()):
+        sys.stdout.write(f"  {key:20} {output.value}\n")
+    _say("pulumi preview (nothing should change)")
+    preview = stack.preview(on_output=_echo)
+    sys.stdout.write(f"  plan: {_changes(preview.change_summary)}\n")
+    _say("pulumi refresh")
+    refresh = stack.refresh(on_output=_echo)
+    sys.stdout.write(f"  refresh: {_changes(refresh.summary.resource_changes or {})}\n")
     if not keep:
-        _run([pulumi, "destroy", "--yes"], env)
+        _say("pulumi destroy")
+        destroy = stack.destroy(on_output=_echo)
+        sys.stdout.write(f"  destroy: {_changes(destroy.summary.resource_changes or {})}\n")
 
 
 def without_pulumi(url: str, backups: dict[str, str], restore_seconds: float) -> None:
@@ -136,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
     parser.add_argument("--no-pulumi", action="store_true",
                         help="skip the Pulumi CLI even if it is installed")
+    parser.add_argument("--state", type=Path, default=DEMO_STATE,
+                        help="directory of the local file backend (default %(default)s)")
     parser.add_argument("--restore-seconds", type=float, default=DEMO_TIMINGS.restore.seconds,
                         help="how long each emulated restore takes (default %(default)s)")
     args = parser.parse_args(argv)
@@ -147,12 +204,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         backups = seed(emulator)
         for source, backup_id in backups.items():
             sys.stdout.write(f"  prod index {source:10} backup {backup_id}\n")
-        pulumi = None if args.no_pulumi else shutil.which("pulumi")
-        if pulumi:
-            _say(f"Running the demo stack with {pulumi}")
-            with_pulumi(pulumi, server.url, keep=args.keep)
+        engine = None if args.no_pulumi else find_engine()
+        if engine is not None:
+            _say(f"Running the demo stack under the Pulumi engine {engine / 'pulumi'}")
+            with_engine(engine, server.url, keep=args.keep, state=args.state)
         else:
-            _say("No `pulumi` CLI on PATH, so the stack itself cannot run here.")
+            _say("No Pulumi engine (no `pulumi` CLI on PATH, none built), so the stack itself "
+                 "cannot run here.")
             sys.stdout.write(f"  {INSTALL_HINT}\n"
                              "  Showing the same restores through this package instead.\n")
             without_pulumi(server.url, backups, args.restore_seconds)

@@ -22,8 +22,9 @@ def test_demo_without_pulumi_cli_restores_and_cleans_up(capsys: pytest.CaptureFi
     """With no CLI the demo says so, shows how to install it, restores, clones and cleans up."""
     assert demo.main(["--no-pulumi", "--restore-seconds", "0.2"]) == 0
     out = capsys.readouterr().out
-    assert "No `pulumi` CLI on PATH" in out
+    assert "No Pulumi engine" in out
     assert "get.pulumi.com" in out
+    assert "go.dev/dl" in out
     assert "3 indexes restored in" in out
     assert "stg-products" in out
     assert "deleted the staging clones" in out

@@ -1,0 +1,108 @@
+"""``dev.py``: the engine it makes, the launcher it writes, the floor it pins."""
+
+from __future__ import annotations
+
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "dev.py"
+
+
+@pytest.fixture(name="dev", scope="module")
+def _dev() -> dict[str, Any]:
+    return runpy.run_path(str(DEV), run_name="dev_under_test")
+
+
+def test_engine_without_go_or_pulumi_says_so_and_fails(tmp_path: Path) -> None:
+    """`dev.py engine` with no Go, no pulumi and an empty cache exits 1, saying why."""
+    env = {"PATH": str(tmp_path), "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
+    result = subprocess.run(  # noqa: S603 - this interpreter running the repository's dev.py
+        [sys.executable, str(DEV), "engine"], env=env, capture_output=True, text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "no Go toolchain" in result.stderr
+    assert result.stdout == ""
+
+
+def test_launcher_runs_pulumi_dynamic_with_the_configured_python(
+    dev: dict[str, Any], tmp_path: Path
+) -> None:
+    """The written launcher execs $PULUMI_PYTHON_CMD -u -m pulumi.dynamic with the engine's args."""
+    dev["_write_launcher"](tmp_path)
+    launcher = tmp_path / "pulumi-resource-pulumi-python"
+    assert os.access(launcher, os.X_OK)
+    fake = tmp_path / "fake-python"
+    fake.write_text('#!/bin/sh\necho "$@"\n')
+    fake.chmod(0o755)
+    result = subprocess.run(  # noqa: S603 - the launcher the test just wrote
+        [str(launcher), "127.0.0.1:1234", "--flag"], env={"PULUMI_PYTHON_CMD": str(fake)},
+        capture_output=True, text=True, check=True,
+    )
+    assert result.stdout.split() == ["-u", "-m", "pulumi.dynamic", "127.0.0.1:1234", "--flag"]
+
+
+def test_floor_pins_are_the_declared_minimums(dev: dict[str, Any]) -> None:
+    """Runtime and emulator dependencies pin at their `>=` bound; other extras are not pinned."""
+    pyproject = """
+dependencies = [
+    # a comment quoting "other>=9" [or a bracket] is not a requirement
+    "pulumi>=3.223,<4",
+    "attrs>=23.1",
+]
+emulator = ["werkzeug>=3.0,<4"]
+dev = ["pytest>=8"]
+"""
+    assert dev["floor_pins"](pyproject) == ["pulumi==3.223", "attrs==23.1", "werkzeug==3.0"]
+
+
+def test_pinned_engine_version_comes_from_go_mod(dev: dict[str, Any]) -> None:
+    """The engine version is the pkg/v3 requirement of engine/go.mod."""
+    gomod = (ROOT / "engine" / "go.mod").read_text()
+    version = dev["pinned_engine_version"]()
+    assert f"github.com/pulumi/pulumi/pkg/v3 {version}" in gomod
+
+
+def fake_pulumi(directory: Path, version: str) -> Path:
+    """A `pulumi` that only answers `pulumi version`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    cli = directory / "pulumi"
+    cli.write_text(f"#!/bin/sh\necho {version}\n")
+    cli.chmod(0o755)
+    return cli
+
+
+def run_engine_job(path: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    """`python3 dev.py engine` with only ``path`` on PATH and an empty cache in ``home``."""
+    env = {"PATH": str(path), "HOME": str(home), "XDG_CACHE_HOME": str(home)}
+    return subprocess.run(  # noqa: S603 - this interpreter running the repository's dev.py
+        [sys.executable, str(DEV), "engine"], env=env, capture_output=True, text=True,
+        check=False,
+    )
+
+
+def test_engine_uses_a_new_enough_pulumi_on_path(tmp_path: Path) -> None:
+    """A pulumi >= 3.223 on PATH is used: a bin/ in the cache links it, beside our launcher."""
+    cli = fake_pulumi(tmp_path / "opt", "v3.250.0")
+    result = run_engine_job(cli.parent, tmp_path)
+    assert result.returncode == 0, result.stderr
+    engine = Path(result.stdout.splitlines()[-1])
+    assert engine == tmp_path / "pulumi-pinecone-restore" / "engine" / "path-v3.250.0" / "bin"
+    assert (engine / "pulumi").resolve() == cli.resolve()
+    assert os.access(engine / "pulumi-resource-pulumi-python", os.X_OK)
+
+
+def test_engine_ignores_an_old_pulumi(tmp_path: Path) -> None:
+    """A pulumi older than 3.223 is named and ignored; with no Go, the job fails."""
+    cli = fake_pulumi(tmp_path / "old", "v3.100.0")
+    result = run_engine_job(cli.parent, tmp_path)
+    assert result.returncode == 1
+    assert f"ignoring {cli}" in result.stdout
+    assert "no Go toolchain" in result.stderr

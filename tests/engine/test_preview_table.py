@@ -1,0 +1,153 @@
+"""The README's preview table, checked against the steps the real engine takes.
+
+One ``RestoredIndex`` whose inputs come from stack config; each test changes config the way a
+user edits a program and reads the engine's steps for the resource from the event stream, in
+the order the engine started them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pytest
+from harness.engine import EngineStack, MakeStack, change_counts
+from pulumi import automation as auto
+
+from pulumi_pinecone_restore import RestoredIndex
+from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.emulator import Emulator
+
+pytestmark = pytest.mark.engine
+
+PROJECT = "table"
+CREATE_FIRST = ["create-replacement", "replace", "delete-replaced"]
+DELETE_FIRST = ["delete-replaced", "replace", "create-replacement"]
+
+
+def program() -> None:
+    """One restored index, every input from config."""
+    config = pulumi.Config()
+    index = RestoredIndex(
+        "idx",
+        backup_id=config.require("backupId"),
+        name=config.get("indexName"),
+        tags=config.get_object("tags"),
+        deletion_protection=config.get("deletionProtection"),
+        create_timeout=config.get("createTimeout"),
+    )
+    pulumi.export("name", index.name)
+    pulumi.export("index_id", index.index_id)
+
+
+def backups(emulator: Emulator) -> tuple[str, str]:
+    """Two Ready backups of one prod index."""
+    emulator.seed_index(name="prod", dimension=8, tags={"env": "prod"})
+    first = emulator.seed_backup(source_index_name="prod", name="first")
+    second = emulator.seed_backup(source_index_name="prod", name="second")
+    return str(first["backup_id"]), str(second["backup_id"])
+
+
+def set_config(stack: EngineStack, **values: Any) -> None:
+    """Set (a value) or remove (``None``) project config keys."""
+    for key, value in values.items():
+        full = f"{PROJECT}:{key}"
+        if value is None:
+            stack.stack.remove_config(full)
+        elif isinstance(value, dict):
+            stack.stack.set_config(full, auto.ConfigValue(pulumi.runtime.to_json(value)))
+        else:
+            stack.stack.set_config(full, auto.ConfigValue(str(value)))
+
+
+def test_in_place_changes_are_updates(
+    make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient
+) -> None:
+    """Nothing changed plans nothing; tags, protection and a budget each update in place."""
+    first, _ = backups(emulator)
+    stack = make_stack(PROJECT, program, {"backupId": first, "tags": {"env": "qa"}})
+    up, run = stack.up()
+    assert run.ops_of("idx") == ["create"]
+    name, index_id = up.outputs["name"].value, up.outputs["index_id"].value
+    # "nothing" changed: no changes, even after a refresh.
+    stack.refresh()
+    unchanged, _ = stack.preview()
+    assert change_counts(unchanged.change_summary) == {"same": 2}
+
+    changes: list[tuple[dict[str, Any], Callable[[], bool]]] = [
+        ({"tags": {"env": "qa", "team": "search"}},
+         lambda: client.describe_index(name).tags == {"env": "qa", "team": "search"}),
+        ({"deletionProtection": "enabled"},
+         lambda: client.describe_index(name).deletion_protection == "enabled"),
+        ({"createTimeout": "90m"}, lambda: True),
+    ]
+    for change, check in changes:
+        set_config(stack, **change)
+        preview, plan = stack.preview()
+        assert plan.ops_of("idx") == ["update"], change
+        assert change_counts(preview.change_summary) == {"update": 1, "same": 1}
+        up, run = stack.up()
+        assert run.ops_of("idx") == ["update"], change
+        assert up.outputs["index_id"].value == index_id
+        assert check(), change
+    set_config(stack, deletionProtection="disabled")
+    stack.up()
+    stack.destroy()
+
+
+def test_replacements_take_the_promised_order(
+    make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient
+) -> None:
+    """Auto-named or renamed: the new index comes first; same explicit name: the old goes first."""
+    first, second = backups(emulator)
+    stack = make_stack(PROJECT, program, {"backupId": first})
+    up, _ = stack.up()
+    auto_named = up.outputs["name"].value
+
+    # A new backup with no `name`: a new auto-named index is made before the old one goes.
+    set_config(stack, backupId=second)
+    preview, plan = stack.preview()
+    assert plan.ops_of("idx") == CREATE_FIRST
+    assert change_counts(preview.change_summary) == {"replace": 1, "same": 1}
+    up, run = stack.up()
+    assert run.ops_of("idx") == CREATE_FIRST
+    renamed = up.outputs["name"].value
+    assert renamed != auto_named
+    assert {i.name for i in client.list_indexes()} == {"prod", renamed}
+
+    # A new `name`: also created first.
+    set_config(stack, indexName="search-fixed")
+    up, run = stack.up()
+    assert run.ops_of("idx") == CREATE_FIRST
+    assert {i.name for i in client.list_indexes()} == {"prod", "search-fixed"}
+
+    # Another backup into the same explicit name: names are unique, so the old index goes first.
+    set_config(stack, backupId=first)
+    _, plan = stack.preview()
+    assert plan.ops_of("idx") == DELETE_FIRST
+    up, run = stack.up()
+    assert run.ops_of("idx") == DELETE_FIRST
+    assert client.describe_restore_job(_job_of(stack)).backup_id == first
+    assert {i.name for i in client.list_indexes()} == {"prod", "search-fixed"}
+    stack.destroy()
+
+
+def _job_of(stack: EngineStack) -> str:
+    """The restore job id the state records for ``idx``."""
+    found = [r for r in stack.resources("RestoredIndex") if str(r["urn"]).endswith("::idx")]
+    return str(found[0]["outputs"]["restore_job_id"])
+
+
+def test_invalid_value_fails_the_preview_on_that_property(
+    make_stack: MakeStack, emulator: Emulator
+) -> None:
+    """A bad index name fails `pulumi preview` naming the property, before any API call."""
+    first, _ = backups(emulator)
+    stack = make_stack(PROJECT, program, {"backupId": first, "indexName": "Search_Idx"})
+    emulator.reset_requests()
+    with pytest.raises(auto.CommandError) as info:
+        stack.preview()
+    assert "name: 'Search_Idx' is not a valid index name" in str(info.value)
+    assert emulator.request_counts() == {}
+    assert stack.resources("RestoredIndex") == []
