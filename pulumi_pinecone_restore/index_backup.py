@@ -34,7 +34,7 @@ class IndexBackupArgs:
             default 1 h). A backup not Ready in time is deleted and the create fails.
         delete_timeout: Time budget for deletion, which waits while a restore from the
             backup is pending (default 10 min).
-    connection: Where this resource's API key and control plane are, instead of the
+        connection: Where this resource's API key and control plane are, instead of the
             stack's ``pinecone:apiKey`` / ``pinecone:controllerHost``: a
             :class:`~pulumi_pinecone_restore.Connection` naming a stack config key or an
             environment variable (never the key itself, which so never reaches the state).

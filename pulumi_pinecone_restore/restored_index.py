@@ -32,7 +32,12 @@ class RestoredIndexArgs:
         delete_timeout: Time budget for deletion (default 10 min).
         force_destroy: ``True`` lets `pulumi destroy` (or a replacement) disable deletion
             protection and delete the index. It is read from the state, so `pulumi up` it first.
-    connection: Where this resource's API key and control plane are, instead of the
+        adopt_existing: ``True`` takes over an existing index of this name that no stack
+            has marked, if it comes from the same origin (restored from this backup, or made
+            from this collection in this cloud and region). This is the deliberate import: the
+            engine cannot import a dynamic resource. An index marked by another stack is still
+            refused.
+        connection: Where this resource's API key and control plane are, instead of the
             stack's ``pinecone:apiKey`` / ``pinecone:controllerHost``: a
             :class:`~pulumi_pinecone_restore.Connection` naming a stack config key or an
             environment variable (never the key itself, which so never reaches the state).
@@ -45,6 +50,7 @@ class RestoredIndexArgs:
     create_timeout: pulumi.Input[str | float] | None = None
     delete_timeout: pulumi.Input[str | float] | None = None
     force_destroy: pulumi.Input[bool] | None = None
+    adopt_existing: pulumi.Input[bool] | None = None
     connection: Connection | Mapping[str, str] | None = None
 
 
@@ -92,6 +98,7 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
         create_timeout: pulumi.Input[str | float] | None = None,
         delete_timeout: pulumi.Input[str | float] | None = None,
         force_destroy: pulumi.Input[bool] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
         connection: Connection | Mapping[str, str] | None = None,
     ) -> None:
         """Declare a restored index.
@@ -107,6 +114,7 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
             create_timeout: See :class:`RestoredIndexArgs`.
             delete_timeout: See :class:`RestoredIndexArgs`.
             force_destroy: See :class:`RestoredIndexArgs`.
+            adopt_existing: See :class:`RestoredIndexArgs`.
             connection: See :class:`RestoredIndexArgs`.
 
         Raises:
@@ -116,6 +124,7 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
             "backup_id": backup_id, "name": name, "tags": tags,
             "deletion_protection": deletion_protection, "create_timeout": create_timeout,
             "delete_timeout": delete_timeout, "force_destroy": force_destroy,
+            "adopt_existing": adopt_existing,
             "connection": connection,
         }, opts)
         super().__init__(RestoredIndexProvider(), resource_name, props, opts)

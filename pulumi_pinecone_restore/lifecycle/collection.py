@@ -161,6 +161,13 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
     def handle_of(self, run: Run, inp: CollectionIndexInputs, index: IndexModel) -> None:
         return None
 
+    def same_origin(self, run: Run, inp: CollectionIndexInputs, index: IndexModel) -> bool:
+        """An unmarked index is adoptable when it was made from this collection, here."""
+        del run
+        return (index.source_collection, index.cloud, index.region) == (
+            inp.source_collection, inp.cloud, inp.region
+        )
+
     def start(self, run: Run, inp: CollectionIndexInputs, prerequisite: Any) -> Started[None]:
         try:
             run.client.create_serverless_index(

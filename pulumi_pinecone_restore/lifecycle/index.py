@@ -124,6 +124,14 @@ class IndexInputs(decl.CommonInputs):
         update=True,
         default=False,
     )
+    adopt_existing: bool = input_prop(
+        doc="True takes over an existing index of this name that no stack has marked, if it "
+        "comes from the same origin (the engine cannot import a dynamic resource; this is the "
+        "deliberate import). An index marked by another stack is still refused.",
+        parse=decl.flag,
+        update=True,
+        default=False,
+    )
 
 
 def live_index(client: ControlPlaneClient, name: str) -> IndexModel | None:
@@ -268,11 +276,25 @@ class IndexSpec(Spec[I, O, H]):
         raise NotImplementedError
 
     def find_attempt(self, run: Run, inp: I, *, lost_answer: bool) -> Started[H] | None:
-        """The index of this name if it carries this resource's mark (an earlier attempt)."""
+        """The index of this name if it carries this resource's mark (an earlier attempt).
+
+        With ``adopt_existing``, also an index that carries no mark at all and comes from the
+        same origin: the user's deliberate take-over; converging then puts the mark on it.
+        """
         index = live_index(run.client, inp.name)
-        if index is None or index.tags.get(MARK_KEY) != self.mark(inp):
+        if index is None:
             return None
-        return Started(inp.name, self.handle_of(run, inp, index), adopted=True)
+        mark = index.tags.get(MARK_KEY)
+        if mark == self.mark(inp) or (
+            mark is None and inp.adopt_existing and self.same_origin(run, inp, index)
+        ):
+            return Started(inp.name, self.handle_of(run, inp, index), adopted=True)
+        return None
+
+    def same_origin(self, run: Run, inp: I, index: IndexModel) -> bool:
+        """Whether an unmarked index was made from this resource's origin (for adoption)."""
+        del run, inp, index
+        return False
 
     def name_taken(self, run: Run, inp: I, conflict: ConflictError) -> NameTakenError | None:
         try:
@@ -281,11 +303,17 @@ class IndexSpec(Spec[I, O, H]):
             return None  # the index of that name vanished meanwhile: the name is free again
         if existing.state == "Terminating":
             why = "is still being deleted; run `pulumi up` again once it is gone"
+        elif existing.tags.get(MARK_KEY) is None and inp.adopt_existing:
+            why = (
+                "carries no stack's mark, but it was not made from this resource's origin, so "
+                "`adopt_existing` does not take it over; it is left untouched"
+            )
         else:
             why = (
                 f"does not carry this resource's mark (tag {MARK_KEY}), so this stack did not "
                 "make it; it is left untouched. Choose another `name` (or omit it for an "
-                "auto-name), or delete that index if it is not needed"
+                "auto-name), delete that index if it is not needed, or, if it is an index "
+                "nobody manages that you want this stack to take over, set adopt_existing=True"
             )
         return NameTakenError(f"an index named {inp.name!r} already exists and {why}")
 

@@ -235,6 +235,10 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
                 job = run.client.describe_restore_job(job_id)
         return Restored(index, job)
 
+    def same_origin(self, run: Run, inp: RestoredIndexInputs, index: IndexModel) -> bool:
+        """An unmarked index is adoptable when a restore job of this backup made it."""
+        return _own_job(run, inp) is not None
+
     def import_inputs(self, run: Run, obj: Restored) -> tuple[dict[str, Any], Restored]:
         """``pulumi import`` / ``RestoredIndex.get``: find the restore that made this index."""
         job = _newest_job_into(run, obj.index.name)

@@ -3,10 +3,11 @@
 The engine cannot import a dynamic resource, whichever way it is asked: both ``pulumi import
 TYPE NAME ID`` and ``opts=pulumi.ResourceOptions(import_=ID)`` make it call the plugin's Read
 with the id alone, no state and no inputs, and the dynamic plugin finds the provider to call only
-in the ``__provider`` property of one of them (``KeyError: '__provider'``). The next-best way
-works: declare the index in the program with the backup it was restored from and its name;
-``pulumi up`` finds the restore job of that backup into that name and adopts the index instead
-of restoring again.
+in the ``__provider`` property of one of them (``KeyError: '__provider'``). The deliberate way
+works: declare the index with the backup it was restored from, its name and
+``adopt_existing=True``; ``pulumi up`` checks that a restore job of that backup made that index,
+puts this resource's ownership mark on it and manages it from then on, without restoring again.
+Declared without ``adopt_existing``, the index is refused: a name alone proves nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def restore_by_hand(emulator: Emulator, client: ControlPlaneClient) -> str:
                 client.describe_index(HAND_MADE).state == "Ready":
             break
     assert client.describe_index(HAND_MADE).state == "Ready"
+    list(client.iter_restore_jobs())  # restored "a while ago": past the listing's first miss
     return backup_id
 
 
@@ -48,6 +50,7 @@ def declared_program() -> None:
         backup_id=config.require("backupId"),
         name=HAND_MADE,
         tags={"env": "qa"},
+        adopt_existing=config.get_bool("adopt") or None,
         opts=pulumi.ResourceOptions(import_=import_id) if import_id else None,
     )
     pulumi.export("host", index.host)
@@ -74,7 +77,7 @@ def test_pulumi_import_command_is_refused(
             generate_code=False,
         )
     refusal = str(info.value)
-    assert "KeyError: '__provider'" in refusal or "plugin 'pulumi-language-python'" in refusal
+    assert "'__provider'" in refusal or "plugin 'pulumi-language-python'" in refusal
     assert stack.resources("RestoredIndex") == []
     assert client.describe_index(HAND_MADE).state == "Ready"
 
@@ -88,20 +91,35 @@ def test_import_option_is_refused_the_same_way(
                        {"backupId": backup_id, "importId": HAND_MADE})
     with pytest.raises(auto.CommandError) as info:
         stack.up()
-    assert "KeyError: '__provider'" in str(info.value)
+    assert "'__provider'" in str(info.value)
     assert stack.resources("RestoredIndex") == []
     assert [j.target_index_name for j in client.iter_restore_jobs()] == [HAND_MADE]
 
 
-def test_declaring_backup_and_name_adopts_the_index(
+def test_declaring_backup_and_name_alone_is_refused(
     make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient
 ) -> None:
-    """Up adopts the hand-made index (no second restore); the stack then manages and deletes it."""
+    """Without adopt_existing the hand-made index is not taken over, and stays as it was."""
+    backup_id = restore_by_hand(emulator, client)
+    before = client.describe_index(HAND_MADE)
+    stack = make_stack("noadopt", declared_program, {"backupId": backup_id})
+    with pytest.raises(auto.CommandError) as info:
+        stack.up()
+    assert "adopt_existing=True" in str(info.value)
+    assert stack.resources("RestoredIndex") == []
+    assert client.describe_index(HAND_MADE) == before
+
+
+def test_adopt_existing_takes_the_index_over(
+    make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient
+) -> None:
+    """adopt_existing adopts the hand-made index (no second restore), marks it, then deletes it."""
     backup_id = restore_by_hand(emulator, client)
     (job,) = list(client.iter_restore_jobs())
-    stack = make_stack("adopt", declared_program, {"backupId": backup_id})
+    stack = make_stack("adopt", declared_program, {"backupId": backup_id, "adopt": "true"})
     up, run = stack.up()
     assert run.ops_of("adopted") == ["create"]
+    assert "pulumi-owner" in client.describe_index(HAND_MADE).tags
     assert any(f"resuming restore job {job.restore_job_id}" in d.message
                for d in run.diagnostics())
     assert up.outputs["host"].value == client.describe_index(HAND_MADE).host
