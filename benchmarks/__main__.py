@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _s(value: float) -> str:
-    return f"{value:.2f} s"
+    return f"{value + 0.0 if abs(value) >= 0.005 else 0.0:.2f} s"  # no "-0.00 s"
 
 
 def _pair(stat: dict[str, float], fmt: Any = _s) -> str:

@@ -163,9 +163,9 @@ class ProgressSchedule:
             budget: past the first ``free_polls``, the k-th poll that finds the job unfinished
             is never earlier than the SDK's k-th describe (k-1 intervals and k-1 calls in).
         free_polls: Polls that may go anywhere (to catch a short restore's pace and finish).
-            The SDK makes 4 unfinished describes for any restore of 15-20 s, and this many
-            more than its count is allowed below 16 s, so 4 never cost more than the SDK's
-            calls for restores of 16 s and longer, nor more than its + 4 below.
+            4 never cost more calls than the SDK's: it makes 4 unfinished describes for any
+            restore of 15-20 s, and below 16 s the goal allows its count + 4. A job adopted
+            part-way (its percentage already high at the first poll) spends one of them.
         precision: The final poll goes to the latest plausible finish once the forecast is
             this sharp, as a share of the restore time...
         min_lag: ...or in seconds, whichever is larger; until then polls refine the forecast.
