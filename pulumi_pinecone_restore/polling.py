@@ -305,7 +305,9 @@ class ProgressPlan:
         for count, older in enumerate(reversed(points[:-2])):
             lo, hi = _rate(older, last)
             if lo > high or hi < low:
-                settled = count > 0
+                # The start is the weakest point (the job began somewhere in the POST, or
+                # earlier if adopted): disagreeing with it alone is no change of pace.
+                settled = count > 0 or (self.anchored and older is points[0])
                 break
             low, high = max(low, lo), min(high, hi)
         left_lo = max(0.0, 100.0 - last.high)
@@ -351,8 +353,10 @@ class ProgressPlan:
         scarce = self.polls + 1 >= s.free_polls
         if steady and (sharp or scarce):
             gap = forecast.latest - now
-            if self.overdue:  # it was due and was not done: the forecast misleads, back off
-                gap = max(gap, tolerance * s.growth**self.overdue)
+            if self.overdue > 1 and gap < s.min_gap:
+                # Due twice, not done, and the readings still say "now": back off. (One miss
+                # is common: the first forecast counts from the wait's start, not the job's.)
+                gap = tolerance * s.growth ** (self.overdue - 2)
             self._final = sharp and gap <= cap
         else:
             gap = s.refine * max(forecast.earliest - now, 0.0)

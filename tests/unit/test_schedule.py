@@ -116,10 +116,13 @@ def test_a_stall_backs_off_with_time() -> None:
 
 
 def test_pending_at_a_hundred_percent_is_not_hammered() -> None:
-    """A job stuck at 100 % but not Completed gets one quick second look, then the SDK's pace."""
+    """A job stuck at 100 % but not Completed gets a few ever slower looks, then the SDK's pace."""
+    schedule = ProgressSchedule()
     sleeps = stalled_sleeps(100.0, 12)
-    assert len([sleep for sleep in sleeps if sleep < 1.0]) == 1
-    assert all(sleep >= ProgressSchedule().interval for sleep in sleeps[2:])
+    quick = sleeps[: schedule.free_polls - 1]
+    assert quick == sorted(quick)
+    assert all(sleep >= schedule.min_gap for sleep in quick)
+    assert all(sleep >= schedule.interval for sleep in sleeps[schedule.free_polls :])
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -1.0, 150.0, True, "50"])
