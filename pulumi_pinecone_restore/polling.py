@@ -28,7 +28,13 @@ are parameters, so tests never sleep. Two schedules exist:
       and within the 1 % goal from about 5 minutes on; a shorter one cannot be: one poll per
       5 s leaves 2.5 s on average for a finish nothing foretold.
 
-Wiring a progress-reporting probe (what the restore-job wait does)::
+Wiring a progress-reporting probe. With :func:`wait_observing` (the lifecycle engine's
+``Run.follow``), pass the schedule; each :class:`Observation`'s ``percent`` reaches it::
+
+    wait_observing(probe, deadline=deadline, what=f"restore job {job_id}",
+                   schedule=ProgressSchedule(), sleep=runtime.sleep)
+
+With :func:`wait_for`, hand over the percent the last probe saw::
 
     seen: list[float | None] = [None]
 
@@ -42,6 +48,8 @@ Wiring a progress-reporting probe (what the restore-job wait does)::
     wait_for(probe, deadline=deadline, what=f"restore job {job_id}",
              schedule=ProgressSchedule(), progress=lambda: seen[0], sleep=runtime.sleep)
 
+Use a ``ProgressSchedule`` for restores only: without progress it polls at the SDK's 5 s pace,
+slower than the backoff for waits that usually end within a second or two.
 Start the wait right after the POST that started the job: the schedule counts from the moment
 :func:`wait_for` is called. ``progress`` is read after each probe that returned ``None``;
 anything that is not a number within 0..100 counts as "no progress reported". The comparison
@@ -54,7 +62,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
@@ -66,11 +74,14 @@ __all__ = [
     "Observation",
     "Plan",
     "PollSchedule",
+    "ProgressAwareSchedule",
     "ProgressPlan",
     "ProgressSchedule",
+    "Sample",
     "Schedule",
     "Waiter",
     "wait_for",
+    "wait_observing",
 ]
 
 T = TypeVar("T")
@@ -85,7 +96,7 @@ _MAX_DECIMALS = 6
 
 
 @attrs.frozen
-class Observation:
+class Sample:
     """What one poll that found the operation unfinished saw.
 
     Attributes:
@@ -106,7 +117,7 @@ class Plan(Protocol):
         """Seconds to wait before the first poll."""
         ...
 
-    def next_delay(self, seen: Observation, now: float) -> float:
+    def next_delay(self, seen: Sample, now: float) -> float:
         """Seconds to sleep after a poll that saw ``seen``; ``now`` is seconds since the start."""
         ...
 
@@ -146,7 +157,7 @@ class _BackoffPlan:
     def first_delay(self) -> float:
         return 0.0
 
-    def next_delay(self, _seen: Observation, _now: float) -> float:
+    def next_delay(self, _seen: Sample, _now: float) -> float:
         return next(self._delays)
 
 
@@ -270,7 +281,7 @@ class ProgressPlan:
         self.last_gap = self.schedule.first
         return self.schedule.first
 
-    def next_delay(self, seen: Observation, now: float) -> float:
+    def next_delay(self, seen: Sample, now: float) -> float:
         """Seconds to sleep before the next poll, given what the last one saw."""
         self.polls += 1
         self.busy += 2 * max(seen.spread, 0.0)
@@ -316,7 +327,7 @@ class ProgressPlan:
         latest = last.at + last.spread + (left_hi / low if low > 0 else math.inf)
         return Forecast(earliest, latest, settled)
 
-    def _record(self, seen: Observation) -> None:
+    def _record(self, seen: Sample) -> None:
         percent = _clean(seen.percent)
         if percent is None:
             return
@@ -461,12 +472,92 @@ def wait_for(
         if deadline.expired:
             break
         after = clock()
-        seen = Observation(
+        seen = Sample(
             at=(before + after) / 2 - began,
             spread=(after - before) / 2,
             percent=progress() if progress is not None else None,
         )
         sleep(min(plan.next_delay(seen, after - began), deadline.remaining))
+    raise WaitTimeoutError(
+        f"gave up waiting for {what} after {deadline.elapsed:.0f}s (budget {deadline.budget:.0f}s)"
+    )
+
+
+@attrs.frozen
+class Observation(Generic[T]):
+    """One look at a long-running operation.
+
+    Attributes:
+        value: The result once the operation is done; ``None`` while it is not.
+        status: What the operation reports (for progress lines), e.g. ``"InProgress"``.
+        percent: Progress 0..100 when the operation reports it, else ``None``.
+    """
+
+    value: T | None = None
+    status: str = ""
+    percent: float | None = None
+
+
+@runtime_checkable
+class ProgressAwareSchedule(Protocol):
+    """A backoff schedule that adjusts each delay from what the last observation said.
+
+    The older hook: :class:`ProgressSchedule` does not need it (its plan gets the percent
+    through :func:`wait_for`'s ``progress``), but schedules written against it keep working.
+    """
+
+    def next_delay(self, default: float, observation: Observation[Any], elapsed: float) -> float:
+        """The delay before the next poll (``default`` is what ``delays()`` proposes)."""
+
+
+def wait_observing(
+    probe: Callable[[], Observation[T]],
+    *,
+    deadline: Deadline,
+    what: str,
+    schedule: Schedule | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Waiter[T]:
+    """Like :func:`wait_for`, for a probe that reports progress.
+
+    Each observation's ``percent`` reaches the schedule: a :class:`ProgressSchedule` polls
+    around the finish it predicts; a :class:`ProgressAwareSchedule` is shown every observation.
+
+    Raises:
+        WaitTimeoutError: The deadline passed first.
+    """
+    last: list[Observation[T]] = []
+
+    def as_optional() -> T | None:
+        observation = probe()
+        last[:] = [observation]
+        return observation.value
+
+    if isinstance(schedule, ProgressAwareSchedule) and isinstance(schedule, PollSchedule):
+        return _wait_shown(as_optional, last, schedule, schedule, deadline=deadline,
+                           what=what, sleep=sleep)
+    return wait_for(as_optional, deadline=deadline, what=what, schedule=schedule, sleep=sleep,
+                    progress=lambda: last[0].percent if last else None)
+
+
+def _wait_shown(
+    as_optional: Callable[[], T | None],
+    last: list[Observation[T]],
+    schedule: PollSchedule,
+    shown: ProgressAwareSchedule,
+    *,
+    deadline: Deadline,
+    what: str,
+    sleep: Callable[[float], None],
+) -> Waiter[T]:
+    for polls, default in enumerate(schedule.delays(), start=1):
+        result = as_optional()
+        if result is not None:
+            return Waiter(result, polls)
+        if deadline.expired:
+            break
+        delay = shown.next_delay(default, last[0], deadline.elapsed)
+        sleep(min(max(delay, 0.0), deadline.remaining))
     raise WaitTimeoutError(
         f"gave up waiting for {what} after {deadline.elapsed:.0f}s (budget {deadline.budget:.0f}s)"
     )

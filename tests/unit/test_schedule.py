@@ -1,9 +1,11 @@
-"""ProgressSchedule's decisions one poll at a time, and wait_for's progress hook."""
+"""ProgressSchedule's decisions one poll at a time; the progress hooks of the waits."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
+import attrs
 import pytest
 
 from pulumi_pinecone_restore.polling import (
@@ -11,7 +13,9 @@ from pulumi_pinecone_restore.polling import (
     Observation,
     PollSchedule,
     ProgressSchedule,
+    Sample,
     wait_for,
+    wait_observing,
 )
 
 
@@ -66,10 +70,10 @@ def test_without_progress_drifts_like_the_sdk_when_calls_take_time() -> None:
     """With calls of 0.1 s the polls start when the SDK's describes would: 5.1, 10.2 s..."""
     plan = ProgressSchedule().plan()
     assert plan.first_delay() == 1.0
-    assert plan.next_delay(Observation(at=1.05, spread=0.05, percent=None), now=1.1) == (
+    assert plan.next_delay(Sample(at=1.05, spread=0.05, percent=None), now=1.1) == (
         pytest.approx(4.0)
     )
-    assert plan.next_delay(Observation(at=5.15, spread=0.05, percent=None), now=5.2) == (
+    assert plan.next_delay(Sample(at=5.15, spread=0.05, percent=None), now=5.2) == (
         pytest.approx(5.0)
     )
 
@@ -85,7 +89,7 @@ def test_forecast_is_sharp_for_a_steady_pace() -> None:
     plan = ProgressSchedule().plan()
     plan.first_delay()
     for second in (1.0, 10.0, 30.0):
-        plan.next_delay(Observation(at=second, spread=0.0, percent=second / 0.6), now=second)
+        plan.next_delay(Sample(at=second, spread=0.0, percent=second / 0.6), now=second)
     forecast = plan.forecast()
     assert forecast is not None
     assert forecast.earliest <= 60.0 <= forecast.latest
@@ -97,7 +101,7 @@ def stalled_sleeps(percent: float, polls: int) -> list[float]:
     plan = ProgressSchedule().plan()
     now, sleeps = plan.first_delay(), []
     for _ in range(polls):
-        sleeps.append(plan.next_delay(Observation(at=now, spread=0.0, percent=percent), now=now))
+        sleeps.append(plan.next_delay(Sample(at=now, spread=0.0, percent=percent), now=now))
         now += sleeps[-1]
     return sleeps
 
@@ -140,7 +144,7 @@ def test_free_polls_then_the_sdks_slots() -> None:
     now = 1.0
     for k in range(1, 8):
         # A reading that forecasts a finish a moment away, every time: a misleading pace.
-        delay = plan.next_delay(Observation(at=now, spread=0.0, percent=99.9), now=now)
+        delay = plan.next_delay(Sample(at=now, spread=0.0, percent=99.9), now=now)
         now += delay
         if k >= schedule.free_polls:
             assert now >= k * schedule.interval - 1e-9
@@ -176,3 +180,53 @@ def test_first_delay_respects_the_deadline() -> None:
     result = wait_for(lambda: "done", deadline=Deadline(0.5, clock=clock.time), what="x",
                       schedule=ProgressSchedule(), sleep=clock.sleep)
     assert (result.polls, clock.now) == (1, 0.5)
+
+
+def test_wait_observing_hands_percent_to_the_progress_schedule() -> None:
+    """An observation's percent steers a ProgressSchedule: 12.5 % after 1 s polls at 8 s."""
+    clock = FakeClock()
+    looks = iter([Observation[str](status="Pending", percent=12.5), Observation("done")])
+
+    def probe() -> Observation[str]:
+        clock.probes.append(clock.now)
+        return next(looks)
+
+    result = wait_observing(probe, deadline=Deadline(60, clock=clock.time), what="job",
+                            schedule=ProgressSchedule(), sleep=clock.sleep)
+    assert result.value == "done"
+    assert clock.probes == pytest.approx([1.0, 8.0], abs=0.1)
+
+
+@attrs.frozen
+class RecordingSchedule(PollSchedule):
+    """A progress-aware backoff schedule that remembers what it was shown."""
+
+    seen: list[Observation[Any]] = attrs.field(factory=list)
+
+    def next_delay(self, default: float, observation: Observation[Any], elapsed: float) -> float:
+        """Record the observation; keep the default delay."""
+        del elapsed
+        self.seen.append(observation)
+        return default
+
+
+def test_wait_observing_shows_each_observation_to_a_progress_aware_schedule() -> None:
+    """A schedule with the older next_delay hook sees every unfinished observation."""
+    clock = FakeClock()
+    looks = iter([Observation[str](percent=10.0), Observation[str](percent=20.0),
+                  Observation("done")])
+    schedule = RecordingSchedule()
+    wait_observing(lambda: next(looks), deadline=Deadline(60, clock=clock.time), what="job",
+                   schedule=schedule, sleep=clock.sleep)
+    assert [o.percent for o in schedule.seen] == [10.0, 20.0]
+    assert clock.now == pytest.approx(0.25)
+
+
+def test_wait_observing_backs_off_by_default() -> None:
+    """Without a schedule the observing wait keeps the 0.1 s, x1.5 backoff."""
+    clock = FakeClock()
+    looks = iter([Observation[str](percent=50.0), Observation[str](), Observation("done")])
+    result = wait_observing(lambda: next(looks), deadline=Deadline(60, clock=clock.time),
+                            what="job", sleep=clock.sleep)
+    assert (result.value, result.polls) == ("done", 3)
+    assert clock.now == pytest.approx(0.25)
