@@ -158,6 +158,20 @@ def _set_rows(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _engine_rows(engine: dict[str, Any]) -> list[str]:
+    if "skipped" in engine:
+        return [f"Skipped: {engine['skipped']}"]
+    seconds = engine["seconds"]
+    single = seconds["single"]["median"]
+    lines = [(f"`pulumi up` with {engine['engine']}, {engine['restore_seconds']:g} s restores, "
+             f"N = {engine['indexes']}."), "",
+             "| scenario | wall time min / median | vs one restore (median) |",
+             "|---|---:|---:|"]
+    lines += [f"| {name} | {_pair(stat)} | {stat['median'] / single:.2f}x |"
+              for name, stat in seconds.items()]
+    return lines
+
+
 def _simulated_rows(report: dict[str, Any]) -> list[str]:
     curves = ["linear", "stall", "uneven", "none"]
     lines = ["| restore takes | goal: lag | calls allowed | SDK 7.3 | "
@@ -218,8 +232,7 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "## Engine",
         "",
-        (f"Skipped: {engine['skipped']}" if "skipped" in engine
-         else "```json\n" + json.dumps(engine, indent=2) + "\n```"),
+        *_engine_rows(engine),
         "",
         "## Simulated: the poll schedule against the SDK's loop (virtual time, 20 ms calls)",
         "",

@@ -308,14 +308,31 @@ def set_budget(restore_seconds: float, size: int, budget: float) -> dict[str, An
 
 
 def engine(repeats: int, log: Callable[[str], None]) -> Mapping[str, Any]:
-    """``benchmarks.engine_bench.run(repeats=...)`` when that module exists, else a note."""
+    """``benchmarks/engine_bench.py`` (N ``RestoredIndex`` vs a set of N under ``pulumi up``).
+
+    Calls its ``run_engine_bench(engine_dir)`` ``repeats`` times with the engine its
+    ``find_engine()`` finds, and reports min and median wall time per scenario; a note when
+    the module, its functions or the engine are missing.
+    """
     try:
         engine_bench = importlib.import_module("benchmarks.engine_bench")
     except ImportError as exc:
         return {"skipped": f"benchmarks/engine_bench.py is not importable here ({exc})"}
-    run = getattr(engine_bench, "run", None)
-    if not callable(run):
-        return {"skipped": "benchmarks/engine_bench.py has no run(repeats=...) function"}
-    log("engine: running benchmarks/engine_bench.py")
-    result: Mapping[str, Any] = run(repeats=repeats)
-    return result
+    run = getattr(engine_bench, "run_engine_bench", None)
+    find = getattr(engine_bench, "find_engine", None)
+    if not callable(run) or not callable(find):
+        return {"skipped": "benchmarks/engine_bench.py has no run_engine_bench/find_engine"}
+    where, reason = find()
+    if where is None:
+        return {"skipped": str(reason)}
+    log(f"engine: benchmarks/engine_bench.py with {where}, {repeats}x")
+    reports = [run(where) for _ in range(repeats)]
+    scenarios = reports[0]["results"]
+    return {
+        "engine": reports[0].get("engine"),
+        "restore_seconds": reports[0].get("restore_seconds"),
+        "indexes": reports[0].get("indexes"),
+        "seconds": {name: stats([r["results"][name]["seconds"] for r in reports])
+                    for name in scenarios},
+        "reports": reports,
+    }
