@@ -1,1 +1,1 @@
-"""Benchmarks: restore speed and API-call budgets through the real plugin."""
+"""Benchmarks: lag and API calls per restore beside the official SDK; sets; the schedule."""

@@ -1,203 +1,250 @@
-"""Speed and API-call budgets, measured through the real dynamic-provider plugin.
+"""Speed and API-call budgets against the local emulator, side by side with the official SDK.
 
-Run with ``python3 dev.py bench`` (``--restore-seconds``, ``--indexes`` to change the set-up).
-Results go to ``benchmarks/results/latest.json`` and ``benchmarks/results/latest.md``; the
-README quotes the Markdown table.
+Run with ``python3 dev.py bench`` (``--help`` for the knobs; ``--quick`` for a smoke run).
+Results go to ``benchmarks/results/latest.json`` and ``latest.md``; the README quotes the
+Markdown. Each scenario runs ``--repeats`` times (default 3) and reports min and median.
 
-What is measured, each against the local emulator with restores that take a fixed time:
-
-1. One ``RestoredIndex`` create through the plugin: wall time and API calls.
-2. N indexes as N separate ``RestoredIndex`` creates sent at once, as the engine would: the
-   plugin serves 4 calls at a time, so they finish in waves.
-3. N indexes as one ``RestoredIndexSet`` (what ``CloneEnvironment`` uses): one call that follows
-   every restore concurrently. Target: within 1.3x of one restore.
-4. The poll schedule's cost for a long restore (simulated clock, no waiting): describes per hour.
+1. Lag and calls per restore: one ``RestoredIndex`` create through the provider API, and
+   SDK 7.3's ``create_index_from_backup`` in its own environment (``sdk_env.py`` finds it),
+   on the same emulator, for restores of 1-32 s of real time and of 1 h on the emulator's
+   manual clock (both clients' sleeps move it). Per progress curve the emulator can report.
+2. Sets: ``RestoredIndexSet`` (what ``CloneEnvironment`` makes) of 8, 16 and 50 against one
+   restore of the same length, with urllib3's "pool is full" warnings counted; and whether a
+   set's ``create_timeout`` bounds the whole set.
+3. Engine: ``benchmarks/engine_bench.py``'s ``run(repeats=...)`` (8 ``RestoredIndex`` vs a set
+   of 8 under ``pulumi up``) when it is importable; a note otherwise.
+4. Simulated: the poll schedule against the SDK's loop in virtual time, 1 s to 1 h.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import platform
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # the gRPC plugin driver lives with the test harness
+from benchmarks import emulated, simulated
+from benchmarks.sdk_env import find_sdk_python
 
-from harness.plugin import DynamicPluginProcess, provider_props  # noqa: E402
-
-from pulumi_pinecone_restore.emulator import (  # noqa: E402
-    Emulator,
-    EmulatorServer,
-    Timing,
-    Timings,
-)
-from pulumi_pinecone_restore.errors import WaitTimeoutError  # noqa: E402
-from pulumi_pinecone_restore.polling import Deadline, PollSchedule, wait_for  # noqa: E402
-from pulumi_pinecone_restore.providers.restored_index import (  # noqa: E402
-    RestoredIndexProvider,
-)
-from pulumi_pinecone_restore.providers.restored_index_set import (  # noqa: E402
-    RestoredIndexSetProvider,
-)
-
-API_KEY = "bench-key"
-RESULTS = ROOT / "benchmarks" / "results"
-URN = "urn:pulumi:bench::bench::pulumi-python:dynamic/pinecone:{kind}::{name}"
+RESULTS = Path(__file__).resolve().parent / "results"
+SIMULATED_TIMES = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 300.0, 3600.0]
 
 
-def _timings(restore_seconds: float) -> Timings:
-    return Timings(
-        index_ready=Timing(),
-        index_terminate=Timing(),
-        backup_ready=Timing(),
-        restore=Timing(seconds=restore_seconds),
-        collection_ready=Timing(),
-    )
+def _floats(text: str) -> list[float]:
+    return [float(part) for part in text.split(",") if part.strip()]
 
 
-def _seed(emulator: Emulator, count: int) -> list[str]:
-    emulator.reset()
-    backups = []
-    for i in range(count):
-        emulator.seed_index(name=f"src-{i}", dimension=8)
-        backups.append(str(emulator.seed_backup(source_index_name=f"src-{i}")["backup_id"]))
-    return backups
+def _ints(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
 
 
-def _restore_one(plugin: DynamicPluginProcess, backup_id: str, name: str) -> float:
-    urn = URN.format(kind="RestoredIndex", name=name)
-    checked = plugin.check(urn, {}, provider_props(
-        RestoredIndexProvider(), {"backup_id": backup_id, "name": name}))
-    started = time.perf_counter()
-    plugin.create(urn, checked.inputs)
-    return time.perf_counter() - started
+def _log(line: str) -> None:
+    print(f"bench: {line}", file=sys.stderr, flush=True)
 
 
-def bench_single(plugin: DynamicPluginProcess, emulator: Emulator) -> dict[str, Any]:
-    """One restore through the plugin: time and calls by endpoint."""
-    backup = _seed(emulator, 1)[0]
-    emulator.reset_requests()
-    seconds = _restore_one(plugin, backup, "single")
-    counts = emulator.request_counts()
-    return {"seconds": seconds, "api_calls": sum(counts.values()), "calls_by_endpoint": counts}
-
-
-def bench_separate(plugin: DynamicPluginProcess, emulator: Emulator, n: int) -> dict[str, Any]:
-    """N RestoredIndex creates sent at once; the plugin's 4 workers serve them in waves."""
-    backups = _seed(emulator, n)
-    emulator.reset_requests()
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        list(pool.map(lambda i: _restore_one(plugin, backups[i], f"sep-{i}"), range(n)))
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "api_calls": sum(emulator.request_counts().values())}
-
-
-def bench_set(plugin: DynamicPluginProcess, emulator: Emulator, n: int) -> dict[str, Any]:
-    """One RestoredIndexSet with N members: a single plugin call."""
-    backups = _seed(emulator, n)
-    members = {f"m{i}": {"backup_id": b, "name": f"set-{i}"} for i, b in enumerate(backups)}
-    urn = URN.format(kind="RestoredIndexSet", name="clones")
-    checked = plugin.check(urn, {}, provider_props(RestoredIndexSetProvider(),
-                                                   {"members": members}))
-    emulator.reset_requests()
-    started = time.perf_counter()
-    plugin.create(urn, checked.inputs)
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "api_calls": sum(emulator.request_counts().values())}
-
-
-def bench_long_restore_polls(hours: float = 1.0) -> dict[str, Any]:
-    """Describes the default schedule spends on a restore that takes ``hours`` (fake clock)."""
-    now = [0.0]
-    polls = 0
-
-    def probe() -> None:
-        nonlocal polls
-        polls += 1
-
-    with contextlib.suppress(WaitTimeoutError):  # the probe never finishes: count to the end
-        wait_for(probe, deadline=Deadline(hours * 3600, clock=lambda: now[0]), what="x",
-                 schedule=PollSchedule(), sleep=lambda s: now.__setitem__(0, now[0] + s))
-    first_second = sum(1 for _ in _delays_within(1.0))
-    return {"hours": hours, "describes": polls, "polls_in_first_second": first_second}
-
-
-def _delays_within(limit: float) -> list[float]:
-    elapsed, out = 0.0, list[float]()
-    for delay in PollSchedule().delays():
-        if elapsed > limit:
-            return out
-        out.append(delay)
-        elapsed += delay
-    return out
-
-
-def _markdown(report: dict[str, Any]) -> str:
-    r = report["results"]
-    single, separate, one_set = r["single"], r["separate"], r["set"]
-    n = report["indexes"]
-    ratio_separate = separate["seconds"] / single["seconds"]
-    ratio_set = one_set["seconds"] / single["seconds"]
-    long = r["long"]
-    lines = [
-        (f"Restore time in the emulator: {report['restore_seconds']} s; machine: "
-         f"{report['machine']}; {report['date']}."),
-        "",
-        "| scenario | wall time | vs one restore | API calls |",
-        "|---|---:|---:|---:|",
-        f"| 1 `RestoredIndex` | {single['seconds']:.2f} s | 1.00x | {single['api_calls']} |",
-        (f"| {n} `RestoredIndex` resources (plugin serves 4 at a time) | "
-         f"{separate['seconds']:.2f} s | {ratio_separate:.2f}x | {separate['api_calls']} |"),
-        (f"| 1 `RestoredIndexSet` / `CloneEnvironment` of {n} | {one_set['seconds']:.2f} s | "
-         f"**{ratio_set:.2f}x** (target <= 1.3x) | {one_set['api_calls']} |"),
-        "",
-        (f"Polling a restore that takes {long['hours']:.0f} h costs {long['describes']} "
-         f"describes; {long['polls_in_first_second']} polls fall in its first second, so a "
-         "short restore is noticed within about 0.1-0.5 s."),
-    ]
-    return "\n".join(lines) + "\n"
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--restore-times", type=_floats, default=[1, 2, 4, 8, 16, 32],
+                        help="real-time restore lengths, comma-separated seconds")
+    parser.add_argument("--long-hours", type=float, default=1.0,
+                        help="the manual-clock restore, in hours (0 to skip)")
+    parser.add_argument("--curves", type=lambda s: s.split(","), default=["linear", "silent"],
+                        help="emulator progress presets to run the package with")
+    parser.add_argument("--set-seconds", type=float, default=2.0)
+    parser.add_argument("--set-sizes", type=_ints, default=[8, 16, 50])
+    parser.add_argument("--no-sdk", action="store_true", help="skip the official SDK's side")
+    parser.add_argument("--no-engine", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="1 repeat, restores of 1 and 4 s, a set of 8: a smoke run")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and write the results."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--restore-seconds", type=float, default=3.0)
-    parser.add_argument("--indexes", type=int, default=8)
-    args = parser.parse_args(argv)
-
-    emulator = Emulator(api_key=API_KEY, timings=_timings(args.restore_seconds))
-    with EmulatorServer(emulator, host="127.0.0.1", port=0) as server, \
-            DynamicPluginProcess() as plugin:
-        plugin.configure({"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-                         secret_keys={"pinecone:apiKey"})
-        results = {
-            "single": bench_single(plugin, emulator),
-            "separate": bench_separate(plugin, emulator, args.indexes),
-            "set": bench_set(plugin, emulator, args.indexes),
-            "long": bench_long_restore_polls(),
-        }
-    report = {
+    args = _parser().parse_args(argv)
+    if args.quick:
+        args.repeats, args.restore_times, args.set_sizes = 1, [1.0, 4.0], [8]
+    notes: list[str] = []
+    sdk_python: str | None = None
+    if not args.no_sdk:
+        found = find_sdk_python()
+        sdk_python = found.python
+        notes.append(f"SDK 7.3 run by {found.python} (found via {found.how}).")
+    report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
-        "restore_seconds": args.restore_seconds,
-        "indexes": args.indexes,
-        "results": results,
-        "set_vs_single": results["set"]["seconds"] / results["single"]["seconds"],
+        "repeats": args.repeats,
+        "notes": notes,
+        "simulated": simulated.table(SIMULATED_TIMES),
+        "simulated_ranges": simulated.ranges(),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    table = _markdown(report)
-    (RESULTS / "latest.md").write_text(table, encoding="utf-8")
-    print(table)
+    _log("lag and calls, real time")
+    report["lag"] = emulated.lag_table(args.restore_times, args.repeats, sdk_python,
+                                       args.curves, _log)
+    if args.long_hours > 0:
+        _log(f"lag and calls, {args.long_hours} h on the manual clock")
+        report["long"] = emulated.long_restore(args.long_hours, args.repeats, sdk_python,
+                                               args.curves, _log)
+    _log("sets")
+    report["sets"] = emulated.sets(args.set_seconds, args.set_sizes, args.repeats, _log)
+    report["set_budget"] = emulated.set_budget(2.0, 17, 3.0)
+    report["engine"] = ({"skipped": "--no-engine"} if args.no_engine
+                        else dict(emulated.engine(args.repeats, _log)))
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "latest.json").write_text(json.dumps(report, indent=2) + "\n",
+                                             encoding="utf-8")
+    text = markdown(report)
+    (args.output / "latest.md").write_text(text, encoding="utf-8")
+    print(text)
     return 0
+
+
+def _s(value: float) -> str:
+    return f"{value + 0.0 if abs(value) >= 0.005 else 0.0:.2f} s"  # no "-0.00 s"
+
+
+def _pair(stat: dict[str, float], fmt: Any = _s) -> str:
+    return f"{fmt(stat['min'])} / {fmt(stat['median'])}"
+
+
+def _calls(stat: dict[str, float]) -> str:
+    return f"{stat['min']:.0f} / {stat['median']:.0f}"
+
+
+def _lag_rows(report: dict[str, Any]) -> list[str]:
+    rows = [*report["lag"]["rows"], *report.get("long", {}).get("rows", [])]
+    curves = list(rows[0]["package"]) if rows else []
+    header = "| restore takes | " + " | ".join(
+        f"package, progress {c}: lag | calls" for c in curves
+    ) + " | SDK 7.3: lag | calls | goal: lag | calls |"
+    lines = [header, "|---" * (3 + 2 * len(curves) + 2) + "|"]
+    for row in rows:
+        seconds = row["restore_seconds"]
+        manual = row["clock"] == "manual"
+        took = f"{seconds / 3600:g} h (manual clock)" if manual else f"{seconds:g} s"
+        cells = [took]
+        for c in curves:
+            cells += [_pair(row["package"][c]["lag"]), _calls(row["package"][c]["calls"])]
+        sdk = row.get("sdk")
+        cells += ([_pair(sdk["lag"]), _calls(sdk["calls"])] if sdk else ["not run", ""])
+        allowance = "SDK's" + (" + 4" if seconds < 16 else "")
+        cells += [f"{max(0.25, 0.01 * seconds):.2f} s (with progress)", allowance]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _set_rows(report: dict[str, Any]) -> list[str]:
+    sets = report["sets"]
+    single = sets["single"]["seconds"]["median"]
+    lines = [("| scenario | wall time min / median | vs one restore (median) | calls (median) "
+             "| pool-full warnings | errors |"), "|---|---:|---:|---:|---:|---|",
+             (f"| one `RestoredIndex` | {_pair(sets['single']['seconds'])} | 1.00x | "
+             f"{sets['single']['calls']['median']:.0f} | | |")]
+    for key, value in sets.items():
+        if key in {"single", "restore_seconds"}:
+            continue
+        ratio = value["seconds"]["median"] / single
+        lines.append(
+            f"| `RestoredIndexSet` of {key} | {_pair(value['seconds'])} | **{ratio:.2f}x** "
+            f"(goal <= 1.2x at 50) | {value['calls']['median']:.0f} | "
+            f"{value['pool_full_warnings']} | {', '.join(value['errors']) or 'none'} |"
+        )
+    return lines
+
+
+def _engine_rows(engine: dict[str, Any]) -> list[str]:
+    if "skipped" in engine:
+        return [f"Skipped: {engine['skipped']}"]
+    seconds = engine["seconds"]
+    single = seconds["single"]["median"]
+    lines = [(f"`pulumi up` with {engine['engine']}, {engine['restore_seconds']:g} s restores, "
+             f"N = {engine['indexes']}."), "",
+             "| scenario | wall time min / median | vs one restore (median) |",
+             "|---|---:|---:|"]
+    lines += [f"| {name} | {_pair(stat)} | {stat['median'] / single:.2f}x |"
+              for name, stat in seconds.items()]
+    return lines
+
+
+def _simulated_rows(report: dict[str, Any]) -> list[str]:
+    curves = ["linear", "stall", "uneven", "none"]
+    lines = ["| restore takes | goal: lag | calls allowed | SDK 7.3 | "
+             + " | ".join(f"package, {c}" for c in curves) + " |",
+             "|---" * (4 + len(curves)) + "|"]
+    for row in report["simulated"]:
+        cells = [f"{row['restore_seconds']:g} s", _s(row["lag_goal"]),
+                 str(row["call_allowance"]),
+                 f"{_s(row['sdk']['lag'])}, {row['sdk']['calls']} calls"]
+        cells += [f"{_s(row[c]['lag'])}, {row[c]['calls']} calls" for c in curves]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _range_rows(report: dict[str, Any]) -> list[str]:
+    sides = ["sdk", "linear", "stall", "uneven", "none"]
+    lines = ["| restores of | " + " | ".join(
+        "SDK 7.3" if side == "sdk" else f"package, {side}" for side in sides) + " |",
+        "|---" * (1 + len(sides)) + "|"]
+    for row in report["simulated_ranges"]:
+        cells = [f"{row['from']:g}-{row['to']:g} s"]
+        cells += [f"{_s(row[side]['mean_lag'])} ({_s(row[side]['median_lag'])}), "
+                  f"{row[side]['mean_calls']:.1f} calls" for side in sides]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The results as the Markdown the README quotes."""
+    budget = report["set_budget"]
+    engine = report["engine"]
+    progress = report["lag"]["progress_supported"]
+    lines = [
+        (f"Run {report['date']} on {report['machine']}; each scenario {report['repeats']}x, "
+        "min / median."),
+        *(f"{note}" for note in report["notes"]),
+        "",
+        "## Noticing a finished restore",
+        "",
+        ("Lag: the create returned minus the moment the restore was due (its job's `created_at`"
+        " plus the restore time, on the emulator's clock). Calls: every API request of the "
+        "create (this package's include reading the backup before and the index after)."),
+        ("The emulator reported rising `percent_complete` (presets as named)." if progress else
+         "This emulator cannot report rising `percent_complete` (no `/_emulator/behaviour`):"
+         " the package ran on the emulator's default, 0 % until done."),
+        "",
+        *_lag_rows(report),
+        "",
+        f"## Sets ({report['sets']['restore_seconds']:g} s restores)",
+        "",
+        *_set_rows(report),
+        "",
+        f"A set of {budget['members']} with `create_timeout={budget['create_timeout']:g}` and "
+        f"{budget['restore_seconds']:g} s restores: "
+        + (f"failed with {budget['error']} after {_s(budget['seconds'])} (the budget is the "
+           "whole set's)." if budget["error"] else
+           f"succeeded after {_s(budget['seconds'])} (the budget did not bound the set)."),
+        "",
+        "## Engine",
+        "",
+        *_engine_rows(engine),
+        "",
+        "## Simulated: the poll schedule against the SDK's loop (virtual time, 20 ms calls)",
+        "",
+        "POST + polls only. Curves as the emulator's presets; `none` reports no progress.",
+        "",
+        *_simulated_rows(report),
+        "",
+        "Over 201 evenly spread restore times per range: mean lag (median), mean calls.",
+        "",
+        *_range_rows(report),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
