@@ -75,9 +75,20 @@ class Run:
         ).value
 
     def follow(
-        self, probe: Callable[[], Observation[T]], deadline: Deadline, what: str, label: str
+        self,
+        probe: Callable[[], Observation[T]],
+        deadline: Deadline,
+        what: str,
+        label: str,
+        *,
+        forecast: bool = False,
     ) -> T:
-        """Poll a progress-reporting ``probe``, with throttled progress lines, until done."""
+        """Poll a progress-reporting ``probe``, with throttled progress lines, until done.
+
+        With ``forecast``, the runtime's progress schedule times the polls: it predicts the
+        finish from ``percent`` and polls there, and never polls more often than the official
+        SDK would when nothing is reported (see :class:`~..polling.ProgressSchedule`).
+        """
         throttle = ProgressThrottle(self.runtime.progress, self.runtime.clock)
 
         def observe() -> Observation[T]:
@@ -95,7 +106,7 @@ class Run:
             observe,
             deadline=deadline,
             what=what,
-            schedule=self.runtime.schedule,
+            schedule=self.runtime.progress_schedule if forecast else self.runtime.schedule,
             sleep=self.runtime.sleep,
         ).value
 
@@ -166,6 +177,8 @@ class Spec(abc.ABC, Generic[I, O, H]):
             next run adopts it).
         look_first: Look for an earlier attempt before the first start (objects whose names
             are not unique get no 409 to tell that one exists).
+        forecast: The object reports ``percent`` while it is made (a restore job): its wait
+            forecasts the finish (the runtime's ``progress_schedule``).
     """
 
     kind: ClassVar[str]
@@ -175,6 +188,7 @@ class Spec(abc.ABC, Generic[I, O, H]):
     name_origin: ClassVar[tuple[str, ...] | None] = None
     discard_on_timeout: ClassVar[bool] = False
     look_first: ClassVar[bool] = False
+    forecast: ClassVar[bool] = False
 
     @abc.abstractmethod
     def label(self, inp: I) -> str:
@@ -371,7 +385,11 @@ class Lifecycle(Generic[I, O, H]):
         run.say(f"{label}: {verb} {spec.summary(inp, started)}")
         try:
             obj = run.follow(
-                spec.watch(run, inp, started, prerequisite), deadline, f"{label} to be ready", label
+                spec.watch(run, inp, started, prerequisite),
+                deadline,
+                f"{label} to be ready",
+                label,
+                forecast=spec.forecast,
             )
         except WaitTimeoutError as exc:
             if spec.discard_on_timeout:

@@ -88,6 +88,7 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         "restore_completed_at",
     )
     name_origin: ClassVar[tuple[str, ...] | None] = ("backup_id",)
+    forecast: ClassVar[bool] = True
     origin_hint: ClassVar[str] = "restore it again"
 
     def index_of(self, obj: Restored) -> IndexModel:

@@ -18,7 +18,7 @@ import attrs
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import ConfigurationError
-from pulumi_pinecone_restore.polling import Deadline, PollSchedule
+from pulumi_pinecone_restore.polling import Deadline, PollSchedule, ProgressSchedule, Schedule
 from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 
 __all__ = [
@@ -65,6 +65,7 @@ class Runtime:
         sleep: Sleep function (tests pass a no-op).
         clock: Monotonic clock.
         schedule: Poll schedule.
+        progress_schedule: Poll schedule of waits that forecast from progress (restores).
         progress: Where progress lines go.
         retry: Retry policy for the HTTP client (and for re-sending a starting POST).
         client_override: A ready client to use instead of one built from config (the CLI).
@@ -78,6 +79,7 @@ class Runtime:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     schedule: PollSchedule = attrs.field(factory=PollSchedule)
+    progress_schedule: Schedule = attrs.field(factory=ProgressSchedule)
     progress: Callable[[str], None] = _stderr_progress
     retry: RetryPolicy | None = None
     client_override: ControlPlaneClient | None = None

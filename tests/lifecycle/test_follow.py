@@ -34,7 +34,7 @@ def test_restore_progress_reaches_the_schedule(
     """Each look at the restore job hands its percent_complete to a progress-aware schedule."""
     emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=4)))
     schedule = RecordingSchedule()
-    Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, schedule=schedule)).create(
+    Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, progress_schedule=schedule)).create(
         {"backup_id": backup_id, "name": "watched"}
     )
     job_looks = [o for o in schedule.seen if o.status.startswith("restore job")]
