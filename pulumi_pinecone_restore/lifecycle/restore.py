@@ -143,6 +143,8 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         return RestoreHandle(job.restore_job_id, job.target_index_id)
 
     def summary(self, inp: RestoredIndexInputs, started: Started[RestoreHandle]) -> str:
+        if started.handle.job_id is None:
+            return f"the restore of backup {inp.backup_id} (its restore job is not listed yet)"
         return f"restore job {started.handle.job_id} from backup {inp.backup_id}"
 
     def watch(
@@ -157,6 +159,10 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         job_id = started.handle.job_id
 
         def probe() -> Observation[Restored]:
+            nonlocal job_id
+            # An adopted index whose job the lagging listing left out: look again each poll,
+            # so the job is followed and recorded once listed (a done job has its id already).
+            job_id = job_id or _listed_job_id(run, inp, self.label(inp))
             if job_id is not None and not done:
                 try:
                     job = run.client.describe_restore_job(job_id)
@@ -271,6 +277,15 @@ def _newest_job_into(run: Run, name: str, backup_id: str | None = None) -> Resto
 def _own_job(run: Run, inp: RestoredIndexInputs) -> RestoreJobModel | None:
     """The newest restore job of this backup into this name."""
     return _newest_job_into(run, inp.name, inp.backup_id)
+
+
+def _listed_job_id(run: Run, inp: RestoredIndexInputs, label: str) -> str | None:
+    """The id of this resource's restore job once the listing shows it (said as it is found)."""
+    job = _own_job(run, inp)
+    if job is None:
+        return None
+    run.say(f"{label}: resuming restore job {job.restore_job_id}")
+    return job.restore_job_id
 
 
 RESTORED_INDEX = RestoreSpec()

@@ -18,6 +18,7 @@ from pulumi import automation as auto
 from pulumi_pinecone_restore import RestoredIndex
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator
+from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
 
 pytestmark = pytest.mark.engine
 
@@ -70,14 +71,17 @@ def test_in_place_changes_are_updates(
     up, run = stack.up()
     assert run.ops_of("idx") == ["create"]
     name, index_id = up.outputs["name"].value, up.outputs["index_id"].value
+    mark = client.describe_index(name).tags[MARK_KEY]
     # "nothing" changed: no changes, even after a refresh.
     stack.refresh()
     unchanged, _ = stack.preview()
     assert change_counts(unchanged.change_summary) == {"same": 2}
 
     changes: list[tuple[dict[str, Any], Callable[[], bool]]] = [
+        # The server's tags also hold the ownership mark, which a tag update keeps.
         ({"tags": {"env": "qa", "team": "search"}},
-         lambda: client.describe_index(name).tags == {"env": "qa", "team": "search"}),
+         lambda: client.describe_index(name).tags == {"env": "qa", "team": "search",
+                                                      MARK_KEY: mark}),
         ({"deletionProtection": "enabled"},
          lambda: client.describe_index(name).deletion_protection == "enabled"),
         ({"createTimeout": "90m"}, lambda: True),

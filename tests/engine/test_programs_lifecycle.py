@@ -88,8 +88,8 @@ def prepare_clone_fresh(emulator: Emulator, _client: ControlPlaneClient) -> dict
 
 
 def prepare_migrate(emulator: Emulator, client: ControlPlaneClient) -> dict[str, Any]:
-    """A pod-era index with a collection made from it."""
-    emulator.seed_index(name="legacy-pod", dimension=32)
+    """A pod-based index with a collection made from it (as live, only a pod index can be one)."""
+    emulator.seed_index(name="legacy-pod", dimension=32, pod_type="p1.x1")
     client.create_collection(name="legacy-snapshot", source="legacy-pod")
     return {"collection": "legacy-snapshot", "cloud": "aws", "region": "us-east-1"}
 

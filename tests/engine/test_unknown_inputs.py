@@ -21,6 +21,7 @@ from pulumi_pinecone_restore import (
 )
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator
+from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, user_tags
 
 pytestmark = pytest.mark.engine
 
@@ -34,6 +35,7 @@ def backup_then_restore() -> None:
     clones = CloneEnvironment("staging", backups={"prod": backup.backup_id},
                               name_prefix="stg-", tags={"env": "staging"})
     pulumi.export("index", index.name)
+    pulumi.export("index_mark", index.owner_mark)
     pulumi.export("backup", backup.backup_id)
     pulumi.export("clones", clones.names)
 
@@ -53,7 +55,9 @@ def test_backup_outputs_feed_restores(
     backup_id = up.outputs["backup"].value
     index = client.describe_index(up.outputs["index"].value)
     assert index.state == "Ready"
-    assert index.tags == {"env": "qa", "from": backup_id}
+    # The server's tags are the user's plus this resource's ownership mark (the owner_mark output).
+    assert user_tags(index.tags) == {"env": "qa", "from": backup_id}
+    assert index.tags[MARK_KEY] == up.outputs["index_mark"].value
     assert up.outputs["clones"].value == {"prod": "stg-prod"}
     assert client.describe_index("stg-prod").tags["clone-backup"] == backup_id
 

@@ -6,7 +6,7 @@ import attrs
 import pytest
 from urllib3.util.retry import RequestHistory, Retry
 
-from pulumi_pinecone_restore.emulator import Emulator, FaultRule
+from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
 from pulumi_pinecone_restore.errors import NameTakenError, StartFailedError
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
@@ -94,6 +94,27 @@ def test_start_twice_adopts_the_first(runtime: Runtime, backup_id: str) -> None:
     first, second = life.start(inp), life.start(inp)
     assert (first.adopted, second.adopted) == (False, True)
     assert second.handle == first.handle
+
+
+def test_an_adopted_restore_the_listing_lags_records_its_job(
+    runtime: Runtime, backup_id: str, emulator: Emulator
+) -> None:
+    """A create that adopts a restore its first job listing left out still follows and records it.
+
+    This is the second `pulumi up` after a killed one: the restore was started, nothing
+    listed its job yet, and the live listing leaves a new job out for a moment.
+    """
+    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=4)))
+    said: list[str] = []
+    life = Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, progress=said.append))
+    inputs = {"backup_id": backup_id, "name": "resumed"}
+    first = life.start(life.typed(inputs))
+    created = life.create(inputs)
+    assert created.outputs["restore_job_id"] == first.handle.job_id
+    assert created.outputs["restore_job_status"] == "Completed"
+    assert any(f"resuming restore job {first.handle.job_id}" in line for line in said)
+    assert not any("restore job None" in line for line in said)
+    assert emulator.request_counts()["POST /backups/{backup_id}/create-index"] == 2
 
 
 def test_a_foreign_name_is_refused_without_a_fake_request(
