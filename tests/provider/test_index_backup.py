@@ -228,10 +228,6 @@ def test_delete_waits_for_a_pending_restore(provider: IndexBackupProvider, sourc
         client.describe_backup(id_)
 
 
-# Legacy listing (no lag) until the provider passes under the emulator's default lag, where its
-# 412 names pending restores from one job listing that misses the new job (issue 12; the lifecycle
-# stream fixes the provider, then this marker goes).
-@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
 def test_delete_blocked_by_restore_names_it_after_budget(
     provider: IndexBackupProvider, source: str, emulator: Emulator, client: ControlPlaneClient,
 ) -> None:

@@ -75,12 +75,6 @@ def _running_job(emulator: Emulator) -> str:
     return str(jobs[0]["restore_job_id"])
 
 
-# Legacy listing (no lag) until the provider passes under the emulator's default lag, where
-# cleanup of a Cancelled restore decides whether the index is its own from one job listing that
-# misses the job, and leaves the InitializationFailed index behind (issue 12; the lifecycle
-# stream fixes the provider, then this marker goes). With delete_index=True, see
-# _HIDDEN_JOB_RAW_404.
-@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
 @pytest.mark.parametrize("delete_index", [False, pytest.param(True, marks=_HIDDEN_JOB_RAW_404)])
 def test_cancelled_restore_fails_and_leaves_no_index(
     make_provider: ProviderFactory, emulator: Emulator, backup_id: str,
