@@ -168,7 +168,7 @@ def test_collection_index_of_same_origin_without_mark_is_refused(
     runtime: Runtime, emulator: Emulator
 ) -> None:
     """An index from the same collection, cloud and region is still not ours without the mark."""
-    emulator.seed_index(name="pods", dimension=8)
+    emulator.seed_index(name="pods", dimension=8, pod_type="p1.x1")
     emulator.create_collection({"name": "snap", "source": "pods"})
     emulator.describe_collection("snap")
     emulator.create_index(
