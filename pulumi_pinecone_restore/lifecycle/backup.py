@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -41,7 +42,7 @@ from pulumi_pinecone_restore.lifecycle.engine import (
 from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle
-from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel
+from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel, parse_timestamp
 from pulumi_pinecone_restore.polling import Observation
 
 __all__ = ["INDEX_BACKUP", "BackupSpec", "IndexBackupInputs", "backup_mark", "strip_mark"]
@@ -50,6 +51,7 @@ __all__ = ["INDEX_BACKUP", "BackupSpec", "IndexBackupInputs", "backup_mark", "st
 BACKUP_NOT_FOUND_GRACE = 60.0
 FAILED = frozenset({"Failed", "InitializationFailed"})
 MARK_PREFIX = "[pulumi:"
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _trigger(value: Any) -> str | float:
@@ -173,7 +175,8 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
         mine = [b for b in _marked(run, backup_mark(inp)) if b.status not in FAILED]
         if not mine:
             return None
-        newest = max(mine, key=lambda b: b.created_at or "")
+        # By parsed time: listings may come newest first, with timestamps of any precision.
+        newest = max(mine, key=lambda b: parse_timestamp(b.created_at) or _EPOCH)
         return Started(newest.backup_id, None, adopted=True)
 
     def converge(
@@ -348,12 +351,17 @@ def _delete_all(run: Run, mark: str, *, keep: str) -> None:
 
 
 def _pending_jobs(run: Run, backup_id: str) -> list[RestoreJobModel]:
-    try:
+    """The running restores from the backup (Pinecone's 412 says there is one: list across lag)."""
+
+    def pending() -> list[RestoreJobModel]:
         return [
             job
             for job in run.client.iter_restore_jobs()
             if job.backup_id == backup_id and not job.is_terminal
         ]
+
+    try:
+        return run.listed(pending)
     except (ApiError, TransportError):
         return []  # the refusal itself is the error to report; the listing is only detail
 

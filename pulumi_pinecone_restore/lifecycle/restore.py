@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -30,15 +31,22 @@ from pulumi_pinecone_restore.lifecycle.index import (
     INDEX_OUTPUTS,
     IndexInputs,
     IndexSpec,
+    live_index,
 )
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
-from pulumi_pinecone_restore.models import BackupModel, IndexModel, RestoreJobModel
+from pulumi_pinecone_restore.models import (
+    BackupModel,
+    IndexModel,
+    RestoreJobModel,
+    parse_timestamp,
+)
 from pulumi_pinecone_restore.polling import Observation
 
 __all__ = ["RESTORED_INDEX", "RestoreSpec", "Restored", "RestoredIndexInputs"]
 
 # How long a just-created restore job may answer 404 before we believe it (live service lag).
 JOB_NOT_FOUND_GRACE = 60.0
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 FAILED_BACKUP = frozenset({"Failed", "InitializationFailed"})
 
 
@@ -136,7 +144,7 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         return Started(inp.name, RestoreHandle(started.restore_job_id, started.index_id))
 
     def handle_of(self, run: Run, inp: RestoredIndexInputs, index: IndexModel) -> RestoreHandle:
-        job = _own_job(run, inp)  # the live listing may lag: then follow the index alone
+        job = _own_job(run, inp)  # not listed even after the lag: follow the index alone
         if job is None:
             return RestoreHandle(None, index.index_id)
         return RestoreHandle(job.restore_job_id, job.target_index_id)
@@ -157,22 +165,9 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
 
         def probe() -> Observation[Restored]:
             if job_id is not None and not done:
-                try:
-                    job = run.client.describe_restore_job(job_id)
-                except NotFoundError:
-                    if run.runtime.clock() - since < JOB_NOT_FOUND_GRACE:
-                        return Observation(status=f"restore job {job_id} not listed yet")
-                    raise
-                if not job.is_terminal:
-                    return Observation(
-                        status=f"restore job {job_id} {job.status}", percent=job.percent_complete
-                    )
-                if job.status != "Completed":
-                    raise RestoreFailedError(
-                        f"restore job {job_id} of backup {inp.backup_id} into index "
-                        f"{inp.name!r} ended {job.status}"
-                    )
-                done.append(job)
+                waiting = self._job_progress(run, inp, job_id, since, done)
+                if waiting is not None:
+                    return waiting
             try:
                 index = run.client.describe_index(inp.name)
             except NotFoundError as exc:
@@ -187,6 +182,48 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
             return Observation(status=f"index {index.state}")
 
         return probe
+
+    def _job_progress(
+        self,
+        run: Run,
+        inp: RestoredIndexInputs,
+        job_id: str,
+        since: float,
+        done: list[RestoreJobModel],
+    ) -> Observation[Restored] | None:
+        """The job's progress while it runs; ``None`` (and the job in ``done``) once Completed."""
+        try:
+            job = run.client.describe_restore_job(job_id)
+        except NotFoundError as exc:
+            # The live service hides (404) the jobs of deleted indexes: a job that answers 404
+            # while its index is gone ended with it, whatever its last status was.
+            if live_index(run.client, inp.name) is None:
+                raise RestoreFailedError(
+                    f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
+                    "ended without an index: the index was deleted while the restore ran (the "
+                    "restore was Cancelled, or Failed because someone deleted the index), and "
+                    "Pinecone no longer shows the job. Nothing of it is left; run `pulumi up` "
+                    "again to restore it again"
+                ) from exc
+            if run.runtime.clock() - since < JOB_NOT_FOUND_GRACE:
+                return Observation(status=f"restore job {job_id} not shown yet")
+            raise RestoreFailedError(
+                f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} has "
+                f"answered 404 for {JOB_NOT_FOUND_GRACE:.0f}s although the index exists, so "
+                "its outcome is unknown; the index was left as it is. Run `pulumi up` again: "
+                "this resource adopts the index (it carries this stack's mark) and follows it"
+            ) from exc
+        if not job.is_terminal:
+            return Observation(
+                status=f"restore job {job_id} {job.status}", percent=job.percent_complete
+            )
+        if job.status != "Completed":
+            raise RestoreFailedError(
+                f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
+                f"ended {job.status}"
+            )
+        done.append(job)
+        return None
 
     def timeout_message(
         self, inp: RestoredIndexInputs, started: Started[RestoreHandle], detail: str
@@ -252,13 +289,20 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
 
 
 def _newest_job_into(run: Run, name: str, backup_id: str | None = None) -> RestoreJobModel | None:
-    return max(
-        (
+    """The newest listed restore job into ``name`` (of ``backup_id``), across the listing lag."""
+
+    def matching() -> list[RestoreJobModel]:
+        return [
             job
             for job in run.client.iter_restore_jobs()
             if job.target_index_name == name and backup_id in (None, job.backup_id)
-        ),
-        key=lambda job: job.created_at or "",
+        ]
+
+    # Listings come newest first or oldest first, and timestamps in several precisions:
+    # order by the parsed time, never by position or text.
+    return max(
+        run.listed(matching),
+        key=lambda job: parse_timestamp(job.created_at) or _EPOCH,
         default=None,
     )
 
