@@ -44,6 +44,7 @@ from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle
 from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel, parse_timestamp
 from pulumi_pinecone_restore.polling import Observation
+from pulumi_pinecone_restore.validation import check_backup_name, check_description, check_trigger
 
 __all__ = ["INDEX_BACKUP", "BackupSpec", "IndexBackupInputs", "backup_mark", "strip_mark"]
 
@@ -52,13 +53,6 @@ BACKUP_NOT_FOUND_GRACE = 60.0
 FAILED = frozenset({"Failed", "InitializationFailed"})
 MARK_PREFIX = "[pulumi:"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def _trigger(value: Any) -> str | float:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        reason = f"must be a string or a number (e.g. a date), got {type(value).__name__}"
-        raise ValueError(reason)  # noqa: TRY004 - check reports every bad value as ValueError
-    return value
 
 
 @attrs.frozen
@@ -73,17 +67,17 @@ class IndexBackupInputs(decl.CommonInputs):
     )
     name: str | None = input_prop(
         doc="Backup name (not unique in Pinecone).",
-        parse=decl.non_empty_text,
+        parse=decl.rule(check_backup_name),
         replace=True,
     )
     description: str | None = input_prop(
         doc="Backup description.",
-        parse=decl.text,
+        parse=decl.rule(check_description),
         replace=True,
     )
     trigger: str | float | None = input_prop(
         doc="Any string or number; changing it takes a fresh backup on the next `pulumi up`.",
-        parse=_trigger,
+        parse=decl.rule(check_trigger),
         replace=True,
     )
 

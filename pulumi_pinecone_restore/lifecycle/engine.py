@@ -308,9 +308,9 @@ class Lifecycle(Generic[I, O, H]):
         Returns:
             The checked inputs and ``(property, reason)`` failures.
         """
-        inputs, failures = decl.check_bag(
-            self.spec.inputs, news, ignore=frozenset(self.spec.output_names)
-        )
+        # Outputs the resource class registers arrive as None (omitted); one given a value is
+        # no input (e.g. `tags` of an IndexBackup) and is refused like any unknown property.
+        inputs, failures = decl.check_bag(self.spec.inputs, news)
         origin = self.spec.name_origin
         if origin is not None and inputs.get("name") is None:
             inputs["name"] = decl.auto_name(

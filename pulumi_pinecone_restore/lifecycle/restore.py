@@ -41,6 +41,7 @@ from pulumi_pinecone_restore.models import (
     parse_timestamp,
 )
 from pulumi_pinecone_restore.polling import Observation
+from pulumi_pinecone_restore.validation import check_backup_id
 
 __all__ = ["RESTORED_INDEX", "RestoreSpec", "Restored", "RestoredIndexInputs"]
 
@@ -56,7 +57,7 @@ class RestoredIndexInputs(IndexInputs):
 
     backup_id: str = input_prop(
         doc="Id of a backup in the same project. Changing it replaces the index.",
-        parse=decl.non_empty_text,
+        parse=decl.rule(check_backup_id),
         replace=True,
         required="the id of a Ready backup (see `pinecone-restore backups list`)",
     )

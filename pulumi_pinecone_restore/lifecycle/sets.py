@@ -35,6 +35,7 @@ __all__ = ["RestoreSet", "member_seed"]
 
 T = TypeVar("T")
 Bag = dict[str, Any]
+_SET_KEYS = frozenset({"members", "owner_seed", "auto_name_seed"})
 
 
 def member_seed(seed: Any, key: str) -> str | None:
@@ -96,14 +97,20 @@ class RestoreSet:
         inputs: Bag = {k: news[k] for k in ("members",) if k in news}
         if seed is not None:
             inputs["owner_seed"] = seed
+        # Outputs the resource class registers arrive as None; anything else given is a typo.
+        failures: list[tuple[str, str]] = [
+            (key, f"{key} is not an input of this resource; its only input is: members")
+            for key, value in news.items()
+            if key not in _SET_KEYS and not key.startswith("__") and value is not None
+        ]
         members = news.get("members")
         if members is UNKNOWN:
-            return inputs, []
+            return inputs, failures
         if not isinstance(members, Mapping) or not members:
-            return inputs, [("members", "members must be a non-empty map of key to restore inputs")]
+            failures.append(("members", "members must be a non-empty map of key to restore inputs"))
+            return inputs, failures
         old_members = members_of(olds)
         member = self._member_check()
-        failures: list[tuple[str, str]] = []
         checked: Bag = {}
         for key, value in members.items():
             if value is UNKNOWN:
