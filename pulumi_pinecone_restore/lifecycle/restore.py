@@ -160,15 +160,12 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         started: Started[RestoreHandle],
         prerequisite: Any,
     ) -> Callable[[], Observation[Restored]]:
-        since = run.runtime.clock()
-        done: list[RestoreJobModel] = []
-        job_id = started.handle.job_id
+        job = _JobWatch(started.handle.job_id, run.runtime.clock())
 
         def probe() -> Observation[Restored]:
-            if job_id is not None and not done:
-                waiting = self._job_progress(run, inp, job_id, since, done)
-                if waiting is not None:
-                    return waiting
+            waiting = job.progress(run, inp)
+            if waiting is not None:
+                return waiting
             try:
                 index = run.client.describe_index(inp.name)
             except NotFoundError as exc:
@@ -179,52 +176,10 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
                     "InitializationFailed"
                 )
             if index.ready and index.state == "Ready":
-                return Observation(Restored(index, done[0] if done else None, prerequisite))
+                return Observation(Restored(index, job.completed, prerequisite))
             return Observation(status=f"index {index.state}")
 
         return probe
-
-    def _job_progress(
-        self,
-        run: Run,
-        inp: RestoredIndexInputs,
-        job_id: str,
-        since: float,
-        done: list[RestoreJobModel],
-    ) -> Observation[Restored] | None:
-        """The job's progress while it runs; ``None`` (and the job in ``done``) once Completed."""
-        try:
-            job = run.client.describe_restore_job(job_id)
-        except NotFoundError as exc:
-            # The live service hides (404) the jobs of deleted indexes: a job that answers 404
-            # while its index is gone ended with it, whatever its last status was.
-            if live_index(run.client, inp.name) is None:
-                raise RestoreFailedError(
-                    f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
-                    "ended without an index: the index was deleted while the restore ran (the "
-                    "restore was Cancelled, or Failed because someone deleted the index), and "
-                    "Pinecone no longer shows the job. Nothing of it is left; run `pulumi up` "
-                    "again to restore it again"
-                ) from exc
-            if run.runtime.clock() - since < JOB_NOT_FOUND_GRACE:
-                return Observation(status=f"restore job {job_id} not shown yet")
-            raise RestoreFailedError(
-                f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} has "
-                f"answered 404 for {JOB_NOT_FOUND_GRACE:.0f}s although the index exists, so "
-                "its outcome is unknown; the index was left as it is. Run `pulumi up` again: "
-                "this resource adopts the index (it carries this stack's mark) and follows it"
-            ) from exc
-        if not job.is_terminal:
-            return Observation(
-                status=f"restore job {job_id} {job.status}", percent=job.percent_complete
-            )
-        if job.status != "Completed":
-            raise RestoreFailedError(
-                f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
-                f"ended {job.status}"
-            )
-        done.append(job)
-        return None
 
     def timeout_message(
         self, inp: RestoredIndexInputs, started: Started[RestoreHandle], detail: str
@@ -287,6 +242,54 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         return {"backup_id": job.backup_id, "name": obj.index.name}, Restored(
             obj.index, job, backup
         )
+
+
+@attrs.define
+class _JobWatch:
+    """A restore job followed until it completes (then its index is followed)."""
+
+    job_id: str | None  # None: not known (listing lag), or no longer followed
+    since: float
+    completed: RestoreJobModel | None = None
+
+    def progress(self, run: Run, inp: RestoredIndexInputs) -> Observation[Restored] | None:
+        """The job's progress while it runs; ``None`` once it completed (or is not followed)."""
+        job_id = self.job_id
+        if job_id is None or self.completed is not None:
+            return None
+        try:
+            job = run.client.describe_restore_job(job_id)
+        except NotFoundError as exc:
+            # The live service hides (404) the jobs of deleted indexes: a job that answers 404
+            # while its index is gone ended with it, whatever its last status was.
+            if live_index(run.client, inp.name) is None:
+                raise RestoreFailedError(
+                    f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
+                    "ended without an index: the index was deleted while the restore ran (the "
+                    "restore was Cancelled, or Failed because someone deleted the index), and "
+                    "Pinecone no longer shows the job. Nothing of it is left; run `pulumi up` "
+                    "again to restore it again"
+                ) from exc
+            if run.runtime.clock() - self.since < JOB_NOT_FOUND_GRACE:
+                return Observation(status=f"restore job {job_id} not shown yet")
+            # The index (ours, it exists) tells when the restore is done: follow it alone.
+            run.say(
+                f"{RESTORED_INDEX.label(inp)}: restore job {job_id} answered 404 for "
+                f"{JOB_NOT_FOUND_GRACE:.0f}s; following index {inp.name!r} instead"
+            )
+            self.job_id = None
+            return None
+        if not job.is_terminal:
+            return Observation(
+                status=f"restore job {job_id} {job.status}", percent=job.percent_complete
+            )
+        if job.status != "Completed":
+            raise RestoreFailedError(
+                f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
+                f"ended {job.status}"
+            )
+        self.completed = job
+        return None
 
 
 def _newest_job_into(run: Run, name: str, backup_id: str | None = None) -> RestoreJobModel | None:
