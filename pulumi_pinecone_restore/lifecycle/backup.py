@@ -264,11 +264,11 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
     def import_inputs(self, run: Run, obj: BackupModel) -> tuple[dict[str, Any], BackupModel]:
         if not obj.source_index_name:
             raise ImportRefusedError(f"backup {obj.backup_id} names no source index")
+        # Only inputs: an import's inputs go through check (the mark is an output, see outputs()).
         inputs = {
             "source_index_name": obj.source_index_name,
             "name": obj.name,
             "description": strip_mark(obj.description),
-            "owner_mark": mark_of(obj.description),
         }
         return {k: v for k, v in inputs.items() if v is not None}, obj
 

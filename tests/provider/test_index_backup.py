@@ -269,6 +269,17 @@ def test_read_without_state_describes_an_existing_backup(provider: IndexBackupPr
     assert read.inputs == {"source_index_name": source, "name": "old"}
 
 
+def test_imported_inputs_of_a_marked_backup_pass_check(provider: IndexBackupProvider,
+                                                       source: str) -> None:
+    """An import of a backup with our mark reads inputs that check accepts; the mark is output."""
+    id_, outs = create(provider, {"source_index_name": source, "description": "d"})
+    read = provider.read(id_, {})
+    assert read.inputs is not None
+    assert read.outs is not None
+    assert checked(provider, dict(read.inputs)) == {"source_index_name": source, "description": "d"}
+    assert read.outs["owner_mark"] == outs["owner_mark"]
+
+
 def test_lost_answer_to_the_backup_post_is_adopted_not_repeated(
     provider: IndexBackupProvider, source: str, emulator: Emulator, client: ControlPlaneClient,
 ) -> None:
