@@ -19,6 +19,7 @@ only the waiting: the restore goes on at Pinecone, and the message says how to f
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -40,7 +41,7 @@ from pulumi_pinecone_restore.errors import (
 from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
-from pulumi_pinecone_restore.models import RestoreJobModel
+from pulumi_pinecone_restore.models import RestoreJobModel, parse_timestamp
 from pulumi_pinecone_restore.polling import Deadline, wait_for
 from pulumi_pinecone_restore.settings import (
     API_KEY_ENV,
@@ -415,8 +416,9 @@ def _job_of(client: ControlPlaneClient | None, backup_id: str, name: str) -> str
         except (PineconeRestoreError, KeyboardInterrupt):
             return None
         if jobs:
-            jobs.sort(key=lambda j: j.created_at or "")
-            return jobs[-1].restore_job_id
+            # By parsed time: the live service sends timestamps in several precisions.
+            epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+            return max(jobs, key=lambda j: parse_timestamp(j.created_at) or epoch).restore_job_id
         if attempt + 1 < JOB_LOOKUP_ATTEMPTS:
             time.sleep(JOB_LOOKUP_PAUSE)
     return None
