@@ -199,9 +199,14 @@ def _cmd_indexes_delete(args: argparse.Namespace, client: ControlPlaneClient, ou
     return 0
 
 
+def _created(job: RestoreJobModel) -> dt.datetime:
+    # By parsed time, not text: the live service sends timestamps in several precisions.
+    return parse_timestamp(job.created_at) or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
 def _cmd_jobs_list(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO) -> int:
     jobs = list(client.iter_restore_jobs())
-    jobs.sort(key=lambda j: j.created_at or "", reverse=True)
+    jobs.sort(key=_created, reverse=True)
     rows = [attrs.asdict(j) for j in jobs[: args.limit]]
     _emit(args, out, rows, ["restore_job_id", "backup_id", "target_index_name", "status",
                             "percent_complete", "created_at", "completed_at"])
@@ -416,9 +421,7 @@ def _job_of(client: ControlPlaneClient | None, backup_id: str, name: str) -> str
         except (PineconeRestoreError, KeyboardInterrupt):
             return None
         if jobs:
-            # By parsed time: the live service sends timestamps in several precisions.
-            epoch = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-            return max(jobs, key=lambda j: parse_timestamp(j.created_at) or epoch).restore_job_id
+            return max(jobs, key=_created).restore_job_id
         if attempt + 1 < JOB_LOOKUP_ATTEMPTS:
             time.sleep(JOB_LOOKUP_PAUSE)
     return None
