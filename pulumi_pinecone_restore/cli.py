@@ -19,6 +19,7 @@ only the waiting: the restore goes on at Pinecone, and the message says how to f
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -40,7 +41,7 @@ from pulumi_pinecone_restore.errors import (
 from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
-from pulumi_pinecone_restore.models import RestoreJobModel
+from pulumi_pinecone_restore.models import RestoreJobModel, parse_timestamp
 from pulumi_pinecone_restore.polling import Deadline, wait_for
 from pulumi_pinecone_restore.settings import (
     API_KEY_ENV,
@@ -198,9 +199,14 @@ def _cmd_indexes_delete(args: argparse.Namespace, client: ControlPlaneClient, ou
     return 0
 
 
+def _created(job: RestoreJobModel) -> dt.datetime:
+    # By parsed time, not text: the live service sends timestamps in several precisions.
+    return parse_timestamp(job.created_at) or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
 def _cmd_jobs_list(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO) -> int:
     jobs = list(client.iter_restore_jobs())
-    jobs.sort(key=lambda j: j.created_at or "", reverse=True)
+    jobs.sort(key=_created, reverse=True)
     rows = [attrs.asdict(j) for j in jobs[: args.limit]]
     _emit(args, out, rows, ["restore_job_id", "backup_id", "target_index_name", "status",
                             "percent_complete", "created_at", "completed_at"])
@@ -415,8 +421,7 @@ def _job_of(client: ControlPlaneClient | None, backup_id: str, name: str) -> str
         except (PineconeRestoreError, KeyboardInterrupt):
             return None
         if jobs:
-            jobs.sort(key=lambda j: j.created_at or "")
-            return jobs[-1].restore_job_id
+            return max(jobs, key=_created).restore_job_id
         if attempt + 1 < JOB_LOOKUP_ATTEMPTS:
             time.sleep(JOB_LOOKUP_PAUSE)
     return None

@@ -23,12 +23,14 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5080
 
 
-def build_parser(environ: Mapping[str, str] = os.environ) -> argparse.ArgumentParser:
+def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
     """Return the argument parser; `PINECONE_API_KEY` from `environ` is the key's default.
 
     Args:
-        environ: Environment to read defaults from.
+        environ: Environment to read defaults from (default: `os.environ` at call time; never
+            a signature default, which help() would print, key included).
     """
+    environ = os.environ if environ is None else environ
     parser = argparse.ArgumentParser(
         prog="pinecone-restore-emulator",
         description="Local emulator of the Pinecone control plane (API 2025-04).",
@@ -106,12 +108,12 @@ def _timings(args: argparse.Namespace) -> Timings:
     )
 
 
-def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] = os.environ) -> int:
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the emulator until interrupted.
 
     Args:
         argv: Command-line arguments (default: `sys.argv[1:]`).
-        environ: Environment (for `PINECONE_API_KEY`).
+        environ: Environment (for `PINECONE_API_KEY`; default: `os.environ` at call time).
 
     Returns:
         The process exit status.

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -41,8 +42,9 @@ from pulumi_pinecone_restore.lifecycle.engine import (
 from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle
-from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel
+from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel, parse_timestamp
 from pulumi_pinecone_restore.polling import Observation
+from pulumi_pinecone_restore.validation import check_backup_name, check_description, check_trigger
 
 __all__ = ["INDEX_BACKUP", "BackupSpec", "IndexBackupInputs", "backup_mark", "strip_mark"]
 
@@ -50,13 +52,7 @@ __all__ = ["INDEX_BACKUP", "BackupSpec", "IndexBackupInputs", "backup_mark", "st
 BACKUP_NOT_FOUND_GRACE = 60.0
 FAILED = frozenset({"Failed", "InitializationFailed"})
 MARK_PREFIX = "[pulumi:"
-
-
-def _trigger(value: Any) -> str | float:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        reason = f"must be a string or a number (e.g. a date), got {type(value).__name__}"
-        raise ValueError(reason)  # noqa: TRY004 - check reports every bad value as ValueError
-    return value
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 @attrs.frozen
@@ -71,17 +67,17 @@ class IndexBackupInputs(decl.CommonInputs):
     )
     name: str | None = input_prop(
         doc="Backup name (not unique in Pinecone).",
-        parse=decl.non_empty_text,
+        parse=decl.rule(check_backup_name),
         replace=True,
     )
     description: str | None = input_prop(
         doc="Backup description.",
-        parse=decl.text,
+        parse=decl.rule(check_description),
         replace=True,
     )
     trigger: str | float | None = input_prop(
         doc="Any string or number; changing it takes a fresh backup on the next `pulumi up`.",
-        parse=_trigger,
+        parse=decl.rule(check_trigger),
         replace=True,
     )
 
@@ -173,7 +169,8 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
         mine = [b for b in _marked(run, backup_mark(inp)) if b.status not in FAILED]
         if not mine:
             return None
-        newest = max(mine, key=lambda b: b.created_at or "")
+        # By parsed time: listings may come newest first, with timestamps of any precision.
+        newest = max(mine, key=lambda b: parse_timestamp(b.created_at) or _EPOCH)
         return Started(newest.backup_id, None, adopted=True)
 
     def converge(
@@ -267,11 +264,11 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
     def import_inputs(self, run: Run, obj: BackupModel) -> tuple[dict[str, Any], BackupModel]:
         if not obj.source_index_name:
             raise ImportRefusedError(f"backup {obj.backup_id} names no source index")
+        # Only inputs: an import's inputs go through check (the mark is an output, see outputs()).
         inputs = {
             "source_index_name": obj.source_index_name,
             "name": obj.name,
             "description": strip_mark(obj.description),
-            "owner_mark": mark_of(obj.description),
         }
         return {k: v for k, v in inputs.items() if v is not None}, obj
 
@@ -348,12 +345,17 @@ def _delete_all(run: Run, mark: str, *, keep: str) -> None:
 
 
 def _pending_jobs(run: Run, backup_id: str) -> list[RestoreJobModel]:
-    try:
+    """The running restores from the backup (Pinecone's 412 says there is one: list across lag)."""
+
+    def pending() -> list[RestoreJobModel]:
         return [
             job
             for job in run.client.iter_restore_jobs()
             if job.backup_id == backup_id and not job.is_terminal
         ]
+
+    try:
+        return run.listed(pending)
     except (ApiError, TransportError):
         return []  # the refusal itself is the error to report; the listing is only detail
 

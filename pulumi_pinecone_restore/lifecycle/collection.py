@@ -33,39 +33,26 @@ from pulumi_pinecone_restore.lifecycle.index import (
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.models import CollectionModel, IndexModel
 from pulumi_pinecone_restore.polling import Observation
+from pulumi_pinecone_restore.validation import (
+    CLOUDS,
+    METRICS,
+    check_cloud,
+    check_collection_name,
+    check_dimension,
+    check_metric,
+    check_region,
+)
 
 __all__ = ["CLOUDS", "COLLECTION_INDEX", "METRICS", "CollectionIndexInputs", "CollectionSpec"]
 
-MAX_DIMENSION = 20_000
-# API 2025-04 (the version this package speaks) has closed enums for these; later versions open
-# them, which is why outputs accept any value while check rejects a typo at preview.
-METRICS = ("cosine", "euclidean", "dotproduct")
-CLOUDS = ("aws", "gcp", "azure")
 UNUSABLE = frozenset({"Terminating", "Failed", "InitializationFailed"})
 
 
-def _one_of(choices: tuple[str, ...]) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        if value not in choices:
-            raise ValueError(f"must be one of {', '.join(choices)}, got {value!r}")
-        return str(value)
-
-    return parse
-
-
 def _dimension(value: Any) -> int:
+    reason = check_dimension(value)
+    if reason:
+        raise ValueError(reason)
     # Numbers cross the engine's gRPC boundary as floats: 8 arrives as 8.0.
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not float(value).is_integer()
-    ):
-        raise ValueError(f"must be a whole number, got {value!r}")
-    if not 1 <= value <= MAX_DIMENSION:
-        raise ValueError(
-            f"must be between 1 and {MAX_DIMENSION}, got {value!r}; or omit it to use the "
-            "collection's"
-        )
     return int(value)
 
 
@@ -75,19 +62,19 @@ class CollectionIndexInputs(IndexInputs):
 
     source_collection: str = input_prop(
         doc="Name of a collection in the same project. Changing it replaces the index.",
-        parse=decl.non_empty_text,
+        parse=decl.rule(check_collection_name),
         replace=True,
         required="the name of a Ready collection (see GET /collections)",
     )
     cloud: str = input_prop(
         doc='"aws", "gcp" or "azure". Changing it replaces the index.',
-        parse=_one_of(CLOUDS),
+        parse=decl.rule(check_cloud),
         replace=True,
         required=f"one of {', '.join(CLOUDS)}",
     )
     region: str = input_prop(
         doc='Serverless region, e.g. "us-east-1". Changing it replaces the index.',
-        parse=decl.non_empty_text,
+        parse=decl.rule(check_region),
         replace=True,
         required="e.g. us-east-1, where the index is created",
     )
@@ -101,7 +88,7 @@ class CollectionIndexInputs(IndexInputs):
     metric: str | None = input_prop(
         doc='"cosine", "euclidean" or "dotproduct". Omitted: cosine, left unmanaged. '
         "Changing it replaces the index.",
-        parse=_one_of(METRICS),
+        parse=decl.rule(check_metric),
         replace=True,
         managed=True,
     )

@@ -55,6 +55,9 @@ T = TypeVar("T")
 
 DEFAULT_CREATE_TIMEOUT = decl.DEFAULT_CREATE_TIMEOUT
 LEGACY_INPUTS_KEY = "inputs"  # where releases before 0.2 kept a copy of the inputs
+# The live service may leave a just-started restore job out of `GET /restore-jobs` for a moment
+# (the newer SDK's docs say so): a lookup that must find one lists again after these waits.
+LISTING_LAG_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
 
 @attrs.define
@@ -113,6 +116,23 @@ class Run:
     def say(self, message: str) -> None:
         """One progress line."""
         self.runtime.progress(message)
+
+    def listed(self, find: Callable[[], list[T]]) -> list[T]:
+        """What ``find`` (a filtered listing) returns, listing again while it finds nothing.
+
+        Bounded by ``LISTING_LAG_DELAYS`` (a few seconds in all): a new restore job may be
+        missing from the live service's first listings, but one that never shows is not there.
+
+        Returns:
+            The first non-empty result, or ``[]`` after the last attempt.
+        """
+        found = find()
+        for delay in LISTING_LAG_DELAYS:
+            if found:
+                break
+            self.runtime.sleep(delay)
+            found = find()
+        return found
 
 
 @attrs.frozen
@@ -302,9 +322,9 @@ class Lifecycle(Generic[I, O, H]):
         Returns:
             The checked inputs and ``(property, reason)`` failures.
         """
-        inputs, failures = decl.check_bag(
-            self.spec.inputs, news, ignore=frozenset(self.spec.output_names)
-        )
+        # Outputs the resource class registers arrive as None (omitted); one given a value is
+        # no input (e.g. `tags` of an IndexBackup) and is refused like any unknown property.
+        inputs, failures = decl.check_bag(self.spec.inputs, news)
         origin = self.spec.name_origin
         if origin is not None and inputs.get("name") is None:
             inputs["name"] = decl.auto_name(

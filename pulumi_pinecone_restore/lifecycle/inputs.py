@@ -149,16 +149,12 @@ def user_props(cls: type) -> tuple[Prop, ...]:
     return tuple(p for p in props_of(cls) if not p.internal)
 
 
-def check_bag(
-    cls: type, news: Mapping[str, Any], *, ignore: frozenset[str] = frozenset()
-) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def check_bag(cls: type, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Check raw inputs against the declaration; unknown values pass and are kept.
 
     Args:
         cls: The inputs class.
         news: Raw inputs (``None`` means omitted).
-        ignore: Names that may appear with a value although they are no inputs (outputs the
-            resource class registers).
 
     Returns:
         The given inputs (as given) and ``(property, reason)`` failures.
@@ -184,7 +180,7 @@ def check_bag(
     failures.extend(
         (key, f"{key} is not an input of this resource; its inputs are: {known}")
         for key, value in news.items()
-        if key not in names and key not in ignore and not key.startswith("__") and value is not None
+        if key not in names and not key.startswith("__") and value is not None
     )
     return inputs, failures
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -30,15 +31,23 @@ from pulumi_pinecone_restore.lifecycle.index import (
     INDEX_OUTPUTS,
     IndexInputs,
     IndexSpec,
+    live_index,
 )
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
-from pulumi_pinecone_restore.models import BackupModel, IndexModel, RestoreJobModel
+from pulumi_pinecone_restore.models import (
+    BackupModel,
+    IndexModel,
+    RestoreJobModel,
+    parse_timestamp,
+)
 from pulumi_pinecone_restore.polling import Observation
+from pulumi_pinecone_restore.validation import check_backup_id
 
 __all__ = ["RESTORED_INDEX", "RestoreSpec", "Restored", "RestoredIndexInputs"]
 
 # How long a just-created restore job may answer 404 before we believe it (live service lag).
 JOB_NOT_FOUND_GRACE = 60.0
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 FAILED_BACKUP = frozenset({"Failed", "InitializationFailed"})
 
 
@@ -48,7 +57,7 @@ class RestoredIndexInputs(IndexInputs):
 
     backup_id: str = input_prop(
         doc="Id of a backup in the same project. Changing it replaces the index.",
-        parse=decl.non_empty_text,
+        parse=decl.rule(check_backup_id),
         replace=True,
         required="the id of a Ready backup (see `pinecone-restore backups list`)",
     )
@@ -137,7 +146,7 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         return Started(inp.name, RestoreHandle(started.restore_job_id, started.index_id))
 
     def handle_of(self, run: Run, inp: RestoredIndexInputs, index: IndexModel) -> RestoreHandle:
-        job = _own_job(run, inp)  # the live listing may lag: then follow the index alone
+        job = _own_job(run, inp)  # not listed even after the lag: follow the index alone
         if job is None:
             return RestoreHandle(None, index.index_id)
         return RestoreHandle(job.restore_job_id, job.target_index_id)
@@ -154,32 +163,12 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         started: Started[RestoreHandle],
         prerequisite: Any,
     ) -> Callable[[], Observation[Restored]]:
-        since = run.runtime.clock()
-        done: list[RestoreJobModel] = []
-        job_id = started.handle.job_id
+        job = _JobWatch(started.handle.job_id, run.runtime.clock())
 
         def probe() -> Observation[Restored]:
-            nonlocal job_id
-            # An adopted index whose job the lagging listing left out: look again each poll,
-            # so the job is followed and recorded once listed (a done job has its id already).
-            job_id = job_id or _listed_job_id(run, inp, self.label(inp))
-            if job_id is not None and not done:
-                try:
-                    job = run.client.describe_restore_job(job_id)
-                except NotFoundError:
-                    if run.runtime.clock() - since < JOB_NOT_FOUND_GRACE:
-                        return Observation(status=f"restore job {job_id} not listed yet")
-                    raise
-                if not job.is_terminal:
-                    return Observation(
-                        status=f"restore job {job_id} {job.status}", percent=job.percent_complete
-                    )
-                if job.status != "Completed":
-                    raise RestoreFailedError(
-                        f"restore job {job_id} of backup {inp.backup_id} into index "
-                        f"{inp.name!r} ended {job.status}"
-                    )
-                done.append(job)
+            waiting = job.progress(run, inp)
+            if waiting is not None:
+                return waiting
             try:
                 index = run.client.describe_index(inp.name)
             except NotFoundError as exc:
@@ -190,7 +179,7 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
                     "InitializationFailed"
                 )
             if index.ready and index.state == "Ready":
-                return Observation(Restored(index, done[0] if done else None, prerequisite))
+                return Observation(Restored(index, job.completed, prerequisite))
             return Observation(status=f"index {index.state}")
 
         return probe
@@ -262,14 +251,69 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         )
 
 
+@attrs.define
+class _JobWatch:
+    """A restore job followed until it completes (then its index is followed)."""
+
+    job_id: str | None  # None: not known (listing lag), or no longer followed
+    since: float
+    completed: RestoreJobModel | None = None
+
+    def progress(self, run: Run, inp: RestoredIndexInputs) -> Observation[Restored] | None:
+        """The job's progress while it runs; ``None`` once it completed (or is not followed)."""
+        job_id = self.job_id
+        if job_id is None or self.completed is not None:
+            return None
+        try:
+            job = run.client.describe_restore_job(job_id)
+        except NotFoundError as exc:
+            # The live service hides (404) the jobs of deleted indexes: a job that answers 404
+            # while its index is gone ended with it, whatever its last status was.
+            if live_index(run.client, inp.name) is None:
+                raise RestoreFailedError(
+                    f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
+                    "ended without an index: the index was deleted while the restore ran (the "
+                    "restore was Cancelled, or Failed because someone deleted the index), and "
+                    "Pinecone no longer shows the job. Nothing of it is left; run `pulumi up` "
+                    "again to restore it again"
+                ) from exc
+            if run.runtime.clock() - self.since < JOB_NOT_FOUND_GRACE:
+                return Observation(status=f"restore job {job_id} not shown yet")
+            # The index (ours, it exists) tells when the restore is done: follow it alone.
+            run.say(
+                f"{RESTORED_INDEX.label(inp)}: restore job {job_id} answered 404 for "
+                f"{JOB_NOT_FOUND_GRACE:.0f}s; following index {inp.name!r} instead"
+            )
+            self.job_id = None
+            return None
+        if not job.is_terminal:
+            return Observation(
+                status=f"restore job {job_id} {job.status}", percent=job.percent_complete
+            )
+        if job.status != "Completed":
+            raise RestoreFailedError(
+                f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
+                f"ended {job.status}"
+            )
+        self.completed = job
+        return None
+
+
 def _newest_job_into(run: Run, name: str, backup_id: str | None = None) -> RestoreJobModel | None:
-    return max(
-        (
+    """The newest listed restore job into ``name`` (of ``backup_id``), across the listing lag."""
+
+    def matching() -> list[RestoreJobModel]:
+        return [
             job
             for job in run.client.iter_restore_jobs()
             if job.target_index_name == name and backup_id in (None, job.backup_id)
-        ),
-        key=lambda job: job.created_at or "",
+        ]
+
+    # Listings come newest first or oldest first, and timestamps in several precisions:
+    # order by the parsed time, never by position or text.
+    return max(
+        run.listed(matching),
+        key=lambda job: parse_timestamp(job.created_at) or _EPOCH,
         default=None,
     )
 
@@ -277,15 +321,6 @@ def _newest_job_into(run: Run, name: str, backup_id: str | None = None) -> Resto
 def _own_job(run: Run, inp: RestoredIndexInputs) -> RestoreJobModel | None:
     """The newest restore job of this backup into this name."""
     return _newest_job_into(run, inp.name, inp.backup_id)
-
-
-def _listed_job_id(run: Run, inp: RestoredIndexInputs, label: str) -> str | None:
-    """The id of this resource's restore job once the listing shows it (said as it is found)."""
-    job = _own_job(run, inp)
-    if job is None:
-        return None
-    run.say(f"{label}: resuming restore job {job.restore_job_id}")
-    return job.restore_job_id
 
 
 RESTORED_INDEX = RestoreSpec()

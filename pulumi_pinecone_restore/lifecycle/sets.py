@@ -36,6 +36,7 @@ __all__ = ["RestoreSet", "member_seed"]
 
 T = TypeVar("T")
 Bag = dict[str, Any]
+_SET_KEYS = frozenset({"members", "connection", "owner_seed", "auto_name_seed"})
 
 
 def member_seed(seed: Any, key: str) -> str | None:
@@ -97,10 +98,16 @@ class RestoreSet:
         inputs: Bag = {k: news[k] for k in ("members",) if k in news}
         if seed is not None:
             inputs["owner_seed"] = seed
-        failures = _check_connection(news.get("connection"), inputs)
+        # Outputs the resource class registers arrive as None; anything else given is a typo.
+        failures: list[tuple[str, str]] = [
+            (key, f"{key} is not an input of this resource; its inputs are: members, connection")
+            for key, value in news.items()
+            if key not in _SET_KEYS and not key.startswith("__") and value is not None
+        ]
+        failures += _check_connection(news.get("connection"), inputs)
         members = news.get("members")
         if members is UNKNOWN:
-            return inputs, []
+            return inputs, failures
         if not isinstance(members, Mapping) or not members:
             failures.append(("members", "members must be a non-empty map of key to restore inputs"))
             return inputs, failures

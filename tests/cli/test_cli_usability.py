@@ -9,15 +9,17 @@ import pty
 import select
 import socket
 import sys
+from typing import cast
 
 import attrs
 import pytest
 from support import API_KEY
 
 from pulumi_pinecone_restore import __version__
-from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, main
+from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, _job_of, main
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
+from pulumi_pinecone_restore.models import RestoreJobModel
 from pulumi_pinecone_restore.settings import ClientSettings
 
 PTY_TIMEOUT = 60.0  # seconds a pty test waits for output before it gives up
@@ -170,3 +172,27 @@ def test_ctrl_c_in_a_terminal_says_the_restore_goes_on(
         "PINECONE_CONTROLLER_HOST"]))
     (job,) = [j for j in client.iter_restore_jobs() if j.target_index_name == "interrupted"]
     assert f"pinecone-restore wait {job.restore_job_id}" in text
+
+
+@attrs.define
+class _ListingClient:
+    """Stands in for the client in the interrupt handler's job lookup: one fixed listing."""
+
+    jobs: list[RestoreJobModel]
+
+    def iter_restore_jobs(self) -> list[RestoreJobModel]:
+        """The listing."""
+        return self.jobs
+
+
+def test_interrupt_names_the_newest_job_by_time_not_by_text() -> None:
+    """The job named after Ctrl-C is the newest by time, whatever precision the times have."""
+    def job(job_id: str, created_at: str) -> RestoreJobModel:
+        return RestoreJobModel.from_json({
+            "restore_job_id": job_id, "backup_id": "b", "target_index_name": "x",
+            "created_at": created_at,
+        })
+
+    listing = _ListingClient([job("newer", "2025-03-11T18:29:50.80001Z"),
+                              job("older", "2025-03-11T18:29:50.8Z")])
+    assert _job_of(cast("ControlPlaneClient", listing), "b", "x") == "newer"

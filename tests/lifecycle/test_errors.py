@@ -151,6 +151,6 @@ def test_api_errors_keep_the_servers_request_id() -> None:
 
 
 def _pod_index(emulator: Emulator) -> str:
-    """An index of dimension 8 for a collection to be made from (the emulator's are serverless)."""
-    emulator.seed_index(name="pods", dimension=8)
+    """A pod-based index of dimension 8 (collections are made only of pod-based indexes)."""
+    emulator.seed_index(name="pods", dimension=8, pod_type="p1.x1")
     return "pods"

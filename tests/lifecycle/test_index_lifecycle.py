@@ -40,7 +40,7 @@ def _backup(emulator: Emulator) -> dict[str, Any]:
 
 
 def _collection(emulator: Emulator) -> dict[str, Any]:
-    emulator.seed_index(name="legacy-pods", dimension=8)
+    emulator.seed_index(name="legacy-pods", dimension=8, pod_type="p1.x1")
     emulator.create_collection({"name": "snap", "source": "legacy-pods"})
     emulator.describe_collection("snap")  # one observation ends Initializing (FAST_TIMINGS)
     return {"source_collection": "snap", "cloud": "aws", "region": "us-east-1"}

@@ -113,10 +113,6 @@ def test_errors_are_sentences_without_the_key(plugin: DynamicPluginProcess,
     assert_no_key(info.value.details, plugin.stderr)
 
 
-# Legacy listing (no lag) until the provider passes under the emulator's default lag, where the
-# resumed create checks the existing index against one job listing that misses the job and answers
-# 409 (issue 12; the lifecycle stream fixes the provider, then this marker goes).
-@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
 def test_timeout_error_tells_how_to_resume(plugin: DynamicPluginProcess, backup_id: str,
                                            emulator: Emulator) -> None:
     """A create over budget fails with the resume instructions; the next create adopts."""

@@ -228,10 +228,6 @@ def test_delete_waits_for_a_pending_restore(provider: IndexBackupProvider, sourc
         client.describe_backup(id_)
 
 
-# Legacy listing (no lag) until the provider passes under the emulator's default lag, where its
-# 412 names pending restores from one job listing that misses the new job (issue 12; the lifecycle
-# stream fixes the provider, then this marker goes).
-@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
 def test_delete_blocked_by_restore_names_it_after_budget(
     provider: IndexBackupProvider, source: str, emulator: Emulator, client: ControlPlaneClient,
 ) -> None:
@@ -271,6 +267,17 @@ def test_read_without_state_describes_an_existing_backup(provider: IndexBackupPr
     read = provider.read(backup_id, {})
     assert read.id == backup_id
     assert read.inputs == {"source_index_name": source, "name": "old"}
+
+
+def test_imported_inputs_of_a_marked_backup_pass_check(provider: IndexBackupProvider,
+                                                       source: str) -> None:
+    """An import of a backup with our mark reads inputs that check accepts; the mark is output."""
+    id_, outs = create(provider, {"source_index_name": source, "description": "d"})
+    read = provider.read(id_, {})
+    assert read.inputs is not None
+    assert read.outs is not None
+    assert checked(provider, dict(read.inputs)) == {"source_index_name": source, "description": "d"}
+    assert read.outs["owner_mark"] == outs["owner_mark"]
 
 
 def test_lost_answer_to_the_backup_post_is_adopted_not_repeated(

@@ -64,24 +64,14 @@ def _gone(client: ControlPlaneClient, name: str) -> bool:
         return True
 
 
-# A job hidden because its index was deleted 404s; the provider then raises that raw 404 after its
-# grace period instead of a RestoreFailedError saying the index was deleted under the restore.
-_HIDDEN_JOB_RAW_404 = pytest.mark.emulator_behaviour(hide_jobs_of_deleted_indexes=False)
-
-
 def _running_job(emulator: Emulator) -> str:
     jobs = [j for j in emulator.dump()["restore_jobs"] if j["status"] == "Pending"]
     assert len(jobs) == 1
     return str(jobs[0]["restore_job_id"])
 
 
-# Legacy listing (no lag) until the provider passes under the emulator's default lag, where
-# cleanup of a Cancelled restore decides whether the index is its own from one job listing that
-# misses the job, and leaves the InitializationFailed index behind (issue 12; the lifecycle
-# stream fixes the provider, then this marker goes). With delete_index=True, see
-# _HIDDEN_JOB_RAW_404.
-@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
-@pytest.mark.parametrize("delete_index", [False, pytest.param(True, marks=_HIDDEN_JOB_RAW_404)])
+@pytest.mark.usefixtures("each_listing")
+@pytest.mark.parametrize("delete_index", [False, True])
 def test_cancelled_restore_fails_and_leaves_no_index(
     make_provider: ProviderFactory, emulator: Emulator, backup_id: str,
     client: ControlPlaneClient, delete_index: bool,
@@ -96,9 +86,7 @@ def test_cancelled_restore_fails_and_leaves_no_index(
     assert _gone(client, "cancelled")
 
 
-# Until the provider turns the hidden job's 404 into a clear failure (see _HIDDEN_JOB_RAW_404;
-# issue 12, the lifecycle stream), this runs with jobs of deleted indexes still shown.
-@_HIDDEN_JOB_RAW_404
+@pytest.mark.usefixtures("each_listing")
 def test_target_deleted_mid_restore_fails_the_create(
     make_provider: ProviderFactory, emulator: Emulator, backup_id: str,
     client: ControlPlaneClient,

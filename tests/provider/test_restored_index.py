@@ -160,11 +160,6 @@ def test_check_reports_bad_input_per_property(provider: RestoredIndexProvider,
     assert prop in failures[0].reason
 
 
-# Legacy listing (no lag) until the provider passes under the emulator's default lag, where
-# cleanup of a Failed restore finds its index through a listing that misses the job, leaving the
-# protected index behind (issue 12; the lifecycle stream fixes the provider, then this marker
-# goes).
-@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
 def test_failed_restore_deletes_its_index(provider: RestoredIndexProvider, backup_id: str,
                                           emulator: Emulator, client: ControlPlaneClient) -> None:
     """A Failed job leaves nothing behind and the error names the job and the backup."""

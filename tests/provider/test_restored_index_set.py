@@ -8,7 +8,7 @@ import pytest
 from support import ProviderFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.emulator import Emulator, Timing
+from pulumi_pinecone_restore.emulator import Emulator
 from pulumi_pinecone_restore.errors import NotFoundError
 from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.providers.restored_index_set import (
@@ -56,10 +56,6 @@ def test_create_restores_every_member(provider: RestoredIndexSetProvider,
     assert outs["names"]["reviews"] == "stg-reviews"
 
 
-# Legacy listing (no lag) until the provider passes under the emulator's default lag, where
-# adoption checks an existing index against one job listing that misses the job and answers 409
-# (issue 12; the lifecycle stream fixes the provider, then this marker goes).
-@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
 def test_one_failed_restore_rolls_back_the_others(
     provider: RestoredIndexSetProvider, backups: dict[str, str], emulator: Emulator,
     client: ControlPlaneClient,

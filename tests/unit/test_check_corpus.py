@@ -6,7 +6,6 @@ property is the one that was bad (and no other), a valid value must give no fail
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ from pulumi_pinecone_restore.providers.collection_index import CollectionIndexPr
 from pulumi_pinecone_restore.providers.index_backup import IndexBackupProvider
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
 from pulumi_pinecone_restore.providers.restored_index_set import RestoredIndexSetProvider
-from pulumi_pinecone_restore.validation import check_backup_id
 
 PROVIDERS: dict[str, type[ResourceProvider]] = {
     "CollectionIndex": CollectionIndexProvider,
@@ -25,32 +23,6 @@ PROVIDERS: dict[str, type[ResourceProvider]] = {
     "RestoredIndex": RestoredIndexProvider,
     "RestoredIndexSet": RestoredIndexSetProvider,
 }
-
-# Properties whose form rules live in validation.py while the current providers check only their
-# type and presence; the lifecycle engine wires the rules into check. Until then a well-typed bad
-# value of these passes check, and its case is an expected failure (strict: once check refuses
-# it, the mark must go). Delete an entry once its check calls the rule.
-_TYPE_ONLY: dict[tuple[str, str], Callable[[Any], bool]] = {
-    ("RestoredIndex", "backup_id"): lambda v: isinstance(v, str) and bool(v.strip()),
-    ("CollectionIndex", "source_collection"): lambda v: isinstance(v, str) and bool(v.strip()),
-    ("CollectionIndex", "region"): lambda v: isinstance(v, str) and bool(v.strip()),
-    ("IndexBackup", "name"): lambda v: isinstance(v, str) and bool(v.strip()),
-    ("IndexBackup", "description"): lambda v: isinstance(v, str),
-    ("IndexBackup", "trigger"): lambda v: isinstance(v, float),
-    ("RestoredIndexSet", "members"): lambda v: isinstance(v, Mapping) and any(
-        isinstance(m, Mapping) and _TYPE_ONLY[("RestoredIndex", "backup_id")](m.get("backup_id"))
-        and check_backup_id(m.get("backup_id")) is not None
-        for m in v.values()
-    ),
-}
-_PENDING = pytest.mark.xfail(
-    strict=True, reason="form rule in validation.py, wired into check by the lifecycle engine"
-)
-
-
-def _pending(resource: str, prop: str, value: Any) -> bool:
-    accepted_by_type_check = _TYPE_ONLY.get((resource, prop))
-    return accepted_by_type_check is not None and accepted_by_type_check(value)
 
 
 def _news(resource: str, prop: str, value: Any) -> dict[str, Any]:
@@ -60,14 +32,8 @@ def _news(resource: str, prop: str, value: Any) -> dict[str, Any]:
     return news
 
 
-def _params(table: dict[str, dict[str, list[Any]]], *, pending: bool) -> list[Any]:
-    return [
-        pytest.param(
-            *case, id=case_id(*case),
-            marks=[_PENDING] if pending and _pending(*case) else [],
-        )
-        for case in cases(table)
-    ]
+def _params(table: dict[str, dict[str, list[Any]]]) -> list[Any]:
+    return [pytest.param(*case, id=case_id(*case)) for case in cases(table)]
 
 
 def _failed_properties(resource: str, news: dict[str, Any]) -> set[str]:
@@ -75,13 +41,13 @@ def _failed_properties(resource: str, news: dict[str, Any]) -> set[str]:
     return {failure.property for failure in result.failures or []}
 
 
-@pytest.mark.parametrize(("resource", "prop", "value"), _params(BAD, pending=True))
+@pytest.mark.parametrize(("resource", "prop", "value"), _params(BAD))
 def test_bad_input_is_refused_naming_its_property(resource: str, prop: str, value: Any) -> None:
     """A bad value yields a check failure for exactly the property that holds it."""
     assert _failed_properties(resource, _news(resource, prop, value)) == {prop}
 
 
-@pytest.mark.parametrize(("resource", "prop", "value"), _params(VALID, pending=False))
+@pytest.mark.parametrize(("resource", "prop", "value"), _params(VALID))
 def test_valid_input_is_accepted(resource: str, prop: str, value: Any) -> None:
     """A value at the documented limits passes check without any failure."""
     assert _failed_properties(resource, _news(resource, prop, value)) == set()
@@ -93,7 +59,6 @@ def test_minimal_inputs_are_accepted(resource: str) -> None:
     assert _failed_properties(resource, dict(MINIMAL[resource])) == set()
 
 
-@pytest.mark.xfail(strict=True, reason="unknown properties refused by the lifecycle adapter")
 @pytest.mark.parametrize(
     ("resource", "prop"),
     [(resource, prop) for resource, props in UNKNOWN_PROPERTIES.items() for prop in props],

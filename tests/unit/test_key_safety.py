@@ -207,7 +207,8 @@ def test_help_shows_no_environment(monkeypatch: pytest.MonkeyPatch, name: str) -
     assert KEY not in text
 
 
-@pytest.mark.parametrize("module", ["cli", "client", "lookup", "settings", "validation"])
+@pytest.mark.parametrize(
+    "module", ["cli", "client", "lookup", "settings", "validation", "emulator.cli"])
 def test_module_help_shows_no_environment(monkeypatch: pytest.MonkeyPatch, module: str) -> None:
     """help() of a module whose functions read the environment prints none of it."""
     monkeypatch.setenv("PINECONE_API_KEY", KEY)
