@@ -9,6 +9,7 @@ behaviour every test starts from.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import attrs
@@ -16,6 +17,11 @@ import pytest
 from support import API_KEY, FAST_TIMINGS, LISTING_SETTINGS, ProviderFactory, emulator_behaviour
 
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
+from pulumi_pinecone_restore.lifecycle.runtime import POLL_SCALE_ENV
+
+# The suite's emulator ends lifecycles after a few reads, so providers in this process and in the
+# plugins and engines it starts poll at 1/20 of the production pace (budgets are unchanged).
+os.environ.setdefault(POLL_SCALE_ENV, "0.05")
 
 
 def pytest_configure(config: pytest.Config) -> None:

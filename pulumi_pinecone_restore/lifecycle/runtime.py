@@ -6,6 +6,7 @@ key from the stack config nor an HTTP session can reach the state.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -29,6 +30,9 @@ __all__ = [
     "shared_client",
 ]
 
+# Multiplies every sleep between polls (0 < scale <= 1). For an emulator whose lifecycles end
+# after a few reads (tests, the demo): polls come sooner; deadlines and budgets are unchanged.
+POLL_SCALE_ENV = "PINECONE_RESTORE_POLL_SCALE"
 CONFIG_API_KEY = "pinecone:apiKey"
 CONFIG_CONTROLLER_HOST = "pinecone:controllerHost"
 PROGRESS_EVERY = 10.0  # seconds between progress lines while nothing changes
@@ -46,6 +50,26 @@ def shared_client(settings: ClientSettings) -> ControlPlaneClient:
         if client is None:
             client = _CLIENTS[key] = ControlPlaneClient(settings)
         return client
+
+
+def poll_sleep(environ: Mapping[str, str] | None = None) -> Callable[[float], None]:
+    """``time.sleep``, scaled by ``PINECONE_RESTORE_POLL_SCALE`` when it is set.
+
+    Raises:
+        ConfigurationError: The variable is not a number in (0, 1].
+    """
+    raw = (os.environ if environ is None else environ).get(POLL_SCALE_ENV)
+    if raw is None or not raw.strip():
+        return time.sleep
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = math.nan
+    if not 0.0 < scale <= 1.0:
+        raise ConfigurationError(
+            f"{POLL_SCALE_ENV}={raw!r}: give a number above 0 and at most 1, or unset it"
+        )
+    return lambda seconds: time.sleep(seconds * scale)
 
 
 def _stderr_progress(message: str) -> None:
@@ -76,7 +100,7 @@ class Runtime:
 
     config: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
     environ: Mapping[str, str] = attrs.field(factory=lambda: os.environ, repr=False)
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = attrs.field(factory=poll_sleep)
     clock: Callable[[], float] = time.monotonic
     schedule: PollSchedule = attrs.field(factory=PollSchedule)
     progress_schedule: Schedule = attrs.field(factory=ProgressSchedule)

@@ -58,7 +58,10 @@ _SEVERITIES = {
     engine_pb2.ERROR: "error",
 }
 # What a plugin inherits from the test process when the caller does not pass inherit_env.
-_BASE_ENV_KEYS = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "VIRTUAL_ENV")
+_BASE_ENV_KEYS = (
+    "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "VIRTUAL_ENV",
+    "PINECONE_RESTORE_POLL_SCALE",  # the suite's emulator ends lifecycles after a few reads
+)
 
 
 class PluginError(Exception):
