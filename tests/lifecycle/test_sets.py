@@ -134,10 +134,12 @@ class VirtualClock:
     """Virtual time per thread: each member's thread starts at 0 and moves only by its sleeps."""
 
     def __init__(self) -> None:
+        """Every thread at 0."""
         self.times: dict[int, float] = {}
         self._lock = threading.Lock()
 
     def __call__(self) -> float:
+        """The calling thread's time."""
         with self._lock:
             return self.times.get(threading.get_ident(), 0.0)
 
