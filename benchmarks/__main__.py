@@ -149,7 +149,7 @@ def _set_rows(report: dict[str, Any]) -> list[str]:
              (f"| one `RestoredIndex` | {_pair(sets['single']['seconds'])} | 1.00x | "
              f"{sets['single']['calls']['median']:.0f} | | |")]
     for key, value in sets.items():
-        if key in {"single", "restore_seconds"}:
+        if key in {"single", "restore_seconds", "emulator"}:
             continue
         ratio = value["seconds"]["median"] / single
         lines.append(
