@@ -10,7 +10,9 @@ Markdown. Each scenario runs ``--repeats`` times (default 3) and reports min and
    manual clock (both clients' sleeps move it). Per progress curve the emulator can report.
 2. Sets: ``RestoredIndexSet`` (what ``CloneEnvironment`` makes) of 8, 16 and 50 against one
    restore of the same length, with urllib3's "pool is full" warnings counted; and whether a
-   set's ``create_timeout`` bounds the whole set.
+   set's ``create_timeout`` bounds the whole set (17 members of 2 s each, a budget of 3 s that
+   fits them and of 1.5 s that does not). The emulator serves these from its own process, as
+   the real service never runs inside the provider (see ``emulated.RemoteEmulator``).
 3. Engine: ``benchmarks/engine_bench.py``'s ``run(repeats=...)`` (8 ``RestoredIndex`` vs a set
    of 8 under ``pulumi up``) when it is importable; a note otherwise.
 4. Simulated: the poll schedule against the SDK's loop in virtual time, 1 s to 1 h.
@@ -93,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
                                                args.curves, _log)
     _log("sets")
     report["sets"] = emulated.sets(args.set_seconds, args.set_sizes, args.repeats, _log)
-    report["set_budget"] = emulated.set_budget(2.0, 17, 3.0)
+    report["set_budget"] = [emulated.set_budget(2.0, 17, budget) for budget in (3.0, 1.5)]
     report["engine"] = ({"skipped": "--no-engine"} if args.no_engine
                         else dict(emulated.engine(args.repeats, _log)))
     args.output.mkdir(parents=True, exist_ok=True)
@@ -147,7 +149,7 @@ def _set_rows(report: dict[str, Any]) -> list[str]:
              (f"| one `RestoredIndex` | {_pair(sets['single']['seconds'])} | 1.00x | "
              f"{sets['single']['calls']['median']:.0f} | | |")]
     for key, value in sets.items():
-        if key in {"single", "restore_seconds"}:
+        if key in {"single", "restore_seconds", "emulator"}:
             continue
         ratio = value["seconds"]["median"] / single
         lines.append(
@@ -156,6 +158,16 @@ def _set_rows(report: dict[str, Any]) -> list[str]:
             f"{value['pool_full_warnings']} | {', '.join(value['errors']) or 'none'} |"
         )
     return lines
+
+
+def _budget_line(budget: dict[str, Any]) -> str:
+    head = (f"- A set of {budget['members']} with `create_timeout={budget['create_timeout']:g}`"
+            f" and {budget['restore_seconds']:g} s restores: ")
+    seconds = budget["seconds"]
+    if budget["error"]:
+        return head + f"failed with {budget['error']} after {_s(seconds)}."
+    within = "within" if seconds <= budget["create_timeout"] else "OUTSIDE"
+    return head + f"succeeded after {_s(seconds)} ({within} the set's budget)."
 
 
 def _engine_rows(engine: dict[str, Any]) -> list[str]:
@@ -201,7 +213,7 @@ def _range_rows(report: dict[str, Any]) -> list[str]:
 
 def markdown(report: dict[str, Any]) -> str:
     """The results as the Markdown the README quotes."""
-    budget = report["set_budget"]
+    budgets = report["set_budget"]
     engine = report["engine"]
     progress = report["lag"]["progress_supported"]
     lines = [
@@ -222,13 +234,12 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"## Sets ({report['sets']['restore_seconds']:g} s restores)",
         "",
+        ("The emulator runs in its own process here: a provider's member threads never share an "
+         "interpreter with the service they call."),
+        "",
         *_set_rows(report),
         "",
-        f"A set of {budget['members']} with `create_timeout={budget['create_timeout']:g}` and "
-        f"{budget['restore_seconds']:g} s restores: "
-        + (f"failed with {budget['error']} after {_s(budget['seconds'])} (the budget is the "
-           "whole set's)." if budget["error"] else
-           f"succeeded after {_s(budget['seconds'])} (the budget did not bound the set)."),
+        *(_budget_line(budget) for budget in budgets),
         "",
         "## Engine",
         "",

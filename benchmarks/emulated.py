@@ -13,8 +13,10 @@ import datetime as dt
 import importlib
 import json
 import logging
+import socket
 import statistics
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -65,7 +67,7 @@ def _epoch(rfc3339: str) -> float:
     return dt.datetime.fromisoformat(rfc3339.replace("Z", "+00:00")).timestamp()
 
 
-def due_at(emulator: Emulator, index_name: str, restore_seconds: float) -> float:
+def due_at(emulator: Emulator | RemoteEmulator, index_name: str, restore_seconds: float) -> float:
     """When the restore into ``index_name`` was due: its job's ``created_at`` + the restore time."""
     jobs = [job for job in emulator.dump()["restore_jobs"]
             if job["target_index_name"] == index_name]
@@ -74,9 +76,11 @@ def due_at(emulator: Emulator, index_name: str, restore_seconds: float) -> float
     return _epoch(jobs[-1]["created_at"]) + restore_seconds
 
 
-def seed(emulator: Emulator, count: int) -> list[str]:
+def seed(emulator: Emulator | RemoteEmulator, count: int) -> list[str]:
     """Forget everything, then make ``count`` source indexes with a Ready backup each."""
     emulator.reset()
+    if isinstance(emulator, RemoteEmulator):
+        return emulator.seed_many(count)
     backups = []
     for i in range(count):
         emulator.seed_index(name=f"src-{i}", dimension=8)
@@ -113,7 +117,8 @@ def set_progress(url: str, curve: str) -> bool:
 
 
 def package_restore(
-    emulator: Emulator, url: str, restore_seconds: float, clock: ManualClock | None = None
+    emulator: Emulator | RemoteEmulator, url: str, restore_seconds: float,
+    clock: ManualClock | None = None,
 ) -> Run:
     """One ``RestoredIndex`` create through the provider API."""
     backup = seed(emulator, 1)[0]
@@ -144,6 +149,102 @@ def sdk_restore(
     calls = sum(emulator.request_counts().values())
     lag = float(answer["returned_at"]) - due_at(emulator, name, restore_seconds)
     return Run(lag, calls, float(answer["seconds"]))
+
+
+@attrs.define
+class _RemoteClock:
+    emulator: RemoteEmulator
+
+    def now(self) -> float:
+        return float(self.emulator.admin("GET", "clock")["epoch_seconds"])
+
+
+@attrs.define
+class RemoteEmulator:
+    """The parts of :class:`Emulator` the benchmarks use, for one served by another process.
+
+    Sets run their members' threads in this process; an emulator served from here would share
+    the interpreter lock with them (50 client and 50 server threads), and the service a
+    provider talks to never runs inside the provider. Its admin API (``/_emulator/``) stands in
+    for the in-process calls.
+    """
+
+    url: str
+
+    def admin(self, method: str, path: str, body: Any = None) -> Any:
+        """One admin API call; the parsed JSON answer."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(  # noqa: S310 - the emulator's own http URL
+            f"{self.url}/_emulator/{path}", data=data, method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+            raw = answer.read()
+        return json.loads(raw) if raw else {}
+
+    @property
+    def clock(self) -> _RemoteClock:
+        """The emulator's clock, read over the admin API."""
+        return _RemoteClock(self)
+
+    def reset(self) -> None:
+        """Forget everything."""
+        self.admin("POST", "reset", {})
+
+    def seed_many(self, count: int) -> list[str]:
+        """``count`` source indexes with a Ready backup each, in one admin call."""
+        answer = self.admin("POST", "seed", {
+            "indexes": [{"name": f"src-{i}", "dimension": 8} for i in range(count)],
+            "backups": [{"source_index_name": f"src-{i}"} for i in range(count)],
+        })
+        return [str(b["backup_id"]) for b in answer["backups"]]
+
+    def set_timings(self, value: Timings) -> None:
+        """Replace the timings."""
+        self.admin("PUT", "timings", value.to_json())
+
+    def dump(self) -> dict[str, Any]:
+        """The whole state."""
+        return dict(self.admin("GET", "state"))
+
+    def request_counts(self) -> dict[str, int]:
+        """API requests by route since the last reset."""
+        return dict(self.admin("GET", "requests"))
+
+    def reset_requests(self) -> None:
+        """Zero the request counts."""
+        self.admin("POST", "requests/reset", {})
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving_elsewhere(restore_seconds: float) -> Iterator[RemoteEmulator]:
+    """An emulator in its own process (``pinecone-restore-emulator``), restores of this length."""
+    port = _free_port()
+    command = [sys.executable, "-m", "pulumi_pinecone_restore.emulator", "--port", str(port),
+               "--api-key", API_KEY, "--restore-seconds", str(restore_seconds)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL,  # noqa: S603
+                               stderr=subprocess.DEVNULL)
+    remote = RemoteEmulator(f"http://127.0.0.1:{port}")
+    try:
+        for _ in range(300):
+            try:
+                remote.admin("GET", "health")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"the emulator on port {port} did not start")
+        remote.set_timings(timings(restore_seconds))
+        yield remote
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @contextmanager
@@ -255,7 +356,7 @@ def counting_pool_warnings() -> Iterator[_PoolFullCounter]:
 
 
 def set_restore(
-    emulator: Emulator, url: str, size: int, budget: float = LONG_BUDGET
+    emulator: Emulator | RemoteEmulator, url: str, size: int, budget: float = LONG_BUDGET
 ) -> dict[str, Any]:
     """One ``RestoredIndexSet`` create of ``size`` members (what ``CloneEnvironment`` makes)."""
     backups = seed(emulator, size)
@@ -278,10 +379,14 @@ def set_restore(
 def sets(
     restore_seconds: float, sizes: list[int], repeats: int, log: Callable[[str], None]
 ) -> dict[str, Any]:
-    """Sets of each size against one restore of the same length, ``repeats`` times each."""
-    emulator = Emulator(api_key=API_KEY, timings=timings(restore_seconds))
-    results: dict[str, Any] = {"restore_seconds": restore_seconds}
-    with serving(emulator) as url:
+    """Sets of each size against one restore of the same length, ``repeats`` times each.
+
+    The emulator runs in its own process (see :class:`RemoteEmulator`).
+    """
+    results: dict[str, Any] = {"restore_seconds": restore_seconds,
+                               "emulator": "own process"}
+    with serving_elsewhere(restore_seconds) as emulator:
+        url = emulator.url
         set_progress(url, "linear")
         single = [package_restore(emulator, url, restore_seconds) for _ in range(repeats)]
         results["single"] = summary(single)
@@ -300,10 +405,10 @@ def sets(
 
 
 def set_budget(restore_seconds: float, size: int, budget: float) -> dict[str, Any]:
-    """A set whose restores each fit ``budget`` but not all at once: does the budget hold?"""
-    emulator = Emulator(api_key=API_KEY, timings=timings(restore_seconds))
-    with serving(emulator) as url:
-        run = set_restore(emulator, url, size, budget)
+    """A set with the set-level ``create_timeout=budget``: does it end within the budget?"""
+    with serving_elsewhere(restore_seconds) as emulator:
+        set_progress(emulator.url, "linear")
+        run = set_restore(emulator, emulator.url, size, budget)
     return {"restore_seconds": restore_seconds, "members": size, "create_timeout": budget, **run}
 
 

@@ -76,6 +76,7 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         connection: Connection | Mapping[str, str] | None = None,
+        create_timeout: pulumi.Input[str | float] | None = None,
     ) -> None:
         """Declare the set.
 
@@ -86,6 +87,10 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
             opts: Resource options.
             connection: Where the API key and control plane are, for every member (see
                 :class:`~pulumi_pinecone_restore.Connection`).
+            create_timeout: Time budget of the whole set (seconds or e.g. ``"90m"``): every
+                restore starts at once and each must be ready within it; it caps a member's own
+                ``create_timeout``. Out of time, the create fails naming each member still
+                restoring and deletes nothing; the next ``pulumi up`` resumes them.
 
         Raises:
             TypeError: ``provider``/``providers`` in ``opts`` (use ``connection``).
@@ -98,6 +103,7 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
         props: dict[str, Any] = {
             "connection": Connection.from_input(connection).to_input() if connection else None,
             "members": members,
+            "create_timeout": create_timeout,
             "owner_seed": owner_seed(resource_name),
             "clones": None,
             "hosts": None,

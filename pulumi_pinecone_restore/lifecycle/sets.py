@@ -3,8 +3,13 @@
 Why one resource: the Python dynamic-provider plugin serves at most 4 calls at once for the whole
 stack, and a create that follows a restore holds its slot until the index is ready. One set
 runs all its members concurrently inside a single call (one thread and one pooled connection
-per member, no cap), so cloning N indexes takes about as long as the slowest one. Every member's
-``create_timeout`` starts when the set's create starts, so it bounds the whole set.
+per member, no cap), so cloning N indexes takes about as long as the slowest one.
+
+Time budget: every member's deadline starts when the set's create starts, so a member's
+``create_timeout`` bounds the whole set, not one thread; the set's own ``create_timeout``
+(optional) caps every member's. A set that runs out of time raises one
+:class:`~pulumi_pinecone_restore.errors.WaitTimeoutError` naming each member still restoring,
+and deletes nothing: the next ``pulumi up`` adopts every member and resumes waiting.
 
 Transactions, member by member, and told truthfully:
 
@@ -28,15 +33,21 @@ import attrs
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import SetOperationError, WaitTimeoutError
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
-from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN, contains_unknown, differs
+from pulumi_pinecone_restore.lifecycle.inputs import (
+    UNKNOWN,
+    contains_unknown,
+    differs,
+    duration,
+)
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 
 __all__ = ["RestoreSet", "member_seed"]
 
 T = TypeVar("T")
+SET_BUDGET = "create_timeout"  # the set's own budget: a cap on every member's
 Bag = dict[str, Any]
-_SET_KEYS = frozenset({"members", "connection", "owner_seed", "auto_name_seed"})
+_SET_KEYS = frozenset({"members", "connection", SET_BUDGET, "owner_seed", "auto_name_seed"})
 
 
 def member_seed(seed: Any, key: str) -> str | None:
@@ -75,6 +86,14 @@ def _lines(errors: Mapping[str, BaseException]) -> str:
     return "\n".join(f"  - {key}: {exc}" for key, exc in sorted(errors.items()))
 
 
+def _timeout_lines(errors: Mapping[str, BaseException]) -> str:
+    """One line per member that ran out of time: what it was waiting for (not the advice)."""
+    return "\n".join(
+        f"  - {key}: {exc.__cause__ if isinstance(exc.__cause__, WaitTimeoutError) else exc}"
+        for key, exc in sorted(errors.items())
+    )
+
+
 @attrs.define
 class RestoreSet:
     """The lifecycle of a set of ``RestoredIndex`` members."""
@@ -100,11 +119,16 @@ class RestoreSet:
             inputs["owner_seed"] = seed
         # Outputs the resource class registers arrive as None; anything else given is a typo.
         failures: list[tuple[str, str]] = [
-            (key, f"{key} is not an input of this resource; its inputs are: members, connection")
+            (
+                key,
+                f"{key} is not an input of this resource; its inputs are: members, connection, "
+                "create_timeout",
+            )
             for key, value in news.items()
             if key not in _SET_KEYS and not key.startswith("__") and value is not None
         ]
         failures += _check_connection(news.get("connection"), inputs)
+        failures += _check_budget(news.get(SET_BUDGET), inputs)
         members = news.get("members")
         if members is UNKNOWN:
             return inputs, failures
@@ -152,7 +176,7 @@ class RestoreSet:
         if contains_unknown(members) or differs(olds.get("connection"), news.get("connection")):
             return True
         old_outs, new = members_of(olds, "clones"), members_of(news)
-        if set(old_outs) != set(new):
+        if differs(olds.get(SET_BUDGET), news.get(SET_BUDGET)) or set(old_outs) != set(new):
             return True
         member = self._member_check()
         return any(member.diff(old_outs[k], new[k]).changes for k in new)
@@ -164,17 +188,24 @@ class RestoreSet:
         members = members_of(props)
         member = self._member(len(members))
         self.runtime.progress(f"RestoredIndexSet: restoring {len(members)} indexes at once")
-        created, errors = self._create(member, members)
+        created, errors = self._create(member, members, props.get(SET_BUDGET))
         if errors:
             self._fail_create(member, created, errors)
         return _set_id(created), self.outputs(props, created)
 
     def _create(
-        self, member: Lifecycle[Any, Any, Any], members: Mapping[str, Bag]
+        self, member: Lifecycle[Any, Any, Any], members: Mapping[str, Bag], budget: Any = None
     ) -> tuple[dict[str, Bag], dict[str, Exception]]:
-        # Every deadline starts now: create_timeout bounds the whole set, not each thread.
+        # Every deadline starts now: create_timeout bounds the whole set, not each thread; the
+        # set's own budget caps each member's.
+        cap = duration(budget) if budget is not None else None
         typed = {key: member.typed(inputs) for key, inputs in members.items()}
-        deadlines = {key: self.runtime.deadline(inp.create_timeout) for key, inp in typed.items()}
+        deadlines = {
+            key: self.runtime.deadline(
+                inp.create_timeout if cap is None else min(cap, inp.create_timeout)
+            )
+            for key, inp in typed.items()
+        }
 
         def one(key: str) -> Callable[[], Bag]:
             return lambda: member.create(members[key], deadline=deadlines[key]).outputs
@@ -189,11 +220,17 @@ class RestoreSet:
     ) -> None:
         if any(isinstance(e, WaitTimeoutError) for e in errors.values()):
             kept = ", ".join(sorted(str(o.get("name")) for o in created.values())) or "none"
-            raise SetOperationError(
-                f"{len(errors)} of the set's restores failed:\n{_lines(errors)}\n"
-                f"Nothing was deleted: members still restoring continue, and the next `pulumi "
-                f"up` adopts them and the finished ones (finished: {kept})."
+            timeouts = {k: e for k, e in errors.items() if isinstance(e, WaitTimeoutError)}
+            others = {k: e for k, e in errors.items() if k not in timeouts}
+            said = (
+                f"the set ran out of time: {len(timeouts)} of its {len(errors) + len(created)} "
+                f"restores did not finish within create_timeout:\n{_timeout_lines(timeouts)}\n"
+                + (f"Others failed:\n{_lines(others)}\n" if others else "")
+                + "Nothing was deleted: the restores continue on Pinecone's side, and the next "
+                f"`pulumi up` adopts every member and resumes waiting (finished: {kept}). "
+                "Raise create_timeout if restores of these backups take longer."
             )
+            raise (SetOperationError(said) if others else WaitTimeoutError(said))
         removed, cleanup = run_all(
             {key: _remove_forced(member, outs) for key, outs in created.items()}
         )
@@ -238,7 +275,9 @@ class RestoreSet:
         member = self._member(len(old) + len(new))
         plan = _Plan.of(member, old, new)
         self._delete_all(member, plan.delete_first)
-        created, create_errors = self._create(member, {k: new[k] for k in plan.creates})
+        created, create_errors = self._create(
+            member, {k: new[k] for k in plan.creates}, news.get(SET_BUDGET)
+        )
         updated, update_errors = run_all(
             {key: _update(member, old[key], new[key]) for key in plan.updates}
         )
@@ -302,8 +341,10 @@ class RestoreSet:
     def outputs(props: Mapping[str, Any], clones: Mapping[str, Bag]) -> Bag:
         """The set's outputs: members' inputs (without internal ones), outputs, hosts, names."""
         members = members_of(props) or {k: {} for k in clones}
+        budget = {SET_BUDGET: props[SET_BUDGET]} if props.get(SET_BUDGET) is not None else {}
         return {
             "connection": props.get("connection"),
+            **budget,
             "members": {
                 k: {n: v for n, v in m.items() if n != "owner_seed"} for k, m in members.items()
             },
@@ -320,6 +361,20 @@ def _member_shape(value: Any) -> str | None:
     if value.get("connection") is not None:
         return ": connection is set once, on the set, not per member"
     return None
+
+
+def _check_budget(budget: Any, inputs: Bag) -> list[tuple[str, str]]:
+    """Keep the set's own ``create_timeout`` (a cap on every member's); refuse a bad one."""
+    if budget is None:
+        return []
+    inputs[SET_BUDGET] = budget
+    if contains_unknown(budget):
+        return []
+    try:
+        duration(budget)
+    except ValueError as exc:
+        return [(SET_BUDGET, f"{SET_BUDGET}: {exc}")]
+    return []
 
 
 def _check_connection(connection: Any, inputs: Bag) -> list[tuple[str, str]]:

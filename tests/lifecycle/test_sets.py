@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import attrs
 import pytest
 
-from pulumi_pinecone_restore.emulator import Emulator, FaultRule
-from pulumi_pinecone_restore.errors import SetOperationError
+from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
+from pulumi_pinecone_restore.errors import SetOperationError, WaitTimeoutError
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.lifecycle.sets import RestoreSet, run_all
 
@@ -127,3 +128,93 @@ def test_members_are_not_outputs_of_internal_seeds(
     assert "owner_seed" not in outs
     assert "owner_seed" not in outs["members"]["a"]
     assert "owner_seed" not in outs["clones"]["a"]
+
+
+class VirtualClock:
+    """Virtual time per thread: each member's thread starts at 0 and moves only by its sleeps."""
+
+    def __init__(self) -> None:
+        """Every thread at 0."""
+        self.times: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        """The calling thread's time."""
+        with self._lock:
+            return self.times.get(threading.get_ident(), 0.0)
+
+    def sleep(self, seconds: float) -> None:
+        """Move the calling thread's time on instead of waiting."""
+        with self._lock:
+            key = threading.get_ident()
+            self.times[key] = self.times.get(key, 0.0) + max(seconds, 0.0)
+
+    @property
+    def latest(self) -> float:
+        """The furthest any thread got."""
+        return max(self.times.values(), default=0.0)
+
+
+def never_finishing_members(emulator: Emulator, count: int) -> dict[str, Any]:
+    """``count`` members whose restores outlast any budget (a million reads each)."""
+    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=10**6)))
+    members = {}
+    for i in range(count):
+        emulator.seed_index(name=f"src-{i}", dimension=4)
+        backup = emulator.seed_backup(source_index_name=f"src-{i}")["backup_id"]
+        members[f"m{i}"] = {"backup_id": backup, "name": f"stg-{i}"}
+    return members
+
+
+def test_a_set_longer_than_its_budget_times_out_naming_each_member(
+    runtime: Runtime, emulator: Emulator
+) -> None:
+    """A set whose restores outlast its create_timeout fails with TIMEOUT, naming every member."""
+    clock = VirtualClock()
+    engine = RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep))
+    members = never_finishing_members(emulator, 17)
+    with pytest.raises(WaitTimeoutError) as info:
+        engine.create(checked(engine, {"members": members, "create_timeout": 30}))
+    assert info.value.code == "TIMEOUT"
+    message = str(info.value)
+    assert all(f"  - {key}: " in message for key in members)
+    assert "17 of its 17 restores" in message
+    assert clock.latest == pytest.approx(30)  # no member waited past the set's one budget
+
+
+def test_the_set_budget_caps_each_member_budget(runtime: Runtime, emulator: Emulator) -> None:
+    """A member's own longer create_timeout does not outlive the set's create_timeout."""
+    clock = VirtualClock()
+    engine = RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep))
+    members = {
+        k: {**m, "create_timeout": "2h"} for k, m in never_finishing_members(emulator, 2).items()
+    }
+    with pytest.raises(WaitTimeoutError):
+        engine.create(checked(engine, {"members": members, "create_timeout": "1m"}))
+    assert clock.latest == pytest.approx(60)
+
+
+def test_a_timed_out_set_leaves_its_restores_for_the_next_run(
+    runtime: Runtime, emulator: Emulator
+) -> None:
+    """Nothing is deleted on a timeout, and the next create adopts every member's restore."""
+    clock = VirtualClock()
+    engine = RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep))
+    members = never_finishing_members(emulator, 3)
+    inputs = checked(engine, {"members": members, "create_timeout": 30})
+    with pytest.raises(WaitTimeoutError):
+        engine.create(inputs)
+    assert index_names(emulator) >= {"stg-0", "stg-1", "stg-2"}
+    jobs = len(emulator.dump()["restore_jobs"])
+    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing()))
+    _, outs = engine.create(inputs)
+    assert sorted(outs["names"].values()) == ["stg-0", "stg-1", "stg-2"]
+    assert len(emulator.dump()["restore_jobs"]) == jobs  # adopted, not restored again
+
+
+def test_a_bad_set_budget_is_refused_by_name(runtime: Runtime, backups: dict[str, str]) -> None:
+    """An unusable set-level create_timeout is a check failure naming the property."""
+    _, failures = RestoreSet(runtime).check(
+        {}, {"members": {"a": {"backup_id": backups["old"]}}, "create_timeout": "soon"}
+    )
+    assert [prop for prop, _ in failures] == ["create_timeout"]
