@@ -48,21 +48,39 @@ def _log(line: str) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--restore-times", type=_floats, default=[1, 2, 4, 8, 16, 32],
-                        help="real-time restore lengths, comma-separated seconds")
-    parser.add_argument("--long-hours", type=float, default=1.0,
-                        help="the manual-clock restore, in hours (0 to skip)")
-    parser.add_argument("--curves", type=lambda s: s.split(","), default=["linear", "silent"],
-                        help="emulator progress presets to run the package with")
+    parser.add_argument(
+        "--restore-times",
+        type=_floats,
+        default=[1, 2, 4, 8, 16, 32],
+        help="real-time restore lengths, comma-separated seconds",
+    )
+    parser.add_argument(
+        "--long-hours",
+        type=float,
+        default=1.0,
+        help="the manual-clock restore, in hours (0 to skip)",
+    )
+    parser.add_argument(
+        "--curves",
+        type=lambda s: s.split(","),
+        default=["linear", "silent"],
+        help="emulator progress presets to run the package with",
+    )
     parser.add_argument("--set-seconds", type=float, default=2.0)
     parser.add_argument("--set-sizes", type=_ints, default=[8, 16, 50])
     parser.add_argument("--no-sdk", action="store_true", help="skip the official SDK's side")
     parser.add_argument("--no-engine", action="store_true")
-    parser.add_argument("--quick", action="store_true",
-                        help="1 repeat, restores of 1 and 4 s, a set of 8: a smoke run")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="1 repeat, restores of 1 and 4 s, a set of 8: a smoke run",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser
 
@@ -87,20 +105,22 @@ def main(argv: list[str] | None = None) -> int:
         "simulated_ranges": simulated.ranges(),
     }
     _log("lag and calls, real time")
-    report["lag"] = emulated.lag_table(args.restore_times, args.repeats, sdk_python,
-                                       args.curves, _log)
+    report["lag"] = emulated.lag_table(
+        args.restore_times, args.repeats, sdk_python, args.curves, _log
+    )
     if args.long_hours > 0:
         _log(f"lag and calls, {args.long_hours} h on the manual clock")
-        report["long"] = emulated.long_restore(args.long_hours, args.repeats, sdk_python,
-                                               args.curves, _log)
+        report["long"] = emulated.long_restore(
+            args.long_hours, args.repeats, sdk_python, args.curves, _log
+        )
     _log("sets")
     report["sets"] = emulated.sets(args.set_seconds, args.set_sizes, args.repeats, _log)
     report["set_budget"] = [emulated.set_budget(2.0, 17, budget) for budget in (3.0, 1.5)]
-    report["engine"] = ({"skipped": "--no-engine"} if args.no_engine
-                        else dict(emulated.engine(args.repeats, _log)))
+    report["engine"] = (
+        {"skipped": "--no-engine"} if args.no_engine else dict(emulated.engine(args.repeats, _log))
+    )
     args.output.mkdir(parents=True, exist_ok=True)
-    (args.output / "latest.json").write_text(json.dumps(report, indent=2) + "\n",
-                                             encoding="utf-8")
+    (args.output / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     text = markdown(report)
     (args.output / "latest.md").write_text(text, encoding="utf-8")
     print(text)
@@ -122,9 +142,11 @@ def _calls(stat: dict[str, float]) -> str:
 def _lag_rows(report: dict[str, Any]) -> list[str]:
     rows = [*report["lag"]["rows"], *report.get("long", {}).get("rows", [])]
     curves = list(rows[0]["package"]) if rows else []
-    header = "| restore takes | " + " | ".join(
-        f"package, progress {c}: lag | calls" for c in curves
-    ) + " | SDK 7.3: lag | calls | goal: lag | calls |"
+    header = (
+        "| restore takes | "
+        + " | ".join(f"package, progress {c}: lag | calls" for c in curves)
+        + " | SDK 7.3: lag | calls | goal: lag | calls |"
+    )
     lines = [header, "|---" * (3 + 2 * len(curves) + 2) + "|"]
     for row in rows:
         seconds = row["restore_seconds"]
@@ -134,7 +156,7 @@ def _lag_rows(report: dict[str, Any]) -> list[str]:
         for c in curves:
             cells += [_pair(row["package"][c]["lag"]), _calls(row["package"][c]["calls"])]
         sdk = row.get("sdk")
-        cells += ([_pair(sdk["lag"]), _calls(sdk["calls"])] if sdk else ["not run", ""])
+        cells += [_pair(sdk["lag"]), _calls(sdk["calls"])] if sdk else ["not run", ""]
         allowance = "SDK's" + (" + 4" if seconds < 16 else "")
         cells += [f"{max(0.25, 0.01 * seconds):.2f} s (with progress)", allowance]
         lines.append("| " + " | ".join(cells) + " |")
@@ -144,10 +166,17 @@ def _lag_rows(report: dict[str, Any]) -> list[str]:
 def _set_rows(report: dict[str, Any]) -> list[str]:
     sets = report["sets"]
     single = sets["single"]["seconds"]["median"]
-    lines = [("| scenario | wall time min / median | vs one restore (median) | calls (median) "
-             "| pool-full warnings | errors |"), "|---|---:|---:|---:|---:|---|",
-             (f"| one `RestoredIndex` | {_pair(sets['single']['seconds'])} | 1.00x | "
-             f"{sets['single']['calls']['median']:.0f} | | |")]
+    lines = [
+        (
+            "| scenario | wall time min / median | vs one restore (median) | calls (median) "
+            "| pool-full warnings | errors |"
+        ),
+        "|---|---:|---:|---:|---:|---|",
+        (
+            f"| one `RestoredIndex` | {_pair(sets['single']['seconds'])} | 1.00x | "
+            f"{sets['single']['calls']['median']:.0f} | | |"
+        ),
+    ]
     for key, value in sets.items():
         if key in {"single", "restore_seconds", "emulator"}:
             continue
@@ -161,8 +190,10 @@ def _set_rows(report: dict[str, Any]) -> list[str]:
 
 
 def _budget_line(budget: dict[str, Any]) -> str:
-    head = (f"- A set of {budget['members']} with `create_timeout={budget['create_timeout']:g}`"
-            f" and {budget['restore_seconds']:g} s restores: ")
+    head = (
+        f"- A set of {budget['members']} with `create_timeout={budget['create_timeout']:g}`"
+        f" and {budget['restore_seconds']:g} s restores: "
+    )
     seconds = budget["seconds"]
     if budget["error"]:
         return head + f"failed with {budget['error']} after {_s(seconds)}."
@@ -175,24 +206,37 @@ def _engine_rows(engine: dict[str, Any]) -> list[str]:
         return [f"Skipped: {engine['skipped']}"]
     seconds = engine["seconds"]
     single = seconds["single"]["median"]
-    lines = [(f"`pulumi up` with {engine['engine']}, {engine['restore_seconds']:g} s restores, "
-             f"N = {engine['indexes']}."), "",
-             "| scenario | wall time min / median | vs one restore (median) |",
-             "|---|---:|---:|"]
-    lines += [f"| {name} | {_pair(stat)} | {stat['median'] / single:.2f}x |"
-              for name, stat in seconds.items()]
+    lines = [
+        (
+            f"`pulumi up` with {engine['engine']}, {engine['restore_seconds']:g} s restores, "
+            f"N = {engine['indexes']}."
+        ),
+        "",
+        "| scenario | wall time min / median | vs one restore (median) |",
+        "|---|---:|---:|",
+    ]
+    lines += [
+        f"| {name} | {_pair(stat)} | {stat['median'] / single:.2f}x |"
+        for name, stat in seconds.items()
+    ]
     return lines
 
 
 def _simulated_rows(report: dict[str, Any]) -> list[str]:
     curves = ["linear", "stall", "uneven", "none"]
-    lines = ["| restore takes | goal: lag | calls allowed | SDK 7.3 | "
-             + " | ".join(f"package, {c}" for c in curves) + " |",
-             "|---" * (4 + len(curves)) + "|"]
+    lines = [
+        "| restore takes | goal: lag | calls allowed | SDK 7.3 | "
+        + " | ".join(f"package, {c}" for c in curves)
+        + " |",
+        "|---" * (4 + len(curves)) + "|",
+    ]
     for row in report["simulated"]:
-        cells = [f"{row['restore_seconds']:g} s", _s(row["lag_goal"]),
-                 str(row["call_allowance"]),
-                 f"{_s(row['sdk']['lag'])}, {row['sdk']['calls']} calls"]
+        cells = [
+            f"{row['restore_seconds']:g} s",
+            _s(row["lag_goal"]),
+            str(row["call_allowance"]),
+            f"{_s(row['sdk']['lag'])}, {row['sdk']['calls']} calls",
+        ]
         cells += [f"{_s(row[c]['lag'])}, {row[c]['calls']} calls" for c in curves]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -200,13 +244,19 @@ def _simulated_rows(report: dict[str, Any]) -> list[str]:
 
 def _range_rows(report: dict[str, Any]) -> list[str]:
     sides = ["sdk", "linear", "stall", "uneven", "none"]
-    lines = ["| restores of | " + " | ".join(
-        "SDK 7.3" if side == "sdk" else f"package, {side}" for side in sides) + " |",
-        "|---" * (1 + len(sides)) + "|"]
+    lines = [
+        "| restores of | "
+        + " | ".join("SDK 7.3" if side == "sdk" else f"package, {side}" for side in sides)
+        + " |",
+        "|---" * (1 + len(sides)) + "|",
+    ]
     for row in report["simulated_ranges"]:
         cells = [f"{row['from']:g}-{row['to']:g} s"]
-        cells += [f"{_s(row[side]['mean_lag'])} ({_s(row[side]['median_lag'])}), "
-                  f"{row[side]['mean_calls']:.1f} calls" for side in sides]
+        cells += [
+            f"{_s(row[side]['mean_lag'])} ({_s(row[side]['median_lag'])}), "
+            f"{row[side]['mean_calls']:.1f} calls"
+            for side in sides
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -217,25 +267,35 @@ def markdown(report: dict[str, Any]) -> str:
     engine = report["engine"]
     progress = report["lag"]["progress_supported"]
     lines = [
-        (f"Run {report['date']} on {report['machine']}; each scenario {report['repeats']}x, "
-        "min / median."),
+        (
+            f"Run {report['date']} on {report['machine']}; each scenario {report['repeats']}x, "
+            "min / median."
+        ),
         *(f"{note}" for note in report["notes"]),
         "",
         "## Noticing a finished restore",
         "",
-        ("Lag: the create returned minus the moment the restore was due (its job's `created_at`"
-        " plus the restore time, on the emulator's clock). Calls: every API request of the "
-        "create (this package's include reading the backup before and the index after)."),
-        ("The emulator reported rising `percent_complete` (presets as named)." if progress else
-         "This emulator cannot report rising `percent_complete` (no `/_emulator/behaviour`):"
-         " the package ran on the emulator's default, 0 % until done."),
+        (
+            "Lag: the create returned minus the moment the restore was due (its job's `created_at`"
+            " plus the restore time, on the emulator's clock). Calls: every API request of the "
+            "create (this package's include reading the backup before and the index after)."
+        ),
+        (
+            "The emulator reported rising `percent_complete` (presets as named)."
+            if progress
+            else "This emulator cannot report rising `percent_complete` "
+            "(no `/_emulator/behaviour`): the package ran on the emulator's default, 0 % until "
+            "done."
+        ),
         "",
         *_lag_rows(report),
         "",
         f"## Sets ({report['sets']['restore_seconds']:g} s restores)",
         "",
-        ("The emulator runs in its own process here: a provider's member threads never share an "
-         "interpreter with the service they call."),
+        (
+            "The emulator runs in its own process here: a provider's member threads never share an "
+            "interpreter with the service they call."
+        ),
         "",
         *_set_rows(report),
         "",

@@ -58,8 +58,11 @@ class Run:
 def timings(restore_seconds: float) -> Timings:
     """Everything immediate but the restore, which takes ``restore_seconds`` of clock time."""
     return Timings(
-        index_ready=Timing(), index_terminate=Timing(), backup_ready=Timing(),
-        restore=Timing(seconds=restore_seconds), collection_ready=Timing(),
+        index_ready=Timing(),
+        index_terminate=Timing(),
+        backup_ready=Timing(),
+        restore=Timing(seconds=restore_seconds),
+        collection_ready=Timing(),
     )
 
 
@@ -69,8 +72,9 @@ def _epoch(rfc3339: str) -> float:
 
 def due_at(emulator: Emulator | RemoteEmulator, index_name: str, restore_seconds: float) -> float:
     """When the restore into ``index_name`` was due: its job's ``created_at`` + the restore time."""
-    jobs = [job for job in emulator.dump()["restore_jobs"]
-            if job["target_index_name"] == index_name]
+    jobs = [
+        job for job in emulator.dump()["restore_jobs"] if job["target_index_name"] == index_name
+    ]
     if not jobs:
         raise RuntimeError(f"the emulator has no restore job into {index_name!r}")
     return _epoch(jobs[-1]["created_at"]) + restore_seconds
@@ -91,10 +95,14 @@ def seed(emulator: Emulator | RemoteEmulator, count: int) -> list[str]:
 def configured(cls: type[ProviderBase], url: str, clock: ManualClock | None) -> ProviderBase:
     """A provider of ``cls`` pointed at the emulator, quiet, on the emulator's clock if manual."""
     provider = cls()
-    provider.configure(ConfigureRequest(Config(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": url}, "bench")))
+    provider.configure(
+        ConfigureRequest(
+            Config({"pinecone:apiKey": API_KEY, "pinecone:controllerHost": url}, "bench")
+        )
+    )
     runtime = attrs.evolve(provider.runtime, progress=lambda _line: None)
     if clock is not None:  # sleeping moves the emulator's clock; nothing really waits
+
         def advance(seconds: float) -> None:
             clock.advance(max(seconds, 0.0))
 
@@ -106,8 +114,10 @@ def configured(cls: type[ProviderBase], url: str, clock: ManualClock | None) -> 
 def set_progress(url: str, curve: str) -> bool:
     """Ask the emulator to report ``percent_complete`` along ``curve``; False if it cannot."""
     request = urllib.request.Request(  # noqa: S310 - the emulator's own http URL
-        f"{url}/_emulator/behaviour", data=json.dumps({"progress": curve}).encode(),
-        method="PATCH", headers={"Content-Type": "application/json"},
+        f"{url}/_emulator/behaviour",
+        data=json.dumps({"progress": curve}).encode(),
+        method="PATCH",
+        headers={"Content-Type": "application/json"},
     )
     try:
         with urllib.request.urlopen(request, timeout=30):  # noqa: S310
@@ -117,15 +127,16 @@ def set_progress(url: str, curve: str) -> bool:
 
 
 def package_restore(
-    emulator: Emulator | RemoteEmulator, url: str, restore_seconds: float,
+    emulator: Emulator | RemoteEmulator,
+    url: str,
+    restore_seconds: float,
     clock: ManualClock | None = None,
 ) -> Run:
     """One ``RestoredIndex`` create through the provider API."""
     backup = seed(emulator, 1)[0]
     provider = configured(RestoredIndexProvider, url, clock)
     name = "restored"
-    checked = provider.check({}, {"backup_id": backup, "name": name,
-                                  "create_timeout": LONG_BUDGET})
+    checked = provider.check({}, {"backup_id": backup, "name": name, "create_timeout": LONG_BUDGET})
     emulator.reset_requests()
     started = time.perf_counter()
     provider.create(checked.inputs)
@@ -142,8 +153,19 @@ def sdk_restore(
     backup = seed(emulator, 1)[0]
     name = "restored"
     emulator.reset_requests()
-    command = [python, str(SDK_SCRIPT), "--url", url, "--api-key", API_KEY,
-               "--backup-id", backup, "--name", name, *(["--manual-clock"] if manual else [])]
+    command = [
+        python,
+        str(SDK_SCRIPT),
+        "--url",
+        url,
+        "--api-key",
+        API_KEY,
+        "--backup-id",
+        backup,
+        "--name",
+        name,
+        *(["--manual-clock"] if manual else []),
+    ]
     done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     calls = sum(emulator.request_counts().values())
@@ -175,7 +197,9 @@ class RemoteEmulator:
         """One admin API call; the parsed JSON answer."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(  # noqa: S310 - the emulator's own http URL
-            f"{self.url}/_emulator/{path}", data=data, method=method,
+            f"{self.url}/_emulator/{path}",
+            data=data,
+            method=method,
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
@@ -193,10 +217,14 @@ class RemoteEmulator:
 
     def seed_many(self, count: int) -> list[str]:
         """``count`` source indexes with a Ready backup each, in one admin call."""
-        answer = self.admin("POST", "seed", {
-            "indexes": [{"name": f"src-{i}", "dimension": 8} for i in range(count)],
-            "backups": [{"source_index_name": f"src-{i}"} for i in range(count)],
-        })
+        answer = self.admin(
+            "POST",
+            "seed",
+            {
+                "indexes": [{"name": f"src-{i}", "dimension": 8} for i in range(count)],
+                "backups": [{"source_index_name": f"src-{i}"} for i in range(count)],
+            },
+        )
         return [str(b["backup_id"]) for b in answer["backups"]]
 
     def set_timings(self, value: Timings) -> None:
@@ -226,10 +254,22 @@ def _free_port() -> int:
 def serving_elsewhere(restore_seconds: float) -> Iterator[RemoteEmulator]:
     """An emulator in its own process (``pinecone-restore-emulator``), restores of this length."""
     port = _free_port()
-    command = [sys.executable, "-m", "pulumi_pinecone_restore.emulator", "--port", str(port),
-               "--api-key", API_KEY, "--restore-seconds", str(restore_seconds)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL,  # noqa: S603
-                               stderr=subprocess.DEVNULL)
+    command = [
+        sys.executable,
+        "-m",
+        "pulumi_pinecone_restore.emulator",
+        "--port",
+        str(port),
+        "--api-key",
+        API_KEY,
+        "--restore-seconds",
+        str(restore_seconds),
+    ]
+    process = subprocess.Popen(  # noqa: S603  # our own interpreter, fixed arguments
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     remote = RemoteEmulator(f"http://127.0.0.1:{port}")
     try:
         for _ in range(300):
@@ -270,7 +310,10 @@ def summary(runs: list[Run]) -> dict[str, Any]:
 
 
 def lag_table(
-    restore_times: list[float], repeats: int, sdk_python: str | None, curves: list[str],
+    restore_times: list[float],
+    repeats: int,
+    sdk_python: str | None,
+    curves: list[str],
     log: Callable[[str], None],
 ) -> dict[str, Any]:
     """Lag and calls for each restore time: the package per progress curve, and the SDK."""
@@ -296,7 +339,10 @@ def lag_table(
 
 
 def long_restore(
-    hours: float, repeats: int, sdk_python: str | None, curves: list[str],
+    hours: float,
+    repeats: int,
+    sdk_python: str | None,
+    curves: list[str],
     log: Callable[[str], None],
 ) -> dict[str, Any]:
     """A restore of ``hours`` on the emulator's manual clock: both clients' sleeps move it.
@@ -308,8 +354,12 @@ def long_restore(
     lengths = [hours * 3600 + i * SDK_INTERVAL / repeats for i in range(repeats)]
     clock = ManualClock()
     emulator = Emulator(api_key=API_KEY, clock=clock)
-    row: dict[str, Any] = {"restore_seconds": hours * 3600, "clock": "manual",
-                           "lengths": lengths, "package": {}}
+    row: dict[str, Any] = {
+        "restore_seconds": hours * 3600,
+        "clock": "manual",
+        "lengths": lengths,
+        "package": {},
+    }
     with serving(emulator) as url:
         supported = set_progress(url, "linear")
         for curve in curves if supported else ["emulator default"]:
@@ -372,8 +422,12 @@ def set_restore(
         except PineconeRestoreError as exc:
             error = type(exc).__name__
         seconds = time.perf_counter() - started
-    return {"seconds": seconds, "calls": sum(emulator.request_counts().values()),
-            "pool_full_warnings": pool_full.count, "error": error}
+    return {
+        "seconds": seconds,
+        "calls": sum(emulator.request_counts().values()),
+        "pool_full_warnings": pool_full.count,
+        "error": error,
+    }
 
 
 def sets(
@@ -383,8 +437,7 @@ def sets(
 
     The emulator runs in its own process (see :class:`RemoteEmulator`).
     """
-    results: dict[str, Any] = {"restore_seconds": restore_seconds,
-                               "emulator": "own process"}
+    results: dict[str, Any] = {"restore_seconds": restore_seconds, "emulator": "own process"}
     with serving_elsewhere(restore_seconds) as emulator:
         url = emulator.url
         set_progress(url, "linear")
@@ -437,7 +490,8 @@ def engine(repeats: int, log: Callable[[str], None]) -> Mapping[str, Any]:
         "engine": reports[0].get("engine"),
         "restore_seconds": reports[0].get("restore_seconds"),
         "indexes": reports[0].get("indexes"),
-        "seconds": {name: stats([r["results"][name]["seconds"] for r in reports])
-                    for name in scenarios},
+        "seconds": {
+            name: stats([r["results"][name]["seconds"] for r in reports]) for name in scenarios
+        },
         "reports": reports,
     }

@@ -45,8 +45,11 @@ RESTORE_POST = "POST /backups/{backup_id}/create-index"
 
 def _timings(restore_seconds: float) -> Timings:
     return Timings(
-        index_ready=Timing(), index_terminate=Timing(), backup_ready=Timing(),
-        restore=Timing(seconds=restore_seconds), collection_ready=Timing(),
+        index_ready=Timing(),
+        index_terminate=Timing(),
+        backup_ready=Timing(),
+        restore=Timing(seconds=restore_seconds),
+        collection_ready=Timing(),
     )
 
 
@@ -64,7 +67,8 @@ def _waves(emulator: Emulator, restore_seconds: float) -> list[int]:
     """How many restores started together, wave by wave (from the request log's times)."""
     starts = sorted(
         datetime.fromisoformat(entry["time"].replace("Z", "+00:00")).timestamp()
-        for entry in emulator.request_log() if entry["route"] == RESTORE_POST
+        for entry in emulator.request_log()
+        if entry["route"] == RESTORE_POST
     )
     waves: list[int] = []
     last = None
@@ -90,18 +94,28 @@ def _as_set(backups: list[str]) -> Callable[[], None]:
     """A program with one CloneEnvironment of every backup."""
 
     def program() -> None:
-        CloneEnvironment("clones", backups={f"src-{i}": b for i, b in enumerate(backups)},
-                         name_prefix="set-")
+        CloneEnvironment(
+            "clones", backups={f"src-{i}": b for i, b in enumerate(backups)}, name_prefix="set-"
+        )
 
     return program
 
 
 def _measure(  # noqa: PLR0917 - private, called three times just above
-    engine: Path, server: EmulatorServer, workdir: Path, label: str,
-    program: Callable[[], None], restore_seconds: float,
+    engine: Path,
+    server: EmulatorServer,
+    workdir: Path,
+    label: str,
+    program: Callable[[], None],
+    restore_seconds: float,
 ) -> dict[str, Any]:
-    stack = new_stack(engine, workdir / label, "bench", program,
-                      {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url})
+    stack = new_stack(
+        engine,
+        workdir / label,
+        "bench",
+        program,
+        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
+    )
     started = time.perf_counter()
     stack.up()
     seconds = time.perf_counter() - started
@@ -126,19 +140,22 @@ def run_engine_bench(
     """
     emulator = Emulator(api_key=API_KEY, timings=_timings(restore_seconds))
     results: dict[str, Any] = {}
-    with EmulatorServer(emulator, host="127.0.0.1", port=0) as server, \
-            tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp:
+    with (
+        EmulatorServer(emulator, host="127.0.0.1", port=0) as server,
+        tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp,
+    ):
         workdir = Path(tmp)
 
         backups = _seed(emulator, 1)
-        results["single"] = _measure(engine, server, workdir, "single",
-                                     _separate(backups), restore_seconds)
+        results["single"] = _measure(
+            engine, server, workdir, "single", _separate(backups), restore_seconds
+        )
         backups = _seed(emulator, indexes)
-        results["separate"] = _measure(engine, server, workdir, "separate",
-                                       _separate(backups), restore_seconds)
+        results["separate"] = _measure(
+            engine, server, workdir, "separate", _separate(backups), restore_seconds
+        )
         backups = _seed(emulator, indexes)
-        results["set"] = _measure(engine, server, workdir, "set",
-                                  _as_set(backups), restore_seconds)
+        results["set"] = _measure(engine, server, workdir, "set", _as_set(backups), restore_seconds)
     single = results["single"]["seconds"]
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -162,25 +179,33 @@ def markdown(report: dict[str, Any]) -> str:
         (f"1 `CloneEnvironment` of {n}", results["set"]),
     ]
     lines = [
-        (f"`pulumi up` under the real engine; restore time in the emulator "
-         f"{report['restore_seconds']:.1f} s; {report['machine']}; {report['date']}."),
+        (
+            f"`pulumi up` under the real engine; restore time in the emulator "
+            f"{report['restore_seconds']:.1f} s; {report['machine']}; {report['date']}."
+        ),
         "",
-        ("| scenario | `pulumi up` wall time | vs one restore | API calls "
-         "| restores started per wave |"),
+        (
+            "| scenario | `pulumi up` wall time | vs one restore | API calls "
+            "| restores started per wave |"
+        ),
         "|---|---:|---:|---:|---|",
     ]
     for label, row in rows:
         waves = " + ".join(str(w) for w in row["restores_per_wave"])
-        lines.append(f"| {label} | {row['seconds']:.2f} s | {row['seconds'] / single:.2f}x "
-                     f"| {row['api_calls']} | {waves} |")
+        lines.append(
+            f"| {label} | {row['seconds']:.2f} s | {row['seconds'] / single:.2f}x "
+            f"| {row['api_calls']} | {waves} |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write ``benchmarks/results/engine.{json,md}``."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.engine_bench",
-                                     description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.engine_bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--engine", type=Path, help="the engine's bin directory")
     parser.add_argument("--restore-seconds", type=float, default=3.0)
     parser.add_argument("--indexes", type=int, default=8)

@@ -32,7 +32,8 @@ class SdkPython:
 def _has_sdk(python: str) -> bool:
     probe = "import pinecone, sys; sys.exit(0 if pinecone.__version__.startswith('7.3') else 1)"
     done = subprocess.run(  # noqa: S603 - a fixed probe, run by the interpreter asked about
-        [python, "-c", probe], check=False, capture_output=True)
+        [python, "-c", probe], check=False, capture_output=True
+    )
     return done.returncode == 0
 
 
@@ -41,8 +42,8 @@ def _from_dev_py() -> str | None:
     if "sdk-env" not in dev.read_text(encoding="utf-8"):
         return None
     done = subprocess.run(  # noqa: S603 - this checkout's own dev.py
-        [sys.executable, str(dev), "sdk-env"], cwd=ROOT, check=False, capture_output=True,
-        text=True)
+        [sys.executable, str(dev), "sdk-env"], cwd=ROOT, check=False, capture_output=True, text=True
+    )
     lines = [line.strip() for line in done.stdout.splitlines() if line.strip()]
     return lines[-1] if done.returncode == 0 and lines else None
 
@@ -55,8 +56,17 @@ def _cached_venv(environ: Mapping[str, str]) -> str:
         venv.EnvBuilder(with_pip=True, clear=True).create(where)
     if not _has_sdk(str(python)):
         subprocess.run(  # noqa: S603 - pip of the venv made just above, a pinned package
-            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             SDK_PIN], check=True)
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                SDK_PIN,
+            ],
+            check=True,
+        )
     return str(python)
 
 

@@ -25,7 +25,9 @@ from typing import Any, SupportsIndex
 def _admin(url: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(  # noqa: S310 - the emulator's own http URL
-        f"{url}/_emulator/{path}", data=data, method="GET" if body is None else "POST",
+        f"{url}/_emulator/{path}",
+        data=data,
+        method="GET" if body is None else "POST",
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
@@ -59,8 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     returned_at = (
         float(_admin(args.url, "clock")["epoch_seconds"]) if args.manual_clock else time.time()
     )
-    print(json.dumps({"returned_at": returned_at, "seconds": seconds,
-                      "sdk": getattr(pinecone, "__version__", "?")}))
+    print(
+        json.dumps(
+            {
+                "returned_at": returned_at,
+                "seconds": seconds,
+                "sdk": getattr(pinecone, "__version__", "?"),
+            }
+        )
+    )
     return 0
 
 

@@ -64,8 +64,14 @@ def package(seconds: float, progress: Curve, latency: float) -> tuple[float, int
         seen[0] = progress(elapsed / seconds)
         return None
 
-    wait_for(probe, deadline=Deadline(10 * seconds + 600, clock=lambda: now[0]), what="restore",
-             schedule=ProgressSchedule(), sleep=sleep, progress=lambda: seen[0])
+    wait_for(
+        probe,
+        deadline=Deadline(10 * seconds + 600, clock=lambda: now[0]),
+        what="restore",
+        schedule=ProgressSchedule(),
+        sleep=sleep,
+        progress=lambda: seen[0],
+    )
     return now[0] - (started + seconds), 1 + polls
 
 
@@ -106,10 +112,14 @@ def ranges(latency: float = 0.02, steps: int = 200) -> list[dict[str, Any]]:
         lengths = [low + (high - low) * i / steps for i in range(steps + 1)]
         row: dict[str, Any] = {"from": low, "to": high}
         for name in ("sdk", *CURVES):
-            results = [sdk(s, latency) if name == "sdk" else package(s, CURVES[name], latency)
-                       for s in lengths]
-            row[name] = {"mean_lag": statistics.mean(r[0] for r in results),
-                         "median_lag": statistics.median(r[0] for r in results),
-                         "mean_calls": statistics.mean(r[1] for r in results)}
+            results = [
+                sdk(s, latency) if name == "sdk" else package(s, CURVES[name], latency)
+                for s in lengths
+            ]
+            row[name] = {
+                "mean_lag": statistics.mean(r[0] for r in results),
+                "median_lag": statistics.median(r[0] for r in results),
+                "mean_calls": statistics.mean(r[1] for r in results),
+            }
         out.append(row)
     return out

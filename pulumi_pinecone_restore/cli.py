@@ -128,8 +128,9 @@ def _flag_message(prop: str, reason: str) -> str:
     return f"{flag}: {text}"
 
 
-def _emit(args: argparse.Namespace, out: TextIO, rows: list[dict[str, Any]],
-          columns: Sequence[str]) -> None:
+def _emit(
+    args: argparse.Namespace, out: TextIO, rows: list[dict[str, Any]], columns: Sequence[str]
+) -> None:
     if args.json:
         json.dump(rows, out, indent=2, default=str)
         out.write("\n")
@@ -148,8 +149,12 @@ def _emit(args: argparse.Namespace, out: TextIO, rows: list[dict[str, Any]],
 def _cmd_backups_list(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO) -> int:
     rows = [attrs.asdict(b) for b in client.iter_backups(index_name=args.index)]
     rows.sort(key=lambda r: r.get("created_at") or "")
-    _emit(args, out, rows, ["backup_id", "source_index_name", "name", "status", "record_count",
-                            "created_at"])
+    _emit(
+        args,
+        out,
+        rows,
+        ["backup_id", "source_index_name", "name", "status", "record_count", "created_at"],
+    )
     return 0
 
 
@@ -159,8 +164,9 @@ def _cmd_indexes_list(args: argparse.Namespace, client: ControlPlaneClient, out:
     return 0
 
 
-def _cmd_indexes_delete(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO,
-                        err: TextIO) -> int:
+def _cmd_indexes_delete(
+    args: argparse.Namespace, client: ControlPlaneClient, out: TextIO, err: TextIO
+) -> int:
     try:
         client.delete_index(args.index_name)
     except NotFoundError:
@@ -208,8 +214,20 @@ def _cmd_jobs_list(args: argparse.Namespace, client: ControlPlaneClient, out: Te
     jobs = list(client.iter_restore_jobs())
     jobs.sort(key=_created, reverse=True)
     rows = [attrs.asdict(j) for j in jobs[: args.limit]]
-    _emit(args, out, rows, ["restore_job_id", "backup_id", "target_index_name", "status",
-                            "percent_complete", "created_at", "completed_at"])
+    _emit(
+        args,
+        out,
+        rows,
+        [
+            "restore_job_id",
+            "backup_id",
+            "target_index_name",
+            "status",
+            "percent_complete",
+            "created_at",
+            "completed_at",
+        ],
+    )
     return 0
 
 
@@ -232,12 +250,17 @@ def _parse_tags(pairs: Sequence[str]) -> dict[str, str] | None:
     return tags
 
 
-def _cmd_restore(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO,
-                 err: TextIO) -> int:
-    given: dict[str, Any] = {"backup_id": args.backup_id, "name": args.name,
-                             "tags": _parse_tags(args.tag),
-                             "deletion_protection": args.deletion_protection,
-                             "create_timeout": args.timeout, "owner_seed": CLI_SEED}
+def _cmd_restore(
+    args: argparse.Namespace, client: ControlPlaneClient, out: TextIO, err: TextIO
+) -> int:
+    given: dict[str, Any] = {
+        "backup_id": args.backup_id,
+        "name": args.name,
+        "tags": _parse_tags(args.tag),
+        "deletion_protection": args.deletion_protection,
+        "create_timeout": args.timeout,
+        "owner_seed": CLI_SEED,
+    }
     progress = ProgressLine(err)
     life = Lifecycle(RESTORED_INDEX, Runtime(client_override=client, progress=progress))
     inputs, failures = life.check({}, given)
@@ -249,10 +272,15 @@ def _cmd_restore(args: argparse.Namespace, client: ControlPlaneClient, out: Text
     try:
         if args.no_wait:
             started = life.start(life.typed(inputs))
-            progress(f"{'resumed' if started.adopted else 'started'} restore job "
-                     f"{started.handle.job_id} into index {started.id}")
-            row = {"restore_job_id": started.handle.job_id, "index_id": started.handle.index_id,
-                   "adopted": started.adopted}
+            progress(
+                f"{'resumed' if started.adopted else 'started'} restore job "
+                f"{started.handle.job_id} into index {started.id}"
+            )
+            row = {
+                "restore_job_id": started.handle.job_id,
+                "index_id": started.handle.index_id,
+                "adopted": started.adopted,
+            }
             _emit(args, out, [row], ["restore_job_id", "index_id", "adopted"])
             return 0
         outs = life.create(inputs).outputs
@@ -262,14 +290,25 @@ def _cmd_restore(args: argparse.Namespace, client: ControlPlaneClient, out: Text
         json.dump(outs, out, indent=2, default=str)
         out.write("\n")
     else:
-        keys = ("name", "host", "state", "restore_job_id", "backup_id", "dimension", "metric",
-                "cloud", "region", "tags")
+        keys = (
+            "name",
+            "host",
+            "state",
+            "restore_job_id",
+            "backup_id",
+            "dimension",
+            "metric",
+            "cloud",
+            "region",
+            "tags",
+        )
         out.writelines(f"{key:16} {outs.get(key)}\n" for key in keys)
     return 0
 
 
-def _cmd_wait(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO,
-              err: TextIO) -> int:
+def _cmd_wait(
+    args: argparse.Namespace, client: ControlPlaneClient, out: TextIO, err: TextIO
+) -> int:
     budget = parse_duration(args.timeout) if args.timeout else DEFAULT_WAIT
     deadline = Deadline(budget)
     progress = ProgressLine(err)
@@ -277,16 +316,18 @@ def _cmd_wait(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO,
     def probe() -> RestoreJobModel | None:
         job = client.describe_restore_job(args.job_id)
         percent = f" {job.percent_complete:.0f}%" if job.percent_complete is not None else ""
-        progress(f"restore job {job.restore_job_id} -> {job.target_index_name}: "
-                 f"{job.status}{percent}")
+        progress(
+            f"restore job {job.restore_job_id} -> {job.target_index_name}: {job.status}{percent}"
+        )
         return job if job.is_terminal else None
 
     try:
         job = wait_for(probe, deadline=deadline, what=f"restore job {args.job_id}").value
         if job.status == "Completed":
             index = wait_for(
-                lambda: (i if (i := client.describe_index(job.target_index_name)).ready else None),
-                deadline=deadline, what=f"index {job.target_index_name} to become Ready",
+                lambda: i if (i := client.describe_index(job.target_index_name)).ready else None,
+                deadline=deadline,
+                what=f"index {job.target_index_name} to become Ready",
             ).value
             progress(f"index {index.name} Ready at {index.host}")
     finally:
@@ -308,12 +349,17 @@ def _common() -> argparse.ArgumentParser:
     # place. SUPPRESS keeps a subcommand's default from overwriting a value given before it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--host", default=argparse.SUPPRESS,
+        "--host",
+        default=argparse.SUPPRESS,
         help="controller URL (default: $PINECONE_CONTROLLER_HOST, else https://api.pinecone.io; "
         "plain http only for 127.0.0.1/localhost)",
     )
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="print JSON instead of tables")
+    common.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print JSON instead of tables",
+    )
     return common
 
 
@@ -325,34 +371,39 @@ def _parser() -> argparse.ArgumentParser:
         description="Restore Pinecone serverless indexes from backups, list backups and "
         f"restore jobs, and wait for restores. The API key comes from {API_KEY_ENV}.",
     )
-    parser.add_argument("--version", action="version",
-                        version=f"%(prog)s {__version__} (Pinecone API 2025-04)")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__} (Pinecone API 2025-04)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def group(name: str, help_text: str) -> argparse._SubParsersAction[argparse.ArgumentParser]:
         return sub.add_parser(name, help=help_text).add_subparsers(dest="sub", required=True)
 
     backups_list = group("backups", "list backups").add_parser(
-        "list", parents=[common], help="backups of the project or of one index")
+        "list", parents=[common], help="backups of the project or of one index"
+    )
     backups_list.add_argument("--index", help="only backups of this source index")
 
     indexes = group("indexes", "list or delete indexes")
     indexes.add_parser("list", parents=[common], help="every index of the project")
-    delete = indexes.add_parser("delete", parents=[common],
-                                help="delete an index and wait until it is gone")
+    delete = indexes.add_parser(
+        "delete", parents=[common], help="delete an index and wait until it is gone"
+    )
     delete.add_argument("index_name", metavar="NAME")
     delete.add_argument("--no-wait", action="store_true", help="start the deletion and return")
     delete.add_argument("--timeout", help="time budget, e.g. 10m (default 10m)")
 
     jobs = group("jobs", "restore jobs")
     jobs_list = jobs.add_parser("list", parents=[common], help="newest restore jobs first")
-    jobs_list.add_argument("--limit", type=_positive, default=20,
-                           help="show at most this many (default %(default)s)")
+    jobs_list.add_argument(
+        "--limit", type=_positive, default=20, help="show at most this many (default %(default)s)"
+    )
     jobs_describe = jobs.add_parser("describe", parents=[common], help="one restore job")
     jobs_describe.add_argument("job_id", metavar="RESTORE_JOB_ID")
 
-    restore = sub.add_parser("restore", parents=[common],
-                             help="restore a backup into a new index and wait")
+    restore = sub.add_parser(
+        "restore", parents=[common], help="restore a backup into a new index and wait"
+    )
     restore.add_argument("backup_id", metavar="BACKUP_ID")
     restore.add_argument("--name", required=True, help="name of the new index")
     restore.add_argument("--tag", action="append", default=[], metavar="KEY=VALUE")
@@ -366,10 +417,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _dispatch(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO,
-              err: TextIO) -> int:
-    simple: dict[tuple[str, str], Callable[[argparse.Namespace, ControlPlaneClient, TextIO],
-                                           int]] = {
+def _dispatch(
+    args: argparse.Namespace, client: ControlPlaneClient, out: TextIO, err: TextIO
+) -> int:
+    simple: dict[
+        tuple[str, str], Callable[[argparse.Namespace, ControlPlaneClient, TextIO], int]
+    ] = {
         ("backups", "list"): _cmd_backups_list,
         ("indexes", "list"): _cmd_indexes_list,
         ("jobs", "list"): _cmd_jobs_list,
@@ -395,15 +448,16 @@ def _interrupted(args: argparse.Namespace, client: ControlPlaneClient | None, er
         )
     elif args.command == "restore":
         job_id = _job_of(client, args.backup_id, args.name)
-        follow = (f"pinecone-restore wait {job_id}" if job_id
-                  else "pinecone-restore jobs list")
+        follow = f"pinecone-restore wait {job_id}" if job_id else "pinecone-restore jobs list"
         err.write(
             f"pinecone-restore: interrupted; if the restore into {args.name!r} had started, it "
             f"continues at Pinecone. Follow it with: {follow}\n"
         )
     elif args.command == "indexes" and args.sub == "delete":
-        err.write(f"pinecone-restore: interrupted; the deletion of {args.index_name!r} "
-                  "continues at Pinecone (pinecone-restore indexes list)\n")
+        err.write(
+            f"pinecone-restore: interrupted; the deletion of {args.index_name!r} "
+            "continues at Pinecone (pinecone-restore indexes list)\n"
+        )
     else:
         err.write("pinecone-restore: interrupted\n")
     return EXIT_INTERRUPTED
@@ -416,8 +470,11 @@ def _job_of(client: ControlPlaneClient | None, backup_id: str, name: str) -> str
     # The live listing shows a new job only after a moment, so look a few times, briefly.
     for attempt in range(JOB_LOOKUP_ATTEMPTS):
         try:
-            jobs = [j for j in client.iter_restore_jobs()
-                    if j.backup_id == backup_id and j.target_index_name == name]
+            jobs = [
+                j
+                for j in client.iter_restore_jobs()
+                if j.backup_id == backup_id and j.target_index_name == name
+            ]
         except (PineconeRestoreError, KeyboardInterrupt):
             return None
         if jobs:

@@ -130,12 +130,14 @@ class ControlPlaneClient:
                 )
                 session.mount("http://", adapter)
                 session.mount("https://", adapter)
-                session.headers.update({
-                    "Api-Key": self.settings.api_key,
-                    "X-Pinecone-API-Version": API_VERSION,
-                    "Accept": "application/json",
-                    "User-Agent": f"pulumi-pinecone-restore/{__version__}",
-                })
+                session.headers.update(
+                    {
+                        "Api-Key": self.settings.api_key,
+                        "X-Pinecone-API-Version": API_VERSION,
+                        "Accept": "application/json",
+                        "User-Agent": f"pulumi-pinecone-restore/{__version__}",
+                    }
+                )
                 self._session = session
             return self._session
 
@@ -178,7 +180,10 @@ class ControlPlaneClient:
             self._raise_redirect(response, method, path)
         if not response.ok:
             raise error_for_response(
-                response.status_code, self._redacted_body(response.text), method, path,
+                response.status_code,
+                self._redacted_body(response.text),
+                method,
+                path,
                 request_id=_request_id(response.headers),
             )
         if not response.content:
@@ -187,19 +192,20 @@ class ControlPlaneClient:
             data = response.json()
         except ValueError as exc:
             raise TransportError(
-                f"{method} {path} answered HTTP {response.status_code} with a body that is "
-                "not JSON"
+                f"{method} {path} answered HTTP {response.status_code} with a body that is not JSON"
             ) from exc
         return self._redact_json(data)
 
     def _raise_redirect(self, response: requests.Response, method: str, path: str) -> NoReturn:
         target = self._redact(response.headers.get("Location", "(no Location)"))
         raise ApiError(
-            response.status_code, None,
+            response.status_code,
+            None,
             f"redirected to {target[:_MAX_BODY_IN_MESSAGE]}; redirects are not followed so "
             f"that the API key goes only to {self.base_url}. Set pinecone:controllerHost "
             "(or PINECONE_CONTROLLER_HOST) to the URL that answers directly",
-            method, path,
+            method,
+            path,
         )
 
     def _redact(self, text: str) -> str:

@@ -199,7 +199,9 @@ class CloneEnvironment(pulumi.ComponentResource):
             member.update({k: v for k, v in optional.items() if v is not None})
             members[source] = member
         self.index_set = RestoredIndexSet(
-            f"{resource_name}-indexes", members, pulumi.ResourceOptions(parent=self),
+            f"{resource_name}-indexes",
+            members,
+            pulumi.ResourceOptions(parent=self),
             connection=connection,
         )
         self.hosts = self.index_set.hosts

@@ -14,6 +14,7 @@ from pulumi_pinecone_restore.providers.collection_index import CollectionIndexPr
 
 __all__ = ["CollectionIndex", "CollectionIndexArgs"]
 
+
 @attrs.define(kw_only=True)
 class CollectionIndexArgs:
     """The inputs of a :class:`CollectionIndex`.
@@ -130,14 +131,27 @@ class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
         Raises:
             TypeError: Both ``args`` and keywords were given, or a required input is missing.
         """
-        props = resource_props(COLLECTION_INDEX, resource_name, args, {
-            "source_collection": source_collection, "cloud": cloud, "region": region,
-            "dimension": dimension, "metric": metric, "name": name, "tags": tags,
-            "deletion_protection": deletion_protection, "create_timeout": create_timeout,
-            "delete_timeout": delete_timeout, "force_destroy": force_destroy,
-            "adopt_existing": adopt_existing,
-            "connection": connection,
-        }, opts)
+        props = resource_props(
+            COLLECTION_INDEX,
+            resource_name,
+            args,
+            {
+                "source_collection": source_collection,
+                "cloud": cloud,
+                "region": region,
+                "dimension": dimension,
+                "metric": metric,
+                "name": name,
+                "tags": tags,
+                "deletion_protection": deletion_protection,
+                "create_timeout": create_timeout,
+                "delete_timeout": delete_timeout,
+                "force_destroy": force_destroy,
+                "adopt_existing": adopt_existing,
+                "connection": connection,
+            },
+            opts,
+        )
         super().__init__(CollectionIndexProvider(), resource_name, props, opts)
 
     @staticmethod
@@ -164,6 +178,11 @@ class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
             The resource, with every output read from Pinecone.
         """
         return get_resource(
-            CollectionIndex, COLLECTION_INDEX, CollectionIndexProvider(),
-            resource_name=resource_name, id_=id, opts=opts, connection=connection,
+            CollectionIndex,
+            COLLECTION_INDEX,
+            CollectionIndexProvider(),
+            resource_name=resource_name,
+            id_=id,
+            opts=opts,
+            connection=connection,
         )

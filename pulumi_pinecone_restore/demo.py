@@ -67,8 +67,13 @@ def seed(emulator: Emulator) -> dict[str, str]:
     """Create the prod indexes and a Ready backup of each; returns source → backup id."""
     backups = {}
     for dimension, source in enumerate(SOURCES, start=1):
-        emulator.seed_index(name=source, dimension=128 * dimension, metric="cosine",
-                            tags={"env": "prod"}, deletion_protection="enabled")
+        emulator.seed_index(
+            name=source,
+            dimension=128 * dimension,
+            metric="cosine",
+            tags={"env": "prod"},
+            deletion_protection="enabled",
+        )
         backup = emulator.seed_backup(source_index_name=source, name=f"{source}-nightly")
         backups[source] = str(backup["backup_id"])
     return backups
@@ -121,7 +126,9 @@ def with_engine(engine: Path, url: str, *, keep: bool, state: Path = DEMO_STATE)
         project_name=PROJECT,
         program=program,
         opts=auto.LocalWorkspaceOptions(
-            work_dir=str(state / "project"), env_vars=env, pulumi_home=str(state / "home"),
+            work_dir=str(state / "project"),
+            env_vars=env,
+            pulumi_home=str(state / "home"),
             pulumi_command=auto.PulumiCommand(root=str(engine.parent)),
         ),
     )
@@ -152,17 +159,24 @@ def without_pulumi(url: str, backups: dict[str, str], restore_seconds: float) ->
     cli.main(["backups", "list"], environ=env)
 
     _say("Restore one index for a preview environment (pinecone-restore restore ...)")
-    status = cli.main(["restore", backups["products"], "--name", "search-preview",
-                       "--tag", "env=preview"], environ=env)
+    status = cli.main(
+        ["restore", backups["products"], "--name", "search-preview", "--tag", "env=preview"],
+        environ=env,
+    )
     if status != 0:
         raise SystemExit(status)
 
     _say("Clone all prod indexes into staging at once (the CloneEnvironment provider)")
     provider = RestoredIndexSetProvider()
     provider.runtime = attrs.evolve(provider.runtime, environ=env)
-    members = {s: {"backup_id": b, "name": f"stg-{s}",
-                   "tags": {"env": "staging", "clone-source": s, "clone-backup": b}}
-               for s, b in backups.items()}
+    members = {
+        s: {
+            "backup_id": b,
+            "name": f"stg-{s}",
+            "tags": {"env": "staging", "clone-source": s, "clone-backup": b},
+        }
+        for s, b in backups.items()
+    }
     checked = provider.check({}, {"members": members})
     started = time.monotonic()
     result = provider.create(dict(checked.inputs))
@@ -170,8 +184,10 @@ def without_pulumi(url: str, backups: dict[str, str], restore_seconds: float) ->
     hosts = (result.outs or {}).get("hosts", {})
     for name, host in sorted(hosts.items()):
         sys.stdout.write(f"  {name:20} {host}\n")
-    sys.stdout.write(f"  {len(hosts)} indexes restored in {elapsed:.1f}s "
-                     f"(one restore takes {restore_seconds:.1f}s here)\n")
+    sys.stdout.write(
+        f"  {len(hosts)} indexes restored in {elapsed:.1f}s "
+        f"(one restore takes {restore_seconds:.1f}s here)\n"
+    )
 
     _say("Restore jobs (pinecone-restore jobs list)")
     cli.main(["jobs", "list"], environ=env)
@@ -184,17 +200,32 @@ def without_pulumi(url: str, backups: dict[str, str], restore_seconds: float) ->
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the demo; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="dev.py demo", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the stack and the emulator running at the end (Ctrl-C stops)")
+    parser = argparse.ArgumentParser(
+        prog="dev.py demo",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the stack and the emulator running at the end (Ctrl-C stops)",
+    )
     parser.add_argument("--port", type=int, default=0, help="emulator port (default: any free)")
-    parser.add_argument("--no-pulumi", action="store_true",
-                        help="skip the Pulumi CLI even if it is installed")
-    parser.add_argument("--state", type=Path, default=DEMO_STATE,
-                        help="directory of the local file backend (default %(default)s)")
-    parser.add_argument("--restore-seconds", type=float, default=DEMO_TIMINGS.restore.seconds,
-                        help="how long each emulated restore takes (default %(default)s)")
+    parser.add_argument(
+        "--no-pulumi", action="store_true", help="skip the Pulumi CLI even if it is installed"
+    )
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=DEMO_STATE,
+        help="directory of the local file backend (default %(default)s)",
+    )
+    parser.add_argument(
+        "--restore-seconds",
+        type=float,
+        default=DEMO_TIMINGS.restore.seconds,
+        help="how long each emulated restore takes (default %(default)s)",
+    )
     args = parser.parse_args(argv)
 
     timings = attrs.evolve(DEMO_TIMINGS, restore=Timing(seconds=args.restore_seconds))
@@ -209,10 +240,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             _say(f"Running the demo stack under the Pulumi engine {engine / 'pulumi'}")
             with_engine(engine, server.url, keep=args.keep, state=args.state)
         else:
-            _say("No Pulumi engine (no `pulumi` CLI on PATH, none built), so the stack itself "
-                 "cannot run here.")
-            sys.stdout.write(f"  {INSTALL_HINT}\n"
-                             "  Showing the same restores through this package instead.\n")
+            _say(
+                "No Pulumi engine (no `pulumi` CLI on PATH, none built), so the stack itself "
+                "cannot run here."
+            )
+            sys.stdout.write(
+                f"  {INSTALL_HINT}\n  Showing the same restores through this package instead.\n"
+            )
             without_pulumi(server.url, backups, args.restore_seconds)
         if args.keep:
             _say("Emulator still running; Ctrl-C to stop")

@@ -245,8 +245,7 @@ class ApiError(PineconeRestoreError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Exception pickles its args (the message); rebuild from the parts instead.
-        parts = (self.status, self.code, self.api_message, self.method, self.path,
-                 self.request_id)
+        parts = (self.status, self.code, self.api_message, self.method, self.path, self.request_id)
         return (type(self), parts, self.__dict__)
 
 

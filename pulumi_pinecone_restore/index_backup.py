@@ -130,12 +130,21 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
             TypeError: Both ``args`` and keywords were given, or ``source_index_name`` is
                 missing.
         """
-        props = resource_props(INDEX_BACKUP, resource_name, args, {
-            "source_index_name": source_index_name, "name": name, "description": description,
-            "trigger": trigger, "create_timeout": create_timeout,
-            "delete_timeout": delete_timeout,
-            "connection": connection,
-        }, opts)
+        props = resource_props(
+            INDEX_BACKUP,
+            resource_name,
+            args,
+            {
+                "source_index_name": source_index_name,
+                "name": name,
+                "description": description,
+                "trigger": trigger,
+                "create_timeout": create_timeout,
+                "delete_timeout": delete_timeout,
+                "connection": connection,
+            },
+            opts,
+        )
         super().__init__(IndexBackupProvider(), resource_name, props, opts)
 
     @staticmethod
@@ -162,6 +171,11 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
             The resource, with every output read from Pinecone.
         """
         return get_resource(
-            IndexBackup, INDEX_BACKUP, IndexBackupProvider(),
-            resource_name=resource_name, id_=id, opts=opts, connection=connection,
+            IndexBackup,
+            INDEX_BACKUP,
+            IndexBackupProvider(),
+            resource_name=resource_name,
+            id_=id,
+            opts=opts,
+            connection=connection,
         )

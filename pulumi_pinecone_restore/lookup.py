@@ -127,8 +127,13 @@ def latest_backup_id(
     def lookup(args: list[Any]) -> str:
         source, exact, prefix, wanted_tags = args
         return find_backup(
-            source_index_name=source, name=exact, name_prefix=prefix, tags=wanted_tags,
-            ready_only=ready_only, client=client, environ=environ,
+            source_index_name=source,
+            name=exact,
+            name_prefix=prefix,
+            tags=wanted_tags,
+            ready_only=ready_only,
+            client=client,
+            environ=environ,
         ).backup_id
 
     return pulumi.Output.all(source_index_name, name, name_prefix, tags).apply(lookup)

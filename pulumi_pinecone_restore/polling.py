@@ -534,10 +534,17 @@ def wait_observing(
         return observation.value
 
     if isinstance(schedule, ProgressAwareSchedule) and isinstance(schedule, PollSchedule):
-        return _wait_shown(as_optional, last, schedule, schedule, deadline=deadline,
-                           what=what, sleep=sleep)
-    return wait_for(as_optional, deadline=deadline, what=what, schedule=schedule, sleep=sleep,
-                    progress=lambda: last[0].percent if last else None)
+        return _wait_shown(
+            as_optional, last, schedule, schedule, deadline=deadline, what=what, sleep=sleep
+        )
+    return wait_for(
+        as_optional,
+        deadline=deadline,
+        what=what,
+        schedule=schedule,
+        sleep=sleep,
+        progress=lambda: last[0].percent if last else None,
+    )
 
 
 def _wait_shown(

@@ -120,13 +120,23 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``backup_id`` is missing.
         """
-        props = resource_props(RESTORED_INDEX, resource_name, args, {
-            "backup_id": backup_id, "name": name, "tags": tags,
-            "deletion_protection": deletion_protection, "create_timeout": create_timeout,
-            "delete_timeout": delete_timeout, "force_destroy": force_destroy,
-            "adopt_existing": adopt_existing,
-            "connection": connection,
-        }, opts)
+        props = resource_props(
+            RESTORED_INDEX,
+            resource_name,
+            args,
+            {
+                "backup_id": backup_id,
+                "name": name,
+                "tags": tags,
+                "deletion_protection": deletion_protection,
+                "create_timeout": create_timeout,
+                "delete_timeout": delete_timeout,
+                "force_destroy": force_destroy,
+                "adopt_existing": adopt_existing,
+                "connection": connection,
+            },
+            opts,
+        )
         super().__init__(RestoredIndexProvider(), resource_name, props, opts)
 
     @staticmethod
@@ -153,6 +163,11 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
             The resource, with every output read from Pinecone.
         """
         return get_resource(
-            RestoredIndex, RESTORED_INDEX, RestoredIndexProvider(),
-            resource_name=resource_name, id_=id, opts=opts, connection=connection,
+            RestoredIndex,
+            RESTORED_INDEX,
+            RestoredIndexProvider(),
+            resource_name=resource_name,
+            id_=id,
+            opts=opts,
+            connection=connection,
         )

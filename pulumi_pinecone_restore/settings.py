@@ -102,8 +102,9 @@ class ClientSettings:
     """
 
     api_key: str = attrs.field(repr=False)
-    controller_host: str = attrs.field(default=DEFAULT_CONTROLLER_HOST,
-                                       converter=normalize_controller_host)
+    controller_host: str = attrs.field(
+        default=DEFAULT_CONTROLLER_HOST, converter=normalize_controller_host
+    )
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     retry: RetryPolicy = RetryPolicy()

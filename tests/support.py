@@ -58,7 +58,6 @@ def emulator_behaviour(
     return attrs.evolve(base, **changes)
 
 
-
 @attrs.define
 class ProviderFactory:
     """Builds providers configured for the test emulator, with sleeping turned off."""
@@ -69,11 +68,18 @@ class ProviderFactory:
     def __call__(self, cls: type[P]) -> P:
         """A configured provider of class ``cls``."""
         provider = cls()
-        provider.configure(ConfigureRequest(Config(
-            {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": self.server.url}, "test",
-        )))
+        provider.configure(
+            ConfigureRequest(
+                Config(
+                    {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": self.server.url},
+                    "test",
+                )
+            )
+        )
         provider.runtime = attrs.evolve(
-            provider.runtime, sleep=lambda _s: None, retry=NO_WAIT_RETRY,
+            provider.runtime,
+            sleep=lambda _s: None,
+            retry=NO_WAIT_RETRY,
             progress=self.progress.append,
         )
         return provider
@@ -83,6 +89,8 @@ def engine_runtime(server: EmulatorServer, **changes: Any) -> Runtime:
     """A lifecycle runtime against the test emulator, with sleeping turned off."""
     runtime = Runtime(
         config={"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        sleep=lambda _s: None, retry=NO_WAIT_RETRY, progress=lambda _m: None,
+        sleep=lambda _s: None,
+        retry=NO_WAIT_RETRY,
+        progress=lambda _m: None,
     )
     return attrs.evolve(runtime, **changes)

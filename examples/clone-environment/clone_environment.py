@@ -77,9 +77,7 @@ def backups_to_clone(config: pulumi.Config) -> dict[str, pulumi.Input[str]]:
             for source in sources
         }
     pinned = _pinned(config)
-    return {
-        source: pinned.get(source) or _latest_backup_id(source) for source in sources
-    }
+    return {source: pinned.get(source) or _latest_backup_id(source) for source in sources}
 
 
 def main() -> None:

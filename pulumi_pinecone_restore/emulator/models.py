@@ -1219,13 +1219,21 @@ class Emulator:
                     for i in sorted(self._indexes.values(), key=lambda i: i.seq)
                 ],
                 "backups": [
-                    {**b.to_json(), "fail_restores": b.fail_restores, "reads": b.reads,
-                     "embed": b.embed}
+                    {
+                        **b.to_json(),
+                        "fail_restores": b.fail_restores,
+                        "reads": b.reads,
+                        "embed": b.embed,
+                    }
                     for b in sorted(self._backups.values(), key=lambda b: b.seq)
                 ],
                 "restore_jobs": [
-                    {**j.to_json(self._progress(j, now)), "reads": j.reads,
-                     "hidden": self._job_hidden(j), "listed": j.listed}
+                    {
+                        **j.to_json(self._progress(j, now)),
+                        "reads": j.reads,
+                        "hidden": self._job_hidden(j),
+                        "listed": j.listed,
+                    }
                     for j in sorted(self._jobs.values(), key=lambda j: j.seq)
                 ],
                 "collections": [

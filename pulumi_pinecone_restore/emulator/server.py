@@ -277,4 +277,3 @@ class EmulatorServer:
     ) -> None:
         """Stop serving."""
         self.stop()
-

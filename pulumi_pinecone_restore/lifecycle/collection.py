@@ -152,7 +152,9 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
         """An unmarked index is adoptable when it was made from this collection, here."""
         del run
         return (index.source_collection, index.cloud, index.region) == (
-            inp.source_collection, inp.cloud, inp.region
+            inp.source_collection,
+            inp.cloud,
+            inp.region,
         )
 
     def start(self, run: Run, inp: CollectionIndexInputs, prerequisite: Any) -> Started[None]:

@@ -118,8 +118,9 @@ class Runtime:
 
     def _api_key(self) -> str | None:
         connection = self.connection
-        if connection is None or (connection.api_key_config is None
-                                  and connection.api_key_env is None):
+        if connection is None or (
+            connection.api_key_config is None and connection.api_key_env is None
+        ):
             return _config_str(self.config, CONFIG_API_KEY)
         if connection.api_key_env is not None:
             key = self.environ.get(connection.api_key_env, "")
@@ -130,9 +131,7 @@ class Runtime:
             key = found if isinstance(found, str) else ""
             hint = f"run `pulumi config set --secret {config_key} <key>`"
         if not key.strip():
-            raise ConfigurationError(
-                f"connection: no API key in {connection.describe()}: {hint}"
-            )
+            raise ConfigurationError(f"connection: no API key in {connection.describe()}: {hint}")
         return key
 
     def client(self, *, concurrency: int = 1) -> ControlPlaneClient:

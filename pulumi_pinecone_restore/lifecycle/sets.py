@@ -47,7 +47,9 @@ __all__ = ["RestoreSet", "member_seed"]
 T = TypeVar("T")
 SET_BUDGET = "create_timeout"  # the set's own budget: a cap on every member's
 Bag = dict[str, Any]
-_SET_KEYS = frozenset({"members", "connection", SET_BUDGET, "owner_seed", "auto_name_seed"})
+_SET_INPUTS = frozenset({"members", "connection", SET_BUDGET})
+_SET_KEYS = _SET_INPUTS | {"owner_seed", "auto_name_seed"}
+_SET_INPUT_LIST = ", ".join(sorted(_SET_INPUTS))
 
 
 def member_seed(seed: Any, key: str) -> str | None:
@@ -119,11 +121,7 @@ class RestoreSet:
             inputs["owner_seed"] = seed
         # Outputs the resource class registers arrive as None; anything else given is a typo.
         failures: list[tuple[str, str]] = [
-            (
-                key,
-                f"{key} is not an input of this resource; its inputs are: members, connection, "
-                "create_timeout",
-            )
+            (key, f"{key} is not an input of this resource; its inputs are: {_SET_INPUT_LIST}")
             for key, value in news.items()
             if key not in _SET_KEYS and not key.startswith("__") and value is not None
         ]

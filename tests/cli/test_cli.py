@@ -39,11 +39,13 @@ def test_backups_list_shows_a_table(env: dict[str, str], backup_id: str) -> None
     assert "Ready" in out
 
 
-def test_restore_waits_with_progress_and_prints_outputs(env: dict[str, str],
-                                                        backup_id: str) -> None:
+def test_restore_waits_with_progress_and_prints_outputs(
+    env: dict[str, str], backup_id: str
+) -> None:
     """Restore follows the job until the index is ready and prints JSON outputs on request."""
-    status, out, err = run(env, "--json", "restore", backup_id, "--name", "from-cli",
-                           "--tag", "env=ci")
+    status, out, err = run(
+        env, "--json", "restore", backup_id, "--name", "from-cli", "--tag", "env=ci"
+    )
     assert status == 0, err
     outs = json.loads(out)
     assert outs["state"] == "Ready"
@@ -68,8 +70,9 @@ def test_restore_no_wait_then_wait(env: dict[str, str], backup_id: str) -> None:
     assert job_id in out
 
 
-def test_failed_restore_exits_nonzero(env: dict[str, str], backup_id: str,
-                                      emulator: Emulator) -> None:
+def test_failed_restore_exits_nonzero(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
     """A failed restore job gives exit status 1 and a message naming the job."""
     emulator.fail_restores_from(backup_id)
     status, _, err = run(env, "restore", backup_id, "--name", "doomed")
@@ -82,8 +85,9 @@ def test_bad_input_and_missing_key_are_usage_errors(env: dict[str, str], backup_
     status, _, err = run(env, "restore", backup_id, "--name", "Bad_Name")
     assert status == EXIT_USAGE
     assert "name" in err
-    status, _, err = run({"PINECONE_CONTROLLER_HOST": env["PINECONE_CONTROLLER_HOST"]},
-                         "indexes", "list")
+    status, _, err = run(
+        {"PINECONE_CONTROLLER_HOST": env["PINECONE_CONTROLLER_HOST"]}, "indexes", "list"
+    )
     assert status == EXIT_USAGE
     assert "PINECONE_API_KEY" in err
 
@@ -96,8 +100,9 @@ def test_wrong_key_is_reported_without_echoing_it(env: dict[str, str]) -> None:
     assert "pcsk_wrong_999" not in out + err
 
 
-def test_restore_no_wait_twice_adopts_the_first_restore(env: dict[str, str], backup_id: str,
-                                                        emulator: Emulator) -> None:
+def test_restore_no_wait_twice_adopts_the_first_restore(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
     """A second `restore --no-wait` finds the first one's job: no raw 409, one restore only."""
     first = run(env, "--json", "restore", backup_id, "--name", "twice", "--no-wait")
     second = run(env, "--json", "restore", backup_id, "--name", "twice", "--no-wait")

@@ -101,8 +101,9 @@ def test_messages_name_the_cli_flags_and_variables(env: dict[str, str], backup_i
     assert status == EXIT_USAGE
     assert "PINECONE_API_KEY" in err
     assert "pulumi config" not in err
-    status, _, err = run({"PINECONE_API_KEY": API_KEY}, "indexes", "list", "--host",
-                         "http://10.1.2.3")
+    status, _, err = run(
+        {"PINECONE_API_KEY": API_KEY}, "indexes", "list", "--host", "http://10.1.2.3"
+    )
     assert status == EXIT_USAGE
     assert "--host" in err
     assert "pinecone:controllerHost" not in err
@@ -151,8 +152,15 @@ def test_ctrl_c_in_a_terminal_says_the_restore_goes_on(
 ) -> None:
     """Ctrl-C on a real terminal exits 130 with how to follow the job, and no traceback."""
     emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=1_000_000)))
-    argv = [sys.executable, "-m", "pulumi_pinecone_restore.cli", "restore", backup_id,
-            "--name", "interrupted"]
+    argv = [
+        sys.executable,
+        "-m",
+        "pulumi_pinecone_restore.cli",
+        "restore",
+        backup_id,
+        "--name",
+        "interrupted",
+    ]
     pid, fd = pty.fork()
     if pid == 0:  # the child: the CLI, with the pseudo-terminal as its controlling terminal
         os.execve(sys.executable, argv, {**os.environ, **env})  # noqa: S606  # our own CLI
@@ -168,8 +176,9 @@ def test_ctrl_c_in_a_terminal_says_the_restore_goes_on(
     assert os.WIFEXITED(status), text
     assert os.WEXITSTATUS(status) == EXIT_INTERRUPTED, text
     assert "Traceback" not in text
-    client = ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=env[
-        "PINECONE_CONTROLLER_HOST"]))
+    client = ControlPlaneClient(
+        ClientSettings(api_key=API_KEY, controller_host=env["PINECONE_CONTROLLER_HOST"])
+    )
     (job,) = [j for j in client.iter_restore_jobs() if j.target_index_name == "interrupted"]
     assert f"pinecone-restore wait {job.restore_job_id}" in text
 
@@ -187,12 +196,18 @@ class _ListingClient:
 
 def test_interrupt_names_the_newest_job_by_time_not_by_text() -> None:
     """The job named after Ctrl-C is the newest by time, whatever precision the times have."""
-    def job(job_id: str, created_at: str) -> RestoreJobModel:
-        return RestoreJobModel.from_json({
-            "restore_job_id": job_id, "backup_id": "b", "target_index_name": "x",
-            "created_at": created_at,
-        })
 
-    listing = _ListingClient([job("newer", "2025-03-11T18:29:50.80001Z"),
-                              job("older", "2025-03-11T18:29:50.8Z")])
+    def job(job_id: str, created_at: str) -> RestoreJobModel:
+        return RestoreJobModel.from_json(
+            {
+                "restore_job_id": job_id,
+                "backup_id": "b",
+                "target_index_name": "x",
+                "created_at": created_at,
+            }
+        )
+
+    listing = _ListingClient(
+        [job("newer", "2025-03-11T18:29:50.80001Z"), job("older", "2025-03-11T18:29:50.8Z")]
+    )
     assert _job_of(cast("ControlPlaneClient", listing), "b", "x") == "newer"

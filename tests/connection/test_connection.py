@@ -41,8 +41,13 @@ def _other_backup(other: EmulatorServer) -> str:
 
 def _provider(server: EmulatorServer, extra: dict[str, str]) -> RestoredIndexProvider:
     provider = RestoredIndexProvider()
-    provider.configure(ConfigureRequest(Config(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url, **extra}, "test")))
+    provider.configure(
+        ConfigureRequest(
+            Config(
+                {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url, **extra}, "test"
+            )
+        )
+    )
     provider.runtime = attrs.evolve(provider.runtime, sleep=lambda _s: None, retry=NO_WAIT_RETRY)
     return provider
 
@@ -82,8 +87,15 @@ def test_a_resource_with_a_connection_lives_in_the_other_project(
     """Create, read and delete go to the connection's host with the key from its config key."""
     provider = _provider(server, {"projb:apiKey": OTHER_KEY})
     connection = Connection(api_key_config="projb:apiKey", controller_host=other.url).to_input()
-    id_, outs = _create(provider, {"backup_id": other_backup, "name": "mirror",
-                                   "connection": connection, "owner_seed": "p/s/mirror"})
+    id_, outs = _create(
+        provider,
+        {
+            "backup_id": other_backup,
+            "name": "mirror",
+            "connection": connection,
+            "owner_seed": "p/s/mirror",
+        },
+    )
     other_client = ControlPlaneClient(ClientSettings(api_key=OTHER_KEY, controller_host=other.url))
     assert other_client.describe_index("mirror").ready
     assert "mirror" not in {i.name for i in server.emulator.dump()["indexes"]}
@@ -101,8 +113,15 @@ def test_a_connection_may_read_its_key_from_the_environment(
     provider = _provider(server, {})
     provider.runtime = attrs.evolve(provider.runtime, environ={"PROJB_KEY": OTHER_KEY})
     connection = Connection(api_key_env="PROJB_KEY", controller_host=other.url).to_input()
-    _, outs = _create(provider, {"backup_id": other_backup, "name": "from-env",
-                                 "connection": connection, "owner_seed": "p/s/from-env"})
+    _, outs = _create(
+        provider,
+        {
+            "backup_id": other_backup,
+            "name": "from-env",
+            "connection": connection,
+            "owner_seed": "p/s/from-env",
+        },
+    )
     assert outs["state"] == "Ready"
 
 
@@ -113,16 +132,24 @@ def test_a_missing_key_names_where_it_was_looked_for(
     provider = _provider(server, {})
     connection = Connection(api_key_config="projb:apiKey", controller_host=other.url).to_input()
     with pytest.raises(ConfigurationError) as info:
-        _create(provider, {"backup_id": other_backup, "name": "nokey", "connection": connection,
-                           "owner_seed": "p/s/nokey"})
+        _create(
+            provider,
+            {
+                "backup_id": other_backup,
+                "name": "nokey",
+                "connection": connection,
+                "owner_seed": "p/s/nokey",
+            },
+        )
     assert "pulumi config set --secret projb:apiKey" in str(info.value)
 
 
 def test_a_bad_connection_is_refused_at_check(server: EmulatorServer) -> None:
     """Check names the connection property for a malformed one, before any request."""
     provider = _provider(server, {})
-    failures = provider.check({}, {"backup_id": "b1", "name": "x",
-                                   "connection": {"api_key_config": "nocolon"}}).failures
+    failures = provider.check(
+        {}, {"backup_id": "b1", "name": "x", "connection": {"api_key_config": "nocolon"}}
+    ).failures
     assert [f.property for f in failures] == ["connection"]
 
 
@@ -156,8 +183,9 @@ def test_custom_timeouts_that_contradict_an_input_are_refused(mocked: None) -> N
     """Two different create budgets for one resource is an error naming both."""
     opts = pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create="90m"))
     with pytest.raises(TypeError, match="create_timeout"):
-        resource_props(RESTORED_INDEX, "idx", None,
-                       {"backup_id": "b1", "create_timeout": "10m"}, opts)
+        resource_props(
+            RESTORED_INDEX, "idx", None, {"backup_id": "b1", "create_timeout": "10m"}, opts
+        )
 
 
 def test_an_explicit_provider_is_refused_with_the_way_out(mocked: None) -> None:
@@ -179,7 +207,8 @@ def test_get_reads_an_existing_index_without_managing_it(
     assert any(j.target_index_name == "outside" for j in _listed_twice(client))
     engine = ProviderRoutingMocks(
         {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search", stack="dev",
+        project="search",
+        stack="dev",
     )
 
     def program() -> None:
@@ -205,7 +234,8 @@ def test_index_backup_get_reads_a_backup(emulator: Emulator, server: EmulatorSer
     backup_id = str(emulator.seed_backup(source_index_name="prod-search", name="b")["backup_id"])
     engine = ProviderRoutingMocks(
         {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search", stack="dev",
+        project="search",
+        stack="dev",
     )
 
     def program() -> None:
@@ -222,11 +252,22 @@ def test_a_set_takes_one_connection_for_all_members(server: EmulatorServer) -> N
 
     provider = RestoredIndexSetProvider()
     connection = Connection(api_key_env="PROJB_KEY").to_input()
-    checked = provider.check({}, {"connection": connection, "owner_seed": "p/s/set",
-                                  "members": {"a": {"backup_id": "b1", "name": "a-1"}}})
+    checked = provider.check(
+        {},
+        {
+            "connection": connection,
+            "owner_seed": "p/s/set",
+            "members": {"a": {"backup_id": "b1", "name": "a-1"}},
+        },
+    )
     assert not checked.failures
     assert checked.inputs["connection"] == connection
-    failures = provider.check({}, {"owner_seed": "p/s/set", "members": {
-        "a": {"backup_id": "b1", "name": "a-1", "connection": connection}}}).failures
+    failures = provider.check(
+        {},
+        {
+            "owner_seed": "p/s/set",
+            "members": {"a": {"backup_id": "b1", "name": "a-1", "connection": connection}},
+        },
+    ).failures
     assert [f.property for f in failures] == ["members"]
     assert "members[a]" in failures[0].reason

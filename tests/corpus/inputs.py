@@ -73,8 +73,17 @@ TAGS_VALID: list[Any] = [
     {"K_-9": " "},
 ]
 
-PROTECTION_BAD: list[Any] = ["on", "Enabled", "ENABLED", "enabled\n", " enabled", "", True, 1,
-                             ["enabled"]]
+PROTECTION_BAD: list[Any] = [
+    "on",
+    "Enabled",
+    "ENABLED",
+    "enabled\n",
+    " enabled",
+    "",
+    True,
+    1,
+    ["enabled"],
+]
 PROTECTION_VALID: list[Any] = ["enabled", "disabled"]
 
 BUDGET_BAD: list[Any] = [
@@ -109,8 +118,20 @@ BUDGET_BAD: list[Any] = [
     [30],
     {"s": 30},
 ]
-BUDGET_VALID: list[Any] = [1, 0.5, "1s", "90s", "20m", "1h30m", "168h", 604800, 604800.0, "600",
-                           "2.5h", "10080m"]
+BUDGET_VALID: list[Any] = [
+    1,
+    0.5,
+    "1s",
+    "90s",
+    "20m",
+    "1h30m",
+    "168h",
+    604800,
+    604800.0,
+    "600",
+    "2.5h",
+    "10080m",
+]
 
 FORCE_DESTROY_BAD: list[Any] = ["true", "yes", 1, 0, "false", ["x"], {"a": 1}]
 FORCE_DESTROY_VALID: list[Any] = [True, False]
@@ -136,14 +157,30 @@ BACKUP_ID_BAD: list[Any] = [
     "bkp\x00",
     "\u00e9",
 ]
-BACKUP_ID_VALID: list[Any] = ["bkp_123abc", "0f8fad5b-d9cb-469f-a165-70867728950e", "x" * 128, "a",
-                              "A-Z_0-9"]
+BACKUP_ID_VALID: list[Any] = [
+    "bkp_123abc",
+    "0f8fad5b-d9cb-469f-a165-70867728950e",
+    "x" * 128,
+    "a",
+    "A-Z_0-9",
+]
 
 CLOUD_BAD: list[Any] = [None, "", "AWS", "aws\n", "gcpp", "amazon", 1, True, ["aws"]]
 CLOUD_VALID: list[Any] = ["aws", "gcp", "azure"]
 
-REGION_BAD: list[Any] = [None, "", "   ", 5, "us-east-1\n", "us/east-1", "../x", "us east",
-                         "x" * 65, ["us-east-1"], "US-EAST-1"]
+REGION_BAD: list[Any] = [
+    None,
+    "",
+    "   ",
+    5,
+    "us-east-1\n",
+    "us/east-1",
+    "../x",
+    "us east",
+    "x" * 65,
+    ["us-east-1"],
+    "US-EAST-1",
+]
 REGION_VALID: list[Any] = ["us-east-1", "eastus2", "europe-west4", "x" * 64]
 
 DIMENSION_BAD: list[Any] = [0, -1, 20001, 1.5, "8", True, "abc", [8], float("nan"), float("inf")]

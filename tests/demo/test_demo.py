@@ -30,8 +30,9 @@ def test_demo_without_pulumi_cli_restores_and_cleans_up(capsys: pytest.CaptureFi
     assert "deleted the staging clones" in out
 
 
-def test_root_stack_clones_prod_under_routed_mocks(server: EmulatorServer, emulator: Emulator,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_root_stack_clones_prod_under_routed_mocks(
+    server: EmulatorServer, emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The root Pulumi.yaml program clones the seeded prod indexes and restores a preview."""
     demo.seed(emulator)
     monkeypatch.setenv("PINECONE_API_KEY", API_KEY)
@@ -39,11 +40,15 @@ def test_root_stack_clones_prod_under_routed_mocks(server: EmulatorServer, emula
     program = runpy.run_path(str(ROOT / "demo" / "__main__.py"), run_name="demo_stack")["main"]
     engine = ProviderRoutingMocks(
         {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="pinecone-restore-demo", stack="demo",
+        project="pinecone-restore-demo",
+        stack="demo",
     )
     result = engine.up(program)
     assert set(result.exports["staging_names"].values()) == {
-        "stg-products", "stg-reviews", "stg-users"}
+        "stg-products",
+        "stg-reviews",
+        "stg-users",
+    }
     client = ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
     preview = client.describe_index(result.exports["preview_index"])
     assert preview.state == "Ready"

@@ -24,7 +24,10 @@ def test_engine_without_go_or_pulumi_says_so_and_fails(tmp_path: Path) -> None:
     """`dev.py engine` with no Go, no pulumi and an empty cache exits 1, saying why."""
     env = {"PATH": str(tmp_path), "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
     result = subprocess.run(  # noqa: S603 - this interpreter running the repository's dev.py
-        [sys.executable, str(DEV), "engine"], env=env, capture_output=True, text=True,
+        [sys.executable, str(DEV), "engine"],
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert result.returncode == 1
@@ -43,8 +46,11 @@ def test_launcher_runs_pulumi_dynamic_with_the_configured_python(
     fake.write_text('#!/bin/sh\necho "$@"\n')
     fake.chmod(0o755)
     result = subprocess.run(  # noqa: S603 - the launcher the test just wrote
-        [str(launcher), "127.0.0.1:1234", "--flag"], env={"PULUMI_PYTHON_CMD": str(fake)},
-        capture_output=True, text=True, check=True,
+        [str(launcher), "127.0.0.1:1234", "--flag"],
+        env={"PULUMI_PYTHON_CMD": str(fake)},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.split() == ["-u", "-m", "pulumi.dynamic", "127.0.0.1:1234", "--flag"]
 
@@ -83,7 +89,10 @@ def run_engine_job(path: Path, home: Path) -> subprocess.CompletedProcess[str]:
     """`python3 dev.py engine` with only ``path`` on PATH and an empty cache in ``home``."""
     env = {"PATH": str(path), "HOME": str(home), "XDG_CACHE_HOME": str(home)}
     return subprocess.run(  # noqa: S603 - this interpreter running the repository's dev.py
-        [sys.executable, str(DEV), "engine"], env=env, capture_output=True, text=True,
+        [sys.executable, str(DEV), "engine"],
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
     )
 

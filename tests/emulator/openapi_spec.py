@@ -14,7 +14,7 @@ SPEC_MISSING = f"the OpenAPI file {SPEC_PATH.name} is not in tests/emulator/spec
 #: Where the official 2025-04 file disagrees with the live service (or with itself), and what
 #: the emulator and its contract tests follow instead. `apply_errata` applies each one.
 SPEC_ERRATA = {
-    "pagination-nullable": "Listings end with `\"pagination\": null` in the file's own examples "
+    "pagination-nullable": 'Listings end with `"pagination": null` in the file\'s own examples '
     "and live, but PaginationResponse lacks `nullable: true`.",
     "configure-200": "PATCH /indexes/{name} answers 200 live (the Go SDK, tested live, accepts "
     "only 200); the file declares 202 with the same IndexModel.",

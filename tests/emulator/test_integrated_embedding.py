@@ -51,8 +51,10 @@ def test_sparse_model_makes_a_sparse_index(emulator: Emulator) -> None:
     ("embed", "error"),
     [
         ({"model": "no-such-model", "field_map": {"text": "t"}}, InvalidArgumentError),
-        ({"model": "multilingual-e5-large", "field_map": {"text": "t"}, "dimension": 7},
-         InvalidArgumentError),
+        (
+            {"model": "multilingual-e5-large", "field_map": {"text": "t"}, "dimension": 7},
+            InvalidArgumentError,
+        ),
         ({"model": "multilingual-e5-large"}, UnprocessableError),
         ({"field_map": {"text": "t"}}, UnprocessableError),
     ],

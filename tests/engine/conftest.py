@@ -35,7 +35,9 @@ def _make_stack(engine: Path, server: EmulatorServer, tmp_path: Path) -> MakeSta
     """Makes stacks whose provider config points at the test emulator (the key as a secret)."""
 
     def make(
-        project: str, program: Callable[[], None], config: Mapping[str, Any] | None = None,
+        project: str,
+        program: Callable[[], None],
+        config: Mapping[str, Any] | None = None,
     ) -> EngineStack:
         full = {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url}
         full.update({f"{project}:{key}": value for key, value in (config or {}).items()})

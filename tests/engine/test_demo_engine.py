@@ -12,7 +12,9 @@ pytestmark = pytest.mark.engine
 
 
 def test_demo_runs_the_stack_under_the_engine(
-    engine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    engine: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Up with outputs, a no-change preview, refresh and destroy, on a file backend."""

@@ -33,8 +33,10 @@ def restore_by_hand(emulator: Emulator, client: ControlPlaneClient) -> str:
     backup_id = str(emulator.seed_backup(source_index_name="prod")["backup_id"])
     job = client.create_index_from_backup(backup_id, name=HAND_MADE, tags={"env": "qa"})
     for _ in range(10):  # each describe is one observation; the fast timings end after a few
-        if client.describe_restore_job(job.restore_job_id).status == "Completed" and \
-                client.describe_index(HAND_MADE).state == "Ready":
+        if (
+            client.describe_restore_job(job.restore_job_id).status == "Completed"
+            and client.describe_index(HAND_MADE).state == "Ready"
+        ):
             break
     assert client.describe_index(HAND_MADE).state == "Ready"
     list(client.iter_restore_jobs())  # restored "a while ago": past the listing's first miss
@@ -87,8 +89,9 @@ def test_import_option_is_refused_the_same_way(
 ) -> None:
     """`import_=` in the program fails at the same Read, and changes nothing."""
     backup_id = restore_by_hand(emulator, client)
-    stack = make_stack("importopt", declared_program,
-                       {"backupId": backup_id, "importId": HAND_MADE})
+    stack = make_stack(
+        "importopt", declared_program, {"backupId": backup_id, "importId": HAND_MADE}
+    )
     with pytest.raises(auto.CommandError) as info:
         stack.up()
     assert "'__provider'" in str(info.value)
@@ -120,8 +123,7 @@ def test_adopt_existing_takes_the_index_over(
     up, run = stack.up()
     assert run.ops_of("adopted") == ["create"]
     assert "pulumi-owner" in client.describe_index(HAND_MADE).tags
-    assert any(f"resuming restore job {job.restore_job_id}" in d.message
-               for d in run.diagnostics())
+    assert any(f"resuming restore job {job.restore_job_id}" in d.message for d in run.diagnostics())
     assert up.outputs["host"].value == client.describe_index(HAND_MADE).host
     assert [j.restore_job_id for j in client.iter_restore_jobs()] == [job.restore_job_id]
 

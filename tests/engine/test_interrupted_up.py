@@ -34,8 +34,10 @@ from pulumi_pinecone_restore.emulator import Emulator, Timing
 
 pytestmark = [
     pytest.mark.engine,
-    pytest.mark.skipif(not Path("/proc/self/stat").exists(),
-                       reason="finds the CLI's processes through /proc (Linux)"),
+    pytest.mark.skipif(
+        not Path("/proc/self/stat").exists(),
+        reason="finds the CLI's processes through /proc (Linux)",
+    ),
 ]
 NEVER = Timing(reads=10**9)
 TESTS = Path(__file__).resolve().parents[1]
@@ -77,7 +79,10 @@ def test_killed_up_recovers_to_exactly_one_index(
     # `pulumi up` in a process group of its own, read until the restore has started.
     child = subprocess.Popen(  # noqa: S603 - this interpreter, a module of the test harness
         [sys.executable, "-m", "harness.engine_child", spec(stack, Path(__file__), "program")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
         env={**os.environ, "PYTHONPATH": str(TESTS)},
     )
     assert child.stdout is not None
@@ -123,8 +128,7 @@ def test_killed_up_recovers_to_exactly_one_index(
     (state,) = stack.resources("RestoredIndex")
     # The adopted restore is recorded, though the up's first job listing left the job out.
     assert state["outputs"]["restore_job_id"] == job.restore_job_id
-    assert any(f"resuming restore job {job.restore_job_id}" in d.message
-               for d in run.diagnostics())
+    assert any(f"resuming restore job {job.restore_job_id}" in d.message for d in run.diagnostics())
     name = result.outputs["name"].value
     assert {i.name for i in client.list_indexes()} == {"prod", name}
     assert [j.restore_job_id for j in client.iter_restore_jobs()] == [job.restore_job_id]

@@ -79,11 +79,16 @@ def test_in_place_changes_are_updates(
 
     changes: list[tuple[dict[str, Any], Callable[[], bool]]] = [
         # The server's tags also hold the ownership mark, which a tag update keeps.
-        ({"tags": {"env": "qa", "team": "search"}},
-         lambda: client.describe_index(name).tags == {"env": "qa", "team": "search",
-                                                      MARK_KEY: mark}),
-        ({"deletionProtection": "enabled"},
-         lambda: client.describe_index(name).deletion_protection == "enabled"),
+        (
+            {"tags": {"env": "qa", "team": "search"}},
+            lambda: (
+                client.describe_index(name).tags == {"env": "qa", "team": "search", MARK_KEY: mark}
+            ),
+        ),
+        (
+            {"deletionProtection": "enabled"},
+            lambda: client.describe_index(name).deletion_protection == "enabled",
+        ),
         ({"createTimeout": "90m"}, lambda: True),
     ]
     for change, check in changes:

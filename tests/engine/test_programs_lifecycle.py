@@ -63,8 +63,12 @@ def prepare_restore(emulator: Emulator, _client: ControlPlaneClient) -> dict[str
     """A prod index with one backup, restored with protection on and force_destroy."""
     emulator.seed_index(name="prod-search", dimension=16, tags={"env": "prod"})
     backup = emulator.seed_backup(source_index_name="prod-search")
-    return {"backupId": backup["backup_id"], "tags": {"env": "qa", "team": "search"},
-            "deletionProtection": "enabled", "forceDestroy": True}
+    return {
+        "backupId": backup["backup_id"],
+        "tags": {"env": "qa", "team": "search"},
+        "deletionProtection": "enabled",
+        "forceDestroy": True,
+    }
 
 
 def seed_sources(emulator: Emulator) -> None:
@@ -101,22 +105,46 @@ def prepare_demo(emulator: Emulator, _client: ControlPlaneClient) -> dict[str, A
 
 
 PROGRAMS = (
-    Program("restore-index", "restore-index",
-            ROOT / "examples/restore-index/restore_index.py", prepare_restore,
-            lambda out: (out["name"], "restored"), {"RestoredIndex": 1}),
-    Program("clone-environment[latest]", "clone-environment",
-            ROOT / "examples/clone-environment/clone_environment.py", prepare_clone_latest,
-            lambda _out: ("stg-products", "staging-indexes"), {"RestoredIndexSet": 1}),
-    Program("clone-environment[fresh]", "clone-environment",
-            ROOT / "examples/clone-environment/clone_environment.py", prepare_clone_fresh,
-            lambda _out: ("stg-products", "staging-indexes"),
-            {"RestoredIndexSet": 1, "IndexBackup": 2}),
-    Program("migrate-collection", "migrate-collection",
-            ROOT / "examples/migrate-collection/migrate_collection.py", prepare_migrate,
-            lambda out: (out["name"], "migrated"), {"CollectionIndex": 1}),
-    Program("demo", "pinecone-restore-demo", ROOT / "demo/__main__.py", prepare_demo,
-            lambda out: (out["preview_index"], "search-preview"),
-            {"RestoredIndexSet": 1, "RestoredIndex": 1}),
+    Program(
+        "restore-index",
+        "restore-index",
+        ROOT / "examples/restore-index/restore_index.py",
+        prepare_restore,
+        lambda out: (out["name"], "restored"),
+        {"RestoredIndex": 1},
+    ),
+    Program(
+        "clone-environment[latest]",
+        "clone-environment",
+        ROOT / "examples/clone-environment/clone_environment.py",
+        prepare_clone_latest,
+        lambda _out: ("stg-products", "staging-indexes"),
+        {"RestoredIndexSet": 1},
+    ),
+    Program(
+        "clone-environment[fresh]",
+        "clone-environment",
+        ROOT / "examples/clone-environment/clone_environment.py",
+        prepare_clone_fresh,
+        lambda _out: ("stg-products", "staging-indexes"),
+        {"RestoredIndexSet": 1, "IndexBackup": 2},
+    ),
+    Program(
+        "migrate-collection",
+        "migrate-collection",
+        ROOT / "examples/migrate-collection/migrate_collection.py",
+        prepare_migrate,
+        lambda out: (out["name"], "migrated"),
+        {"CollectionIndex": 1},
+    ),
+    Program(
+        "demo",
+        "pinecone-restore-demo",
+        ROOT / "demo/__main__.py",
+        prepare_demo,
+        lambda out: (out["preview_index"], "search-preview"),
+        {"RestoredIndexSet": 1, "RestoredIndex": 1},
+    ),
 )
 
 

@@ -23,8 +23,7 @@ pytestmark = pytest.mark.engine
 
 def program() -> None:
     """One restored index, the backup from config."""
-    index = RestoredIndex("idx", backup_id=pulumi.Config().require("backupId"),
-                          tags={"env": "qa"})
+    index = RestoredIndex("idx", backup_id=pulumi.Config().require("backupId"), tags={"env": "qa"})
     pulumi.export("name", index.name)
 
 

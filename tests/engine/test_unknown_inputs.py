@@ -30,10 +30,12 @@ def backup_then_restore() -> None:
     """A backup of prod, restored into an index and cloned into a set, all in one program."""
     trigger = pulumi.Config().get("trigger") or "first"
     backup = IndexBackup("nightly", source_index_name="prod", name="nightly", trigger=trigger)
-    index = RestoredIndex("copy", backup_id=backup.backup_id,
-                          tags={"env": "qa", "from": backup.backup_id})
-    clones = CloneEnvironment("staging", backups={"prod": backup.backup_id},
-                              name_prefix="stg-", tags={"env": "staging"})
+    index = RestoredIndex(
+        "copy", backup_id=backup.backup_id, tags={"env": "qa", "from": backup.backup_id}
+    )
+    clones = CloneEnvironment(
+        "staging", backups={"prod": backup.backup_id}, name_prefix="stg-", tags={"env": "staging"}
+    )
     pulumi.export("index", index.name)
     pulumi.export("index_mark", index.owner_mark)
     pulumi.export("backup", backup.backup_id)
@@ -86,17 +88,32 @@ def test_unknown_replace_key_previews_as_a_replacement(
 def unknowns_everywhere() -> None:
     """Every resource given inputs that are only known once a new backup exists."""
     backup = IndexBackup("fresh", source_index_name="prod", name="fresh")
-    CollectionIndex("from-collection", source_collection=backup.name.apply(str),
-                    cloud=backup.cloud, region=backup.region,
-                    dimension=backup.dimension.apply(lambda d: d or 8),
-                    tags={"backup": backup.backup_id}, deletion_protection=backup.status)
-    RestoredIndexSet("set", members={
-        "whole": backup.backup_id.apply(lambda b: {"backup_id": b}),
-        "leaves": {"backup_id": backup.backup_id, "name": backup.name,
-                   "tags": {"backup": backup.backup_id}},
-    })
-    IndexBackup("of-unknown", source_index_name=backup.source_index_name,
-                description=backup.backup_id, trigger=backup.backup_id)
+    CollectionIndex(
+        "from-collection",
+        source_collection=backup.name.apply(str),
+        cloud=backup.cloud,
+        region=backup.region,
+        dimension=backup.dimension.apply(lambda d: d or 8),
+        tags={"backup": backup.backup_id},
+        deletion_protection=backup.status,
+    )
+    RestoredIndexSet(
+        "set",
+        members={
+            "whole": backup.backup_id.apply(lambda b: {"backup_id": b}),
+            "leaves": {
+                "backup_id": backup.backup_id,
+                "name": backup.name,
+                "tags": {"backup": backup.backup_id},
+            },
+        },
+    )
+    IndexBackup(
+        "of-unknown",
+        source_index_name=backup.source_index_name,
+        description=backup.backup_id,
+        trigger=backup.backup_id,
+    )
 
 
 def test_every_resource_previews_with_unknown_inputs(

@@ -120,29 +120,31 @@ class EngineStack:
     def preview(self, **kwargs: Any) -> tuple[auto.PreviewResult, Run]:
         """``pulumi preview``."""
         run = self._run()
-        result = self.stack.preview(on_event=run.events.append, on_output=run.output.append,
-                                    **kwargs)
+        result = self.stack.preview(
+            on_event=run.events.append, on_output=run.output.append, **kwargs
+        )
         return result, run
 
     def up(self, **kwargs: Any) -> tuple[auto.UpResult, Run]:
         """``pulumi up --yes --skip-preview``."""
         run = self._run()
-        result = self.stack.up(on_event=run.events.append, on_output=run.output.append,
-                               **kwargs)
+        result = self.stack.up(on_event=run.events.append, on_output=run.output.append, **kwargs)
         return result, run
 
     def refresh(self, **kwargs: Any) -> tuple[auto.RefreshResult, Run]:
         """``pulumi refresh --yes``."""
         run = self._run()
-        result = self.stack.refresh(on_event=run.events.append, on_output=run.output.append,
-                                    **kwargs)
+        result = self.stack.refresh(
+            on_event=run.events.append, on_output=run.output.append, **kwargs
+        )
         return result, run
 
     def destroy(self, **kwargs: Any) -> tuple[auto.DestroyResult, Run]:
         """``pulumi destroy --yes``."""
         run = self._run()
-        result = self.stack.destroy(on_event=run.events.append, on_output=run.output.append,
-                                    **kwargs)
+        result = self.stack.destroy(
+            on_event=run.events.append, on_output=run.output.append, **kwargs
+        )
         return result, run
 
     def deployment(self) -> dict[str, Any]:
@@ -224,16 +226,21 @@ def new_stack(
         },
     )
     stack = auto.create_stack(
-        stack_name, project_name=project, program=program, opts=workspace.options(),
+        stack_name,
+        project_name=project,
+        program=program,
+        opts=workspace.options(),
     )
     secret_keys = set(secrets)
-    stack.set_all_config({
-        key: auto.ConfigValue(
-            json.dumps(value) if isinstance(value, (dict, list, bool)) else str(value),
-            secret=key in secret_keys,
-        )
-        for key, value in config.items()
-    })
+    stack.set_all_config(
+        {
+            key: auto.ConfigValue(
+                json.dumps(value) if isinstance(value, (dict, list, bool)) else str(value),
+                secret=key in secret_keys,
+            )
+            for key, value in config.items()
+        }
+    )
     return EngineStack(stack, workspace)
 
 

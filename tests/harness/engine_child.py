@@ -21,16 +21,20 @@ from harness.engine import EngineStack, Workspace
 def spec(stack: EngineStack, program_file: Path, program_name: str) -> str:
     """The argument that makes this module run ``up`` on ``stack`` with that program."""
     workspace = stack.workspace
-    return json.dumps({
-        "stack": stack.stack.name,
-        "project": stack.stack.workspace.project_settings().name,
-        "program": [str(program_file), program_name],
-        "workspace": {
-            "engine": str(workspace.engine), "work_dir": str(workspace.work_dir),
-            "pulumi_home": str(workspace.pulumi_home), "backend": str(workspace.backend),
-            "env": workspace.env,
-        },
-    })
+    return json.dumps(
+        {
+            "stack": stack.stack.name,
+            "project": stack.stack.workspace.project_settings().name,
+            "program": [str(program_file), program_name],
+            "workspace": {
+                "engine": str(workspace.engine),
+                "work_dir": str(workspace.work_dir),
+                "pulumi_home": str(workspace.pulumi_home),
+                "backend": str(workspace.backend),
+                "env": workspace.env,
+            },
+        }
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -38,13 +42,18 @@ def main(argv: list[str]) -> int:
     loaded: dict[str, Any] = json.loads(argv[0])
     raw = loaded["workspace"]
     workspace = Workspace(
-        engine=Path(raw["engine"]), work_dir=Path(raw["work_dir"]),
-        pulumi_home=Path(raw["pulumi_home"]), backend=Path(raw["backend"]), env=raw["env"],
+        engine=Path(raw["engine"]),
+        work_dir=Path(raw["work_dir"]),
+        pulumi_home=Path(raw["pulumi_home"]),
+        backend=Path(raw["backend"]),
+        env=raw["env"],
     )
     program_file, program_name = loaded["program"]
     program = runpy.run_path(program_file, run_name="engine_child_program")[program_name]
     stack = auto.select_stack(
-        loaded["stack"], project_name=loaded["project"], program=program,
+        loaded["stack"],
+        project_name=loaded["project"],
+        program=program,
         opts=workspace.options(),
     )
     stack.up(on_output=lambda line: print(line, flush=True))  # noqa: T201 - the parent reads it

@@ -59,7 +59,13 @@ _SEVERITIES = {
 }
 # What a plugin inherits from the test process when the caller does not pass inherit_env.
 _BASE_ENV_KEYS = (
-    "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT", "VIRTUAL_ENV",
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "TMPDIR",
+    "SYSTEMROOT",
+    "VIRTUAL_ENV",
     "PINECONE_RESTORE_POLL_SCALE",  # the suite's emulator ends lifecycles after a few reads
 )
 

@@ -82,9 +82,7 @@ def test_get_restore_job_describes_a_job(backup_id: str, client: ControlPlaneCli
     assert (job.backup_id, job.target_index_name) == (backup_id, "clone")
 
 
-def test_get_restore_job_of_an_unknown_id(
-    emulator: Emulator, client: ControlPlaneClient
-) -> None:
+def test_get_restore_job_of_an_unknown_id(emulator: Emulator, client: ControlPlaneClient) -> None:
     """An unknown id raises the lookup's own error type."""
     with pytest.raises(RestoreJobNotFoundError):
         get_restore_job(restore_job_id="no-such-job", client=client)

@@ -20,7 +20,9 @@ def _tracked_files() -> list[str]:
         pytest.skip("needs a git checkout to know which files are tracked")
     out = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607  # git from PATH, as a contributor runs it
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     ).stdout
     return [name for name in out.decode().split("\0") if name]
 
@@ -36,8 +38,17 @@ def _dists(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             shutil.copy2(ROOT / name, src / name)
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(  # noqa: S603  # fixed arguments, our own interpreter
-        [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel",
-         "--outdir", str(out), str(src)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--no-isolation",
+            "--sdist",
+            "--wheel",
+            "--outdir",
+            str(out),
+            str(src),
+        ],
         check=True,
         capture_output=True,
     )

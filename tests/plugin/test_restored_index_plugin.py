@@ -47,8 +47,9 @@ def assert_no_key(*things: object) -> None:
         assert API_KEY not in text
 
 
-def test_lifecycle_over_grpc_never_returns_the_key(plugin: DynamicPluginProcess,
-                                                   backup_id: str) -> None:
+def test_lifecycle_over_grpc_never_returns_the_key(
+    plugin: DynamicPluginProcess, backup_id: str
+) -> None:
     """Check, Create, Read, Diff, Update and Delete work and nothing returned holds the key."""
     checked = plugin.check(URN, {}, props(backup_id=backup_id, name="grpc-index"))
     assert checked.failures == []
@@ -62,20 +63,23 @@ def test_lifecycle_over_grpc_never_returns_the_key(plugin: DynamicPluginProcess,
 
     same = plugin.diff(created.id, URN, created.properties, checked.inputs)
     assert same.changes == "DIFF_NONE"
-    news = plugin.check(URN, checked.inputs,
-                        props(backup_id=backup_id, name="grpc-index", tags={"env": "qa"}))
+    news = plugin.check(
+        URN, checked.inputs, props(backup_id=backup_id, name="grpc-index", tags={"env": "qa"})
+    )
     diff = plugin.diff(created.id, URN, created.properties, news.inputs)
     assert diff.changes == "DIFF_SOME"
     assert diff.replaces == []
     updated = plugin.update(created.id, URN, created.properties, news.inputs)
     assert updated["tags"] == {"env": "qa"}
     plugin.delete(created.id, URN, updated)
-    assert_no_key(checked.inputs, created.properties, read.properties, updated, plugin.stderr,
-                  plugin.stdout)
+    assert_no_key(
+        checked.inputs, created.properties, read.properties, updated, plugin.stderr, plugin.stdout
+    )
 
 
-def test_progress_reaches_the_engine_as_plugin_stderr(plugin: DynamicPluginProcess,
-                                                      backup_id: str) -> None:
+def test_progress_reaches_the_engine_as_plugin_stderr(
+    plugin: DynamicPluginProcess, backup_id: str
+) -> None:
     """Create writes progress lines to stderr, which the engine shows as info diagnostics."""
     checked = plugin.check(URN, {}, props(backup_id=backup_id, name="chatty"))
     plugin.create(URN, checked.inputs)
@@ -101,11 +105,11 @@ def test_backup_change_is_a_replace_with_delete_first_for_fixed_names(
     assert diff.delete_before_replace is True
 
 
-def test_errors_are_sentences_without_the_key(plugin: DynamicPluginProcess,
-                                              backup_id: str) -> None:
+def test_errors_are_sentences_without_the_key(plugin: DynamicPluginProcess, backup_id: str) -> None:
     """A refused delete surfaces its guidance through gRPC, and the key is not in it."""
-    checked = plugin.check(URN, {}, props(backup_id=backup_id, name="guarded",
-                                          deletion_protection="enabled"))
+    checked = plugin.check(
+        URN, {}, props(backup_id=backup_id, name="guarded", deletion_protection="enabled")
+    )
     created = plugin.create(URN, checked.inputs)
     with pytest.raises(PluginRpcError) as info:
         plugin.delete(created.id, URN, created.properties)
@@ -113,8 +117,9 @@ def test_errors_are_sentences_without_the_key(plugin: DynamicPluginProcess,
     assert_no_key(info.value.details, plugin.stderr)
 
 
-def test_timeout_error_tells_how_to_resume(plugin: DynamicPluginProcess, backup_id: str,
-                                           emulator: Emulator) -> None:
+def test_timeout_error_tells_how_to_resume(
+    plugin: DynamicPluginProcess, backup_id: str, emulator: Emulator
+) -> None:
     """A create over budget fails with the resume instructions; the next create adopts."""
     emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(seconds=3600)))
     checked = plugin.check(URN, {}, props(backup_id=backup_id, name="slow", create_timeout=1))

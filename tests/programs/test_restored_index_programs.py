@@ -23,7 +23,8 @@ TYPE = "pulumi-python:dynamic/pinecone:RestoredIndex"
 def _engine(server: EmulatorServer) -> ProviderRoutingMocks:
     return ProviderRoutingMocks(
         {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search", stack="staging",
+        project="search",
+        stack="staging",
     )
 
 
@@ -40,17 +41,20 @@ def _client(server: EmulatorServer) -> ControlPlaneClient:
 
 def restore(backup_id: str, **kwargs: object) -> Callable[[], None]:
     """A program with one RestoredIndex that exports its outputs."""
+
     def program() -> None:
         index = RestoredIndex("search-staging", backup_id=backup_id, **kwargs)  # type: ignore[arg-type]
         pulumi.export("name", index.name)
         pulumi.export("host", index.host)
         pulumi.export("dimension", index.dimension)
         pulumi.export("tags", index.tags)
+
     return program
 
 
-def test_up_restores_and_exports_outputs(engine: ProviderRoutingMocks, backup_id: str,
-                                         client: ControlPlaneClient) -> None:
+def test_up_restores_and_exports_outputs(
+    engine: ProviderRoutingMocks, backup_id: str, client: ControlPlaneClient
+) -> None:
     """`pulumi up` restores the backup and hands host and friends to the stack."""
     result = engine.up(restore(backup_id))
     name = result.exports["name"]
@@ -62,9 +66,11 @@ def test_up_restores_and_exports_outputs(engine: ProviderRoutingMocks, backup_id
 
 def test_args_object_form_is_equivalent(engine: ProviderRoutingMocks, backup_id: str) -> None:
     """RestoredIndexArgs works like keywords, and mixing both is refused."""
+
     def program() -> None:
         index = RestoredIndex("x", RestoredIndexArgs(backup_id=backup_id, name="from-args"))
         pulumi.export("name", index.name)
+
     assert engine.up(program).exports["name"] == "from-args"
     with pytest.raises(TypeError, match="either"):
         RestoredIndex("y", RestoredIndexArgs(backup_id="b"), name="z")
@@ -81,11 +87,15 @@ def test_second_up_is_a_no_op_then_tags_update_in_place(
     third = engine.up(restore(backup_id, tags={"env": "staging", "team": "search"}))
     assert third.steps[urn] == "update"
     assert user_tags(client.describe_index(first.exports["name"]).tags) == {
-        "env": "staging", "team": "search"}
+        "env": "staging",
+        "team": "search",
+    }
 
 
 def test_new_backup_replaces_auto_named_index_create_first(
-    engine: ProviderRoutingMocks, backup_id: str, emulator: Emulator,
+    engine: ProviderRoutingMocks,
+    backup_id: str,
+    emulator: Emulator,
     client: ControlPlaneClient,
 ) -> None:
     """A newer backup restores a new index under a new name, then deletes the old one."""
@@ -99,7 +109,9 @@ def test_new_backup_replaces_auto_named_index_create_first(
 
 
 def test_new_backup_with_fixed_name_deletes_first(
-    engine: ProviderRoutingMocks, backup_id: str, emulator: Emulator,
+    engine: ProviderRoutingMocks,
+    backup_id: str,
+    emulator: Emulator,
     client: ControlPlaneClient,
 ) -> None:
     """With an explicit name the old index goes first, so the name is free for the restore."""
@@ -143,8 +155,9 @@ def test_ignore_changes_pins_the_clone_to_its_backup(
     assert result.steps[engine.urn(TYPE, "search-staging")] == "same"
 
 
-def test_destroy_deletes_the_index(engine: ProviderRoutingMocks, backup_id: str,
-                                   client: ControlPlaneClient) -> None:
+def test_destroy_deletes_the_index(
+    engine: ProviderRoutingMocks, backup_id: str, client: ControlPlaneClient
+) -> None:
     """`pulumi destroy` deletes the restored index."""
     name = engine.up(restore(backup_id)).exports["name"]
     engine.destroy()

@@ -44,22 +44,21 @@ def _provider(make_provider: ProviderFactory) -> CollectionIndexProvider:
     return make_provider(CollectionIndexProvider)
 
 
-
 def inputs(**extra: Any) -> dict[str, Any]:
     """Minimal valid inputs from the test collection, plus ``extra``."""
     return {"source_collection": COLLECTION, "cloud": "aws", "region": "us-east-1", **extra}
 
 
-def checked(provider: CollectionIndexProvider, news: dict[str, Any],
-            olds: dict[str, Any] | None = None) -> dict[str, Any]:
+def checked(
+    provider: CollectionIndexProvider, news: dict[str, Any], olds: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Run check and insist that it passes, as the engine would before create."""
     result = provider.check(olds or {}, news)
     assert result.failures == [], [(f.property, f.reason) for f in result.failures]
     return dict(result.inputs)
 
 
-def create(provider: CollectionIndexProvider,
-           news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def create(provider: CollectionIndexProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Check then create; returns (id, outputs)."""
     result = provider.create(checked(provider, news))
     assert result.outs is not None
@@ -69,8 +68,9 @@ def create(provider: CollectionIndexProvider,
 # lifecycle ---------------------------------------------------------------------------------
 
 
-def test_full_lifecycle(provider: CollectionIndexProvider, collection: str,
-                        client: ControlPlaneClient) -> None:
+def test_full_lifecycle(
+    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
+) -> None:
     """Create, read, update and delete map onto POST, describe, configure and delete."""
     id_, outs = create(provider, inputs(name="migrated", metric="dotproduct"))
     assert id_ == "migrated"
@@ -86,8 +86,15 @@ def test_full_lifecycle(provider: CollectionIndexProvider, collection: str,
     assert read.outs is not None
     assert read.outs["host"] == outs["host"]
 
-    news = checked(provider, inputs(name="migrated", metric="dotproduct",
-                                    tags={"env": "prod"}, deletion_protection="enabled"))
+    news = checked(
+        provider,
+        inputs(
+            name="migrated",
+            metric="dotproduct",
+            tags={"env": "prod"},
+            deletion_protection="enabled",
+        ),
+    )
     diff = provider.diff(id_, outs, news)
     assert diff.changes
     assert not diff.replaces
@@ -96,8 +103,9 @@ def test_full_lifecycle(provider: CollectionIndexProvider, collection: str,
     assert updated["tags"] == {"env": "prod"}
     assert client.describe_index(id_).deletion_protection == "enabled"
 
-    off = provider.update(id_, updated, {**news, "deletion_protection": "disabled",
-                                         "tags": {}}).outs
+    off = provider.update(
+        id_, updated, {**news, "deletion_protection": "disabled", "tags": {}}
+    ).outs
     assert off is not None
     assert off["tags"] == {}
     provider.delete(id_, off)
@@ -113,8 +121,7 @@ def test_dimension_and_metric_default_from_collection_and_server(
     assert (outs["dimension"], outs["metric"]) == (8, "cosine")
 
 
-def test_identical_inputs_make_no_diff(provider: CollectionIndexProvider,
-                                       collection: str) -> None:
+def test_identical_inputs_make_no_diff(provider: CollectionIndexProvider, collection: str) -> None:
     """Re-running with the same inputs (tags and metric left to the server) changes nothing."""
     news = checked(provider, inputs(name="same"))
     id_, outs = create(provider, news)
@@ -155,18 +162,23 @@ def test_origin_changes_replace_delete_first_under_explicit_name(
     assert diff.delete_before_replace is True
 
 
-def test_budget_and_force_changes_update_in_place(provider: CollectionIndexProvider,
-                                                  collection: str) -> None:
+def test_budget_and_force_changes_update_in_place(
+    provider: CollectionIndexProvider, collection: str
+) -> None:
     """Budgets and force_destroy change in place, without touching the index."""
     id_, outs = create(provider, inputs(name="budgeted"))
-    diff = provider.diff(id_, outs, checked(provider, inputs(
-        name="budgeted", create_timeout="2h", force_destroy=True)))
+    diff = provider.diff(
+        id_,
+        outs,
+        checked(provider, inputs(name="budgeted", create_timeout="2h", force_destroy=True)),
+    )
     assert diff.changes
     assert not diff.replaces
 
 
-def test_unknown_origin_at_preview_means_replace(provider: CollectionIndexProvider,
-                                                 collection: str) -> None:
+def test_unknown_origin_at_preview_means_replace(
+    provider: CollectionIndexProvider, collection: str
+) -> None:
     """An unknown collection at preview passes check and is reported as a possible replacement."""
     id_, outs = create(provider, inputs(name="fixed"))
     result = provider.check({}, inputs(name="fixed", source_collection=UNKNOWN, tags=UNKNOWN))
@@ -177,8 +189,9 @@ def test_unknown_origin_at_preview_means_replace(provider: CollectionIndexProvid
 # auto-name -------------------------------------------------------------------------------
 
 
-def test_auto_name_is_stable_and_changes_with_origin(provider: CollectionIndexProvider,
-                                                     collection: str) -> None:
+def test_auto_name_is_stable_and_changes_with_origin(
+    provider: CollectionIndexProvider, collection: str
+) -> None:
     """An omitted name is derived once and kept; a new collection or region gets a new one."""
     news = inputs(owner_seed="proj/dev/search")
     first = checked(provider, news)
@@ -227,8 +240,9 @@ def test_auto_name_is_unknown_while_its_collection_is(provider: CollectionIndexP
         (inputs(force_destroy="yes"), "force_destroy"),
     ],
 )
-def test_check_reports_bad_input_per_property(provider: CollectionIndexProvider,
-                                              news: dict[str, Any], prop: str) -> None:
+def test_check_reports_bad_input_per_property(
+    provider: CollectionIndexProvider, news: dict[str, Any], prop: str
+) -> None:
     """Each bad input yields one failure naming its property, before any API call."""
     failures = provider.check({}, {"name": "x", **news}).failures
     assert [f.property for f in failures] == [prop]
@@ -238,8 +252,9 @@ def test_check_reports_bad_input_per_property(provider: CollectionIndexProvider,
 # create: preconditions -----------------------------------------------------------------------
 
 
-def test_missing_collection_is_a_clear_error(provider: CollectionIndexProvider,
-                                             client: ControlPlaneClient) -> None:
+def test_missing_collection_is_a_clear_error(
+    provider: CollectionIndexProvider, client: ControlPlaneClient
+) -> None:
     """An unknown collection fails with a 404 that names source_collection, creating nothing."""
     with pytest.raises(NotFoundError) as info:
         create(provider, inputs(name="orphan", source_collection="nope"))
@@ -248,8 +263,9 @@ def test_missing_collection_is_a_clear_error(provider: CollectionIndexProvider,
     assert not client.list_indexes()
 
 
-def test_dimension_mismatch_is_a_clear_error(provider: CollectionIndexProvider, collection: str,
-                                             emulator: Emulator) -> None:
+def test_dimension_mismatch_is_a_clear_error(
+    provider: CollectionIndexProvider, collection: str, emulator: Emulator
+) -> None:
     """A dimension other than the collection's fails before the POST, naming both values."""
     with pytest.raises(InputMismatchError) as info:
         create(provider, inputs(name="wrong", dimension=16))
@@ -279,7 +295,8 @@ def test_collection_that_never_gets_ready_times_out_before_creating(
     emulator.create_collection({"name": COLLECTION, "source": "legacy-pods"})
     fake_now = [0.0]
     provider.runtime = attrs.evolve(
-        provider.runtime, clock=lambda: fake_now[0],
+        provider.runtime,
+        clock=lambda: fake_now[0],
         sleep=lambda s: fake_now.__setitem__(0, fake_now[0] + s),
     )
     with pytest.raises(WaitTimeoutError) as info:
@@ -288,8 +305,9 @@ def test_collection_that_never_gets_ready_times_out_before_creating(
     assert "POST /indexes" not in emulator.request_counts()
 
 
-def test_unknown_region_is_a_clear_error(provider: CollectionIndexProvider,
-                                         collection: str) -> None:
+def test_unknown_region_is_a_clear_error(
+    provider: CollectionIndexProvider, collection: str
+) -> None:
     """A cloud/region the project cannot use fails with a 404 that names it."""
     with pytest.raises(NotFoundError) as info:
         create(provider, inputs(name="far", region="ap-south-9"))
@@ -299,13 +317,15 @@ def test_unknown_region_is_a_clear_error(provider: CollectionIndexProvider,
 # create: adoption, faults, failures -------------------------------------------------------
 
 
-def test_own_index_is_adopted_and_converged(provider: CollectionIndexProvider, collection: str,
-                                            client: ControlPlaneClient) -> None:
+def test_own_index_is_adopted_and_converged(
+    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
+) -> None:
     """An earlier attempt's index (it has our mark) is adopted, and its settings converge."""
     life = provider.lifecycle
     life.start(life.typed(checked(provider, inputs(name="mine", tags={"old": "1"}))))
-    _, outs = create(provider, inputs(name="mine", tags={"new": "2"},
-                                      deletion_protection="enabled"))
+    _, outs = create(
+        provider, inputs(name="mine", tags={"new": "2"}, deletion_protection="enabled")
+    )
     assert outs["tags"] == {"new": "2"}
     assert outs["deletion_protection"] == "enabled"
     assert [i.name for i in client.list_indexes()].count("mine") == 1
@@ -319,7 +339,9 @@ def test_own_index_is_adopted_and_converged(provider: CollectionIndexProvider, c
     ],
 )
 def test_foreign_index_with_the_name_is_left_alone(
-    provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient,
+    provider: CollectionIndexProvider,
+    collection: str,
+    client: ControlPlaneClient,
     foreign: dict[str, Any],
 ) -> None:
     """A 409 for an index this stack did not make is an error, and that index survives."""
@@ -349,12 +371,15 @@ class _FailingInitClient(ControlPlaneClient):
 
 
 def test_failed_initialization_deletes_the_index(
-    provider: CollectionIndexProvider, collection: str, server: EmulatorServer,
+    provider: CollectionIndexProvider,
+    collection: str,
+    server: EmulatorServer,
     client: ControlPlaneClient,
 ) -> None:
     """An index that ends InitializationFailed is deleted (even if protected) and reported."""
-    failing = _FailingInitClient(ClientSettings(api_key=API_KEY, controller_host=server.url,
-                                                retry=NO_WAIT_RETRY))
+    failing = _FailingInitClient(
+        ClientSettings(api_key=API_KEY, controller_host=server.url, retry=NO_WAIT_RETRY)
+    )
     provider.runtime = attrs.evolve(provider.runtime, client_override=failing)
     with pytest.raises(CollectionFailedError) as info:
         create(provider, inputs(name="doomed", deletion_protection="enabled"))
@@ -374,18 +399,21 @@ def test_failed_initialization_deletes_the_index(
 def _engine(server: EmulatorServer) -> ProviderRoutingMocks:
     return ProviderRoutingMocks(
         {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search", stack="staging",
+        project="search",
+        stack="staging",
     )
 
 
 def program_with(**kwargs: Any) -> Callable[[], None]:
     """A program with one CollectionIndex that exports its outputs."""
+
     def program() -> None:
         index = CollectionIndex("search", cloud="aws", region="us-east-1", **kwargs)
         pulumi.export("name", index.name)
         pulumi.export("host", index.host)
         pulumi.export("dimension", index.dimension)
         pulumi.export("source_collection", index.source_collection)
+
     return program
 
 
@@ -400,11 +428,14 @@ def test_resource_up_creates_and_exports_outputs(
     assert int(result.exports["dimension"]) == 8
     assert result.exports["source_collection"] == collection
     assert engine.up(program_with(source_collection=collection)).steps == {
-        engine.urn(TYPE, "search"): "same"}
+        engine.urn(TYPE, "search"): "same"
+    }
 
 
 def test_resource_new_collection_creates_the_replacement_first(
-    engine: ProviderRoutingMocks, collection: str, emulator: Emulator,
+    engine: ProviderRoutingMocks,
+    collection: str,
+    emulator: Emulator,
     client: ControlPlaneClient,
 ) -> None:
     """Pointing an auto-named index at a new collection creates the new index, then deletes."""
@@ -420,23 +451,30 @@ def test_resource_new_collection_creates_the_replacement_first(
     assert steps == ["create", "delete"]
 
 
-def test_resource_args_form_and_required_inputs(engine: ProviderRoutingMocks,
-                                                collection: str) -> None:
+def test_resource_args_form_and_required_inputs(
+    engine: ProviderRoutingMocks, collection: str
+) -> None:
     """CollectionIndexArgs works like keywords; mixing both or omitting required inputs fails."""
+
     def program() -> None:
-        index = CollectionIndex("x", CollectionIndexArgs(
-            source_collection=collection, cloud="aws", region="us-east-1", name="from-args"))
+        index = CollectionIndex(
+            "x",
+            CollectionIndexArgs(
+                source_collection=collection, cloud="aws", region="us-east-1", name="from-args"
+            ),
+        )
         pulumi.export("name", index.name)
+
     assert engine.up(program).exports["name"] == "from-args"
     with pytest.raises(TypeError, match="either"):
-        CollectionIndex("y", CollectionIndexArgs(source_collection="c", cloud="aws",
-                                                 region="r"), name="z")
+        CollectionIndex(
+            "y", CollectionIndexArgs(source_collection="c", cloud="aws", region="r"), name="z"
+        )
     with pytest.raises(TypeError, match="cloud, region are required"):
         CollectionIndex("z", source_collection="c")
 
 
-def test_resource_bad_metric_fails_preview(engine: ProviderRoutingMocks,
-                                           collection: str) -> None:
+def test_resource_bad_metric_fails_preview(engine: ProviderRoutingMocks, collection: str) -> None:
     """A metric typo fails the preview against the metric property, creating nothing."""
     with pytest.raises(CheckFailedError) as info:
         engine.preview(program_with(source_collection=collection, metric="cosin"))

@@ -39,7 +39,6 @@ def _provider(make_provider: ProviderFactory) -> IndexBackupProvider:
     return make_provider(IndexBackupProvider)
 
 
-
 def checked(provider: IndexBackupProvider, news: dict[str, Any]) -> dict[str, Any]:
     """Run check and insist that it passes, as the engine would before create."""
     result = provider.check({}, news)
@@ -58,15 +57,20 @@ def use_fake_clock(provider: IndexBackupProvider) -> None:
     """Make the provider's sleeps advance a fake clock instead of waiting."""
     now = [0.0]
     provider.runtime = attrs.evolve(
-        provider.runtime, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s),
+        provider.runtime,
+        clock=lambda: now[0],
+        sleep=lambda s: now.__setitem__(0, now[0] + s),
     )
 
 
-def test_full_lifecycle(provider: IndexBackupProvider, source: str,
-                        client: ControlPlaneClient) -> None:
+def test_full_lifecycle(
+    provider: IndexBackupProvider, source: str, client: ControlPlaneClient
+) -> None:
     """Create, read, update and delete map onto backup, describe, nothing and delete."""
-    id_, outs = create(provider, {"source_index_name": source, "name": "nightly",
-                                  "description": "before the migration"})
+    id_, outs = create(
+        provider,
+        {"source_index_name": source, "name": "nightly", "description": "before the migration"},
+    )
     assert id_ == outs["backup_id"]
     assert outs["status"] == "Ready"
     assert (outs["name"], outs["description"]) == ("nightly", "before the migration")
@@ -82,8 +86,15 @@ def test_full_lifecycle(provider: IndexBackupProvider, source: str,
     assert read.outs is not None
     assert read.outs["status"] == "Ready"
 
-    news = checked(provider, {"source_index_name": source, "name": "nightly",
-                              "description": "before the migration", "delete_timeout": "20m"})
+    news = checked(
+        provider,
+        {
+            "source_index_name": source,
+            "name": "nightly",
+            "description": "before the migration",
+            "delete_timeout": "20m",
+        },
+    )
     diff = provider.diff(id_, outs, news)
     assert diff.changes
     assert diff.replaces == []
@@ -106,12 +117,14 @@ def test_identical_inputs_make_no_diff(provider: IndexBackupProvider, source: st
     assert diff.replaces == []
 
 
-def test_new_trigger_replaces_create_before_delete(provider: IndexBackupProvider,
-                                                   source: str) -> None:
+def test_new_trigger_replaces_create_before_delete(
+    provider: IndexBackupProvider, source: str
+) -> None:
     """A changed trigger asks for a fresh backup, taken before the old one is deleted."""
     id_, outs = create(provider, {"source_index_name": source, "trigger": "2025-06-01"})
-    diff = provider.diff(id_, outs, checked(provider, {"source_index_name": source,
-                                                       "trigger": "2025-06-02"}))
+    diff = provider.diff(
+        id_, outs, checked(provider, {"source_index_name": source, "trigger": "2025-06-02"})
+    )
     assert diff.changes
     assert diff.replaces == ["trigger"]
     assert diff.delete_before_replace is False
@@ -126,8 +139,7 @@ def test_immutable_inputs_replace(provider: IndexBackupProvider, source: str, ke
     assert diff.replaces == [key]
 
 
-def test_unknown_input_at_preview_means_replace(provider: IndexBackupProvider,
-                                                source: str) -> None:
+def test_unknown_input_at_preview_means_replace(provider: IndexBackupProvider, source: str) -> None:
     """A trigger that is another resource's unknown output passes check and diffs as replace."""
     unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
     id_, outs = create(provider, {"source_index_name": source})
@@ -149,8 +161,9 @@ def test_unknown_input_at_preview_means_replace(provider: IndexBackupProvider,
         ({"source_index_name": "ok", "delete_timeout": 0}, "delete_timeout"),
     ],
 )
-def test_check_reports_bad_input_per_property(provider: IndexBackupProvider,
-                                              news: dict[str, Any], prop: str) -> None:
+def test_check_reports_bad_input_per_property(
+    provider: IndexBackupProvider, news: dict[str, Any], prop: str
+) -> None:
     """Each bad input yields one failure naming its property, before any API call."""
     failures = provider.check({}, news).failures
     assert [f.property for f in failures] == [prop]
@@ -164,8 +177,9 @@ def test_missing_source_index_is_a_clear_error(provider: IndexBackupProvider) ->
     assert "source_index_name" in str(info.value)
 
 
-def test_source_index_not_ready_is_a_clear_error(provider: IndexBackupProvider,
-                                                 emulator: Emulator) -> None:
+def test_source_index_not_ready_is_a_clear_error(
+    provider: IndexBackupProvider, emulator: Emulator
+) -> None:
     """An index that is still initializing cannot be backed up; the 412 says to retry later."""
     emulator.seed_index(name="warming", ready=False)
     emulator.set_timings(attrs.evolve(emulator.timings, index_ready=Timing(reads=10_000)))
@@ -183,21 +197,25 @@ class _FailingBackups(ControlPlaneClient):
         return attrs.evolve(super().describe_backup(backup_id), status="Failed")
 
 
-def test_failed_backup_is_deleted_and_reported(provider: IndexBackupProvider, source: str,
-                                               server: EmulatorServer,
-                                               client: ControlPlaneClient) -> None:
+def test_failed_backup_is_deleted_and_reported(
+    provider: IndexBackupProvider, source: str, server: EmulatorServer, client: ControlPlaneClient
+) -> None:
     """A backup that ends Failed is deleted, and the error names it and its status."""
-    provider.runtime = attrs.evolve(provider.runtime, client_override=_FailingBackups(
-        ClientSettings(api_key=API_KEY, controller_host=server.url)))
+    provider.runtime = attrs.evolve(
+        provider.runtime,
+        client_override=_FailingBackups(
+            ClientSettings(api_key=API_KEY, controller_host=server.url)
+        ),
+    )
     with pytest.raises(BackupFailedError) as info:
         create(provider, {"source_index_name": source, "name": "doomed"})
     assert info.value.code == "BACKUP_FAILED"
     assert list(client.iter_backups(index_name=source)) == []
 
 
-def test_timeout_deletes_the_unfinished_backup(provider: IndexBackupProvider, source: str,
-                                               emulator: Emulator,
-                                               client: ControlPlaneClient) -> None:
+def test_timeout_deletes_the_unfinished_backup(
+    provider: IndexBackupProvider, source: str, emulator: Emulator, client: ControlPlaneClient
+) -> None:
     """A backup not Ready within create_timeout is deleted and the error says so."""
     emulator.set_timings(attrs.evolve(emulator.timings, backup_ready=Timing(reads=10_000)))
     use_fake_clock(provider)
@@ -209,9 +227,13 @@ def test_timeout_deletes_the_unfinished_backup(provider: IndexBackupProvider, so
     assert list(client.iter_backups(index_name=source)) == []
 
 
-def test_delete_waits_for_a_pending_restore(provider: IndexBackupProvider, source: str,
-                                            emulator: Emulator, client: ControlPlaneClient,
-                                            make_provider: ProviderFactory) -> None:
+def test_delete_waits_for_a_pending_restore(
+    provider: IndexBackupProvider,
+    source: str,
+    emulator: Emulator,
+    client: ControlPlaneClient,
+    make_provider: ProviderFactory,
+) -> None:
     """A 412 from a pending restore is retried until the restore ends, then the delete works."""
     id_, outs = create(provider, {"source_index_name": source})
     emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=3)))
@@ -229,7 +251,10 @@ def test_delete_waits_for_a_pending_restore(provider: IndexBackupProvider, sourc
 
 
 def test_delete_blocked_by_restore_names_it_after_budget(
-    provider: IndexBackupProvider, source: str, emulator: Emulator, client: ControlPlaneClient,
+    provider: IndexBackupProvider,
+    source: str,
+    emulator: Emulator,
+    client: ControlPlaneClient,
 ) -> None:
     """A restore pending past delete_timeout yields a 412 naming the job and its index."""
     id_, outs = create(provider, {"source_index_name": source, "delete_timeout": 60})
@@ -244,24 +269,27 @@ def test_delete_blocked_by_restore_names_it_after_budget(
     assert client.describe_backup(id_).backup_id == id_
 
 
-def test_delete_of_missing_backup_is_done(provider: IndexBackupProvider, source: str,
-                                          client: ControlPlaneClient) -> None:
+def test_delete_of_missing_backup_is_done(
+    provider: IndexBackupProvider, source: str, client: ControlPlaneClient
+) -> None:
     """Deleting a backup that is already gone succeeds."""
     id_, outs = create(provider, {"source_index_name": source})
     client.delete_backup(id_)
     provider.delete(id_, outs)
 
 
-def test_out_of_band_delete_drops_the_resource(provider: IndexBackupProvider, source: str,
-                                               client: ControlPlaneClient) -> None:
+def test_out_of_band_delete_drops_the_resource(
+    provider: IndexBackupProvider, source: str, client: ControlPlaneClient
+) -> None:
     """Refresh of a backup deleted outside Pulumi reports it gone (no id)."""
     id_, outs = create(provider, {"source_index_name": source})
     client.delete_backup(id_)
     assert not provider.read(id_, outs).id
 
 
-def test_read_without_state_describes_an_existing_backup(provider: IndexBackupProvider,
-                                                         emulator: Emulator, source: str) -> None:
+def test_read_without_state_describes_an_existing_backup(
+    provider: IndexBackupProvider, emulator: Emulator, source: str
+) -> None:
     """Reading a backup by id alone (an import) derives its inputs from the backup."""
     backup_id = str(emulator.seed_backup(source_index_name=source, name="old")["backup_id"])
     read = provider.read(backup_id, {})
@@ -269,8 +297,9 @@ def test_read_without_state_describes_an_existing_backup(provider: IndexBackupPr
     assert read.inputs == {"source_index_name": source, "name": "old"}
 
 
-def test_imported_inputs_of_a_marked_backup_pass_check(provider: IndexBackupProvider,
-                                                       source: str) -> None:
+def test_imported_inputs_of_a_marked_backup_pass_check(
+    provider: IndexBackupProvider, source: str
+) -> None:
     """An import of a backup with our mark reads inputs that check accepts; the mark is output."""
     id_, outs = create(provider, {"source_index_name": source, "description": "d"})
     read = provider.read(id_, {})
@@ -281,12 +310,16 @@ def test_imported_inputs_of_a_marked_backup_pass_check(provider: IndexBackupProv
 
 
 def test_lost_answer_to_the_backup_post_is_adopted_not_repeated(
-    provider: IndexBackupProvider, source: str, emulator: Emulator, client: ControlPlaneClient,
+    provider: IndexBackupProvider,
+    source: str,
+    emulator: Emulator,
+    client: ControlPlaneClient,
 ) -> None:
     """When the POST acted but its answer was a 503, create adopts that backup: one only."""
     older = emulator.seed_backup(source_index_name=source, name="nightly")["backup_id"]
-    emulator.add_fault(FaultRule(method="POST", path="/indexes/*/backups", status=503,
-                                 after_action=True, times=1))
+    emulator.add_fault(
+        FaultRule(method="POST", path="/indexes/*/backups", status=503, after_action=True, times=1)
+    )
     id_, outs = create(provider, {"source_index_name": source, "name": "nightly"})
     named = [b.backup_id for b in client.iter_backups(index_name=source) if b.name == "nightly"]
     # The listing order is the service's (newest first by default), so compare ids, not places.
@@ -297,9 +330,9 @@ def test_lost_answer_to_the_backup_post_is_adopted_not_repeated(
     assert outs["status"] == "Ready"
 
 
-def test_refused_backup_post_is_sent_again(provider: IndexBackupProvider, source: str,
-                                           emulator: Emulator,
-                                           client: ControlPlaneClient) -> None:
+def test_refused_backup_post_is_sent_again(
+    provider: IndexBackupProvider, source: str, emulator: Emulator, client: ControlPlaneClient
+) -> None:
     """A 503 before the server acted is verified harmless, then the POST is sent again."""
     emulator.add_fault(FaultRule(method="POST", path="/indexes/*/backups", status=503, times=1))
     create(provider, {"source_index_name": source, "name": "retried"})
@@ -310,15 +343,17 @@ def test_lost_answer_without_a_name_is_found_by_its_mark(
     provider: IndexBackupProvider, source: str, emulator: Emulator, client: ControlPlaneClient
 ) -> None:
     """Even an unnamed backup whose POST answer was lost is found by its mark: one backup only."""
-    emulator.add_fault(FaultRule(method="POST", path="/indexes/*/backups", status=503,
-                                 after_action=True, times=1))
+    emulator.add_fault(
+        FaultRule(method="POST", path="/indexes/*/backups", status=503, after_action=True, times=1)
+    )
     id_, outs = create(provider, {"source_index_name": source})
     assert [b.backup_id for b in client.iter_backups(index_name=source)] == [id_]
     assert outs["description"] is None
 
 
-def test_progress_names_the_backup(provider: IndexBackupProvider, source: str,
-                                   make_provider: ProviderFactory) -> None:
+def test_progress_names_the_backup(
+    provider: IndexBackupProvider, source: str, make_provider: ProviderFactory
+) -> None:
     """Create reports the backup id it follows and when it is ready."""
     id_, _ = create(provider, {"source_index_name": source, "name": "chatty"})
     text = "\n".join(make_provider.progress)
@@ -330,12 +365,14 @@ def test_program_backs_up_then_clones(server: EmulatorServer, source: str) -> No
     """In a program the backup feeds a RestoredIndex; a new trigger replaces both in order."""
     engine = ProviderRoutingMocks(
         {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search", stack="staging",
+        project="search",
+        stack="staging",
     )
 
     def program(trigger: str) -> None:
-        backup = IndexBackup("nightly", IndexBackupArgs(source_index_name=source,
-                                                        name="nightly", trigger=trigger))
+        backup = IndexBackup(
+            "nightly", IndexBackupArgs(source_index_name=source, name="nightly", trigger=trigger)
+        )
         clone = RestoredIndex("clone", backup_id=backup.backup_id)
         pulumi.export("backup_id", backup.backup_id)
         pulumi.export("restored_from", clone.backup_id)

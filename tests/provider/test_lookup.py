@@ -36,18 +36,22 @@ def _source(emulator: Emulator, clock: ManualClock) -> str:
     return SOURCE
 
 
-
 def seed(emulator: Emulator, clock: ManualClock, name: str | None, **kwargs: Any) -> str:
     """Seed one backup one minute after the previous one; returns its id."""
     clock.advance(60)
-    backup = emulator.seed_backup(source_index_name=kwargs.pop("source", SOURCE), name=name,
-                                  **kwargs)
+    backup = emulator.seed_backup(
+        source_index_name=kwargs.pop("source", SOURCE), name=name, **kwargs
+    )
     return str(backup["backup_id"])
 
 
-def test_latest_by_created_at_across_pages(emulator: Emulator, clock: ManualClock, source: str,
-                                           client: ControlPlaneClient,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_latest_by_created_at_across_pages(
+    emulator: Emulator,
+    clock: ManualClock,
+    source: str,
+    client: ControlPlaneClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The newest backup wins even on the second page and when listed before an older one."""
     ids = [seed(emulator, clock, f"nightly-{i:03}") for i in range(104)]
     # Listed last (created last), but stamped earlier than all the others.
@@ -58,24 +62,30 @@ def test_latest_by_created_at_across_pages(emulator: Emulator, clock: ManualCloc
     assert find_backup(source_index_name=source, client=client).backup_id == ids[-1]
 
 
-def test_filters_combine(emulator: Emulator, clock: ManualClock, source: str,
-                         client: ControlPlaneClient) -> None:
+def test_filters_combine(
+    emulator: Emulator, clock: ManualClock, source: str, client: ControlPlaneClient
+) -> None:
     """Exact name, name prefix and a tag subset narrow the choice to the latest match."""
     tagged = seed(emulator, clock, "nightly-1", tags={"env": "prod", "keep": "yes"})
     nightly = seed(emulator, clock, "nightly-2")
     weekly = seed(emulator, clock, "weekly-1")
     assert find_backup(source_index_name=source, client=client).backup_id == weekly
-    assert find_backup(source_index_name=source, name_prefix="nightly-",
-                       client=client).backup_id == nightly
-    assert find_backup(source_index_name=source, name="nightly-1",
-                       client=client).backup_id == tagged
-    assert find_backup(source_index_name=source, tags={"keep": "yes"},
-                       client=client).backup_id == tagged
+    assert (
+        find_backup(source_index_name=source, name_prefix="nightly-", client=client).backup_id
+        == nightly
+    )
+    assert (
+        find_backup(source_index_name=source, name="nightly-1", client=client).backup_id == tagged
+    )
+    assert (
+        find_backup(source_index_name=source, tags={"keep": "yes"}, client=client).backup_id
+        == tagged
+    )
 
 
-def test_unready_backups_are_skipped_unless_asked(emulator: Emulator, clock: ManualClock,
-                                                  source: str,
-                                                  client: ControlPlaneClient) -> None:
+def test_unready_backups_are_skipped_unless_asked(
+    emulator: Emulator, clock: ManualClock, source: str, client: ControlPlaneClient
+) -> None:
     """A newer backup that is still initializing is passed over when ready_only (the default)."""
     emulator.set_timings(attrs.evolve(emulator.timings, backup_ready=Timing(reads=10_000)))
     ready = seed(emulator, clock, "a")
@@ -85,8 +95,9 @@ def test_unready_backups_are_skipped_unless_asked(emulator: Emulator, clock: Man
     assert found.backup_id == pending
 
 
-def test_whole_project_when_no_source_is_given(emulator: Emulator, clock: ManualClock,
-                                               source: str, client: ControlPlaneClient) -> None:
+def test_whole_project_when_no_source_is_given(
+    emulator: Emulator, clock: ManualClock, source: str, client: ControlPlaneClient
+) -> None:
     """Without source_index_name the latest backup of any index is found."""
     emulator.seed_index(name="other")
     seed(emulator, clock, "x")
@@ -94,9 +105,9 @@ def test_whole_project_when_no_source_is_given(emulator: Emulator, clock: Manual
     assert find_backup(client=client).backup_id == newest
 
 
-def test_backups_of_a_deleted_index_are_still_found(emulator: Emulator, clock: ManualClock,
-                                                    source: str,
-                                                    client: ControlPlaneClient) -> None:
+def test_backups_of_a_deleted_index_are_still_found(
+    emulator: Emulator, clock: ManualClock, source: str, client: ControlPlaneClient
+) -> None:
     """Backups outlive their index; the lookup falls back to the project listing."""
     backup_id = seed(emulator, clock, "last-words")
     emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing()))
@@ -104,9 +115,9 @@ def test_backups_of_a_deleted_index_are_still_found(emulator: Emulator, clock: M
     assert find_backup(source_index_name=source, client=client).backup_id == backup_id
 
 
-def test_no_match_says_what_was_searched_and_what_exists(emulator: Emulator, clock: ManualClock,
-                                                         source: str,
-                                                         client: ControlPlaneClient) -> None:
+def test_no_match_says_what_was_searched_and_what_exists(
+    emulator: Emulator, clock: ManualClock, source: str, client: ControlPlaneClient
+) -> None:
     """The error names the index, the filters, how many backups exist and their names."""
     for name in ("adhoc-1", "adhoc-2", "weekly"):
         seed(emulator, clock, name)
@@ -118,8 +129,9 @@ def test_no_match_says_what_was_searched_and_what_exists(emulator: Emulator, clo
     assert "'weekly'" in message
 
 
-def test_by_id(emulator: Emulator, clock: ManualClock, source: str,
-               client: ControlPlaneClient) -> None:
+def test_by_id(
+    emulator: Emulator, clock: ManualClock, source: str, client: ControlPlaneClient
+) -> None:
     """An id is described directly; the other filters must still hold for it."""
     backup_id = seed(emulator, clock, "pinned")
     seed(emulator, clock, "newer")
@@ -131,20 +143,30 @@ def test_by_id(emulator: Emulator, clock: ManualClock, source: str,
     assert "no-such-id" in str(info.value)
 
 
-def test_credentials_from_stack_config(emulator: Emulator, clock: ManualClock, source: str,
-                                       server: EmulatorServer,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_credentials_from_stack_config(
+    emulator: Emulator,
+    clock: ManualClock,
+    source: str,
+    server: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Inside a program the stack config pinecone:apiKey/controllerHost is used first."""
     backup_id = seed(emulator, clock, "x")
-    monkeypatch.setenv("PULUMI_CONFIG", json.dumps(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url}))
+    monkeypatch.setenv(
+        "PULUMI_CONFIG",
+        json.dumps({"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url}),
+    )
     wrong_env = {"PINECONE_API_KEY": "wrong", "PINECONE_CONTROLLER_HOST": "http://127.0.0.1:9"}
     assert find_backup(source_index_name=source, environ=wrong_env).backup_id == backup_id
 
 
-def test_credentials_from_the_environment(emulator: Emulator, clock: ManualClock, source: str,
-                                          server: EmulatorServer,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_credentials_from_the_environment(
+    emulator: Emulator,
+    clock: ManualClock,
+    source: str,
+    server: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Outside a program the environment is used; with nothing set the error says what to do."""
     backup_id = seed(emulator, clock, "x")
     monkeypatch.delenv("PULUMI_CONFIG", raising=False)
@@ -175,15 +197,19 @@ def _mocked_runtime() -> None:
 
 @pulumi.runtime.test  # type: ignore[untyped-decorator]  # the SDK's decorator is untyped
 def test_latest_backup_id_resolves_inside_a_program(
-    mocked_runtime: None, emulator: Emulator, clock: ManualClock, source: str,
+    mocked_runtime: None,
+    emulator: Emulator,
+    clock: ManualClock,
+    source: str,
     client: ControlPlaneClient,
 ) -> pulumi.Output[None]:
     """An Output argument (another resource's output) feeds the lookup; the id comes out."""
     seed(emulator, clock, "nightly-1")
     newest = seed(emulator, clock, "nightly-2")
     source_name = pulumi.Output.from_input(source)
-    backup_id = latest_backup_id(source_index_name=source_name, name_prefix="nightly-",
-                                 client=client)
+    backup_id = latest_backup_id(
+        source_index_name=source_name, name_prefix="nightly-", client=client
+    )
 
     def check(value: str) -> None:
         assert value == newest
@@ -192,20 +218,25 @@ def test_latest_backup_id_resolves_inside_a_program(
 
 
 def test_restored_index_follows_then_ignores_a_newer_backup(
-    emulator: Emulator, clock: ManualClock, source: str, server: EmulatorServer,
+    emulator: Emulator,
+    clock: ManualClock,
+    source: str,
+    server: EmulatorServer,
 ) -> None:
     """A clone fed by latest_backup_id is replaced by a newer backup unless ignore_changes."""
     engine = ProviderRoutingMocks(
         {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search", stack="staging",
+        project="search",
+        stack="staging",
     )
     client = ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
     seed(emulator, clock, "nightly-1")
 
     def program(*, pinned: bool) -> None:
         opts = pulumi.ResourceOptions(ignore_changes=["backup_id"]) if pinned else None
-        RestoredIndex("clone", opts=opts,
-                      backup_id=latest_backup_id(source_index_name=SOURCE, client=client))
+        RestoredIndex(
+            "clone", opts=opts, backup_id=latest_backup_id(source_index_name=SOURCE, client=client)
+        )
 
     assert set(engine.up(lambda: program(pinned=False)).steps.values()) == {"create"}
     seed(emulator, clock, "nightly-2")

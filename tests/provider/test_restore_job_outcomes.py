@@ -73,12 +73,16 @@ def _running_job(emulator: Emulator) -> str:
 @pytest.mark.usefixtures("each_listing")
 @pytest.mark.parametrize("delete_index", [False, True])
 def test_cancelled_restore_fails_and_leaves_no_index(
-    make_provider: ProviderFactory, emulator: Emulator, backup_id: str,
-    client: ControlPlaneClient, delete_index: bool,
+    make_provider: ProviderFactory,
+    emulator: Emulator,
+    backup_id: str,
+    client: ControlPlaneClient,
+    delete_index: bool,
 ) -> None:
     """A restore cancelled mid-way fails the create, and its index does not stay behind."""
     provider = _provider_that_meanwhile(
-        make_provider, emulator,
+        make_provider,
+        emulator,
         lambda: emulator.cancel_restore(_running_job(emulator), delete_index=delete_index),
     )
     with pytest.raises(RestoreFailedError, match="Cancelled"):
@@ -88,7 +92,9 @@ def test_cancelled_restore_fails_and_leaves_no_index(
 
 @pytest.mark.usefixtures("each_listing")
 def test_target_deleted_mid_restore_fails_the_create(
-    make_provider: ProviderFactory, emulator: Emulator, backup_id: str,
+    make_provider: ProviderFactory,
+    emulator: Emulator,
+    backup_id: str,
     client: ControlPlaneClient,
 ) -> None:
     """Someone deleting the index under a running restore fails the create clearly."""

@@ -34,9 +34,9 @@ def _provider(make_provider: ProviderFactory) -> RestoredIndexProvider:
     return make_provider(RestoredIndexProvider)
 
 
-
-def checked(provider: RestoredIndexProvider, news: dict[str, Any],
-            olds: dict[str, Any] | None = None) -> dict[str, Any]:
+def checked(
+    provider: RestoredIndexProvider, news: dict[str, Any], olds: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Run check and insist that it passes, as the engine would before create."""
     result = provider.check(olds or {}, news)
     assert result.failures == [], [(f.property, f.reason) for f in result.failures]
@@ -50,8 +50,9 @@ def create(provider: RestoredIndexProvider, news: dict[str, Any]) -> tuple[str, 
     return result.id, dict(result.outs)
 
 
-def test_full_lifecycle(provider: RestoredIndexProvider, backup_id: str,
-                        client: ControlPlaneClient) -> None:
+def test_full_lifecycle(
+    provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient
+) -> None:
     """Create, read, update and delete map onto restore, describe, configure and delete."""
     id_, outs = create(provider, {"backup_id": backup_id, "name": "search-staging"})
     assert id_ == "search-staging"
@@ -68,8 +69,15 @@ def test_full_lifecycle(provider: RestoredIndexProvider, backup_id: str,
     assert read.outs is not None
     assert read.outs["host"] == outs["host"]
 
-    news = checked(provider, {"backup_id": backup_id, "name": "search-staging",
-                              "tags": {"env": "staging"}, "deletion_protection": "enabled"})
+    news = checked(
+        provider,
+        {
+            "backup_id": backup_id,
+            "name": "search-staging",
+            "tags": {"env": "staging"},
+            "deletion_protection": "enabled",
+        },
+    )
     diff = provider.diff(id_, outs, news)
     assert diff.changes
     assert not diff.replaces
@@ -112,8 +120,9 @@ def test_auto_name_is_stable_and_changes_with_backup(
     assert diff.delete_before_replace is False
 
 
-def test_explicit_name_replaces_delete_first(provider: RestoredIndexProvider,
-                                             backup_id: str) -> None:
+def test_explicit_name_replaces_delete_first(
+    provider: RestoredIndexProvider, backup_id: str
+) -> None:
     """With an explicit name a new backup means delete-before-replace (names are unique)."""
     id_, outs = create(provider, {"backup_id": backup_id, "name": "fixed"})
     diff = provider.diff(id_, outs, checked(provider, {"backup_id": "other", "name": "fixed"}))
@@ -121,8 +130,9 @@ def test_explicit_name_replaces_delete_first(provider: RestoredIndexProvider,
     assert diff.delete_before_replace is True
 
 
-def test_renamed_index_is_created_before_the_old_one_goes(provider: RestoredIndexProvider,
-                                                          backup_id: str) -> None:
+def test_renamed_index_is_created_before_the_old_one_goes(
+    provider: RestoredIndexProvider, backup_id: str
+) -> None:
     """A new explicit name frees nothing, so the replacement is created first."""
     id_, outs = create(provider, {"backup_id": backup_id, "name": "old-name"})
     diff = provider.diff(id_, outs, checked(provider, {"backup_id": backup_id, "name": "new-name"}))
@@ -130,8 +140,9 @@ def test_renamed_index_is_created_before_the_old_one_goes(provider: RestoredInde
     assert diff.delete_before_replace is False
 
 
-def test_unknown_backup_at_preview_means_replace(provider: RestoredIndexProvider,
-                                                 backup_id: str) -> None:
+def test_unknown_backup_at_preview_means_replace(
+    provider: RestoredIndexProvider, backup_id: str
+) -> None:
     """An unknown backup id at preview is reported as a possible replacement."""
     unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
     id_, outs = create(provider, {"backup_id": backup_id, "name": "fixed"})
@@ -152,21 +163,24 @@ def test_unknown_backup_at_preview_means_replace(provider: RestoredIndexProvider
         ({"backup_id": "b", "force_destroy": "yes"}, "force_destroy"),
     ],
 )
-def test_check_reports_bad_input_per_property(provider: RestoredIndexProvider,
-                                              news: dict[str, Any], prop: str) -> None:
+def test_check_reports_bad_input_per_property(
+    provider: RestoredIndexProvider, news: dict[str, Any], prop: str
+) -> None:
     """Each bad input yields one failure naming its property, before any API call."""
     failures = provider.check({}, news).failures
     assert [f.property for f in failures] == [prop]
     assert prop in failures[0].reason
 
 
-def test_failed_restore_deletes_its_index(provider: RestoredIndexProvider, backup_id: str,
-                                          emulator: Emulator, client: ControlPlaneClient) -> None:
+def test_failed_restore_deletes_its_index(
+    provider: RestoredIndexProvider, backup_id: str, emulator: Emulator, client: ControlPlaneClient
+) -> None:
     """A Failed job leaves nothing behind and the error names the job and the backup."""
     emulator.fail_restores_from(backup_id)
     with pytest.raises(RestoreFailedError) as info:
-        create(provider, {"backup_id": backup_id, "name": "doomed",
-                          "deletion_protection": "enabled"})
+        create(
+            provider, {"backup_id": backup_id, "name": "doomed", "deletion_protection": "enabled"}
+        )
     assert backup_id in str(info.value)
     assert "restore job" in str(info.value)
     with pytest.raises(NotFoundError):
@@ -181,7 +195,9 @@ def test_missing_backup_is_a_clear_error(provider: RestoredIndexProvider) -> Non
 
 
 def test_foreign_index_with_the_name_is_left_alone(
-    provider: RestoredIndexProvider, backup_id: str, emulator: Emulator,
+    provider: RestoredIndexProvider,
+    backup_id: str,
+    emulator: Emulator,
     client: ControlPlaneClient,
 ) -> None:
     """A 409 for an index this stack did not restore is an error, and that index survives."""
@@ -202,8 +218,9 @@ def test_throttling_and_server_errors_are_retried(
     provider: RestoredIndexProvider, backup_id: str, emulator: Emulator
 ) -> None:
     """429 (with and without Retry-After), 503 and dropped connections on reads are retried."""
-    emulator.add_fault(FaultRule(method="GET", path="/restore-jobs/*", status=429,
-                                 retry_after=0, times=2))
+    emulator.add_fault(
+        FaultRule(method="GET", path="/restore-jobs/*", status=429, retry_after=0, times=2)
+    )
     emulator.add_fault(FaultRule(method="GET", path="/indexes/*", status=503, times=1))
     emulator.add_fault(FaultRule(method="GET", path="/backups/*", drop=True, times=1))
     emulator.add_fault(FaultRule(method="GET", path="/restore-jobs/*", status=429, times=1))
@@ -211,13 +228,13 @@ def test_throttling_and_server_errors_are_retried(
     assert outs["state"] == "Ready"
 
 
-def test_wrong_api_key_error_does_not_leak_the_key(server: EmulatorServer,
-                                                   backup_id: str) -> None:
+def test_wrong_api_key_error_does_not_leak_the_key(server: EmulatorServer, backup_id: str) -> None:
     """A 401 surfaces as AuthenticationError whose text holds no key."""
     provider = RestoredIndexProvider()
     secret = "pcsk_wrong_key_0123456789"
-    provider.runtime = attrs.evolve(provider.runtime, config={
-        "pinecone:apiKey": secret, "pinecone:controllerHost": server.url})
+    provider.runtime = attrs.evolve(
+        provider.runtime, config={"pinecone:apiKey": secret, "pinecone:controllerHost": server.url}
+    )
     with pytest.raises(AuthenticationError) as info:
         provider.create(checked(provider, {"backup_id": backup_id, "name": "x"}))
     assert secret not in str(info.value)

@@ -31,23 +31,25 @@ def _provider(make_provider: ProviderFactory) -> RestoredIndexSetProvider:
     return make_provider(RestoredIndexSetProvider)
 
 
-
 def members_for(backups: dict[str, str], **extra: Any) -> dict[str, Any]:
     """One member per source, named stg-<source>."""
-    return {"members": {s: {"backup_id": b, "name": f"stg-{s}", **extra}
-                        for s, b in backups.items()}}
+    return {
+        "members": {s: {"backup_id": b, "name": f"stg-{s}", **extra} for s, b in backups.items()}
+    }
 
 
-def checked(provider: RestoredIndexSetProvider, news: dict[str, Any],
-            olds: dict[str, Any] | None = None) -> dict[str, Any]:
+def checked(
+    provider: RestoredIndexSetProvider, news: dict[str, Any], olds: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Check and insist on no failures."""
     result = provider.check(olds or {}, news)
     assert result.failures == [], [(f.property, f.reason) for f in result.failures]
     return dict(result.inputs)
 
 
-def test_create_restores_every_member(provider: RestoredIndexSetProvider,
-                                      backups: dict[str, str]) -> None:
+def test_create_restores_every_member(
+    provider: RestoredIndexSetProvider, backups: dict[str, str]
+) -> None:
     """All members are restored and their hosts are mapped by index name."""
     result = provider.create(checked(provider, members_for(backups)))
     outs = result.outs or {}
@@ -57,7 +59,9 @@ def test_create_restores_every_member(provider: RestoredIndexSetProvider,
 
 
 def test_one_failed_restore_rolls_back_the_others(
-    provider: RestoredIndexSetProvider, backups: dict[str, str], emulator: Emulator,
+    provider: RestoredIndexSetProvider,
+    backups: dict[str, str],
+    emulator: Emulator,
     client: ControlPlaneClient,
 ) -> None:
     """A failed member makes create fail and leaves no member behind."""
@@ -74,20 +78,26 @@ def test_check_rejects_duplicate_names_and_bad_members(
     provider: RestoredIndexSetProvider, backups: dict[str, str]
 ) -> None:
     """Duplicate index names and invalid member inputs are reported on `members`."""
-    news = {"members": {"a": {"backup_id": backups["users"], "name": "same"},
-                        "b": {"backup_id": backups["users"], "name": "same"},
-                        "c": {"backup_id": backups["users"], "name": "Bad"}}}
+    news = {
+        "members": {
+            "a": {"backup_id": backups["users"], "name": "same"},
+            "b": {"backup_id": backups["users"], "name": "same"},
+            "c": {"backup_id": backups["users"], "name": "Bad"},
+        }
+    }
     reasons = [f.reason for f in provider.check({}, news).failures]
     assert any("unique" in r for r in reasons)
     assert any(r.startswith("members[c]: name:") for r in reasons)
 
 
-def test_auto_named_members_get_distinct_names(provider: RestoredIndexSetProvider,
-                                               backups: dict[str, str]) -> None:
+def test_auto_named_members_get_distinct_names(
+    provider: RestoredIndexSetProvider, backups: dict[str, str]
+) -> None:
     """Members without names are named after the set and their key."""
-    news = {"owner_seed": "p/s/clones",
-            "members": {"x": {"backup_id": backups["users"]},
-                        "y": {"backup_id": backups["users"]}}}
+    news = {
+        "owner_seed": "p/s/clones",
+        "members": {"x": {"backup_id": backups["users"]}, "y": {"backup_id": backups["users"]}},
+    }
     inputs = checked(provider, news)
     names = {k: m["name"] for k, m in inputs["members"].items()}
     assert names["x"].startswith("clones-x-")
@@ -98,8 +108,7 @@ def test_update_adds_changes_and_removes_members(
     provider: RestoredIndexSetProvider, backups: dict[str, str], client: ControlPlaneClient
 ) -> None:
     """Adding, retagging and removing members happen in one update."""
-    first = {"members": {k: v for k, v in members_for(backups)["members"].items()
-                         if k != "users"}}
+    first = {"members": {k: v for k, v in members_for(backups)["members"].items() if k != "users"}}
     outs = dict(provider.create(checked(provider, first)).outs or {})
     second = members_for(backups)
     second["members"]["products"]["tags"] = {"env": "staging"}
@@ -115,7 +124,9 @@ def test_update_adds_changes_and_removes_members(
 
 
 def test_changed_backup_replaces_only_that_member(
-    provider: RestoredIndexSetProvider, backups: dict[str, str], emulator: Emulator,
+    provider: RestoredIndexSetProvider,
+    backups: dict[str, str],
+    emulator: Emulator,
     client: ControlPlaneClient,
 ) -> None:
     """A new backup for one member restores that member again and keeps the rest."""
@@ -124,8 +135,10 @@ def test_changed_backup_replaces_only_that_member(
     news = members_for({**backups, "users": newer})
     updated = provider.update("id", outs, checked(provider, news)).outs or {}
     assert updated["clones"]["users"]["backup_id"] == newer
-    assert updated["clones"]["products"]["restore_job_id"] == (
-        outs["clones"]["products"]["restore_job_id"])
+    assert (
+        updated["clones"]["products"]["restore_job_id"]
+        == (outs["clones"]["products"]["restore_job_id"])
+    )
     assert client.describe_index("stg-users").state == "Ready"
 
 
@@ -142,8 +155,9 @@ def test_refresh_drops_members_deleted_out_of_band(
     assert set(read.inputs["members"]) == {"products", "reviews"}
 
 
-def test_delete_removes_every_member(provider: RestoredIndexSetProvider,
-                                     backups: dict[str, str], client: ControlPlaneClient) -> None:
+def test_delete_removes_every_member(
+    provider: RestoredIndexSetProvider, backups: dict[str, str], client: ControlPlaneClient
+) -> None:
     """Destroying the set deletes all its indexes and waits until they are gone."""
     outs = dict(provider.create(checked(provider, members_for(backups))).outs or {})
     provider.delete("id", outs)

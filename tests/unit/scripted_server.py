@@ -58,8 +58,10 @@ class ScriptedServer:
                 server.seen.append(seen)
                 answer = server.script(seen)
                 self.send_response(answer.status)
-                for name, value in {**answer.headers,
-                                    "Content-Length": str(len(answer.body))}.items():
+                for name, value in {
+                    **answer.headers,
+                    "Content-Length": str(len(answer.body)),
+                }.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(answer.body)
@@ -70,8 +72,7 @@ class ScriptedServer:
                 """Stay quiet."""
 
         self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.01,),
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.01,), daemon=True)
         self._thread.start()
         return self
 

@@ -35,10 +35,15 @@ def _client(url: str) -> ControlPlaneClient:
 
 def _printable(exc: BaseException) -> str:
     """Everything a person or a log could see of ``exc``: str, repr, args, attributes, traceback."""
-    return "\n".join([
-        str(exc), repr(exc), repr(exc.args), repr(vars(exc)),
-        "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-    ])
+    return "\n".join(
+        [
+            str(exc),
+            repr(exc),
+            repr(exc.args),
+            repr(vars(exc)),
+            "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+        ]
+    )
 
 
 def _headers_text(seen: Seen) -> str:
@@ -49,9 +54,12 @@ def _echo_envelope(status: int, *, escape: bool = False) -> Script:
     """A server that answers ``status`` with Pinecone's error envelope quoting our headers."""
 
     def script(seen: Seen) -> Answer:
-        body = json.dumps({"error": {"code": "INVALID_ARGUMENT",
-                                     "message": f"you sent {_headers_text(seen)}"},
-                           "status": status})
+        body = json.dumps(
+            {
+                "error": {"code": "INVALID_ARGUMENT", "message": f"you sent {_headers_text(seen)}"},
+                "status": status,
+            }
+        )
         if escape:  # the same key, spelled with JSON \u escapes
             body = body.replace(KEY, "".join(f"\\u{ord(c):04x}" for c in KEY))
         return Answer(status, body.encode(), _JSON)
@@ -61,14 +69,14 @@ def _echo_envelope(status: int, *, escape: bool = False) -> Script:
 
 def _echo_text(status: int) -> Script:
     """A server (or proxy) that answers ``status`` with plain text quoting our headers."""
-    return lambda seen: Answer(status, f"denied: {_headers_text(seen)}".encode(),
-                               {"Content-Type": "text/plain"})
+    return lambda seen: Answer(
+        status, f"denied: {_headers_text(seen)}".encode(), {"Content-Type": "text/plain"}
+    )
 
 
 def _echo_bare_message(status: int) -> Script:
     """A proxy that answers ``{"message": ...}`` quoting our headers."""
-    return lambda seen: Answer(
-        status, json.dumps({"message": _headers_text(seen)}).encode(), _JSON)
+    return lambda seen: Answer(status, json.dumps({"message": _headers_text(seen)}).encode(), _JSON)
 
 
 ECHOES: dict[str, Script] = {
@@ -93,12 +101,14 @@ CALLS: dict[str, Callable[[ControlPlaneClient], object]] = {
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 @pytest.mark.parametrize("method", sorted(CALLS))
-def test_key_never_follows_a_redirect(scripted_server: ServerFactory, method: str,
-                                      status: int) -> None:
+def test_key_never_follows_a_redirect(
+    scripted_server: ServerFactory, method: str, status: int
+) -> None:
     """A redirect to another loopback port is an ApiError, and nothing reaches that port."""
     elsewhere = scripted_server(lambda _seen: Answer())
-    redirector = scripted_server(lambda seen: Answer(
-        status, b"", {"Location": f"{elsewhere.url}{seen.path}"}))
+    redirector = scripted_server(
+        lambda seen: Answer(status, b"", {"Location": f"{elsewhere.url}{seen.path}"})
+    )
     with pytest.raises(ApiError) as info:
         CALLS[method](_client(redirector.url))
     assert info.value.status == status
@@ -108,8 +118,9 @@ def test_key_never_follows_a_redirect(scripted_server: ServerFactory, method: st
 
 def test_redirect_error_names_the_target_and_the_fix(scripted_server: ServerFactory) -> None:
     """The redirect error says where it pointed and that the controller host should change."""
-    redirector = scripted_server(lambda _seen: Answer(
-        302, b"", {"Location": "http://127.0.0.1:9/elsewhere"}))
+    redirector = scripted_server(
+        lambda _seen: Answer(302, b"", {"Location": "http://127.0.0.1:9/elsewhere"})
+    )
     with pytest.raises(ApiError) as info:
         _client(redirector.url).list_indexes()
     assert "http://127.0.0.1:9/elsewhere" in str(info.value)
@@ -118,8 +129,9 @@ def test_redirect_error_names_the_target_and_the_fix(scripted_server: ServerFact
 
 def test_redirect_target_is_redacted(scripted_server: ServerFactory) -> None:
     """A Location header that carries the key shows up redacted."""
-    redirector = scripted_server(lambda _seen: Answer(
-        302, b"", {"Location": f"http://127.0.0.1:9/?k={KEY}"}))
+    redirector = scripted_server(
+        lambda _seen: Answer(302, b"", {"Location": f"http://127.0.0.1:9/?k={KEY}"})
+    )
     with pytest.raises(ApiError) as info:
         _client(redirector.url).list_indexes()
     assert KEY not in _printable(info.value)
@@ -141,11 +153,22 @@ def test_echoed_key_is_redacted_from_api_errors(scripted_server: ServerFactory, 
 
 def test_echoed_key_is_redacted_from_successful_bodies(scripted_server: ServerFactory) -> None:
     """A key echoed into a successful answer never reaches a model (so no output or state)."""
-    server = scripted_server(lambda seen: Answer(200, json.dumps({
-        "name": "restored", "metric": "cosine", "host": "h", "status": {"ready": True},
-        "spec": {"serverless": {"cloud": "aws", "region": "us-east-1"}},
-        "tags": {"echo": seen.headers["Api-Key"], seen.headers["Api-Key"]: "x"},
-    }).encode(), _JSON))
+    server = scripted_server(
+        lambda seen: Answer(
+            200,
+            json.dumps(
+                {
+                    "name": "restored",
+                    "metric": "cosine",
+                    "host": "h",
+                    "status": {"ready": True},
+                    "spec": {"serverless": {"cloud": "aws", "region": "us-east-1"}},
+                    "tags": {"echo": seen.headers["Api-Key"], seen.headers["Api-Key"]: "x"},
+                }
+            ).encode(),
+            _JSON,
+        )
+    )
     index = _client(server.url).describe_index("restored")
     assert KEY not in repr(index)
     assert index.tags == {"echo": REDACTED, REDACTED: "x"}
@@ -178,9 +201,9 @@ def test_key_in_a_transport_error_is_redacted(monkeypatch: pytest.MonkeyPatch) -
     ],
     ids=lambda argv: "-".join(argv[:2]) + ("-no-wait" if "--no-wait" in argv else ""),
 )
-def test_cli_never_prints_an_echoed_key(scripted_server: ServerFactory,
-                                        capsys: pytest.CaptureFixture[str],
-                                        argv: list[str]) -> None:
+def test_cli_never_prints_an_echoed_key(
+    scripted_server: ServerFactory, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
     """Every CLI command run against a header-echoing server fails without printing the key."""
     server = scripted_server(_echo_envelope(400))
     status = main(["--host", server.url, *argv], environ={"PINECONE_API_KEY": KEY})
@@ -198,8 +221,7 @@ def _documented(name: str) -> bool:
     return inspect.isclass(obj) or inspect.isroutine(obj)
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in pulumi_pinecone_restore.__all__ if _documented(n)])
+@pytest.mark.parametrize("name", [n for n in pulumi_pinecone_restore.__all__ if _documented(n)])
 def test_help_shows_no_environment(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """help() of a public name prints no value of the environment (no ``os.environ`` default)."""
     monkeypatch.setenv("PINECONE_API_KEY", KEY)
@@ -208,7 +230,8 @@ def test_help_shows_no_environment(monkeypatch: pytest.MonkeyPatch, name: str) -
 
 
 @pytest.mark.parametrize(
-    "module", ["cli", "client", "lookup", "settings", "validation", "emulator.cli"])
+    "module", ["cli", "client", "lookup", "settings", "validation", "emulator.cli"]
+)
 def test_module_help_shows_no_environment(monkeypatch: pytest.MonkeyPatch, module: str) -> None:
     """help() of a module whose functions read the environment prints none of it."""
     monkeypatch.setenv("PINECONE_API_KEY", KEY)
@@ -273,8 +296,9 @@ def test_resolve_reads_the_environment_at_call_time(monkeypatch: pytest.MonkeyPa
     assert ClientSettings.resolve().api_key == KEY
 
 
-def test_cli_reads_the_environment_at_call_time(scripted_server: ServerFactory,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_reads_the_environment_at_call_time(
+    scripted_server: ServerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without ``environ``, the CLI takes key and host from os.environ when it runs."""
     server = scripted_server(lambda _seen: Answer())
     monkeypatch.setenv("PINECONE_API_KEY", KEY)
@@ -283,12 +307,23 @@ def test_cli_reads_the_environment_at_call_time(scripted_server: ServerFactory,
     assert [s.headers.get("Api-Key") for s in server.seen] == [KEY]
 
 
-def test_find_backup_reads_the_environment_at_call_time(scripted_server: ServerFactory,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_find_backup_reads_the_environment_at_call_time(
+    scripted_server: ServerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without ``environ`` or a client, find_backup takes key and host from os.environ."""
-    server = scripted_server(lambda _seen: Answer(200, json.dumps({
-        "backup_id": "bkp_1", "source_index_name": "src", "status": "Ready",
-    }).encode(), _JSON))
+    server = scripted_server(
+        lambda _seen: Answer(
+            200,
+            json.dumps(
+                {
+                    "backup_id": "bkp_1",
+                    "source_index_name": "src",
+                    "status": "Ready",
+                }
+            ).encode(),
+            _JSON,
+        )
+    )
     monkeypatch.setenv("PINECONE_API_KEY", KEY)
     monkeypatch.setenv("PINECONE_CONTROLLER_HOST", server.url)
     assert find_backup(backup_id="bkp_1").backup_id == "bkp_1"

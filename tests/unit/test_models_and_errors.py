@@ -17,12 +17,20 @@ from pulumi_pinecone_restore.models import BackupModel, IndexModel, Page, Restor
 
 def test_index_model_tolerates_unknown_fields_and_states() -> None:
     """Extra fields, a future state value and null tags are accepted."""
-    index = IndexModel.from_json({
-        "name": "a", "host": "a-1.svc", "metric": "cosine", "dimension": 8,
-        "spec": {"serverless": {"cloud": "aws", "region": "us-east-1", "read_capacity": {}}},
-        "status": {"ready": False, "state": "Migrating"}, "vector_type": "dense",
-        "tags": None, "deletion_protection": "disabled", "schema": {"fields": {}},
-    })
+    index = IndexModel.from_json(
+        {
+            "name": "a",
+            "host": "a-1.svc",
+            "metric": "cosine",
+            "dimension": 8,
+            "spec": {"serverless": {"cloud": "aws", "region": "us-east-1", "read_capacity": {}}},
+            "status": {"ready": False, "state": "Migrating"},
+            "vector_type": "dense",
+            "tags": None,
+            "deletion_protection": "disabled",
+            "schema": {"fields": {}},
+        }
+    )
     assert index.state == "Migrating"
     assert index.tags == {}
     assert index.cloud == "aws"
@@ -30,22 +38,39 @@ def test_index_model_tolerates_unknown_fields_and_states() -> None:
 
 def test_backup_model_keeps_nulls_while_pending() -> None:
     """A pending backup's null counts stay None."""
-    backup = BackupModel.from_json({
-        "backup_id": "b", "source_index_name": "s", "source_index_id": "i", "status": "Pending",
-        "cloud": "aws", "region": "us-east-1", "dimension": None, "record_count": None,
-    })
+    backup = BackupModel.from_json(
+        {
+            "backup_id": "b",
+            "source_index_name": "s",
+            "source_index_id": "i",
+            "status": "Pending",
+            "cloud": "aws",
+            "region": "us-east-1",
+            "dimension": None,
+            "record_count": None,
+        }
+    )
     assert backup.dimension is None
     assert backup.record_count is None
 
 
 def test_restore_job_open_vocabulary() -> None:
     """Only Completed, Failed and Cancelled end a job; unknown statuses are running."""
-    base = {"restore_job_id": "j", "backup_id": "b", "target_index_name": "t",
-            "target_index_id": "x", "created_at": "2025-01-01T00:00:00Z"}
+    base = {
+        "restore_job_id": "j",
+        "backup_id": "b",
+        "target_index_name": "t",
+        "target_index_id": "x",
+        "created_at": "2025-01-01T00:00:00Z",
+    }
     assert not RestoreJobModel.from_json({**base, "status": "InProgress"}).is_terminal
     assert RestoreJobModel.from_json({**base, "status": "Cancelled"}).is_terminal
-    assert RestoreJobModel.from_json({**base, "status": "Completed",
-                                      "percent_complete": 100}).percent_complete == 100.0
+    assert (
+        RestoreJobModel.from_json(
+            {**base, "status": "Completed", "percent_complete": 100}
+        ).percent_complete
+        == 100.0
+    )
 
 
 def test_missing_required_field_is_reported() -> None:
@@ -63,8 +88,14 @@ def test_page_reads_null_and_missing_pagination() -> None:
 
 @pytest.mark.parametrize(
     ("status", "cls"),
-    [(400, BadRequestError), (422, BadRequestError), (404, NotFoundError),
-     (409, ConflictError), (503, ServerError), (418, ApiError)],
+    [
+        (400, BadRequestError),
+        (422, BadRequestError),
+        (404, NotFoundError),
+        (409, ConflictError),
+        (503, ServerError),
+        (418, ApiError),
+    ],
 )
 def test_errors_are_typed_by_status(status: int, cls: type[ApiError]) -> None:
     """Each status family maps to its error class."""
@@ -76,8 +107,10 @@ def test_errors_are_typed_by_status(status: int, cls: type[ApiError]) -> None:
 def test_error_envelope_is_parsed() -> None:
     """Pinecone's code and message are carried on the error."""
     err = error_for_response(
-        404, '{"error": {"code": "NOT_FOUND", "message": "Backup b not found."}, "status": 404}',
-        "GET", "/backups/b",
+        404,
+        '{"error": {"code": "NOT_FOUND", "message": "Backup b not found."}, "status": 404}',
+        "GET",
+        "/backups/b",
     )
     assert err.code == "NOT_FOUND"
     assert err.api_message == "Backup b not found."

@@ -40,8 +40,9 @@ def test_wait_returns_first_result_and_counts_polls() -> None:
     """The probe's first non-None value is returned with the poll count."""
     clock = FakeClock()
     answers = iter([None, None, "done"])
-    result = wait_for(lambda: next(answers), deadline=Deadline(60, clock=clock.time),
-                      what="x", sleep=clock.sleep)
+    result = wait_for(
+        lambda: next(answers), deadline=Deadline(60, clock=clock.time), what="x", sleep=clock.sleep
+    )
     assert (result.value, result.polls) == ("done", 3)
     assert clock.now == pytest.approx(0.25)
 
@@ -50,8 +51,12 @@ def test_wait_times_out_with_what_it_waited_for() -> None:
     """When the budget runs out the error names the thing and the budget."""
     clock = FakeClock()
     with pytest.raises(WaitTimeoutError, match="restore job j"):
-        wait_for(lambda: None, deadline=Deadline(30, clock=clock.time), what="restore job j",
-                 sleep=clock.sleep)
+        wait_for(
+            lambda: None,
+            deadline=Deadline(30, clock=clock.time),
+            what="restore job j",
+            sleep=clock.sleep,
+        )
     assert clock.now == pytest.approx(30)
 
 

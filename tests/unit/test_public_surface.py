@@ -27,18 +27,32 @@ def test_all_matches_the_lazy_table() -> None:
 
 def test_resources_are_exported() -> None:
     """The resources users declare are on the surface."""
-    for name in ("RestoredIndex", "RestoredIndexArgs", "IndexBackup", "CollectionIndex",
-                 "CloneEnvironment", "RestoredIndexSet", "latest_backup_id", "find_backup"):
+    for name in (
+        "RestoredIndex",
+        "RestoredIndexArgs",
+        "IndexBackup",
+        "CollectionIndex",
+        "CloneEnvironment",
+        "RestoredIndexSet",
+        "latest_backup_id",
+        "find_backup",
+    ):
         assert name in pulumi_pinecone_restore.__all__
 
 
 def loaded_after(*modules: str) -> tuple[bool, bool]:
     """Whether importing ``modules`` in a fresh interpreter loads Pulumi, and the providers."""
-    code = (f"import sys, {', '.join(modules)}; "
-            "print(any(m == 'pulumi' or m.startswith('pulumi.') for m in sys.modules), "
-            "any('providers' in m for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603
-                         check=True).stdout.split()
+    code = (
+        f"import sys, {', '.join(modules)}; "
+        "print(any(m == 'pulumi' or m.startswith('pulumi.') for m in sys.modules), "
+        "any('providers' in m for m in sys.modules))"
+    )
+    out = subprocess.run(  # noqa: S603  # our own interpreter, fixed code
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return out[0] == "True", out[1] == "True"
 
 
@@ -49,6 +63,10 @@ def test_emulator_import_does_not_load_pulumi() -> None:
 
 def test_lifecycle_engine_does_not_load_pulumi() -> None:
     """The lifecycle engine and the CLI that uses it run without Pulumi or the providers."""
-    modules = ("pulumi_pinecone_restore.lifecycle.sets", "pulumi_pinecone_restore.lifecycle.backup",
-               "pulumi_pinecone_restore.lifecycle.collection", "pulumi_pinecone_restore.cli")
+    modules = (
+        "pulumi_pinecone_restore.lifecycle.sets",
+        "pulumi_pinecone_restore.lifecycle.backup",
+        "pulumi_pinecone_restore.lifecycle.collection",
+        "pulumi_pinecone_restore.cli",
+    )
     assert loaded_after(*modules) == (False, False)

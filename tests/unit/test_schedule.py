@@ -50,8 +50,14 @@ def poll_times(percents: list[float | None], schedule: ProgressSchedule) -> list
             return "done"
         return None
 
-    wait_for(probe, deadline=Deadline(7200, clock=clock.time), what="job", schedule=schedule,
-             sleep=clock.sleep, progress=lambda: seen[0])
+    wait_for(
+        probe,
+        deadline=Deadline(7200, clock=clock.time),
+        what="job",
+        schedule=schedule,
+        sleep=clock.sleep,
+        progress=lambda: seen[0],
+    )
     return clock.probes
 
 
@@ -160,8 +166,14 @@ def test_wait_for_reports_each_unfinished_poll_to_the_hook() -> None:
         reads.append(1)
         return 50.0
 
-    result = wait_for(lambda: next(answers), deadline=Deadline(60, clock=clock.time), what="x",
-                      schedule=ProgressSchedule(), sleep=clock.sleep, progress=progress)
+    result = wait_for(
+        lambda: next(answers),
+        deadline=Deadline(60, clock=clock.time),
+        what="x",
+        schedule=ProgressSchedule(),
+        sleep=clock.sleep,
+        progress=progress,
+    )
     assert (result.value, result.polls, len(reads)) == ("done", 3, 2)
 
 
@@ -169,16 +181,27 @@ def test_backoff_schedule_ignores_progress() -> None:
     """The default schedule keeps its 0.1 s, x1.5 delays whatever the hook reports."""
     clock = FakeClock()
     answers = iter([None, None, "done"])
-    wait_for(lambda: next(answers), deadline=Deadline(60, clock=clock.time), what="x",
-             schedule=PollSchedule(), sleep=clock.sleep, progress=lambda: 99.0)
+    wait_for(
+        lambda: next(answers),
+        deadline=Deadline(60, clock=clock.time),
+        what="x",
+        schedule=PollSchedule(),
+        sleep=clock.sleep,
+        progress=lambda: 99.0,
+    )
     assert clock.now == pytest.approx(0.25)
 
 
 def test_first_delay_respects_the_deadline() -> None:
     """A budget shorter than the first delay still gets one poll, at the deadline."""
     clock = FakeClock()
-    result = wait_for(lambda: "done", deadline=Deadline(0.5, clock=clock.time), what="x",
-                      schedule=ProgressSchedule(), sleep=clock.sleep)
+    result = wait_for(
+        lambda: "done",
+        deadline=Deadline(0.5, clock=clock.time),
+        what="x",
+        schedule=ProgressSchedule(),
+        sleep=clock.sleep,
+    )
     assert (result.polls, clock.now) == (1, 0.5)
 
 
@@ -191,8 +214,13 @@ def test_wait_observing_hands_percent_to_the_progress_schedule() -> None:
         clock.probes.append(clock.now)
         return next(looks)
 
-    result = wait_observing(probe, deadline=Deadline(60, clock=clock.time), what="job",
-                            schedule=ProgressSchedule(), sleep=clock.sleep)
+    result = wait_observing(
+        probe,
+        deadline=Deadline(60, clock=clock.time),
+        what="job",
+        schedule=ProgressSchedule(),
+        sleep=clock.sleep,
+    )
     assert result.value == "done"
     assert clock.probes == pytest.approx([1.0, 8.0], abs=0.1)
 
@@ -213,11 +241,17 @@ class RecordingSchedule(PollSchedule):
 def test_wait_observing_shows_each_observation_to_a_progress_aware_schedule() -> None:
     """A schedule with the older next_delay hook sees every unfinished observation."""
     clock = FakeClock()
-    looks = iter([Observation[str](percent=10.0), Observation[str](percent=20.0),
-                  Observation("done")])
+    looks = iter(
+        [Observation[str](percent=10.0), Observation[str](percent=20.0), Observation("done")]
+    )
     schedule = RecordingSchedule()
-    wait_observing(lambda: next(looks), deadline=Deadline(60, clock=clock.time), what="job",
-                   schedule=schedule, sleep=clock.sleep)
+    wait_observing(
+        lambda: next(looks),
+        deadline=Deadline(60, clock=clock.time),
+        what="job",
+        schedule=schedule,
+        sleep=clock.sleep,
+    )
     assert [o.percent for o in schedule.seen] == [10.0, 20.0]
     assert clock.now == pytest.approx(0.25)
 
@@ -226,7 +260,8 @@ def test_wait_observing_backs_off_by_default() -> None:
     """Without a schedule the observing wait keeps the 0.1 s, x1.5 backoff."""
     clock = FakeClock()
     looks = iter([Observation[str](percent=50.0), Observation[str](), Observation("done")])
-    result = wait_observing(lambda: next(looks), deadline=Deadline(60, clock=clock.time),
-                            what="job", sleep=clock.sleep)
+    result = wait_observing(
+        lambda: next(looks), deadline=Deadline(60, clock=clock.time), what="job", sleep=clock.sleep
+    )
     assert (result.value, result.polls) == ("done", 3)
     assert clock.now == pytest.approx(0.25)

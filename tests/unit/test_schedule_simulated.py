@@ -107,9 +107,14 @@ def run_package(
         seen[0] = curve(elapsed / seconds)
         return None
 
-    wait_for(probe, deadline=Deadline(10 * seconds + 600, clock=clock.time), what="restore",
-             schedule=schedule or ProgressSchedule(), sleep=clock.sleep,
-             progress=lambda: seen[0])
+    wait_for(
+        probe,
+        deadline=Deadline(10 * seconds + 600, clock=clock.time),
+        what="restore",
+        schedule=schedule or ProgressSchedule(),
+        sleep=clock.sleep,
+        progress=lambda: seen[0],
+    )
     return Outcome(clock.now - (started + seconds), 1 + polls)
 
 
@@ -136,7 +141,8 @@ def call_allowance(seconds: float, latency: float) -> int:
 
 
 ALL_CURVES = pytest.mark.parametrize(
-    "curve", [LINEAR, STALL, UNEVEN, SILENT, JUMP, LATE, no_progress],
+    "curve",
+    [LINEAR, STALL, UNEVEN, SILENT, JUMP, LATE, no_progress],
     ids=["linear", "stall", "uneven", "silent", "jump", "late", "none"],
 )
 
@@ -169,8 +175,13 @@ def test_calls_never_exceed_the_sdks_on_a_dense_grid() -> None:
     over = [
         (seconds, curve_name)
         for seconds in (1 + 0.25 * i for i in range(477))
-        for curve_name, curve in (("linear", LINEAR), ("stall", STALL), ("uneven", UNEVEN),
-                                  ("jump", JUMP), ("none", no_progress))
+        for curve_name, curve in (
+            ("linear", LINEAR),
+            ("stall", STALL),
+            ("uneven", UNEVEN),
+            ("jump", JUMP),
+            ("none", no_progress),
+        )
         if run_package(seconds, curve, 0.02).calls > call_allowance(seconds, 0.02)
     ]
     assert over == []

@@ -20,27 +20,35 @@ ENCODED = "..%2Findexes%2Fsrc-idx%2Fbackups%3F"
 Call = Callable[[ControlPlaneClient, str], object]
 CALLS: dict[str, tuple[Call, str]] = {
     "describe_index": (lambda c, v: c.describe_index(v), "/indexes/{}"),
-    "configure_index": (lambda c, v: c.configure_index(v, deletion_protection="enabled"),
-                        "/indexes/{}"),
+    "configure_index": (
+        lambda c, v: c.configure_index(v, deletion_protection="enabled"),
+        "/indexes/{}",
+    ),
     "delete_index": (lambda c, v: c.delete_index(v), "/indexes/{}"),
     "create_backup": (lambda c, v: c.create_backup(v), "/indexes/{}/backups"),
-    "list_backups_page": (lambda c, v: c.list_backups_page(index_name=v),
-                          "/indexes/{}/backups?limit=100"),
+    "list_backups_page": (
+        lambda c, v: c.list_backups_page(index_name=v),
+        "/indexes/{}/backups?limit=100",
+    ),
     "describe_backup": (lambda c, v: c.describe_backup(v), "/backups/{}"),
     "delete_backup": (lambda c, v: c.delete_backup(v), "/backups/{}"),
-    "create_index_from_backup": (lambda c, v: c.create_index_from_backup(v, name="x"),
-                                 "/backups/{}/create-index"),
+    "create_index_from_backup": (
+        lambda c, v: c.create_index_from_backup(v, name="x"),
+        "/backups/{}/create-index",
+    ),
     "describe_restore_job": (lambda c, v: c.describe_restore_job(v), "/restore-jobs/{}"),
     "describe_collection": (lambda c, v: c.describe_collection(v), "/collections/{}"),
     "delete_collection": (lambda c, v: c.delete_collection(v), "/collections/{}"),
 }
-_NOT_FOUND = json.dumps({"error": {"code": "NOT_FOUND", "message": "not found"},
-                         "status": 404}).encode()
+_NOT_FOUND = json.dumps(
+    {"error": {"code": "NOT_FOUND", "message": "not found"}, "status": 404}
+).encode()
 
 
 def _client(url: str) -> ControlPlaneClient:
     return ControlPlaneClient(
-        ClientSettings(api_key=API_KEY, controller_host=url, retry=NO_WAIT_RETRY))
+        ClientSettings(api_key=API_KEY, controller_host=url, retry=NO_WAIT_RETRY)
+    )
 
 
 @pytest.mark.parametrize("call", sorted(CALLS))
@@ -55,8 +63,9 @@ def test_path_argument_is_one_encoded_segment(scripted_server: ServerFactory, ca
 
 @pytest.mark.parametrize("value", ["", ".", ".."])
 @pytest.mark.parametrize("call", sorted(CALLS))
-def test_dot_segments_are_refused_before_sending(scripted_server: ServerFactory, call: str,
-                                                 value: str) -> None:
+def test_dot_segments_are_refused_before_sending(
+    scripted_server: ServerFactory, call: str, value: str
+) -> None:
     """An empty, '.' or '..' name would be dropped or climbed by URL normalisation: refused."""
     server = scripted_server(lambda _seen: Answer(404, _NOT_FOUND))
     method, _template = CALLS[call]
@@ -65,8 +74,9 @@ def test_dot_segments_are_refused_before_sending(scripted_server: ServerFactory,
     assert server.seen == []
 
 
-def test_hostile_backup_id_cannot_list_another_index_backups(server: EmulatorServer,
-                                                           emulator: Emulator) -> None:
+def test_hostile_backup_id_cannot_list_another_index_backups(
+    server: EmulatorServer, emulator: Emulator
+) -> None:
     """Against the emulator, the hostile id is an unknown backup, not the listing it spells."""
     emulator.seed_index(name="src-idx")
     emulator.seed_backup(source_index_name="src-idx", name="nightly")

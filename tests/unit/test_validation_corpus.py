@@ -72,8 +72,7 @@ RULES: dict[str, dict[str, Rule]] = {
 
 
 def _params(table: dict[str, dict[str, list[Any]]]) -> list[Any]:
-    return [pytest.param(*case, id=case_id(*case)) for case in cases(table)
-            if case[0] in RULES]
+    return [pytest.param(*case, id=case_id(*case)) for case in cases(table) if case[0] in RULES]
 
 
 @pytest.mark.parametrize(("resource", "prop", "value"), _params(BAD))
@@ -119,8 +118,13 @@ def test_backup_id_that_could_spell_a_path_is_refused(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("rule", "value"),
-    [(check_index_name, "abc\n"), (check_tags, {"env\n": "v"}), (check_tags, {"env": "v\n"}),
-     (check_region, "us-east-1\n"), (check_backup_id, "bkp_1\n")],
+    [
+        (check_index_name, "abc\n"),
+        (check_tags, {"env\n": "v"}),
+        (check_tags, {"env": "v\n"}),
+        (check_region, "us-east-1\n"),
+        (check_backup_id, "bkp_1\n"),
+    ],
 )
 def test_trailing_newline_is_refused(rule: Rule, value: Any) -> None:
     """A value that is valid but for a trailing newline is refused (full matches, not ``$``)."""
