@@ -31,6 +31,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from collections.abc import Iterator, Sequence
@@ -348,7 +349,7 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> int:
 # Branch coverage of the package in the main environment's run (the real-engine tests run the
 # provider in the engine's plugin process, which this does not count). The floor is what the
 # suite measured when it was set; raise it when coverage rises.
-COVERAGE_FLOOR = 0
+COVERAGE_FLOOR = 92  # measured 93 % (branch) when set
 COVERAGE = [
     "--cov=pulumi_pinecone_restore",
     "--cov-branch",
@@ -373,28 +374,42 @@ def _test(python: str, rest: list[str]) -> int:
         print(f"dev.py: real-engine tests use {engine / 'pulumi'}", flush=True)
     else:
         print(f"dev.py: real-engine tests will skip: {reason}", flush=True)
-    steps = (
+    checks = (
         [python, "-m", "ruff", "check", "."],
         [python, "-m", "ruff", "format", "--check", "."],
         [python, "-m", "mypy"],
-        [python, "-m", "pytest", *COVERAGE, *rest],
     )
-    for step in steps:
+    for step in checks:
         print(f"dev.py: {' '.join(step[2:])}", flush=True)
         started = time.monotonic()
         code = _run(step, env)
         print(f"dev.py: {step[2]} took {time.monotonic() - started:.0f} s", flush=True)
         if code != 0:
             return code
-    sdk_python = str(sdk_env())
     # The floor env runs the whole suite again on the declared minimums and the official SDK's
-    # tests, which skip in .venv; the real-engine tests ran above (the engine is the same).
-    step = [sdk_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "not engine", *rest]
-    print(f"dev.py: [floor/SDK env] {' '.join(step[2:])}", flush=True)
+    # tests, which skip in .venv; the real-engine tests run only in .venv (the engine is the
+    # same). The two runs go side by side (2 cores; the engine tests mostly wait), the floor's
+    # output kept in a file and shown after the main run's.
+    sdk_python = str(sdk_env())
+    floor = [sdk_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "not engine", *rest]
+    main = [python, "-m", "pytest", *COVERAGE, *rest]
+    print(f"dev.py: [floor/SDK env, in the background] {' '.join(floor[2:])}", flush=True)
+    print(f"dev.py: {' '.join(main[2:])}", flush=True)
     started = time.monotonic()
-    code = _run(step, env)
-    print(f"dev.py: [floor/SDK env] pytest took {time.monotonic() - started:.0f} s", flush=True)
-    return code
+    with tempfile.TemporaryFile(mode="w+") as floor_log:
+        floor_run = subprocess.Popen(  # our own environment's interpreter
+            floor, cwd=ROOT, env=env, stdout=floor_log, stderr=subprocess.STDOUT
+        )
+        main_code = _run(main, env)
+        print(f"dev.py: pytest took {time.monotonic() - started:.0f} s", flush=True)
+        floor_code = floor_run.wait()
+        print(f"dev.py: [floor/SDK env] pytest took {time.monotonic() - started:.0f} s", flush=True)
+        floor_log.seek(0)
+        sys.stdout.write(floor_log.read())
+        sys.stdout.flush()
+    if main_code != 0:
+        print("dev.py: the main environment's pytest failed (its output is above the floor's)")
+    return main_code or floor_code
 
 
 def _engine(_python: str, _rest: list[str]) -> int:
