@@ -9,19 +9,21 @@ signatures equal to it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
+from typing_extensions import Self
 
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.engine import Spec
 from pulumi_pinecone_restore.lifecycle.inputs import user_props
 from pulumi_pinecone_restore.validation import parse_duration
 
-__all__ = ["IndexResource", "get_resource", "owner_seed", "resource_props"]
+__all__ = ["DeclaredResource", "IndexResource", "get_resource", "owner_seed", "resource_props"]
 
 R = TypeVar("R", bound=Resource)
+D = TypeVar("D", bound="DeclaredResource")
 # Pulumi's customTimeouts keys → this package's budget inputs (a dynamic provider never sees
 # customTimeouts, so they are mapped here, in the program).
 _TIMEOUT_INPUTS = {"create": "create_timeout", "delete": "delete_timeout"}
@@ -153,7 +155,52 @@ def get_resource(
     return instance
 
 
-class IndexResource(Resource):
+class DeclaredResource(Resource):
+    """A resource class made from a declaration: it can also look up an existing object.
+
+    Subclasses set ``spec`` (their declaration) and ``provider_class`` (their dynamic provider).
+    """
+
+    spec: ClassVar[Spec[Any, Any, Any]]
+    provider_class: ClassVar[type[ResourceProvider]]
+
+    @classmethod
+    def get(
+        cls,
+        resource_name: str,
+        id: pulumi.Input[str],  # noqa: A002  # the name every generated Pulumi SDK uses
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        connection: Connection | Mapping[str, str] | None = None,
+    ) -> Self:
+        """Look up an existing object by its id, without managing it.
+
+        Like ``get`` of a generated Pulumi SDK: the object is read (and read again on every
+        ``pulumi up``), and nothing is created, changed or deleted. To manage an index that no
+        stack made, declare it with ``adopt_existing=True`` instead (``pulumi import`` cannot
+        import a dynamic resource; see the README).
+
+        Args:
+            resource_name: A unique name for the looked-up resource in this program.
+            id: The object's id (for an index: its name; for a backup: its backup id).
+            opts: Resource options.
+            connection: Where the API key and control plane are, if not the stack's defaults.
+
+        Returns:
+            The resource, with every output read from Pinecone.
+        """
+        return get_resource(
+            cls,
+            cls.spec,
+            cls.provider_class(),
+            resource_name=resource_name,
+            id_=id,
+            opts=opts,
+            connection=connection,
+        )
+
+
+class IndexResource(DeclaredResource):
     """The outputs every index resource has (``RestoredIndex``, ``CollectionIndex``)."""
 
     name: pulumi.Output[str]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import attrs
 import pulumi
 
-from pulumi_pinecone_restore._resources import IndexResource, get_resource, resource_props
+from pulumi_pinecone_restore._resources import IndexResource, resource_props
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.providers.collection_index import CollectionIndexProvider
@@ -85,6 +85,9 @@ class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
         >>> pulumi.export("host", index.host)  # doctest: +SKIP
     """
 
+    spec = COLLECTION_INDEX
+    provider_class = CollectionIndexProvider
+
     source_collection: pulumi.Output[str]
     """The collection the index was created from."""
 
@@ -153,36 +156,3 @@ class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
             opts,
         )
         super().__init__(CollectionIndexProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],  # noqa: A002  # the name every generated Pulumi SDK uses
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        connection: Connection | Mapping[str, str] | None = None,
-    ) -> CollectionIndex:
-        """Look up an existing CollectionIndex by its id, without managing it.
-
-        Like ``get`` of a generated Pulumi SDK: the object is read (and re-read on every
-        ``pulumi up``), and nothing is created, changed or deleted. To take it over instead, use
-        ``pulumi import`` (see the README).
-
-        Args:
-            resource_name: A unique name for the looked-up resource in this program.
-            id: The object's id (for an index: its name; for a backup: its backup id).
-            opts: Resource options.
-            connection: See :class:`CollectionIndexArgs`.
-
-        Returns:
-            The resource, with every output read from Pinecone.
-        """
-        return get_resource(
-            CollectionIndex,
-            COLLECTION_INDEX,
-            CollectionIndexProvider(),
-            resource_name=resource_name,
-            id_=id,
-            opts=opts,
-            connection=connection,
-        )

@@ -6,9 +6,8 @@ from collections.abc import Mapping
 
 import attrs
 import pulumi
-from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore._resources import get_resource, resource_props
+from pulumi_pinecone_restore._resources import DeclaredResource, resource_props
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
 from pulumi_pinecone_restore.providers.index_backup import IndexBackupProvider
@@ -49,7 +48,7 @@ class IndexBackupArgs:
     connection: Connection | Mapping[str, str] | None = None
 
 
-class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
+class IndexBackup(DeclaredResource, module="pinecone", name="IndexBackup"):
     """A backup of a Pinecone serverless index.
 
     `pulumi up` starts the backup (``POST /indexes/{name}/backups``) and waits until it is
@@ -63,6 +62,9 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
         ...                      name="nightly", trigger="2025-06-01")
         >>> RestoredIndex("staging", backup_id=backup.backup_id)  # doctest: +SKIP
     """
+
+    spec = INDEX_BACKUP
+    provider_class = IndexBackupProvider
 
     backup_id: pulumi.Output[str]
     """The backup id (also the resource id)."""
@@ -146,36 +148,3 @@ class IndexBackup(Resource, module="pinecone", name="IndexBackup"):
             opts,
         )
         super().__init__(IndexBackupProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],  # noqa: A002  # the name every generated Pulumi SDK uses
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        connection: Connection | Mapping[str, str] | None = None,
-    ) -> IndexBackup:
-        """Look up an existing IndexBackup by its id, without managing it.
-
-        Like ``get`` of a generated Pulumi SDK: the object is read (and re-read on every
-        ``pulumi up``), and nothing is created, changed or deleted. To take it over instead, use
-        ``pulumi import`` (see the README).
-
-        Args:
-            resource_name: A unique name for the looked-up resource in this program.
-            id: The object's id (for an index: its name; for a backup: its backup id).
-            opts: Resource options.
-            connection: See :class:`IndexBackupArgs`.
-
-        Returns:
-            The resource, with every output read from Pinecone.
-        """
-        return get_resource(
-            IndexBackup,
-            INDEX_BACKUP,
-            IndexBackupProvider(),
-            resource_name=resource_name,
-            id_=id,
-            opts=opts,
-            connection=connection,
-        )

@@ -39,6 +39,7 @@ def get_backup(
     tags: Mapping[str, str] | None = None,
     ready_only: bool = True,
     client: ControlPlaneClient | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> BackupModel:
     """One backup: by id, or the latest (by ``created_at``) that matches all the filters.
 
@@ -50,6 +51,8 @@ def get_backup(
         tags: Only backups carrying all these tags.
         ready_only: Only ``Ready`` backups, the only ones a restore accepts.
         client: The control-plane client; by default one from stack config or the environment.
+        environ: The environment to read credentials from when there is no stack config;
+            ``os.environ`` (read at call time) when ``None``.
 
     Returns:
         The backup.
@@ -68,6 +71,7 @@ def get_backup(
         tags=tags,
         ready_only=ready_only,
         client=client,
+        environ=environ,
     )
 
 
@@ -80,6 +84,7 @@ def get_backup_output(
     tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
     ready_only: bool = True,
     client: ControlPlaneClient | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> pulumi.Output[BackupModel]:
     """:func:`get_backup` for Pulumi programs: arguments may be outputs of other resources.
 
@@ -94,6 +99,7 @@ def get_backup_output(
         tags: See :func:`get_backup`.
         ready_only: See :func:`get_backup`.
         client: See :func:`get_backup`.
+        environ: See :func:`get_backup`.
 
     Returns:
         An Output of the backup; it fails with ``BackupNotFoundError`` when nothing matches.
@@ -109,6 +115,7 @@ def get_backup_output(
             tags=wanted_tags,
             ready_only=ready_only,
             client=client,
+            environ=environ,
         )
 
     return pulumi.Output.all(backup_id, source_index_name, name, name_prefix, tags).apply(lookup)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import attrs
 import pulumi
@@ -123,20 +122,19 @@ def latest_backup_id(
     Returns:
         The backup id; the Output fails with :class:`BackupNotFoundError` when nothing matches.
     """
+    # One search, two forms: this is get_backup_output's backup id.
+    from pulumi_pinecone_restore.invokes import get_backup_output  # noqa: PLC0415 - a cycle
 
-    def lookup(args: list[Any]) -> str:
-        source, exact, prefix, wanted_tags = args
-        return find_backup(
-            source_index_name=source,
-            name=exact,
-            name_prefix=prefix,
-            tags=wanted_tags,
-            ready_only=ready_only,
-            client=client,
-            environ=environ,
-        ).backup_id
-
-    return pulumi.Output.all(source_index_name, name, name_prefix, tags).apply(lookup)
+    backup = get_backup_output(
+        source_index_name=source_index_name,
+        name=name,
+        name_prefix=name_prefix,
+        tags=tags,
+        ready_only=ready_only,
+        client=client,
+        environ=environ,
+    )
+    return backup.apply(lambda found: found.backup_id)
 
 
 @attrs.frozen

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import attrs
 import pulumi
 
-from pulumi_pinecone_restore._resources import IndexResource, get_resource, resource_props
+from pulumi_pinecone_restore._resources import IndexResource, resource_props
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
@@ -67,6 +67,9 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
         ...                       tags={"env": "staging"}, deletion_protection="enabled")
         >>> pulumi.export("host", index.host)  # doctest: +SKIP
     """
+
+    spec = RESTORED_INDEX
+    provider_class = RestoredIndexProvider
 
     index_id: pulumi.Output[str]
     """The index id returned when the restore started."""
@@ -138,36 +141,3 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
             opts,
         )
         super().__init__(RestoredIndexProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str,
-        id: pulumi.Input[str],  # noqa: A002  # the name every generated Pulumi SDK uses
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        connection: Connection | Mapping[str, str] | None = None,
-    ) -> RestoredIndex:
-        """Look up an existing RestoredIndex by its id, without managing it.
-
-        Like ``get`` of a generated Pulumi SDK: the object is read (and re-read on every
-        ``pulumi up``), and nothing is created, changed or deleted. To take it over instead, use
-        ``pulumi import`` (see the README).
-
-        Args:
-            resource_name: A unique name for the looked-up resource in this program.
-            id: The object's id (for an index: its name; for a backup: its backup id).
-            opts: Resource options.
-            connection: See :class:`RestoredIndexArgs`.
-
-        Returns:
-            The resource, with every output read from Pinecone.
-        """
-        return get_resource(
-            RestoredIndex,
-            RESTORED_INDEX,
-            RestoredIndexProvider(),
-            resource_name=resource_name,
-            id_=id,
-            opts=opts,
-            connection=connection,
-        )
