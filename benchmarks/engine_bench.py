@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import tempfile
@@ -25,18 +26,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # the Automation API harness lives with the tests
+from pulumi import automation as auto
 
-from harness.engine import find_engine, new_stack  # noqa: E402
-
-from pulumi_pinecone_restore import CloneEnvironment, RestoredIndex  # noqa: E402
-from pulumi_pinecone_restore.emulator import (  # noqa: E402
+from pulumi_pinecone_restore import CloneEnvironment, RestoredIndex
+from pulumi_pinecone_restore.emulator import (
     Emulator,
     EmulatorServer,
     Timing,
     Timings,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"  # what `python3 dev.py bench` sets
 
 API_KEY = "bench-key"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -101,6 +102,48 @@ def _as_set(backups: list[str]) -> Callable[[], None]:
     return program
 
 
+def find_engine() -> tuple[Path | None, str]:
+    """The engine's ``bin`` directory (``dev.py`` passes it), or ``None`` and why not."""
+    configured = os.environ.get(ENGINE_ENV)
+    if configured and configured != "skip" and (Path(configured) / "pulumi").exists():
+        return Path(configured), ""
+    return None, (
+        f"no Pulumi engine: set {ENGINE_ENV} to the directory `python3 dev.py engine` prints "
+        "(`python3 dev.py bench` does)"
+    )
+
+
+def _stack(engine: Path, workdir: Path, program: Callable[[], None], url: str) -> auto.Stack:
+    """A fresh stack running ``program`` inline on a file backend under ``workdir``."""
+    backend = workdir / "backend"
+    backend.mkdir(parents=True, exist_ok=True)
+    (workdir / "project").mkdir(exist_ok=True)
+    env = {
+        "PULUMI_BACKEND_URL": f"file://{backend}",
+        "PULUMI_CONFIG_PASSPHRASE": "bench",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
+        "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
+        # Our launcher beside the CLI runs `python -m pulumi.dynamic` with this interpreter.
+        "PULUMI_PYTHON_CMD": sys.executable,
+    }
+    stack = auto.create_stack(
+        "bench",
+        project_name="bench",
+        program=program,
+        opts=auto.LocalWorkspaceOptions(
+            work_dir=str(workdir / "project"),
+            env_vars=env,
+            pulumi_home=str(workdir / "home"),
+            pulumi_command=auto.PulumiCommand(root=str(engine.parent)),
+        ),
+    )
+    stack.set_config("pinecone:controllerHost", auto.ConfigValue(url))
+    stack.set_config("pinecone:apiKey", auto.ConfigValue(API_KEY, secret=True))
+    return stack
+
+
 def _measure(  # noqa: PLR0917 - private, called three times just above
     engine: Path,
     server: EmulatorServer,
@@ -109,13 +152,7 @@ def _measure(  # noqa: PLR0917 - private, called three times just above
     program: Callable[[], None],
     restore_seconds: float,
 ) -> dict[str, Any]:
-    stack = new_stack(
-        engine,
-        workdir / label,
-        "bench",
-        program,
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-    )
+    stack = _stack(engine, workdir / label, program, server.url)
     started = time.perf_counter()
     stack.up()
     seconds = time.perf_counter() - started
