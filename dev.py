@@ -443,7 +443,7 @@ def _with_engine_env() -> dict[str, str]:
 
 def _demo(python: str, rest: list[str]) -> int:
     env = dict(os.environ) if "--no-pulumi" in rest else _with_engine_env()
-    return _run([python, "-m", "pulumi_pinecone_restore.demo", *rest], env)
+    return _run([python, str(ROOT / "demo" / "run_demo.py"), *rest], env)
 
 
 JOBS = {

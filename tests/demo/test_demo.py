@@ -6,10 +6,10 @@ import runpy
 from pathlib import Path
 
 import pytest
+import run_demo as demo
 from harness.mocks import ProviderRoutingMocks
 from support import API_KEY
 
-from pulumi_pinecone_restore import demo
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
 from pulumi_pinecone_restore.lifecycle.index import user_tags

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from pulumi_pinecone_restore import demo
+import run_demo as demo
 
 pytestmark = pytest.mark.engine
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import attrs
 import pytest
+import run_demo as demo
 from harness.engine import EngineStack, MakeStack, change_counts
 
-from pulumi_pinecone_restore import demo
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator
 

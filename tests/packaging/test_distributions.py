@@ -65,6 +65,8 @@ def test_wheel_holds_only_the_package(dists: tuple[Path, Path]) -> None:
     assert tops == {"pulumi_pinecone_restore", next(t for t in tops if t.endswith(".dist-info"))}
     assert "pulumi_pinecone_restore/py.typed" in names
     assert "pulumi_pinecone_restore/emulator/__main__.py" in names
+    # The demo's runner needs the checkout (demo/, the engine job): it is not in the wheel.
+    assert not any(name.endswith("/demo.py") or "run_demo" in name for name in names)
 
 
 def test_wheel_metadata_declares_the_licence_and_the_emulator_dependency(
@@ -94,6 +96,7 @@ def test_sdist_holds_tests_examples_and_docs(dists: tuple[Path, Path]) -> None:
         "tests/packaging/test_distributions.py",
         "examples/restore-index/README.md",
         "docs/emulator.md",
+        "demo/run_demo.py",
     ):
         assert expected in names, expected
     assert not any("__pycache__" in name for name in names)

@@ -38,7 +38,7 @@ from pulumi_pinecone_restore.settings import ClientSettings
 
 __all__ = ["main"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: this file is demo/run_demo.py
 DEMO_KEY = "pclocal-demo-key"
 SOURCES = ("products", "reviews", "users")
 DEMO_TIMINGS = Timings(
