@@ -131,3 +131,25 @@ def test_adopt_existing_takes_the_index_over(
     assert plan.ops_of("adopted") == ["same"]
     stack.destroy()
     assert {i.name for i in client.list_indexes()} == {"prod"}
+
+
+def get_program() -> None:
+    """The hand-made index looked up with RestoredIndex.get, not managed."""
+    found = RestoredIndex.get("found", HAND_MADE)
+    pulumi.export("backup", found.backup_id)
+    pulumi.export("host", found.host)
+
+
+def test_get_reads_the_index_without_managing_it(
+    make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient
+) -> None:
+    """RestoredIndex.get reads the index's outputs under the engine; destroy leaves it alone."""
+    backup_id = restore_by_hand(emulator, client)
+    stack = make_stack("lookup", get_program)
+    up, run = stack.up()
+    assert run.ops_of("found") == ["read"]
+    assert up.outputs["backup"].value == backup_id
+    assert up.outputs["host"].value == client.describe_index(HAND_MADE).host
+    stack.destroy()
+    assert client.describe_index(HAND_MADE).state == "Ready"
+    assert "pulumi-owner" not in client.describe_index(HAND_MADE).tags
