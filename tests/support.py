@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Mapping
@@ -94,3 +95,12 @@ def engine_runtime(server: EmulatorServer, **changes: Any) -> Runtime:
         progress=lambda _m: None,
     )
     return attrs.evolve(runtime, **changes)
+
+
+def run_cli(env: dict[str, str], *argv: str) -> tuple[int, str, str]:
+    """Run ``pinecone-restore`` in-process; returns (status, stdout, stderr)."""
+    from pulumi_pinecone_restore.cli import main  # noqa: PLC0415 - only the CLI tests need it
+
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), environ=env, out=out, err=err)
+    return status, out.getvalue(), err.getvalue()

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
-from support import API_KEY
+from support import run_cli as run
 
-from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_USAGE, main
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
-
-
-@pytest.fixture(name="env")
-def _env(server: EmulatorServer) -> dict[str, str]:
-    return {"PINECONE_API_KEY": API_KEY, "PINECONE_CONTROLLER_HOST": server.url}
-
-
-@pytest.fixture(name="backup_id")
-def _backup_id(emulator: Emulator) -> str:
-    emulator.seed_index(name="prod-search", dimension=16)
-    return str(emulator.seed_backup(source_index_name="prod-search", name="nightly")["backup_id"])
-
-
-def run(env: dict[str, str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI; returns (status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    status = main(list(argv), environ=env, out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
+from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_USAGE
+from pulumi_pinecone_restore.emulator import Emulator, Timing
 
 
 def test_backups_list_shows_a_table(env: dict[str, str], backup_id: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import pty
@@ -14,33 +13,16 @@ from typing import cast
 import attrs
 import pytest
 from support import API_KEY
+from support import run_cli as run
 
 from pulumi_pinecone_restore import __version__
 from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, _job_of, main
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
+from pulumi_pinecone_restore.emulator import Emulator, Timing
 from pulumi_pinecone_restore.models import RestoreJobModel
 from pulumi_pinecone_restore.settings import ClientSettings
 
 PTY_TIMEOUT = 60.0  # seconds a pty test waits for output before it gives up
-
-
-@pytest.fixture(name="env")
-def _env(server: EmulatorServer) -> dict[str, str]:
-    return {"PINECONE_API_KEY": API_KEY, "PINECONE_CONTROLLER_HOST": server.url}
-
-
-@pytest.fixture(name="backup_id")
-def _backup_id(emulator: Emulator) -> str:
-    emulator.seed_index(name="prod-search", dimension=16)
-    return str(emulator.seed_backup(source_index_name="prod-search", name="nightly")["backup_id"])
-
-
-def run(env: dict[str, str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI; returns (status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    status = main(list(argv), environ=env, out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_json_and_host_work_after_the_subcommand(env: dict[str, str], backup_id: str) -> None:
