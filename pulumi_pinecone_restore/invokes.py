@@ -24,55 +24,10 @@ import pulumi
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.errors import NotFoundError, RestoreJobNotFoundError
-from pulumi_pinecone_restore.lookup import default_client, find_backup
+from pulumi_pinecone_restore.lookup import default_client, get_backup
 from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel
 
 __all__ = ["get_backup", "get_backup_output", "get_restore_job", "get_restore_job_output"]
-
-
-def get_backup(
-    *,
-    backup_id: str | None = None,
-    source_index_name: str | None = None,
-    name: str | None = None,
-    name_prefix: str | None = None,
-    tags: Mapping[str, str] | None = None,
-    ready_only: bool = True,
-    client: ControlPlaneClient | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> BackupModel:
-    """One backup: by id, or the latest (by ``created_at``) that matches all the filters.
-
-    Args:
-        backup_id: Describe this backup; the other filters must then hold for it too.
-        source_index_name: Only backups taken of this index (found even after it was deleted).
-        name: Only backups with exactly this name.
-        name_prefix: Only backups whose name starts with this.
-        tags: Only backups carrying all these tags.
-        ready_only: Only ``Ready`` backups, the only ones a restore accepts.
-        client: The control-plane client; by default one from stack config or the environment.
-        environ: The environment to read credentials from when there is no stack config;
-            ``os.environ`` (read at call time) when ``None``.
-
-    Returns:
-        The backup.
-
-    Raises:
-        BackupNotFoundError: Nothing matched; the message says what was searched and what exists.
-        ConfigurationError: No client given and no API key found.
-        ApiError: The control plane refused a request.
-        TransportError: The control plane could not be reached.
-    """
-    return find_backup(
-        backup_id=backup_id,
-        source_index_name=source_index_name,
-        name=name,
-        name_prefix=name_prefix,
-        tags=tags,
-        ready_only=ready_only,
-        client=client,
-        environ=environ,
-    )
 
 
 def get_backup_output(

@@ -1,8 +1,9 @@
 """Find a backup to restore from: by id, or the latest one matching filters.
 
-Plain functions, no Pulumi resources: :func:`find_backup` works in scripts and inside a Pulumi
-program; :func:`latest_backup_id` wraps it for programs, taking ``pulumi.Input`` arguments and
-returning a ``pulumi.Output[str]`` that feeds ``RestoredIndex(backup_id=...)``.
+Plain functions, no Pulumi resources: :func:`get_backup` (alias :func:`find_backup`) works in
+scripts and inside a Pulumi program; :func:`latest_backup_id` wraps it for programs, taking
+``pulumi.Input`` arguments and returning a ``pulumi.Output[str]`` that feeds
+``RestoredIndex(backup_id=...)``.
 
 Credentials, unless a ``client`` is given: the stack config ``pinecone:apiKey`` /
 ``pinecone:controllerHost`` when running inside a Pulumi program, else ``PINECONE_API_KEY`` /
@@ -36,14 +37,14 @@ from pulumi_pinecone_restore.errors import BackupNotFoundError, NotFoundError
 from pulumi_pinecone_restore.models import BackupModel, parse_timestamp
 from pulumi_pinecone_restore.settings import ClientSettings
 
-__all__ = ["find_backup", "latest_backup_id"]
+__all__ = ["find_backup", "get_backup", "latest_backup_id"]
 
 READY = "Ready"
 _LISTED_NAMES = 5  # how many existing backup names an error message shows
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
-def find_backup(
+def get_backup(
     *,
     backup_id: str | None = None,
     source_index_name: str | None = None,
@@ -94,6 +95,10 @@ def find_backup(
             active.close()
 
 
+find_backup = get_backup
+"""The name :func:`get_backup` had before it paired with :func:`get_backup_output`."""
+
+
 def latest_backup_id(
     *,
     source_index_name: pulumi.Input[str] | None = None,
@@ -111,13 +116,13 @@ def latest_backup_id(
     on pinning.
 
     Args:
-        source_index_name: See :func:`find_backup`.
-        name: See :func:`find_backup`.
-        name_prefix: See :func:`find_backup`.
-        tags: See :func:`find_backup`.
-        ready_only: See :func:`find_backup`.
-        client: See :func:`find_backup`.
-        environ: See :func:`find_backup`.
+        source_index_name: See :func:`get_backup`.
+        name: See :func:`get_backup`.
+        name_prefix: See :func:`get_backup`.
+        tags: See :func:`get_backup`.
+        ready_only: See :func:`get_backup`.
+        client: See :func:`get_backup`.
+        environ: See :func:`get_backup`.
 
     Returns:
         The backup id; the Output fails with :class:`BackupNotFoundError` when nothing matches.
