@@ -13,8 +13,16 @@ import os
 from collections.abc import Iterator
 
 import attrs
+import pulumi
 import pytest
-from support import API_KEY, FAST_TIMINGS, LISTING_SETTINGS, ProviderFactory, emulator_behaviour
+from support import (
+    API_KEY,
+    FAST_TIMINGS,
+    LISTING_SETTINGS,
+    EchoMocks,
+    ProviderFactory,
+    emulator_behaviour,
+)
 
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
 from pulumi_pinecone_restore.lifecycle.runtime import POLL_SCALE_ENV
@@ -67,3 +75,9 @@ def _emulator(server: EmulatorServer) -> Emulator:
 @pytest.fixture(name="make_provider")
 def _make_provider(server: EmulatorServer) -> ProviderFactory:
     return ProviderFactory(server)
+
+
+@pytest.fixture(name="mocked_runtime")
+def _mocked_runtime() -> None:
+    """A Pulumi program runtime whose resources echo their inputs (no provider code runs)."""
+    pulumi.runtime.set_mocks(EchoMocks(), preview=False)

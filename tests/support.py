@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import attrs
+import pulumi
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_pinecone_restore.emulator import Behaviour, EmulatorServer, Timing, Timings
@@ -104,3 +105,17 @@ def run_cli(env: dict[str, str], *argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     status = main(list(argv), environ=env, out=out, err=err)
     return status, out.getvalue(), err.getvalue()
+
+
+class EchoMocks(pulumi.runtime.Mocks):
+    """Plain mocks: resources echo their inputs and no provider code runs (for lookups)."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        """Give the resource an id made from its name."""
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(
+        self, _args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        """No provider functions are used."""
+        return {}, None

@@ -153,33 +153,14 @@ def test_a_bad_connection_is_refused_at_check(server: EmulatorServer) -> None:
     assert [f.property for f in failures] == ["connection"]
 
 
-class _Mocks(pulumi.runtime.Mocks):
-    """Plain mocks: nothing is registered by these tests' programs but what they check."""
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        """Echo the inputs."""
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(
-        self, _args: pulumi.runtime.MockCallArgs
-    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        """No calls."""
-        return {}, None
-
-
-@pytest.fixture(name="mocked")
-def _mocked() -> None:
-    pulumi.runtime.set_mocks(_Mocks(), preview=False)
-
-
-def test_custom_timeouts_become_the_budget_inputs(mocked: None) -> None:
+def test_custom_timeouts_become_the_budget_inputs(mocked_runtime: None) -> None:
     """CustomTimeouts create/delete fill create_timeout/delete_timeout when those are omitted."""
     opts = pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create="90m", delete="5m"))
     props = resource_props(RESTORED_INDEX, "idx", None, {"backup_id": "b1"}, opts)
     assert (props["create_timeout"], props["delete_timeout"]) == ("90m", "5m")
 
 
-def test_custom_timeouts_that_contradict_an_input_are_refused(mocked: None) -> None:
+def test_custom_timeouts_that_contradict_an_input_are_refused(mocked_runtime: None) -> None:
     """Two different create budgets for one resource is an error naming both."""
     opts = pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(create="90m"))
     with pytest.raises(TypeError, match="create_timeout"):
@@ -188,7 +169,7 @@ def test_custom_timeouts_that_contradict_an_input_are_refused(mocked: None) -> N
         )
 
 
-def test_an_explicit_provider_is_refused_with_the_way_out(mocked: None) -> None:
+def test_an_explicit_provider_is_refused_with_the_way_out(mocked_runtime: None) -> None:
     """opts.provider cannot apply to a dynamic resource: the error points at connection."""
     opts = pulumi.ResourceOptions(provider=pulumi.ProviderResource("aws", "p", {}))
     with pytest.raises(TypeError, match="connection"):

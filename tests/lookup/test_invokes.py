@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 import pytest
 from support import API_KEY
@@ -34,25 +32,6 @@ def _client(server: EmulatorServer) -> ControlPlaneClient:
 def _backup_id(emulator: Emulator) -> str:
     emulator.seed_index(name=SOURCE)
     return str(emulator.seed_backup(source_index_name=SOURCE, name="nightly")["backup_id"])
-
-
-class _Mocks(pulumi.runtime.Mocks):
-    """Plain mocks: no resources are declared by these programs."""
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        """Echo the inputs."""
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(
-        self, _args: pulumi.runtime.MockCallArgs
-    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        """No provider functions are used."""
-        return {}, None
-
-
-@pytest.fixture(name="mocked_runtime")
-def _mocked_runtime() -> None:
-    pulumi.runtime.set_mocks(_Mocks(), preview=False)
 
 
 def test_get_backup_finds_the_latest_of_an_index(

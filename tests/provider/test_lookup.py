@@ -176,25 +176,6 @@ def test_credentials_from_the_environment(
         find_backup(source_index_name=source, environ={})
 
 
-class _Mocks(pulumi.runtime.Mocks):
-    """Plain mocks: resources echo their inputs, no provider code runs."""
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        """Give the resource an id made from its name."""
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(
-        self, _args: pulumi.runtime.MockCallArgs
-    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        """No provider functions are used."""
-        return {}, None
-
-
-@pytest.fixture(name="mocked_runtime")
-def _mocked_runtime() -> None:
-    pulumi.runtime.set_mocks(_Mocks(), preview=False)
-
-
 @pulumi.runtime.test  # type: ignore[untyped-decorator]  # the SDK's decorator is untyped
 def test_latest_backup_id_resolves_inside_a_program(
     mocked_runtime: None,
