@@ -207,7 +207,8 @@ def test_a_timed_out_set_leaves_its_restores_for_the_next_run(
     assert index_names(emulator) >= {"stg-0", "stg-1", "stg-2"}
     jobs = len(emulator.dump()["restore_jobs"])
     emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing()))
-    _, outs = engine.create(inputs)
+    # The next run is a new process: its time starts afresh (thread ids may be reused).
+    _, outs = RestoreSet(runtime).create(inputs)
     assert sorted(outs["names"].values()) == ["stg-0", "stg-1", "stg-2"]
     assert len(emulator.dump()["restore_jobs"]) == jobs  # adopted, not restored again
 
