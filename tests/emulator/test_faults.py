@@ -78,7 +78,12 @@ def test_clearing_faults_releases_a_held_request(emulator: Emulator) -> None:
     import threading  # noqa: PLC0415 - only this test needs a second thread
 
     released = threading.Event()
-    holder = threading.Thread(target=lambda: (emulator.hold(), released.set()), daemon=True)
+
+    def held() -> None:
+        emulator.hold()
+        released.set()
+
+    holder = threading.Thread(target=held, daemon=True)
     holder.start()
     # Clear until it goes on: a clear that came before the thread began holding frees nothing.
     for _ in range(600):
