@@ -184,18 +184,39 @@ class StartFailedError(OperationError):
 
 
 class SetOperationError(OperationError):
-    """Raised when members of a set failed; lists each member's error and what was left."""
+    """Raised when members of a set failed; lists each member's error and what was left.
+
+    Attributes:
+        outcomes: Member key → what became of it: ``finished`` (kept), ``deleted`` (made,
+            then deleted again), ``running`` (left running on Pinecone's side), ``failed``
+            (nothing of it left), ``stopped`` (stopped before it started anything) or
+            ``never started``; empty when the set does not know.
+    """
 
     code: ClassVar[str] = "SET_FAILED"
+
+    def __init__(self, message: str, outcomes: dict[str, str] | None = None) -> None:
+        """Build the error; ``outcomes`` by member key (see the class docstring)."""
+        super().__init__(message, outcomes or {})
+        self.outcomes: dict[str, str] = dict(outcomes or {})
+
+    def __str__(self) -> str:
+        """The message alone."""
+        return str(self.args[0])
 
 
 class CancelledError(OperationError):
     """Raised when a wait or request stopped because another member of its set failed.
 
     Whatever it had started keeps running on Pinecone's side; the message says what and where.
+
+    Attributes:
+        left_running: The id of what was started and keeps running (an index name), or
+            ``None`` when nothing had been started yet.
     """
 
     code: ClassVar[str] = "CANCELLED"
+    left_running: str | None = None
 
 
 class WaitTimeoutError(OperationError):

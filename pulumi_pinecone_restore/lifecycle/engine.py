@@ -432,13 +432,15 @@ class Lifecycle(Generic[I, O, H]):
                 self._discard(run, inp, started, exc)
             raise WaitTimeoutError(spec.timeout_message(inp, started, str(exc))) from exc
         except CancelledError as exc:
-            # Stopped because another member of a set failed: what was started runs on, and
-            # the next run finds it (as after a timeout); the message says what and where.
-            raise CancelledError(
-                f"{exc}. Left running: {spec.summary(inp, started)} ({spec.kind} "
-                f"{started.id!r}); the next `pulumi up` finds it and resumes waiting"
-            ) from exc
+            # Stopped because another member of a set failed: the create fails, so what it
+            # started is deleted (if ours), as for any failure; if that fails, it runs on.
+            if self._discard(run, inp, started, exc):
+                raise _discarded(exc, started.id) from exc
+            raise
         except OperationError as exc:
+            if deadline.cancel is not None:
+                # Those sharing this deadline (a set's members) stop now, not after the cleanup.
+                deadline.cancel.cancel(f"{label} failed")
             if self._discard(run, inp, started, exc):
                 raise _discarded(exc, started.id) from exc
             raise
@@ -538,10 +540,14 @@ class Lifecycle(Generic[I, O, H]):
             with bounded(None):
                 removed = self.spec.discard(run, inp, started)
         except PineconeRestoreError as exc:
-            raise type(cause)(
-                f"{cause}. Deleting what it left ({started.id}) also failed ({exc}); delete it "
-                "by hand, since nothing records it"
-            ) from exc
+            error = type(cause)(
+                f"{cause}. Deleting what it left ({self.spec.summary(inp, started)}, "
+                f"{self.spec.kind} {started.id!r}) also failed ({exc}); delete it by hand, "
+                "since nothing records it"
+            )
+            if isinstance(error, CancelledError):
+                error.left_running = started.id
+            raise error from exc
         if removed:
             run.say(f"{label}: deleted {started.id}, which did not finish")
         return removed
