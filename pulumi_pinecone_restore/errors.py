@@ -147,10 +147,14 @@ class OperationError(PineconeRestoreError):
     Attributes:
         discarded: The id of what the failed create had started and then deleted again
             (``None``: it deleted nothing). A set reports each member's real outcome from it.
+        left_running: What the create had started and keeps running on Pinecone's side, and
+            where (e.g. ``RestoredIndex 'stg-a' (restore job 1f2e... from backup 9a8b...)``);
+            ``None`` when nothing of it runs on.
     """
 
     code: ClassVar[str] = "OPERATION_FAILED"
     discarded: str | None = None
+    left_running: str | None = None
 
 
 class RestoreFailedError(OperationError):
@@ -208,15 +212,11 @@ class SetOperationError(OperationError):
 class CancelledError(OperationError):
     """Raised when a wait or request stopped because another member of its set failed.
 
-    Whatever it had started keeps running on Pinecone's side; the message says what and where.
-
-    Attributes:
-        left_running: The id of what was started and keeps running (an index name), or
-            ``None`` when nothing had been started yet.
+    What it had started is deleted again (``discarded``), as after any failed create, or, if
+    that failed, keeps running (``left_running``).
     """
 
     code: ClassVar[str] = "CANCELLED"
-    left_running: str | None = None
 
 
 class WaitTimeoutError(OperationError):

@@ -428,9 +428,10 @@ class Lifecycle(Generic[I, O, H]):
                 forecast=spec.forecast,
             )
         except WaitTimeoutError as exc:
-            if spec.discard_on_timeout:
-                self._discard(run, inp, started, exc)
-            raise WaitTimeoutError(spec.timeout_message(inp, started, str(exc))) from exc
+            timeout = WaitTimeoutError(spec.timeout_message(inp, started, str(exc)))
+            if not (spec.discard_on_timeout and self._discard(run, inp, started, exc)):
+                timeout.left_running = self._where(inp, started)
+            raise timeout from exc
         except CancelledError as exc:
             # Stopped because another member of a set failed: the create fails, so what it
             # started is deleted (if ours), as for any failure; if that fails, it runs on.
@@ -529,6 +530,10 @@ class Lifecycle(Generic[I, O, H]):
             found = spec.find_attempt(run, inp, lost_answer=True)
             return exc if found is None else found
 
+    def _where(self, inp: I, started: Started[H]) -> str:
+        """What was started, and where, for an error that leaves it running."""
+        return f"{self.spec.kind} {started.id!r} ({self.spec.summary(inp, started)})"
+
     def _discard(self, run: Run, inp: I, started: Started[H], cause: OperationError) -> bool:
         """Delete what a failed create left (if ours); whether something was deleted.
 
@@ -545,8 +550,7 @@ class Lifecycle(Generic[I, O, H]):
                 f"{self.spec.kind} {started.id!r}) also failed ({exc}); delete it by hand, "
                 "since nothing records it"
             )
-            if isinstance(error, CancelledError):
-                error.left_running = started.id
+            error.left_running = self._where(inp, started)
             raise error from exc
         if removed:
             run.say(f"{label}: deleted {started.id}, which did not finish")

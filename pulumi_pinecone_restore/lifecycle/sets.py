@@ -132,18 +132,18 @@ def _outcome(exc: BaseException) -> tuple[str, str]:
     """What became of a member that did not finish: its outcome kind, and a line saying so."""
     if isinstance(exc, _NeverStartedError):
         return NEVER_STARTED, str(exc)
-    if isinstance(exc, WaitTimeoutError):
-        # The cause says what it was waiting for; the advice is the set's, given once.
-        cause = exc.__cause__ if isinstance(exc.__cause__, WaitTimeoutError) else exc
-        return RUNNING, f"still running (out of time): {cause}"
-    verb = "stopped" if isinstance(exc, CancelledError) else "failed"
-    if isinstance(exc, OperationError) and exc.discarded:
+    if not isinstance(exc, OperationError):
+        return FAILED, f"failed: {exc}"
+    verb = {WaitTimeoutError: "out of time", CancelledError: "stopped"}.get(type(exc), "failed")
+    if exc.discarded:
         return DELETED, f"{verb}: {exc}"  # the error says what it deleted
-    if isinstance(exc, CancelledError):
-        if exc.left_running:
-            return RUNNING, f"stopped, and still running: {exc}"
-        return STOPPED, f"stopped before starting anything: {exc}"
-    return FAILED, f"failed: {exc}"
+    if exc.left_running:
+        # The cause of a timeout says what it was waiting for; the advice is the set's.
+        cause = exc.__cause__ if isinstance(exc.__cause__, WaitTimeoutError) else exc
+        return RUNNING, f"still running: {exc.left_running}; {verb}: {cause}"
+    if verb == "failed":
+        return FAILED, f"failed: {exc}"
+    return STOPPED, f"{verb} before starting anything: {exc}"
 
 
 def _finished(outs: Mapping[str, Any]) -> str:
@@ -301,12 +301,7 @@ class RestoreSet:
         errors: Mapping[str, Exception],
         limit: int = DEFAULT_MAX_CONCURRENCY,
     ) -> None:
-        running = {
-            k: e
-            for k, e in errors.items()
-            if isinstance(e, WaitTimeoutError)
-            or (isinstance(e, CancelledError) and e.left_running is not None)
-        }
+        timeouts = {k: e for k, e in errors.items() if isinstance(e, WaitTimeoutError)}
         failed = {
             k: e for k, e in errors.items() if not isinstance(e, CancelledError | WaitTimeoutError)
         }
@@ -317,11 +312,11 @@ class RestoreSet:
                 head += "; the others were stopped"
         else:
             head = (
-                f"the set ran out of time: {len(running)} of its {total} restores did not "
+                f"the set ran out of time: {len(timeouts)} of its {total} restores did not "
                 "finish within create_timeout"
             )
-        if running:
-            # Something runs on at Pinecone: keep everything, the next run adopts it all.
+        if timeouts:
+            # Restores run on at Pinecone: keep everything, the next run adopts it all.
             lines, kinds = _outcomes(
                 errors, {k: (FINISHED, f"{_finished(o)}; kept") for k, o in created.items()}
             )

@@ -309,7 +309,9 @@ def test_a_timeout_beside_a_failure_reports_the_failed_members_deletion(runtime:
     """A member out of time is reported running, one that deleted its own index as deleted."""
     failed = RestoreFailedError("restore job j2 ended Failed")
     failed.discarded = "stg-b"
-    errors = {"a": WaitTimeoutError("gave up waiting for stg-a"), "b": failed}
+    timeout = WaitTimeoutError("gave up waiting for stg-a")
+    timeout.left_running = "RestoredIndex 'stg-a' (restore job j1 from backup b1)"
+    errors = {"a": timeout, "b": failed}
     engine = RestoreSet(runtime)
     with pytest.raises(SetOperationError) as info:
         engine._fail_create(engine._member(2, {}), {}, errors)
