@@ -117,8 +117,9 @@ class ClientSettings:
         api_key: The Pinecone API key; kept out of ``repr``, never logged, never pickled
             (pickling raises ``TypeError``).
         controller_host: Base URL of the control plane.
-        connect_timeout: Seconds to wait for a TCP connection.
-        read_timeout: Seconds to wait for a response.
+        connect_timeout: Seconds to wait for a TCP connection (cut to what remains of an
+            operation's budget, see ``polling.bounded``).
+        read_timeout: Seconds to wait for a response (cut the same way).
         retry: Retry policy for idempotent requests.
         pool_size: Connections kept per host; a caller that runs N calls at once asks for N.
     """

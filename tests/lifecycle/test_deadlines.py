@@ -9,10 +9,11 @@ from __future__ import annotations
 import pytest
 from support import API_KEY
 
-from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.client import ControlPlaneClient, _retry_after
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
 from pulumi_pinecone_restore.errors import (
     ConnectError,
+    NotFoundError,
     RateLimitedError,
     ReadTimeoutError,
     ServerError,
@@ -189,3 +190,28 @@ def test_a_create_bounds_its_starting_request(
     finally:
         emulator.clear_faults()
     assert isinstance(caught.value.__cause__, ReadTimeoutError)
+
+
+def test_a_throttled_post_is_sent_again(
+    server: EmulatorServer, emulator: Emulator, fake: FakeTime
+) -> None:
+    """A 429 to a POST was refused before acting: the client sends it again by itself."""
+    emulator.add_fault(FaultRule(method="POST", path="/collections", status=429, times=1))
+    with pytest.raises(NotFoundError):  # sent twice: the second reaches the (missing) source
+        client_for(server, fake).create_collection(name="c", source="pod-index")
+    assert emulator.request_counts()["POST /collections"] == 2
+
+
+def test_a_post_answered_5xx_is_not_sent_again(
+    server: EmulatorServer, emulator: Emulator, fake: FakeTime
+) -> None:
+    """A 503 to a POST may hide a started operation: raised after one send, for reconciling."""
+    emulator.add_fault(FaultRule(method="POST", path="/collections", status=503))
+    with pytest.raises(ServerError):
+        client_for(server, fake).create_collection(name="c", source="pod-index")
+    assert emulator.request_counts()["POST /collections"] == 1
+
+
+def test_http_date_retry_after_is_understood() -> None:
+    """A Retry-After given as an HTTP date in the past means no wait; junk means none given."""
+    assert (_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), _retry_after("soon")) == (0.0, None)
