@@ -492,6 +492,12 @@ class Deadline:
         if self.cancel is not None:
             self.cancel.check(what)
 
+    def without_cancel(self) -> Deadline:
+        """The same point in time, without the cancellation (for a lookup that must finish)."""
+        copy = Deadline(self.budget, clock=self.clock)
+        copy.started = self.started
+        return copy
+
 
 _BOUND: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
     "pulumi_pinecone_restore_deadline", default=None

@@ -49,6 +49,7 @@ from pulumi_pinecone_restore.polling import (
     Deadline,
     Observation,
     bounded,
+    current_deadline,
     pause,
     wait_for,
     wait_observing,
@@ -512,7 +513,7 @@ class Lifecycle(Generic[I, O, H]):
         try:
             return spec.start(run, inp, prerequisite)
         except ConflictError as exc:
-            found = spec.find_attempt(run, inp, lost_answer=False)
+            found = self._find(run, inp, lost_answer=False)
             if found is not None:
                 return found
             refusal = spec.name_taken(run, inp, exc)
@@ -527,8 +528,18 @@ class Lifecycle(Generic[I, O, H]):
             if isinstance(exc, TransportError) and exc.out_of_budget:
                 raise  # no time left to look: `_start` says what may be left
             # The request may or may not have acted: look before sending it again.
-            found = spec.find_attempt(run, inp, lost_answer=True)
+            found = self._find(run, inp, lost_answer=True)
             return exc if found is None else found
+
+    def _find(self, run: Run, inp: I, *, lost_answer: bool) -> Started[H] | None:
+        """The spec's own-attempt lookup, which a set's cancellation does not interrupt.
+
+        After a send that may have acted, not looking could leave a started object nobody
+        follows; found, it is followed (and a cancelled create deletes it, as it should).
+        """
+        deadline = current_deadline()
+        with bounded(None if deadline is None else deadline.without_cancel()):
+            return self.spec.find_attempt(run, inp, lost_answer=lost_answer)
 
     def _where(self, inp: I, started: Started[H]) -> str:
         """What was started, and where, for an error that leaves it running."""

@@ -166,3 +166,14 @@ def test_pause_is_cut_to_the_bound_deadline() -> None:
     with bounded(deadline):
         pause(30, clock.sleep)
     assert clock.sleeps == [5.0]
+
+
+def test_a_deadline_without_its_cancel_keeps_its_time() -> None:
+    """The copy a reconciling lookup runs under ends when the original does, uncancelled."""
+    clock = FakeClock()
+    cancel = Cancellation()
+    deadline = Deadline(10, clock=clock.time, cancel=cancel)
+    clock.now = 4.0
+    cancel.cancel("stop")
+    copy = deadline.without_cancel()
+    assert (copy.remaining, copy.cancelled, deadline.cancelled) == (6.0, False, True)
