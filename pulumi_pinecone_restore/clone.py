@@ -53,7 +53,7 @@ def _clone_tags(tags: Mapping[str, str], source: str, backup_id: str) -> dict[st
 class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
     """Several indexes restored from backups, followed concurrently as one resource.
 
-    Each member takes the inputs of :class:`~pulumi_pinecone_restore.RestoredIndex`
+    Each member takes the inputs of ``RestoredIndex``
     (``backup_id``, ``name``, ``tags``, ``deletion_protection``, ``create_timeout``,
     ``delete_timeout``, ``force_destroy``). Adding, removing or changing members updates the set
     in place; inside, each member is created, updated, replaced or deleted as a

@@ -63,7 +63,46 @@ SET_CONCURRENCY = "max_concurrency"  # members run at once, at most
 #: enough that a set of hundreds neither opens hundreds of connections nor meets 429s.
 DEFAULT_MAX_CONCURRENCY = 50
 Bag = dict[str, Any]
-_SET_INPUTS = frozenset({"members", "connection", SET_BUDGET, SET_CONCURRENCY})
+
+
+@attrs.frozen
+class SetInput:
+    """One input of the set itself (each member's are ``RestoredIndex``'s): its reference entry."""
+
+    name: str
+    doc: str
+    required: bool = False
+
+
+#: The set's own inputs: what ``check`` accepts, and what docs/reference/RestoredIndexSet.md shows.
+SET_INPUTS = (
+    SetInput(
+        "members",
+        "Member key → the inputs of a RestoredIndex. A member without name is named "
+        "<resource-name>-<key>-<hash>.",
+        required=True,
+    ),
+    SetInput(
+        SET_BUDGET,
+        'Time budget of the whole set (seconds or e.g. "90m"): every member\'s deadline starts '
+        "with the set's create, and this caps each member's own create_timeout. Out of time, the "
+        "create fails naming each member still restoring, deletes nothing, and the next "
+        "`pulumi up` resumes them.",
+    ),
+    SetInput(
+        SET_CONCURRENCY,
+        f"How many members restore at once (a whole number from 1; default "
+        f"{DEFAULT_MAX_CONCURRENCY}, which keeps a set of 50 within 1.2x of one restore). A "
+        "member waiting for a free slot spends its create_timeout too. A member that fails stops "
+        "the others within seconds, and the error names what became of each.",
+    ),
+    SetInput(
+        "connection",
+        "Where the API key and control plane are, for every member (a Connection); a member "
+        "cannot have its own.",
+    ),
+)
+_SET_INPUTS = frozenset(i.name for i in SET_INPUTS)
 _SET_KEYS = _SET_INPUTS | {"owner_seed", "auto_name_seed"}
 _SET_INPUT_LIST = ", ".join(sorted(_SET_INPUTS))
 
