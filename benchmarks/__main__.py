@@ -16,6 +16,11 @@ Markdown. Each scenario runs ``--repeats`` times (default 3) and reports min and
 3. Engine: ``benchmarks/engine_bench.py``'s ``run(repeats=...)`` (8 ``RestoredIndex`` vs a set
    of 8 under ``pulumi up``) when it is importable; a note otherwise.
 4. Simulated: the poll schedule against the SDK's loop in virtual time, 1 s to 1 h.
+5. Deadlines: a ``RestoredIndex`` with ``create_timeout=2`` whose restore-job reads hang (the
+   emulator's ``hang`` fault), and a set of 3 whose third member is refused at once while the
+   others' restores take 40 s: how soon each gives up.
+
+``--only`` reruns some sections and keeps the others from the previous ``latest.json``.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from benchmarks.sdk_env import find_sdk_python
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SIMULATED_TIMES = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 300.0, 3600.0]
+SECTIONS = ("simulated", "lag", "long", "sets", "deadlines", "engine")
 
 
 def _floats(text: str) -> list[float]:
@@ -82,7 +88,54 @@ def _parser() -> argparse.ArgumentParser:
         help="1 repeat, restores of 1 and 4 s, a set of 8: a smoke run",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--only",
+        type=lambda s: [part for part in s.split(",") if part],
+        default=list(SECTIONS),
+        help=f"sections to run, comma-separated ({', '.join(SECTIONS)}); the others are kept "
+        "from the previous latest.json",
+    )
     return parser
+
+
+def _previous(output: Path) -> dict[str, Any]:
+    path = output / "latest.json"
+    if not path.exists():
+        return {}
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _measure(args: argparse.Namespace, only: set[str], sdk_python: str | None) -> dict[str, Any]:
+    """Run the chosen sections; their part of the report."""
+    report: dict[str, Any] = {}
+    if "simulated" in only:
+        report["simulated"] = simulated.table(SIMULATED_TIMES)
+        report["simulated_ranges"] = simulated.ranges()
+    if "lag" in only:
+        _log("lag and calls, real time")
+        report["lag"] = emulated.lag_table(
+            args.restore_times, args.repeats, sdk_python, args.curves, _log
+        )
+    if "long" in only and args.long_hours > 0:
+        _log(f"lag and calls, {args.long_hours} h on the manual clock")
+        report["long"] = emulated.long_restore(
+            args.long_hours, args.repeats, sdk_python, args.curves, _log
+        )
+    if "sets" in only:
+        _log("sets")
+        report["sets"] = emulated.sets(args.set_seconds, args.set_sizes, args.repeats, _log)
+        report["set_budget"] = [emulated.set_budget(2.0, 17, budget) for budget in (3.0, 1.5)]
+    if "deadlines" in only:
+        _log("deadlines")
+        report["deadlines"] = {"hang": emulated.hang(), "fail_fast": emulated.fail_fast()}
+    if "engine" in only:
+        report["engine"] = (
+            {"skipped": "--no-engine"}
+            if args.no_engine
+            else dict(emulated.engine(args.repeats, _log))
+        )
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,35 +149,50 @@ def main(argv: list[str] | None = None) -> int:
         found = find_sdk_python()
         sdk_python = found.python
         notes.append(f"SDK 7.3 run by {found.python} (found via {found.how}).")
+    only = set(args.only)
+    unknown = only - set(SECTIONS)
+    if unknown:
+        _parser().error(f"--only: unknown section(s) {sorted(unknown)}; known: {SECTIONS}")
     report: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
         "repeats": args.repeats,
         "notes": notes,
-        "simulated": simulated.table(SIMULATED_TIMES),
-        "simulated_ranges": simulated.ranges(),
     }
-    _log("lag and calls, real time")
-    report["lag"] = emulated.lag_table(
-        args.restore_times, args.repeats, sdk_python, args.curves, _log
-    )
-    if args.long_hours > 0:
-        _log(f"lag and calls, {args.long_hours} h on the manual clock")
-        report["long"] = emulated.long_restore(
-            args.long_hours, args.repeats, sdk_python, args.curves, _log
-        )
-    _log("sets")
-    report["sets"] = emulated.sets(args.set_seconds, args.set_sizes, args.repeats, _log)
-    report["set_budget"] = [emulated.set_budget(2.0, 17, budget) for budget in (3.0, 1.5)]
-    report["engine"] = (
-        {"skipped": "--no-engine"} if args.no_engine else dict(emulated.engine(args.repeats, _log))
-    )
+    report.update(_measure(args, only, sdk_python))
+    previous = _previous(args.output)
+    kept = _keep_previous(report, previous)
+    if kept:
+        notes.append(f"Kept from the run of {kept[1]}: {', '.join(kept[0])}.")
+        if "lag" in kept[0]:  # how the SDK side of the kept lag table was run
+            notes.extend(n for n in previous.get("notes", []) if n.startswith("SDK"))
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     text = markdown(report)
     (args.output / "latest.md").write_text(text, encoding="utf-8")
     print(text)
     return 0
+
+
+def _keep_previous(
+    report: dict[str, Any], previous: dict[str, Any]
+) -> tuple[list[str], str] | None:
+    """Fill the sections not run from the previous report; which, and that run's date."""
+    keys = {
+        "simulated": ("simulated", "simulated_ranges"),
+        "lag": ("lag",),
+        "long": ("long",),
+        "sets": ("sets", "set_budget"),
+        "deadlines": ("deadlines",),
+        "engine": ("engine",),
+    }
+    kept = []
+    for section, names in keys.items():
+        if names[0] in report or not all(n in previous for n in names):
+            continue
+        report.update({n: previous[n] for n in names})
+        kept.append(section)
+    return (kept, str(previous.get("date"))) if kept else None
 
 
 def _s(value: float) -> str:
@@ -261,6 +329,28 @@ def _range_rows(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _deadline_lines(report: dict[str, Any]) -> list[str]:
+    deadlines = report.get("deadlines")
+    if not deadlines:
+        return ["Not measured."]
+    hang, fast = deadlines["hang"], deadlines["fail_fast"]
+    left = "left for the next run to adopt" if hang["left_for_next_run"] else "not left"
+    outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(fast["outcomes"].items())) or "none"
+    return [
+        (
+            f"- A `RestoredIndex` with `create_timeout={hang['create_timeout']:g}` whose "
+            f"`{hang['held']}` hangs: gave up after {_s(hang['seconds'])} with "
+            f"{hang['error'] or 'no error'}; its restore {left}."
+        ),
+        (
+            f"- A set of {fast['members']} whose last member is refused at once while the "
+            f"others' restores take {fast['restore_seconds']:g} s: gave up after "
+            f"{_s(fast['seconds'])} with {fast['error'] or 'no error'} (members: {outcomes}; "
+            f"indexes left: {', '.join(fast['indexes_left']) or 'none'})."
+        ),
+    ]
+
+
 def markdown(report: dict[str, Any]) -> str:
     """The results as the Markdown the README quotes."""
     budgets = report["set_budget"]
@@ -300,6 +390,10 @@ def markdown(report: dict[str, Any]) -> str:
         *_set_rows(report),
         "",
         *(_budget_line(budget) for budget in budgets),
+        "",
+        "## Deadlines",
+        "",
+        *_deadline_lines(report),
         "",
         "## Engine",
         "",

@@ -465,6 +465,72 @@ def set_budget(restore_seconds: float, size: int, budget: float) -> dict[str, An
     return {"restore_seconds": restore_seconds, "members": size, "create_timeout": budget, **run}
 
 
+def hang(budget: float = 2.0, restore_seconds: float = 30.0) -> dict[str, Any]:
+    """A ``RestoredIndex`` with ``create_timeout=budget`` whose restore-job reads hang.
+
+    The emulator's ``hang`` fault holds ``GET /restore-jobs/{id}`` unanswered (as a server that
+    hangs for a minute would): how long until the create gives up, and with what.
+    """
+    with serving_elsewhere(restore_seconds) as emulator:
+        backup = seed(emulator, 1)[0]
+        emulator.admin("POST", "faults", {"method": "GET", "path": "/restore-jobs/*", "hang": True})
+        provider = configured(RestoredIndexProvider, emulator.url, None)
+        checked = provider.check(
+            {}, {"backup_id": backup, "name": "held", "create_timeout": budget}
+        )
+        error: str | None = None
+        started = time.perf_counter()
+        try:
+            provider.create(checked.inputs)
+        except PineconeRestoreError as exc:
+            error = f"{type(exc).__name__} ({getattr(exc, 'code', '')})"
+        seconds = time.perf_counter() - started
+        emulator.admin("DELETE", "faults")
+        indexes = [i["name"] for i in emulator.dump()["indexes"]]
+    return {
+        "create_timeout": budget,
+        "held": "GET /restore-jobs/{id}",
+        "seconds": seconds,
+        "error": error,
+        "left_for_next_run": "held" in indexes,
+    }
+
+
+def fail_fast(restore_seconds: float = 40.0, size: int = 3) -> dict[str, Any]:
+    """A set whose last member's restore is refused at once, the others taking ``restore_seconds``.
+
+    Measures how soon the set gives up (it used to wait for the others) and what it reports.
+    """
+    with serving_elsewhere(restore_seconds) as emulator:
+        backups = seed(emulator, size)
+        emulator.admin(
+            "POST",
+            "faults",
+            {"method": "POST", "path": f"/backups/{backups[-1]}/create-index", "status": 403},
+        )
+        provider = configured(RestoredIndexSetProvider, emulator.url, None)
+        members = {f"m{i}": {"backup_id": b, "name": f"set-{i}"} for i, b in enumerate(backups)}
+        checked = provider.check({}, {"members": members})
+        error: str | None = None
+        outcomes: dict[str, str] = {}
+        started = time.perf_counter()
+        try:
+            provider.create(checked.inputs)
+        except PineconeRestoreError as exc:
+            error = type(exc).__name__
+            outcomes = dict(getattr(exc, "outcomes", {}))
+        seconds = time.perf_counter() - started
+        left = sorted(i["name"] for i in emulator.dump()["indexes"] if i["name"].startswith("set-"))
+    return {
+        "members": size,
+        "restore_seconds": restore_seconds,
+        "seconds": seconds,
+        "error": error,
+        "outcomes": outcomes,
+        "indexes_left": left,
+    }
+
+
 def engine(repeats: int, log: Callable[[str], None]) -> Mapping[str, Any]:
     """``benchmarks/engine_bench.py`` (N ``RestoredIndex`` vs a set of N under ``pulumi up``).
 

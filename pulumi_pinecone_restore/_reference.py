@@ -40,7 +40,8 @@ def _resources() -> list[tuple[Spec[Any, Any, Any], type]]:
     ]
 
 
-PAGES = ("RestoredIndex", "CollectionIndex", "IndexBackup")
+PAGES = ("RestoredIndex", "CollectionIndex", "IndexBackup", "RestoredIndexSet")
+SET_PAGE = "RestoredIndexSet"
 
 
 def _attribute_docs(cls: type) -> dict[str, str]:
@@ -166,20 +167,58 @@ def render(spec: Spec[Any, Any, Any], cls: type) -> str:
     return "\n".join(lines)
 
 
+def render_set() -> str:
+    """The reference page of ``RestoredIndexSet``: its own inputs (members are RestoredIndex's)."""
+    from pulumi_pinecone_restore.clone import RestoredIndexSet  # noqa: PLC0415
+    from pulumi_pinecone_restore.lifecycle.sets import SET_INPUTS  # noqa: PLC0415
+
+    summary, _ = _summary_and_example(RestoredIndexSet)
+    out_docs = _attribute_docs(RestoredIndexSet)
+    lines = [
+        _HEADER,
+        f"# {SET_PAGE}",
+        "",
+        _md(summary),
+        "",
+        "## Inputs",
+        "",
+        "| input | required | on change | description |",
+        "|---|---|---|---|",
+    ]
+    for item in SET_INPUTS:
+        doc = _md(" ".join(item.doc.split())).replace("|", "\\|")
+        required = "yes" if item.required else "no"
+        lines.append(f"| `{item.name}` | {required} | update in place | {doc} |")
+    lines += ["", "## Outputs", "", "| output | description |", "|---|---|"]
+    for name, text in out_docs.items():
+        lines.append(f"| `{name}` | {_md(text).replace('|', chr(92) + '|')} |")
+    lines += [
+        "",
+        (
+            "`CloneEnvironment` makes one of these for its clones and passes `create_timeout`, "
+            "`max_concurrency` and `connection` through; see [cloning](../cloning.md)."
+        ),
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def write_pages(directory: Path) -> list[Path]:
     """Write every reference page into ``directory``; returns the files written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for spec, cls in _resources():
-        path = directory / f"{spec.kind}.md"
-        path.write_text(render(spec, cls), encoding="utf-8")
+    for name, text in pages().items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
 
 
 def pages() -> dict[str, str]:
     """Every page's file name and text, as :func:`write_pages` would write them."""
-    return {f"{spec.kind}.md": render(spec, cls) for spec, cls in _resources()}
+    rendered = {f"{spec.kind}.md": render(spec, cls) for spec, cls in _resources()}
+    rendered[f"{SET_PAGE}.md"] = render_set()
+    return rendered
 
 
 if __name__ == "__main__":

@@ -1,14 +1,22 @@
 """HTTP client for the Pinecone control plane (API 2025-04). Knows nothing of Pulumi.
 
-Retries are urllib3's ``Retry`` on the requests adapter, not a loop of our own:
+Retrying is one loop (``_request``), bounded by attempts *and* by the operation's time budget,
+as hynek/stamina does; the numbers are :mod:`.settings`' named constants:
 
 - ``GET``, ``PATCH`` and ``DELETE`` are idempotent here (PATCH sets absolute values) and are
-  retried on 429, 500, 502, 503, 504, read errors and connection errors, honouring
-  ``Retry-After``.
+  retried on 429, 500, 502, 503, 504, on a lost answer and on a connection that could not be
+  made, waiting the backoff or the ``Retry-After`` the server asked for (capped).
 - ``POST`` creates things. It is retried only where the server certainly did nothing: a
-  connection that never opened, and 429 (throttled before acting). A 5xx or a dropped
-  response to a POST is raised, and callers reconcile (e.g. a 409 on the next try is resolved
-  by finding the restore job the first try started).
+  connection that never opened (:class:`~.errors.ConnectError`), and 429 (throttled before
+  acting). A 5xx or a lost answer to a POST is raised (:class:`~.errors.ReadTimeoutError` or
+  another :class:`~.errors.TransportError` says it may have acted), and callers reconcile (e.g.
+  a 409 on the next try is resolved by finding the restore job the first try started).
+- Inside :func:`~.polling.bounded` (every create and every wait binds its deadline), each try's
+  connect and read timeouts are cut to what remains of the budget, and so is each sleep between
+  tries; nothing is sent once the budget is spent, and no retry starts whose sleep would not end
+  before it. A request the budget cut short raises with ``out_of_budget`` set, so a wait reports
+  it as its timeout. urllib3's ``Retry`` cannot do this (it sleeps inside ``urlopen`` and gives
+  every try the same timeout), so the adapter itself never retries.
 
 The API key goes to the configured controller origin and nowhere else: redirects are never
 followed (a 3xx is an error naming where it pointed), and every path segment taken from an
@@ -20,19 +28,29 @@ request headers cannot put it into a message, an output or the state.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import json as jsonlib
 import threading
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NoReturn
 from urllib.parse import quote
 
 import attrs
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.util import Timeout
 
 from pulumi_pinecone_restore import __version__
-from pulumi_pinecone_restore.errors import ApiError, TransportError, error_for_response
+from pulumi_pinecone_restore.errors import (
+    ApiError,
+    ConnectError,
+    ReadTimeoutError,
+    TransportError,
+    error_for_response,
+)
 from pulumi_pinecone_restore.models import (
     BackupModel,
     CollectionModel,
@@ -41,59 +59,18 @@ from pulumi_pinecone_restore.models import (
     RestoreJobModel,
     RestoreStarted,
 )
-from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
+from pulumi_pinecone_restore.polling import Deadline, current_deadline, pause
+from pulumi_pinecone_restore.settings import RETRY_STATUSES, ClientSettings
 
 __all__ = ["API_VERSION", "REDACTED", "ControlPlaneClient"]
 
 API_VERSION = "2025-04"
-_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PATCH", "DELETE"})
 REDACTED = "[redacted]"
 _MAX_BODY_IN_MESSAGE = 500
 # Where a server (or the gateway in front of it) names the request, for support tickets.
 _REQUEST_ID_HEADERS = ("x-request-id", "x-pinecone-request-id", "x-amzn-requestid")
-
-
-class _PineconeRetry(Retry):
-    """urllib3 Retry that also retries POST on 429, and caps ``Retry-After``."""
-
-    def __init__(self, *args: Any, max_retry_after: float = 60.0, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.max_retry_after = max_retry_after
-
-    def new(self, **kw: Any) -> _PineconeRetry:
-        kw.setdefault("max_retry_after", self.max_retry_after)
-        new: _PineconeRetry = super().new(**kw)
-        new.max_retry_after = self.max_retry_after
-        return new
-
-    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
-        if method.upper() == "POST" and status_code == 429:  # noqa: PLR2004
-            # A throttled POST was refused before the server acted, so sending it again is safe.
-            return bool(self.total) and status_code in (self.status_forcelist or ())
-        return super().is_retry(method, status_code, has_retry_after)
-
-    def get_retry_after(self, response: Any) -> float | None:
-        value = super().get_retry_after(response)
-        return None if value is None else min(value, self.max_retry_after)
-
-
-def _make_retry(policy: RetryPolicy) -> Retry:
-    return _PineconeRetry(
-        total=policy.attempts,
-        connect=policy.attempts if policy.connect_attempts is None else policy.connect_attempts,
-        read=policy.attempts,
-        status=policy.attempts,
-        other=0,
-        allowed_methods=_IDEMPOTENT,
-        status_forcelist=_RETRY_STATUSES,
-        backoff_factor=policy.backoff_factor,
-        backoff_max=policy.backoff_max,
-        respect_retry_after_header=True,
-        # Hand the final 429/5xx back to us so it becomes a typed ApiError.
-        raise_on_status=False,
-        max_retry_after=policy.max_retry_after,
-    )
+_RETRY_AFTER_STATUSES = frozenset({429, 503})  # where Retry-After is honoured (as urllib3)
 
 
 @attrs.define
@@ -108,9 +85,11 @@ class ControlPlaneClient:
 
     Args:
         settings: API key, host, timeouts, retry policy.
+        sleep: How to wait between tries (tests pass a fake); cut by the bound deadline.
     """
 
     settings: ClientSettings
+    sleep: Callable[[float], None] = attrs.field(default=time.sleep, kw_only=True, repr=False)
     _session: requests.Session | None = attrs.field(default=None, init=False, repr=False)
     _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
 
@@ -124,7 +103,7 @@ class ControlPlaneClient:
             if self._session is None:
                 session = requests.Session()
                 adapter = HTTPAdapter(
-                    max_retries=_make_retry(self.settings.retry),
+                    max_retries=0,  # _request retries, within the operation's budget
                     pool_connections=4,
                     pool_maxsize=self.settings.pool_size,
                 )
@@ -156,6 +135,56 @@ class ControlPlaneClient:
         json: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
     ) -> Any:
+        policy = self.settings.retry
+        deadline = current_deadline()
+        retries = connect_retries = 0
+        while True:
+            if deadline is not None:
+                deadline.check(f"before sending {method} {path}")
+            outcome = self._try(method, path, json=json, params=params, deadline=deadline)
+            if not isinstance(outcome, _Failure):
+                return outcome
+            delay = self._retry_delay(method, outcome, retries + 1)
+            connect = isinstance(outcome.error, ConnectError)
+            limit = policy.connect_attempts if connect else None
+            if (
+                delay is None
+                or retries >= policy.attempts
+                or (limit is not None and connect_retries >= limit)
+                or (deadline is not None and delay >= deadline.remaining)
+            ):
+                # Out of tries, or the sleep would outlast the budget: stop now, not at it.
+                raise outcome.error
+            retries += 1
+            connect_retries += connect
+            pause(delay, self.sleep)
+
+    def _retry_delay(self, method: str, failure: _Failure, retry: int) -> float | None:
+        """Seconds to wait before sending again, or ``None`` when the failure is not retried."""
+        policy = self.settings.retry
+        error = failure.error
+        if isinstance(error, TransportError):
+            if error.out_of_budget or (error.may_have_acted and method not in _IDEMPOTENT):
+                return None
+            return policy.backoff(retry)
+        if error.status not in RETRY_STATUSES:
+            return None
+        if method not in _IDEMPOTENT and error.status != 429:  # noqa: PLR2004
+            return None  # a 5xx to a POST may hide a started operation: the caller reconciles
+        asked = failure.retry_after
+        return policy.backoff(retry) if asked is None else min(asked, policy.max_retry_after)
+
+    def _try(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None,
+        params: Mapping[str, Any] | None,
+        deadline: Deadline | None,
+    ) -> Any:
+        """One try: the parsed answer, or how it failed (the caller retries or raises)."""
+        timeout, cut = self._timeout(method, path, deadline)
         url = f"{self.base_url}{path}"
         try:
             response = self._get_session().request(
@@ -163,29 +192,27 @@ class ControlPlaneClient:
                 url,
                 json=json,
                 params=params,
-                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                timeout=timeout,
                 # requests re-sends session headers, the Api-Key among them, to wherever a
                 # redirect points; the control plane never redirects, so nothing is followed.
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            # The exception text names the URL and the cause, never the headers; a proxy's
-            # message might, so it is redacted here and the original is not chained (a
-            # traceback would print its text unredacted).
-            raise TransportError(
-                f"{method} {path} got no answer from {self.base_url}: {type(exc).__name__}: "
-                f"{self._redact(_short(exc))}"
-            ) from None
+            return _Failure(self._transport_error(method, path, exc, cut=cut))
         if response.is_redirect or response.is_permanent_redirect:
             self._raise_redirect(response, method, path)
         if not response.ok:
-            raise error_for_response(
+            error = error_for_response(
                 response.status_code,
                 self._redacted_body(response.text),
                 method,
                 path,
                 request_id=_request_id(response.headers),
             )
+            asked = None
+            if response.status_code in _RETRY_AFTER_STATUSES:
+                asked = _retry_after(response.headers.get("Retry-After"))
+            return _Failure(error, asked)
         if not response.content:
             return None  # DELETEs answer 202 with no body
         try:
@@ -195,6 +222,45 @@ class ControlPlaneClient:
                 f"{method} {path} answered HTTP {response.status_code} with a body that is not JSON"
             ) from exc
         return self._redact_json(data)
+
+    def _timeout(self, method: str, path: str, deadline: Deadline | None) -> tuple[Any, bool]:
+        """This try's timeouts, cut to the budget; whether the budget cut them."""
+        connect, read = self.settings.connect_timeout, self.settings.read_timeout
+        if deadline is None:
+            return (connect, read), False
+        left = deadline.remaining
+        if left <= 0:
+            raise ConnectError(
+                f"{method} {path} was not sent: the operation's time budget "
+                f"({deadline.budget:.0f}s) is spent",
+                out_of_budget=True,
+            )
+        # `total` bounds connect and read together, so one try never outlasts the budget.
+        cut = left < connect + read
+        return Timeout(total=left, connect=min(connect, left), read=min(read, left)), cut
+
+    def _transport_error(
+        self, method: str, path: str, exc: requests.RequestException, *, cut: bool
+    ) -> TransportError:
+        # The exception text names the URL and the cause, never the headers; a proxy's
+        # message might, so it is redacted here and the original is not chained (a
+        # traceback would print its text unredacted).
+        said = f"{type(exc).__name__}: {self._redact(_short(exc))}"
+        if isinstance(exc, requests.ConnectTimeout) or _never_connected(exc):
+            return ConnectError(
+                f"{method} {path} was not sent: no connection to {self.base_url} ({said})",
+                out_of_budget=cut and isinstance(exc, requests.ConnectTimeout),
+            )
+        if isinstance(exc, requests.ReadTimeout):
+            return ReadTimeoutError(
+                f"{method} {path} was sent to {self.base_url} but got no answer in time; the "
+                f"server may have acted on it ({said})",
+                out_of_budget=cut,
+            )
+        return TransportError(
+            f"{method} {path} got no answer from {self.base_url}; the server may have acted "
+            f"on it ({said})"
+        )
 
     def _raise_redirect(self, response: requests.Response, method: str, path: str) -> NoReturn:
         target = self._redact(response.headers.get("Location", "(no Location)"))
@@ -434,6 +500,40 @@ class ControlPlaneClient:
     def delete_collection(self, name: str) -> None:
         """Delete a collection."""
         self._request("DELETE", f"/collections/{_segment(name)}")
+
+
+@attrs.frozen
+class _Failure:
+    """A try that failed: the error to raise, and the wait its answer asked for, if any."""
+
+    error: ApiError | TransportError
+    retry_after: float | None = None
+
+
+def _retry_after(value: str | None) -> float | None:
+    """``Retry-After`` in seconds (a number or an HTTP date), or ``None`` if absent or unusable."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        seconds = (when - dt.datetime.now(dt.timezone.utc)).total_seconds()
+    return max(seconds, 0.0) if seconds == seconds else None  # noqa: PLR0124 - NaN
+
+
+def _never_connected(exc: requests.RequestException) -> bool:
+    """Whether a connection error happened before anything was sent (refused, unresolvable)."""
+    if not isinstance(exc, requests.ConnectionError) or not exc.args:
+        return False
+    inner = exc.args[0]
+    return isinstance(inner, MaxRetryError) and isinstance(inner.reason, NewConnectionError)
 
 
 def _segment(value: str) -> str:

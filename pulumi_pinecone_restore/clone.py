@@ -53,7 +53,7 @@ def _clone_tags(tags: Mapping[str, str], source: str, backup_id: str) -> dict[st
 class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
     """Several indexes restored from backups, followed concurrently as one resource.
 
-    Each member takes the inputs of :class:`~pulumi_pinecone_restore.RestoredIndex`
+    Each member takes the inputs of ``RestoredIndex``
     (``backup_id``, ``name``, ``tags``, ``deletion_protection``, ``create_timeout``,
     ``delete_timeout``, ``force_destroy``). Adding, removing or changing members updates the set
     in place; inside, each member is created, updated, replaced or deleted as a
@@ -77,6 +77,7 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
         *,
         connection: Connection | Mapping[str, str] | None = None,
         create_timeout: pulumi.Input[str | float] | None = None,
+        max_concurrency: pulumi.Input[int] | None = None,
     ) -> None:
         """Declare the set.
 
@@ -91,6 +92,10 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
                 restore starts at once and each must be ready within it; it caps a member's own
                 ``create_timeout``. Out of time, the create fails naming each member still
                 restoring and deletes nothing; the next ``pulumi up`` resumes them.
+            max_concurrency: How many members restore at once (default 50, which keeps a
+                set of 50 within 1.2x of one restore). Members wait for a free slot within
+                their ``create_timeout``. If a member fails, the others stop within seconds
+                and the error names what became of each.
 
         Raises:
             TypeError: ``provider``/``providers`` in ``opts`` (use ``connection``).
@@ -104,6 +109,7 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
             "connection": Connection.from_input(connection).to_input() if connection else None,
             "members": members,
             "create_timeout": create_timeout,
+            "max_concurrency": max_concurrency,
             "owner_seed": owner_seed(resource_name),
             "clones": None,
             "hosts": None,
@@ -148,6 +154,7 @@ class CloneEnvironment(pulumi.ComponentResource):
         delete_timeout: str | float | None = None,
         force_destroy: bool | None = None,
         connection: Connection | Mapping[str, str] | None = None,
+        max_concurrency: int | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare the clones.
@@ -166,6 +173,8 @@ class CloneEnvironment(pulumi.ComponentResource):
             force_destroy: Let destroy turn deletion protection off.
             connection: Where the API key and control plane of the clones are (see
                 :class:`~pulumi_pinecone_restore.Connection`); default: the stack's.
+            max_concurrency: How many clones restore at once (default 50); see
+                :class:`RestoredIndexSet`.
             opts: Resource options for the component.
 
         Raises:
@@ -203,6 +212,7 @@ class CloneEnvironment(pulumi.ComponentResource):
             members,
             pulumi.ResourceOptions(parent=self),
             connection=connection,
+            max_concurrency=max_concurrency,
         )
         self.hosts = self.index_set.hosts
         self.names = self.index_set.names

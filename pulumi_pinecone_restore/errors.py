@@ -13,7 +13,9 @@ The tree, by what went wrong::
     │   ├── PreconditionFailedError      412 FAILED_PRECONDITION
     │   ├── RateLimitedError             429, after retries ran out
     │   └── ServerError                  5xx, after retries ran out
-    ├── TransportError                   no usable HTTP answer (connection refused/reset, timeout)
+    ├── TransportError                   no usable HTTP answer; the request may have acted
+    │   ├── ConnectError                 nothing was sent (no connection, or no time left to send)
+    │   └── ReadTimeoutError             sent, but no answer in time: the server may have acted
     ├── OperationError                   a long-running operation ended badly
     │   ├── RestoreFailedError           a restore job ended Failed/Cancelled, or its index failed
     │   ├── BackupFailedError            a backup ended Failed, or vanished while being taken
@@ -21,6 +23,7 @@ The tree, by what went wrong::
     │   ├── VanishedError                what we were creating was deleted out of band
     │   ├── StartFailedError             the starting request kept failing until we gave up
     │   ├── SetOperationError            members of a RestoredIndexSet failed (lists each)
+    │   ├── CancelledError               stopped because another member of the set failed
     │   └── WaitTimeoutError             the time budget ran out while waiting
     ├── RefusedError                     we decided not to act (no request was refused by the API)
     │   ├── NameTakenError               the name is held by an object this stack did not make
@@ -56,9 +59,11 @@ __all__ = [
     "BackupFailedError",
     "BackupNotFoundError",
     "BadRequestError",
+    "CancelledError",
     "CollectionFailedError",
     "ConfigurationError",
     "ConflictError",
+    "ConnectError",
     "DeletionProtectedError",
     "ForbiddenError",
     "ImportRefusedError",
@@ -70,6 +75,7 @@ __all__ = [
     "PineconeRestoreError",
     "PreconditionFailedError",
     "RateLimitedError",
+    "ReadTimeoutError",
     "RefusedError",
     "RestoreFailedError",
     "RestoreJobNotFoundError",
@@ -92,13 +98,63 @@ class ConfigurationError(PineconeRestoreError):
 
 
 class TransportError(PineconeRestoreError):
-    """Raised when a request got no usable HTTP answer, even after retries."""
+    """Raised when a request got no usable HTTP answer, even after retries.
+
+    The request may have reached the server and acted (a reset mid-answer, a body that is not
+    JSON); the subclasses say more. A non-idempotent request (a ``POST`` that starts something)
+    must be reconciled before it is sent again unless :attr:`may_have_acted` is false.
+
+    Attributes:
+        may_have_acted: Whether the server may have received (and acted on) the request.
+        out_of_budget: The operation's time budget, not the client's own timeout, cut the
+            request short (or left no time to send it).
+    """
+
+    may_have_acted: ClassVar[bool] = True
+
+    def __init__(self, message: str, *, out_of_budget: bool = False) -> None:
+        """Build the error; ``out_of_budget`` when the operation's deadline cut it short."""
+        super().__init__(message)
+        self.out_of_budget = out_of_budget
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The keyword-only flag is not in args: rebuild from both.
+        return (_transport_error, (type(self), str(self), self.out_of_budget))
+
+
+def _transport_error(
+    cls: type[TransportError], message: str, out_of_budget: bool
+) -> TransportError:
+    return cls(message, out_of_budget=out_of_budget)
+
+
+class ConnectError(TransportError):
+    """Raised when the request was never sent: no connection could be made, or no time was left.
+
+    Sending it again is safe whatever the method: the server saw nothing.
+    """
+
+    may_have_acted: ClassVar[bool] = False
+
+
+class ReadTimeoutError(TransportError):
+    """Raised when the request was sent but no answer came in time: the server may have acted."""
 
 
 class OperationError(PineconeRestoreError):
-    """Raised when a long-running operation (restore, backup, deletion) ends badly."""
+    """Raised when a long-running operation (restore, backup, deletion) ends badly.
+
+    Attributes:
+        discarded: The id of what the failed create had started and then deleted again
+            (``None``: it deleted nothing). A set reports each member's real outcome from it.
+        left_running: What the create had started and keeps running on Pinecone's side, and
+            where (e.g. ``RestoredIndex 'stg-a' (restore job 1f2e... from backup 9a8b...)``);
+            ``None`` when nothing of it runs on.
+    """
 
     code: ClassVar[str] = "OPERATION_FAILED"
+    discarded: str | None = None
+    left_running: str | None = None
 
 
 class RestoreFailedError(OperationError):
@@ -132,9 +188,35 @@ class StartFailedError(OperationError):
 
 
 class SetOperationError(OperationError):
-    """Raised when members of a set failed; lists each member's error and what was left."""
+    """Raised when members of a set failed; lists each member's error and what was left.
+
+    Attributes:
+        outcomes: Member key → what became of it: ``finished`` (kept), ``deleted`` (made,
+            then deleted again), ``running`` (left running on Pinecone's side), ``failed``
+            (nothing of it left), ``stopped`` (stopped before it started anything) or
+            ``never started``; empty when the set does not know.
+    """
 
     code: ClassVar[str] = "SET_FAILED"
+
+    def __init__(self, message: str, outcomes: dict[str, str] | None = None) -> None:
+        """Build the error; ``outcomes`` by member key (see the class docstring)."""
+        super().__init__(message, outcomes or {})
+        self.outcomes: dict[str, str] = dict(outcomes or {})
+
+    def __str__(self) -> str:
+        """The message alone."""
+        return str(self.args[0])
+
+
+class CancelledError(OperationError):
+    """Raised when a wait or request stopped because another member of its set failed.
+
+    What it had started is deleted again (``discarded``), as after any failed create, or, if
+    that failed, keeps running (``left_running``).
+    """
+
+    code: ClassVar[str] = "CANCELLED"
 
 
 class WaitTimeoutError(OperationError):

@@ -59,16 +59,20 @@ describe before it, a read after it) comes on top.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 import attrs
 
-from pulumi_pinecone_restore.errors import WaitTimeoutError
+from pulumi_pinecone_restore.errors import CancelledError, TransportError, WaitTimeoutError
 
 __all__ = [
+    "Cancellation",
     "Deadline",
     "Forecast",
     "Observation",
@@ -80,6 +84,9 @@ __all__ = [
     "Sample",
     "Schedule",
     "Waiter",
+    "bounded",
+    "current_deadline",
+    "pause",
     "wait_for",
     "wait_observing",
 ]
@@ -89,6 +96,10 @@ T = TypeVar("T")
 FIRST_DELAY = 0.1
 GROWTH = 1.5
 MAX_DELAY = 10.0
+
+#: A cancellable sleep that is not ``time.sleep`` (a scaled or a fake one) is cut into slices
+#: this long, and the cancellation is checked between them.
+CANCEL_CHECK_EVERY = 0.25
 
 #: The official SDK 7.3 polls a restored index every 5 s (describe at once, then 5 s sleeps).
 SDK_INTERVAL = 5.0
@@ -387,16 +398,70 @@ def _rate(older: _Reading, newer: _Reading) -> tuple[float, float]:
 
 
 @attrs.define
+class Cancellation:
+    """A stop signal shared by several operations (the members of a set).
+
+    The first :meth:`cancel` wins and keeps its reason; every wait on a :class:`Deadline` that
+    carries this cancellation stops at its next poll or sleep, and every request made under
+    such a deadline (see :func:`bounded`) is not sent, with :class:`CancelledError`.
+    """
+
+    _event: threading.Event = attrs.field(factory=threading.Event, init=False, repr=False)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
+    reason: str | None = attrs.field(default=None, init=False)
+
+    def cancel(self, reason: str) -> bool:
+        """Signal every holder to stop; whether this call was the first (its reason is kept)."""
+        with self._lock:
+            if self._event.is_set():
+                return False
+            self.reason = reason
+            self._event.set()
+            return True
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called."""
+        return self._event.is_set()
+
+    def check(self, what: str) -> None:
+        """Raise if cancelled.
+
+        Raises:
+            CancelledError: :meth:`cancel` was called; the message names ``what`` stopped.
+        """
+        if self._event.is_set():
+            raise CancelledError(f"stopped {what}: {self.reason}")
+
+    def sleep(self, seconds: float, sleep: Callable[[float], None] = time.sleep) -> None:
+        """Sleep ``seconds`` with ``sleep``, waking early once cancelled."""
+        if seconds <= 0 or self._event.is_set():
+            return
+        if sleep is time.sleep:
+            self._event.wait(seconds)
+            return
+        # An injected sleep (a fake clock's advance, a scaled sleep): slices, checked between.
+        left = seconds
+        while left > 0 and not self._event.is_set():
+            step = min(left, CANCEL_CHECK_EVERY)
+            sleep(step)
+            left -= step
+
+
+@attrs.define
 class Deadline:
-    """A point in time on an injectable monotonic clock.
+    """A point in time on an injectable monotonic clock, optionally cancellable.
 
     Args:
         budget: Seconds from now.
         clock: Monotonic clock, seconds.
+        cancel: A cancellation shared with other operations (a set's members): a wait on this
+            deadline stops when it is cancelled, as when the budget is spent.
     """
 
     budget: float
     clock: Callable[[], float] = time.monotonic
+    cancel: Cancellation | None = None
     started: float = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -416,6 +481,88 @@ class Deadline:
     def expired(self) -> bool:
         """Whether the budget is spent."""
         return self.elapsed >= self.budget
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the shared cancellation (if any) was signalled."""
+        return self.cancel is not None and self.cancel.cancelled
+
+    def check(self, what: str) -> None:
+        """Raise :class:`CancelledError` if cancelled (``what`` names what stopped)."""
+        if self.cancel is not None:
+            self.cancel.check(what)
+
+    def without_cancel(self) -> Deadline:
+        """The same point in time, without the cancellation (for a lookup that must finish)."""
+        copy = Deadline(self.budget, clock=self.clock)
+        copy.started = self.started
+        return copy
+
+
+_BOUND: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
+    "pulumi_pinecone_restore_deadline", default=None
+)
+
+
+@contextlib.contextmanager
+def bounded(deadline: Deadline | None) -> Iterator[None]:
+    """Bound every client request made inside the block (in this thread) by ``deadline``.
+
+    The client cuts each request's connect/read timeout and each retry's sleep (``Retry-After``
+    included) to what remains, sends nothing once it is spent or cancelled, and stops retrying
+    when the next sleep would not end before it. ``None`` lifts the bound (a cleanup that must
+    run after the budget is spent). Threads start unbounded: a set binds each member's own.
+    """
+    token = _BOUND.set(deadline)
+    try:
+        yield
+    finally:
+        _BOUND.reset(token)
+
+
+def current_deadline() -> Deadline | None:
+    """The deadline :func:`bounded` set for this thread, if any."""
+    return _BOUND.get()
+
+
+def pause(seconds: float, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Sleep ``seconds`` (with ``sleep``), cut to the bound deadline and woken by its cancel."""
+    deadline = current_deadline()
+    if deadline is None:
+        if seconds > 0:
+            sleep(seconds)
+        return
+    _sleep_within(deadline, seconds, sleep)
+
+
+def _sleep_within(deadline: Deadline, seconds: float, sleep: Callable[[float], None]) -> None:
+    seconds = min(max(seconds, 0.0), deadline.remaining)
+    if deadline.cancel is not None:
+        deadline.cancel.sleep(seconds, sleep)
+    else:
+        sleep(seconds)
+
+
+def _look(probe: Callable[[], T | None], deadline: Deadline, what: str) -> tuple[T | None, bool]:
+    """One probe under ``deadline``: its result, and whether the budget ran out during it.
+
+    A request the deadline cut short (or had no time left to send) is the budget running out,
+    not a failure of the operation: the wait reports a timeout, with its usual guidance.
+    """
+    deadline.check(f"waiting for {what}")
+    with bounded(deadline):
+        try:
+            return probe(), False
+        except TransportError as exc:
+            if exc.out_of_budget or deadline.expired:
+                return None, True
+            raise
+
+
+def _timed_out(what: str, deadline: Deadline) -> WaitTimeoutError:
+    return WaitTimeoutError(
+        f"gave up waiting for {what} after {deadline.elapsed:.0f}s (budget {deadline.budget:.0f}s)"
+    )
 
 
 @attrs.frozen
@@ -454,22 +601,24 @@ def wait_for(
         The value and the number of polls.
 
     Raises:
-        WaitTimeoutError: The deadline passed first.
+        WaitTimeoutError: The deadline passed first (also during a probe's request, which
+            the deadline bounds: see :func:`bounded`).
+        CancelledError: The deadline's cancellation was signalled.
     """
     plan = (schedule or PollSchedule()).plan()
     clock = deadline.clock
     began = clock()
     first = plan.first_delay()
     if first > 0 and not deadline.expired:
-        sleep(min(first, deadline.remaining))
+        _sleep_within(deadline, first, sleep)
     polls = 0
     while True:
         before = clock()
-        result = probe()
+        result, spent = _look(probe, deadline, what)
         polls += 1
         if result is not None:
             return Waiter(result, polls)
-        if deadline.expired:
+        if spent or deadline.expired:
             break
         after = clock()
         seen = Sample(
@@ -477,10 +626,8 @@ def wait_for(
             spread=(after - before) / 2,
             percent=progress() if progress is not None else None,
         )
-        sleep(min(plan.next_delay(seen, after - began), deadline.remaining))
-    raise WaitTimeoutError(
-        f"gave up waiting for {what} after {deadline.elapsed:.0f}s (budget {deadline.budget:.0f}s)"
-    )
+        _sleep_within(deadline, plan.next_delay(seen, after - began), sleep)
+    raise _timed_out(what, deadline)
 
 
 @attrs.frozen
@@ -558,13 +705,11 @@ def _wait_shown(
     sleep: Callable[[float], None],
 ) -> Waiter[T]:
     for polls, default in enumerate(schedule.delays(), start=1):
-        result = as_optional()
+        result, spent = _look(as_optional, deadline, what)
         if result is not None:
             return Waiter(result, polls)
-        if deadline.expired:
+        if spent or deadline.expired:
             break
         delay = shown.next_delay(default, last[0], deadline.elapsed)
-        sleep(min(max(delay, 0.0), deadline.remaining))
-    raise WaitTimeoutError(
-        f"gave up waiting for {what} after {deadline.elapsed:.0f}s (budget {deadline.budget:.0f}s)"
-    )
+        _sleep_within(deadline, delay, sleep)
+    raise _timed_out(what, deadline)

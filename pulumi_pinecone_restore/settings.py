@@ -23,6 +23,18 @@ DEFAULT_CONTROLLER_HOST = "https://api.pinecone.io"
 API_KEY_ENV = "PINECONE_API_KEY"
 CONTROLLER_HOST_ENV = "PINECONE_CONTROLLER_HOST"
 
+# Timeouts and retry numbers, in one place: the client, the lifecycle engine's re-sent starting
+# request and the CLI all take theirs from here. An operation's time budget (a create_timeout)
+# cuts every one of them to what remains of it (see ``polling.bounded``).
+CONNECT_TIMEOUT = 5.0  # seconds to open a TCP (and TLS) connection
+READ_TIMEOUT = 30.0  # seconds to wait for an answer once the request is sent
+RETRY_ATTEMPTS = 5  # retries after the first try
+BACKOFF_FACTOR = 0.5  # seconds; the n-th retry (n >= 2) waits factor * 2**(n-1)
+BACKOFF_MAX = 20.0  # the longest backoff between two tries
+MAX_RETRY_AFTER = 60.0  # the longest Retry-After honoured; longer ones are capped
+#: Statuses answered before anything was done, or by a gateway: worth another try.
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
 
 @attrs.frozen
 class RetryPolicy:
@@ -37,11 +49,21 @@ class RetryPolicy:
             unresolvable); ``None`` means ``attempts``. A command line sets it low to fail fast.
     """
 
-    attempts: int = 5
-    backoff_factor: float = 0.5
-    backoff_max: float = 20.0
-    max_retry_after: float = 60.0
+    attempts: int = RETRY_ATTEMPTS
+    backoff_factor: float = BACKOFF_FACTOR
+    backoff_max: float = BACKOFF_MAX
+    max_retry_after: float = MAX_RETRY_AFTER
     connect_attempts: int | None = None
+
+    def backoff(self, retry: int) -> float:
+        """Seconds to wait before the ``retry``-th retry (1-based): 0, then exponential, capped.
+
+        The formula is urllib3's ``Retry.get_backoff_time`` (no wait before the first retry),
+        so a re-sent starting request and a retried read wait alike.
+        """
+        if retry <= 1:
+            return 0.0
+        return float(min(self.backoff_max, self.backoff_factor * 2 ** (retry - 1)))
 
 
 def _is_loopback(hostname: str) -> bool:
@@ -95,8 +117,9 @@ class ClientSettings:
         api_key: The Pinecone API key; kept out of ``repr``, never logged, never pickled
             (pickling raises ``TypeError``).
         controller_host: Base URL of the control plane.
-        connect_timeout: Seconds to wait for a TCP connection.
-        read_timeout: Seconds to wait for a response.
+        connect_timeout: Seconds to wait for a TCP connection (cut to what remains of an
+            operation's budget, see ``polling.bounded``).
+        read_timeout: Seconds to wait for a response (cut the same way).
         retry: Retry policy for idempotent requests.
         pool_size: Connections kept per host; a caller that runs N calls at once asks for N.
     """
@@ -105,8 +128,8 @@ class ClientSettings:
     controller_host: str = attrs.field(
         default=DEFAULT_CONTROLLER_HOST, converter=normalize_controller_host
     )
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
+    connect_timeout: float = CONNECT_TIMEOUT
+    read_timeout: float = READ_TIMEOUT
     retry: RetryPolicy = RetryPolicy()
     pool_size: int = 16
 

@@ -40,7 +40,8 @@ class FaultRule:
     (`/backups/*/create-index`) unless it starts with `^`, in which case it is a regular
     expression matched against the whole path. Query strings are not part of the path.
 
-    Effects, in order: wait `delay` seconds; then, unless `after_action`, answer `status` (or
+    Effects, in order: hold the request while `hang` (a server that hangs), or wait `delay`
+    seconds; then, unless `after_action`, answer `status` (or
     drop the connection) without touching state. With `after_action=True` the request is
     processed normally first — state changes — and only the response is replaced, which is
     the case that makes a naive client retry create things twice.
@@ -50,7 +51,10 @@ class FaultRule:
         path: Glob or `^regex` for the request path.
         status: 4xx/5xx status to answer with (error envelope body), or None for no error.
         retry_after: Value of a `Retry-After` header (seconds) on the error response.
-        delay: Seconds to wait before answering (a slow response).
+        delay: Seconds to wait before answering (a slow response); with `hang`, the longest
+            hold (0: until released).
+        hang: Hold the request unanswered until the faults are cleared or reset, or the server
+            stops (then it is answered as usual): a server that accepts and never answers.
         drop: Close the socket without sending any response.
         after_action: Perform the action before failing the response.
         times: Fire this many times, then disappear; None means forever.
@@ -72,11 +76,12 @@ class FaultRule:
     code: str | None = None
     message: str | None = None
     reused_connection: bool = False
+    hang: bool = False
 
     def __attrs_post_init__(self) -> None:
         """Reject rules that would do nothing or can never match."""
-        if self.status is None and not self.drop and self.delay <= 0:
-            raise ValueError("a fault needs a status, drop=True or a positive delay")
+        if self.status is None and not self.drop and self.delay <= 0 and not self.hang:
+            raise ValueError("a fault needs a status, drop=True, hang=True or a positive delay")
         if self.times is not None and self.times < 1:
             raise ValueError("times must be >= 1 (or None for forever)")
         if self.path.startswith("^"):
@@ -131,6 +136,7 @@ class FaultRule:
             ("drop", bool),
             ("after_action", bool),
             ("reused_connection", bool),
+            ("hang", bool),
         ):
             if not isinstance(getattr(rule, name), kind):
                 raise TypeError(f"{name} must be {kind.__name__}")

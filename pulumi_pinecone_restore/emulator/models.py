@@ -153,6 +153,8 @@ class Emulator:
     _now: float = attrs.field(default=0.0, init=False, repr=False)
     _dirty: bool = attrs.field(default=False, init=False, repr=False)
     _faults: list[ActiveFault] = attrs.field(factory=list, init=False, repr=False)
+    # Set (and replaced) to release the requests a `hang` fault holds.
+    _release: threading.Event = attrs.field(factory=threading.Event, init=False, repr=False)
     _counts: collections.Counter[str] = attrs.field(
         factory=collections.Counter, init=False, repr=False
     )
@@ -1128,6 +1130,7 @@ class Emulator:
             self._jobs.clear()
             self._collections.clear()
             self._faults.clear()
+            self.release_held()
             self._counts.clear()
             self._log.clear()
             self._seq = 0
@@ -1139,9 +1142,22 @@ class Emulator:
             self._faults.append(ActiveFault(rule=rule, remaining=rule.times))
 
     def clear_faults(self) -> None:
-        """Remove every fault rule."""
+        """Remove every fault rule (and answer the requests a `hang` fault holds)."""
         with self._lock:
             self._faults.clear()
+            self.release_held()
+
+    def hold(self, longest: float | None = None) -> None:
+        """Block the calling request until :meth:`release_held` (a `hang` fault), or ``longest``."""
+        with self._lock:
+            release = self._release
+        release.wait(longest)
+
+    def release_held(self) -> None:
+        """Let every request that a `hang` fault holds go on (faults themselves stay)."""
+        with self._lock:
+            self._release.set()
+            self._release = threading.Event()
 
     def faults(self) -> list[dict[str, Any]]:
         """Return the installed rules with their remaining counts."""

@@ -211,7 +211,9 @@ class EmulatorApp:
         fault = self.emulator.take_fault(
             method, request.path, reused_connection=environ.get(CONNECTION_REQUESTS_KEY, 0) > 0
         )
-        if fault is not None and fault.delay > 0:
+        if fault is not None and fault.hang:
+            self.emulator.hold(fault.delay or None)  # a hanging server, until released
+        elif fault is not None and fault.delay > 0:
             time.sleep(fault.delay)  # a slow response, on the server's worker thread
         if fault is not None and not fault.after_action and (fault.drop or fault.status):
             response = None

@@ -258,6 +258,7 @@ class EmulatorServer:
         """
         server, thread = self._server, self._thread
         self._server = self._thread = None
+        self.emulator.release_held()  # a held request would keep its worker thread
         if server is not None:
             if thread is not None:
                 server.shutdown()

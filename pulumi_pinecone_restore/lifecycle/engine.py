@@ -32,7 +32,9 @@ import attrs
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.errors import (
+    CancelledError,
     ConflictError,
+    ConnectError,
     OperationError,
     PineconeRestoreError,
     RefusedError,
@@ -43,7 +45,15 @@ from pulumi_pinecone_restore.errors import (
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle, Runtime
-from pulumi_pinecone_restore.polling import Deadline, Observation, wait_for, wait_observing
+from pulumi_pinecone_restore.polling import (
+    Deadline,
+    Observation,
+    bounded,
+    current_deadline,
+    pause,
+    wait_for,
+    wait_observing,
+)
 from pulumi_pinecone_restore.settings import RetryPolicy
 
 __all__ = ["Created", "Diff", "Lifecycle", "Read", "Run", "Spec", "Started"]
@@ -130,7 +140,7 @@ class Run:
         for delay in LISTING_LAG_DELAYS:
             if found:
                 break
-            self.runtime.sleep(delay)
+            pause(delay, self.runtime.sleep)  # cut to the bound deadline, woken by its cancel
             found = find()
         return found
 
@@ -384,7 +394,8 @@ class Lifecycle(Generic[I, O, H]):
         """Wait for the prerequisite, then start (or adopt) without following the object."""
         run = self._run()
         deadline = deadline or self.runtime.deadline(inp.create_timeout)
-        return self._start(run, inp, self._prerequisite(run, inp, deadline), deadline)
+        with bounded(deadline):
+            return self._start(run, inp, self._prerequisite(run, inp, deadline), deadline)
 
     def create(self, inputs: Mapping[str, Any] | I, *, deadline: Deadline | None = None) -> Created:
         """Start (or adopt) the object, follow it until done, and return its outputs.
@@ -395,9 +406,15 @@ class Lifecycle(Generic[I, O, H]):
         """
         given = dict(inputs) if isinstance(inputs, Mapping) else _given(inputs)
         inp = self.typed(given) if isinstance(inputs, Mapping) else inputs
+        deadline = deadline or self.runtime.deadline(inp.create_timeout)
+        # Every request of the create, retries included, ends by the deadline (see `bounded`);
+        # only the cleanup of a failed create may outlast it (`_discard` lifts the bound).
+        with bounded(deadline):
+            return self._create(given, inp, deadline)
+
+    def _create(self, given: dict[str, Any], inp: I, deadline: Deadline) -> Created:
         run = self._run()
         spec = self.spec
-        deadline = deadline or self.runtime.deadline(inp.create_timeout)
         label = spec.label(inp)
         prerequisite = self._prerequisite(run, inp, deadline)
         started = self._start(run, inp, prerequisite, deadline)
@@ -412,11 +429,22 @@ class Lifecycle(Generic[I, O, H]):
                 forecast=spec.forecast,
             )
         except WaitTimeoutError as exc:
-            if spec.discard_on_timeout:
-                self._discard(run, inp, started, exc)
-            raise WaitTimeoutError(spec.timeout_message(inp, started, str(exc))) from exc
+            timeout = WaitTimeoutError(spec.timeout_message(inp, started, str(exc)))
+            if not (spec.discard_on_timeout and self._discard(run, inp, started, exc)):
+                timeout.left_running = self._where(inp, started)
+            raise timeout from exc
+        except CancelledError as exc:
+            # Stopped because another member of a set failed: the create fails, so what it
+            # started is deleted (if ours), as for any failure; if that fails, it runs on.
+            if self._discard(run, inp, started, exc):
+                raise _discarded(exc, started.id) from exc
+            raise
         except OperationError as exc:
-            self._discard(run, inp, started, exc)
+            if deadline.cancel is not None:
+                # Those sharing this deadline (a set's members) stop now, not after the cleanup.
+                deadline.cancel.cancel(f"{label} failed")
+            if self._discard(run, inp, started, exc):
+                raise _discarded(exc, started.id) from exc
             raise
         obj = spec.converge(run, inp, obj, started)
         outputs = spec.outputs(given, obj, {})
@@ -438,6 +466,23 @@ class Lifecycle(Generic[I, O, H]):
 
     def _start(self, run: Run, inp: I, prerequisite: Any, deadline: Deadline) -> Started[H]:
         """Send the starting request, backing off between sends, within the deadline."""
+        try:
+            return self._send(run, inp, prerequisite, deadline)
+        except TransportError as exc:
+            if not exc.out_of_budget:
+                raise
+            sent = (
+                "Nothing was sent"
+                if not exc.may_have_acted
+                else "The last request may have reached Pinecone; if it started anything, the "
+                "next `pulumi up` finds it (by this resource's mark) and resumes waiting"
+            )
+            raise WaitTimeoutError(
+                f"{self.spec.label(inp)}: the {deadline.budget:.0f}s budget ran out while "
+                f"starting ({exc}). {sent}. Run `pulumi up` again, or raise create_timeout"
+            ) from exc
+
+    def _send(self, run: Run, inp: I, prerequisite: Any, deadline: Deadline) -> Started[H]:
         spec = self.spec
         if spec.look_first:
             found = spec.find_attempt(run, inp, lost_answer=False)
@@ -449,7 +494,8 @@ class Lifecycle(Generic[I, O, H]):
             if delay:
                 if deadline.remaining <= delay:
                     break
-                self.runtime.sleep(delay)
+                deadline.check(f"starting {spec.label(inp)}")
+                pause(delay, self.runtime.sleep)
             sent += 1
             outcome = self._attempt(run, inp, prerequisite)
             if isinstance(outcome, Started):
@@ -467,29 +513,59 @@ class Lifecycle(Generic[I, O, H]):
         try:
             return spec.start(run, inp, prerequisite)
         except ConflictError as exc:
-            found = spec.find_attempt(run, inp, lost_answer=False)
+            found = self._find(run, inp, lost_answer=False)
             if found is not None:
                 return found
             refusal = spec.name_taken(run, inp, exc)
             if refusal is not None:
                 raise refusal from exc
             return exc  # the name was freed meanwhile
+        except ConnectError as exc:
+            if exc.out_of_budget:
+                raise
+            return exc  # never sent: nothing can have started, so send again without looking
         except (ServerError, TransportError) as exc:
+            if isinstance(exc, TransportError) and exc.out_of_budget:
+                raise  # no time left to look: `_start` says what may be left
             # The request may or may not have acted: look before sending it again.
-            found = spec.find_attempt(run, inp, lost_answer=True)
+            found = self._find(run, inp, lost_answer=True)
             return exc if found is None else found
 
-    def _discard(self, run: Run, inp: I, started: Started[H], cause: OperationError) -> None:
+    def _find(self, run: Run, inp: I, *, lost_answer: bool) -> Started[H] | None:
+        """The spec's own-attempt lookup, which a set's cancellation does not interrupt.
+
+        After a send that may have acted, not looking could leave a started object nobody
+        follows; found, it is followed (and a cancelled create deletes it, as it should).
+        """
+        deadline = current_deadline()
+        with bounded(None if deadline is None else deadline.without_cancel()):
+            return self.spec.find_attempt(run, inp, lost_answer=lost_answer)
+
+    def _where(self, inp: I, started: Started[H]) -> str:
+        """What was started, and where, for an error that leaves it running."""
+        return f"{self.spec.kind} {started.id!r} ({self.spec.summary(inp, started)})"
+
+    def _discard(self, run: Run, inp: I, started: Started[H], cause: OperationError) -> bool:
+        """Delete what a failed create left (if ours); whether something was deleted.
+
+        Runs outside the create's deadline: a cleanup cut short by the budget that the create
+        ran out of would leave an orphan.
+        """
         label = self.spec.label(inp)
         try:
-            removed = self.spec.discard(run, inp, started)
+            with bounded(None):
+                removed = self.spec.discard(run, inp, started)
         except PineconeRestoreError as exc:
-            raise type(cause)(
-                f"{cause}. Deleting what it left ({started.id}) also failed ({exc}); delete it "
-                "by hand, since nothing records it"
-            ) from exc
+            error = type(cause)(
+                f"{cause}. Deleting what it left ({self.spec.summary(inp, started)}, "
+                f"{self.spec.kind} {started.id!r}) also failed ({exc}); delete it by hand, "
+                "since nothing records it"
+            )
+            error.left_running = self._where(inp, started)
+            raise error from exc
         if removed:
             run.say(f"{label}: deleted {started.id}, which did not finish")
+        return removed
 
     # read --------------------------------------------------------------------------------
 
@@ -529,14 +605,20 @@ class Lifecycle(Generic[I, O, H]):
 def _post_delays(policy: RetryPolicy) -> Iterator[float]:
     """Delays before each send of a starting request: the client's backoff for idempotent calls.
 
-    urllib3's ``Retry`` waits nothing before the first retry and ``factor * 2**(n-1)`` (capped)
-    before the n-th after that; a POST that reconciled to "nothing started" gets the same.
+    :meth:`~..settings.RetryPolicy.backoff`: nothing before the first retry, ``factor *
+    2**(n-1)`` (capped) before the n-th after that; a POST that reconciled to "nothing
+    started" waits as a retried read does.
     """
     yield 0.0
     for retry in range(1, policy.attempts + 1):
-        yield (
-            0.0 if retry == 1 else min(policy.backoff_max, policy.backoff_factor * 2 ** (retry - 1))
-        )
+        yield policy.backoff(retry)
+
+
+def _discarded(cause: OperationError, id_: str) -> OperationError:
+    """``cause``, saying that what the create started (``id_``) was deleted again."""
+    error = type(cause)(f"{cause}. Deleted {id_} again, since it did not finish")
+    error.discarded = id_
+    return error
 
 
 def _given(inp: Any) -> dict[str, Any]:

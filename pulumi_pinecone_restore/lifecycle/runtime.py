@@ -19,7 +19,13 @@ import attrs
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import ConfigurationError
-from pulumi_pinecone_restore.polling import Deadline, PollSchedule, ProgressSchedule, Schedule
+from pulumi_pinecone_restore.polling import (
+    Cancellation,
+    Deadline,
+    PollSchedule,
+    ProgressSchedule,
+    Schedule,
+)
 from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 
 __all__ = [
@@ -153,9 +159,14 @@ class Runtime:
             settings = attrs.evolve(settings, pool_size=concurrency)
         return shared_client(settings)
 
-    def deadline(self, budget: float) -> Deadline:
-        """A deadline ``budget`` seconds from now on this runtime's clock."""
-        return Deadline(budget, clock=self.clock)
+    def deadline(self, budget: float, cancel: Cancellation | None = None) -> Deadline:
+        """A deadline ``budget`` seconds from now on this runtime's clock.
+
+        Args:
+            budget: Seconds from now.
+            cancel: A cancellation shared with other operations (a set's members).
+        """
+        return Deadline(budget, clock=self.clock, cancel=cancel)
 
     @property
     def retry_policy(self) -> RetryPolicy:

@@ -1,21 +1,27 @@
-"""Many restores as one resource: every member runs the ``RestoredIndex`` lifecycle, all at once.
+"""Many restores as one resource: every member runs the ``RestoredIndex`` lifecycle, at once.
 
 Why one resource: the Python dynamic-provider plugin serves at most 4 calls at once for the whole
 stack, and a create that follows a restore holds its slot until the index is ready. One set
-runs all its members concurrently inside a single call (one thread and one pooled connection
-per member, no cap), so cloning N indexes takes about as long as the slowest one.
+runs its members concurrently inside a single call (a thread and a pooled connection per
+member, at most ``max_concurrency`` at once, 50 by default), so cloning N indexes takes about
+as long as the slowest one.
 
 Time budget: every member's deadline starts when the set's create starts, so a member's
-``create_timeout`` bounds the whole set, not one thread; the set's own ``create_timeout``
-(optional) caps every member's. A set that runs out of time raises one
-:class:`~pulumi_pinecone_restore.errors.WaitTimeoutError` naming each member still restoring,
-and deletes nothing: the next ``pulumi up`` adopts every member and resumes waiting.
+``create_timeout`` bounds the whole set, not one thread (a member waiting for a free slot
+spends its budget too); the set's own ``create_timeout`` (optional) caps every member's.
 
-Transactions, member by member, and told truthfully:
+Failing fast: the members share one :class:`~pulumi_pinecone_restore.polling.Cancellation`.
+A member that fails (not one that runs out of time) signals it; every other member's wait and
+request checks it, so they stop within a poll (their restores run on at Pinecone), and members
+not yet started never start.
 
-- create: if any member fails, the members this call created (or adopted: nothing records
-  them either) are deleted again, unless one ran out of time (then all are left for the next
-  ``pulumi up`` to adopt); the error lists each member's fate.
+Transactions, member by member, and told truthfully (the error names each member's outcome:
+finished, deleted again, still running and where, never started):
+
+- create: a failed member deletes its own index (the ``RestoredIndex`` rule). If anything is
+  left running (a member ran out of time, or was stopped while its restore ran), nothing else
+  is deleted: the next ``pulumi up`` adopts every member and resumes waiting. Otherwise the
+  members this call finished (or adopted: nothing records them either) are deleted again.
 - update: a failure undoes only what cannot be recorded: members new to the set and
   replacements made next to their old index are deleted; a replacement that took its old
   index's name (the old one is gone) and in-place changes are kept, since the state still
@@ -31,7 +37,12 @@ from typing import Any, TypeVar
 import attrs
 
 from pulumi_pinecone_restore.connection import Connection
-from pulumi_pinecone_restore.errors import SetOperationError, WaitTimeoutError
+from pulumi_pinecone_restore.errors import (
+    CancelledError,
+    OperationError,
+    SetOperationError,
+    WaitTimeoutError,
+)
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import (
     UNKNOWN,
@@ -41,13 +52,57 @@ from pulumi_pinecone_restore.lifecycle.inputs import (
 )
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
+from pulumi_pinecone_restore.polling import Cancellation
 
 __all__ = ["RestoreSet", "member_seed"]
 
 T = TypeVar("T")
 SET_BUDGET = "create_timeout"  # the set's own budget: a cap on every member's
+SET_CONCURRENCY = "max_concurrency"  # members run at once, at most
+#: Enough that a set of 50 runs at once (within 1.2x of one restore, see benchmarks/), few
+#: enough that a set of hundreds neither opens hundreds of connections nor meets 429s.
+DEFAULT_MAX_CONCURRENCY = 50
 Bag = dict[str, Any]
-_SET_INPUTS = frozenset({"members", "connection", SET_BUDGET})
+
+
+@attrs.frozen
+class SetInput:
+    """One input of the set itself (each member's are ``RestoredIndex``'s): its reference entry."""
+
+    name: str
+    doc: str
+    required: bool = False
+
+
+#: The set's own inputs: what ``check`` accepts, and what docs/reference/RestoredIndexSet.md shows.
+SET_INPUTS = (
+    SetInput(
+        "members",
+        "Member key → the inputs of a RestoredIndex. A member without name is named "
+        "<resource-name>-<key>-<hash>.",
+        required=True,
+    ),
+    SetInput(
+        SET_BUDGET,
+        'Time budget of the whole set (seconds or e.g. "90m"): every member\'s deadline starts '
+        "with the set's create, and this caps each member's own create_timeout. Out of time, the "
+        "create fails naming each member still restoring, deletes nothing, and the next "
+        "`pulumi up` resumes them.",
+    ),
+    SetInput(
+        SET_CONCURRENCY,
+        f"How many members restore at once (a whole number from 1; default "
+        f"{DEFAULT_MAX_CONCURRENCY}, which keeps a set of 50 within 1.2x of one restore). A "
+        "member waiting for a free slot spends its create_timeout too. A member that fails stops "
+        "the others within seconds, and the error names what became of each.",
+    ),
+    SetInput(
+        "connection",
+        "Where the API key and control plane are, for every member (a Connection); a member "
+        "cannot have its own.",
+    ),
+)
+_SET_INPUTS = frozenset(i.name for i in SET_INPUTS)
 _SET_KEYS = _SET_INPUTS | {"owner_seed", "auto_name_seed"}
 _SET_INPUT_LIST = ", ".join(sorted(_SET_INPUTS))
 
@@ -65,13 +120,16 @@ def members_of(props: Mapping[str, Any], key: str = "members") -> dict[str, Bag]
     return {str(k): dict(v) for k, v in raw.items() if isinstance(v, Mapping)}
 
 
-def run_all(jobs: Mapping[str, Callable[[], T]]) -> tuple[dict[str, T], dict[str, Exception]]:
-    """Run one callable per member, all at once; results and errors by member key."""
+def run_all(
+    jobs: Mapping[str, Callable[[], T]], limit: int | None = None
+) -> tuple[dict[str, T], dict[str, Exception]]:
+    """Run one callable per member, at most ``limit`` at once; results and errors by member key."""
     results: dict[str, T] = {}
     errors: dict[str, Exception] = {}
     if not jobs:
         return results, errors
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+    workers = len(jobs) if limit is None else max(1, min(limit, len(jobs)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {key: pool.submit(fn) for key, fn in jobs.items()}
     for key, future in futures.items():
         error = future.exception()
@@ -84,16 +142,60 @@ def run_all(jobs: Mapping[str, Callable[[], T]]) -> tuple[dict[str, T], dict[str
     return results, errors
 
 
+# What became of each member, as SetOperationError.outcomes reports it.
+FINISHED, DELETED, RUNNING, FAILED, STOPPED, NEVER_STARTED = (
+    "finished",
+    "deleted",
+    "running",
+    "failed",
+    "stopped",
+    "never started",
+)
+
+
+class _NeverStartedError(CancelledError):
+    """A member whose turn came after the set was cancelled: it sent nothing."""
+
+
+def concurrency(props: Mapping[str, Any]) -> int:
+    """The set's ``max_concurrency`` (checked), or the default."""
+    value = props.get(SET_CONCURRENCY)
+    return value if isinstance(value, int) and value >= 1 else DEFAULT_MAX_CONCURRENCY
+
+
 def _lines(errors: Mapping[str, BaseException]) -> str:
     return "\n".join(f"  - {key}: {exc}" for key, exc in sorted(errors.items()))
 
 
-def _timeout_lines(errors: Mapping[str, BaseException]) -> str:
-    """One line per member that ran out of time: what it was waiting for (not the advice)."""
-    return "\n".join(
-        f"  - {key}: {exc.__cause__ if isinstance(exc.__cause__, WaitTimeoutError) else exc}"
-        for key, exc in sorted(errors.items())
-    )
+def _outcome(exc: BaseException) -> tuple[str, str]:
+    """What became of a member that did not finish: its outcome kind, and a line saying so."""
+    if isinstance(exc, _NeverStartedError):
+        return NEVER_STARTED, str(exc)
+    if not isinstance(exc, OperationError):
+        return FAILED, f"failed: {exc}"
+    verb = {WaitTimeoutError: "out of time", CancelledError: "stopped"}.get(type(exc), "failed")
+    if exc.discarded:
+        return DELETED, f"{verb}: {exc}"  # the error says what it deleted
+    if exc.left_running:
+        # The cause of a timeout says what it was waiting for; the advice is the set's.
+        cause = exc.__cause__ if isinstance(exc.__cause__, WaitTimeoutError) else exc
+        return RUNNING, f"still running: {exc.left_running}; {verb}: {cause}"
+    if verb == "failed":
+        return FAILED, f"failed: {exc}"
+    return STOPPED, f"{verb} before starting anything: {exc}"
+
+
+def _finished(outs: Mapping[str, Any]) -> str:
+    return f"finished (index {outs.get('name')})"
+
+
+def _outcomes(
+    errors: Mapping[str, BaseException], finished: Mapping[str, tuple[str, str]]
+) -> tuple[str, dict[str, str]]:
+    """Each member's line (finished ones from ``finished``, the others by error), and kinds."""
+    fates = {**{k: _outcome(e) for k, e in errors.items()}, **finished}
+    lines = "\n".join(f"  - {key}: {line}" for key, (_, line) in sorted(fates.items()))
+    return lines, {key: kind for key, (kind, _) in fates.items()}
 
 
 @attrs.define
@@ -102,8 +204,8 @@ class RestoreSet:
 
     runtime: Runtime
 
-    def _member(self, count: int) -> Lifecycle[Any, Any, Any]:
-        client = self.runtime.client(concurrency=max(count, 1))
+    def _member(self, count: int, props: Mapping[str, Any]) -> Lifecycle[Any, Any, Any]:
+        client = self.runtime.client(concurrency=max(min(count, concurrency(props)), 1))
         return Lifecycle(RESTORED_INDEX, self.runtime, client)
 
     def _member_check(self) -> Lifecycle[Any, Any, Any]:
@@ -127,6 +229,7 @@ class RestoreSet:
         ]
         failures += _check_connection(news.get("connection"), inputs)
         failures += _check_budget(news.get(SET_BUDGET), inputs)
+        failures += _check_concurrency(news.get(SET_CONCURRENCY), inputs)
         members = news.get("members")
         if members is UNKNOWN:
             return inputs, failures
@@ -174,7 +277,9 @@ class RestoreSet:
         if contains_unknown(members) or differs(olds.get("connection"), news.get("connection")):
             return True
         old_outs, new = members_of(olds, "clones"), members_of(news)
-        if differs(olds.get(SET_BUDGET), news.get(SET_BUDGET)) or set(old_outs) != set(new):
+        if set(old_outs) != set(new) or any(
+            differs(olds.get(key), news.get(key)) for key in (SET_BUDGET, SET_CONCURRENCY)
+        ):
             return True
         member = self._member_check()
         return any(member.diff(old_outs[k], new[k]).changes for k in new)
@@ -184,66 +289,106 @@ class RestoreSet:
     def create(self, props: Mapping[str, Any]) -> tuple[str, Bag]:
         """Restore every member at once; all succeed, or what this call made is removed."""
         members = members_of(props)
-        member = self._member(len(members))
-        self.runtime.progress(f"RestoredIndexSet: restoring {len(members)} indexes at once")
-        created, errors = self._create(member, members, props.get(SET_BUDGET))
+        member = self._member(len(members), props)
+        limit = concurrency(props)
+        at_once = "at once" if limit >= len(members) else f"{limit} at a time"
+        self.runtime.progress(f"RestoredIndexSet: restoring {len(members)} indexes {at_once}")
+        created, errors = self._create(member, members, props.get(SET_BUDGET), limit)
         if errors:
-            self._fail_create(member, created, errors)
+            self._fail_create(member, created, errors, limit)
         return _set_id(created), self.outputs(props, created)
 
     def _create(
-        self, member: Lifecycle[Any, Any, Any], members: Mapping[str, Bag], budget: Any = None
+        self,
+        member: Lifecycle[Any, Any, Any],
+        members: Mapping[str, Bag],
+        budget: Any = None,
+        limit: int = DEFAULT_MAX_CONCURRENCY,
     ) -> tuple[dict[str, Bag], dict[str, Exception]]:
         # Every deadline starts now: create_timeout bounds the whole set, not each thread; the
-        # set's own budget caps each member's.
+        # set's own budget caps each member's. One cancellation is shared by all of them.
         cap = duration(budget) if budget is not None else None
+        cancel = Cancellation()
         typed = {key: member.typed(inputs) for key, inputs in members.items()}
         deadlines = {
             key: self.runtime.deadline(
-                inp.create_timeout if cap is None else min(cap, inp.create_timeout)
+                inp.create_timeout if cap is None else min(cap, inp.create_timeout), cancel
             )
             for key, inp in typed.items()
         }
 
         def one(key: str) -> Callable[[], Bag]:
-            return lambda: member.create(members[key], deadline=deadlines[key]).outputs
+            def job() -> Bag:
+                if cancel.cancelled:
+                    raise _NeverStartedError(f"never started: {cancel.reason}")
+                try:
+                    return member.create(members[key], deadline=deadlines[key]).outputs
+                except (WaitTimeoutError, CancelledError):
+                    raise  # out of time, or stopped: neither stops the others
+                except Exception:
+                    cancel.cancel(f"member {key} failed")
+                    raise
 
-        return run_all({key: one(key) for key in members})
+            return job
+
+        return run_all({key: one(key) for key in members}, limit)
 
     def _fail_create(
         self,
         member: Lifecycle[Any, Any, Any],
         created: Mapping[str, Bag],
         errors: Mapping[str, Exception],
+        limit: int = DEFAULT_MAX_CONCURRENCY,
     ) -> None:
-        if any(isinstance(e, WaitTimeoutError) for e in errors.values()):
-            kept = ", ".join(sorted(str(o.get("name")) for o in created.values())) or "none"
-            timeouts = {k: e for k, e in errors.items() if isinstance(e, WaitTimeoutError)}
-            others = {k: e for k, e in errors.items() if k not in timeouts}
-            said = (
-                f"the set ran out of time: {len(timeouts)} of its {len(errors) + len(created)} "
-                f"restores did not finish within create_timeout:\n{_timeout_lines(timeouts)}\n"
-                + (f"Others failed:\n{_lines(others)}\n" if others else "")
-                + "Nothing was deleted: the restores continue on Pinecone's side, and the next "
-                f"`pulumi up` adopts every member and resumes waiting (finished: {kept}). "
-                "Raise create_timeout if restores of these backups take longer."
+        timeouts = {k: e for k, e in errors.items() if isinstance(e, WaitTimeoutError)}
+        failed = {
+            k: e for k, e in errors.items() if not isinstance(e, CancelledError | WaitTimeoutError)
+        }
+        total = len(errors) + len(created)
+        if failed:
+            head = f"{len(failed)} of the set's {total} members failed"
+            if any(isinstance(e, CancelledError) for e in errors.values()):
+                head += "; the others were stopped"
+        else:
+            head = (
+                f"the set ran out of time: {len(timeouts)} of its {total} restores did not "
+                "finish within create_timeout"
             )
-            raise (SetOperationError(said) if others else WaitTimeoutError(said))
+        if timeouts:
+            # Restores run on at Pinecone: keep everything, the next run adopts it all.
+            lines, kinds = _outcomes(
+                errors, {k: (FINISHED, f"{_finished(o)}; kept") for k, o in created.items()}
+            )
+            said = (
+                f"{head}:\n{lines}\n"
+                "Nothing else was deleted: the restores still running continue on Pinecone's "
+                "side, and the next `pulumi up` adopts every member and resumes waiting. "
+                + (
+                    "Fix the cause of the failure and run `pulumi up` again."
+                    if failed
+                    else "Raise create_timeout if restores of these backups take longer."
+                )
+            )
+            raise (SetOperationError(said, kinds) if failed else WaitTimeoutError(said))
         removed, cleanup = run_all(
-            {key: _remove_forced(member, outs) for key, outs in created.items()}
+            {key: _remove_forced(member, outs) for key, outs in created.items()}, limit
         )
-        lines = _lines({**errors, **{f"{k} (cleanup)": e for k, e in cleanup.items()}})
-        gone = ", ".join(sorted(str(created[k].get("name")) for k in removed)) or "none"
+        fates = {k: (DELETED, f"{_finished(created[k])}; deleted again") for k in removed}
+        fates.update(
+            {
+                k: (RUNNING, f"{_finished(created[k])}; deleting it failed ({e})")
+                for k, e in cleanup.items()
+            }
+        )
         left = ", ".join(sorted(str(created[k].get("name")) for k in cleanup))
         tail = (
-            f"Deleting {left} failed too: delete them by hand, nothing records them."
+            f"Deleting {left} failed: delete them by hand, nothing records them."
             if cleanup
             else "Nothing this attempt made is left behind."
         )
+        lines, kinds = _outcomes(errors, fates)
         raise SetOperationError(
-            f"{len(errors)} of the set's restores failed:\n{lines}\n"
-            f"The indexes this attempt made were deleted again ({gone}). {tail} Fix the cause "
-            "and run `pulumi up` again."
+            f"{head}:\n{lines}\n{tail} Fix the cause and run `pulumi up` again.", kinds
         )
 
     # read --------------------------------------------------------------------------------
@@ -251,8 +396,10 @@ class RestoreSet:
     def read(self, id_: str, props: Mapping[str, Any]) -> tuple[str | None, Bag, Bag | None]:
         """Refresh every member; members deleted out of band drop out (and show as a diff)."""
         old = members_of(props, "clones")
-        member = self._member(len(old))
-        results, errors = run_all({key: _read(member, outs) for key, outs in old.items()})
+        member = self._member(len(old), props)
+        results, errors = run_all(
+            {key: _read(member, outs) for key, outs in old.items()}, concurrency(props)
+        )
         if errors:
             raise SetOperationError(
                 f"refresh failed for {len(errors)} member(s):\n{_lines(errors)}"
@@ -263,6 +410,8 @@ class RestoreSet:
         inputs: Bag = {"members": {k: dict(results[k].inputs or {}) for k in clones}}
         if props.get("owner_seed"):
             inputs["owner_seed"] = props["owner_seed"]
+        if props.get(SET_CONCURRENCY) is not None:
+            inputs[SET_CONCURRENCY] = props[SET_CONCURRENCY]
         return id_, self.outputs(props, clones), inputs
 
     # update ------------------------------------------------------------------------------
@@ -270,18 +419,19 @@ class RestoreSet:
     def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Bag:
         """Create new members, replace or update changed ones, then delete removed ones."""
         old, new = members_of(olds, "clones"), members_of(news)
-        member = self._member(len(old) + len(new))
+        member = self._member(len(old) + len(new), news)
+        limit = concurrency(news)
         plan = _Plan.of(member, old, new)
-        self._delete_all(member, plan.delete_first)
+        self._delete_all(member, plan.delete_first, limit)
         created, create_errors = self._create(
-            member, {k: new[k] for k in plan.creates}, news.get(SET_BUDGET)
+            member, {k: new[k] for k in plan.creates}, news.get(SET_BUDGET), limit
         )
         updated, update_errors = run_all(
-            {key: _update(member, old[key], new[key]) for key in plan.updates}
+            {key: _update(member, old[key], new[key]) for key in plan.updates}, limit
         )
         if create_errors or update_errors:
             self._fail_update(member, plan, created, updated, {**create_errors, **update_errors})
-        self._delete_all(member, plan.delete_after)
+        self._delete_all(member, plan.delete_after, limit)
         clones = {**{k: old[k] for k in plan.kept}, **updated, **created}
         return self.outputs(news, clones)
 
@@ -300,7 +450,8 @@ class RestoreSet:
         removed, cleanup = run_all(
             {key: _remove_forced(member, outs) for key, outs in undo.items()}
         )
-        said = [f"{len(errors)} member(s) failed:\n{_lines(errors)}"]
+        lines, kinds = _outcomes(errors, {})
+        said = [f"{len(errors)} member(s) did not finish:\n{lines}"]
         if removed:
             said.append(
                 "Deleted again (made by this attempt, not recorded): "
@@ -321,10 +472,15 @@ class RestoreSet:
             "The stack still records the set as before this update; run `pulumi up` "
             "again after fixing the cause, and it converges every member."
         )
-        raise SetOperationError("\n".join(said))
+        raise SetOperationError("\n".join(said), kinds)
 
-    def _delete_all(self, member: Lifecycle[Any, Any, Any], members: Mapping[str, Bag]) -> None:
-        _, errors = run_all({key: _delete(member, outs) for key, outs in members.items()})
+    def _delete_all(
+        self,
+        member: Lifecycle[Any, Any, Any],
+        members: Mapping[str, Bag],
+        limit: int = DEFAULT_MAX_CONCURRENCY,
+    ) -> None:
+        _, errors = run_all({key: _delete(member, outs) for key, outs in members.items()}, limit)
         if errors:
             raise SetOperationError(f"delete failed for {len(errors)} member(s):\n{_lines(errors)}")
 
@@ -333,13 +489,13 @@ class RestoreSet:
     def delete(self, props: Mapping[str, Any]) -> None:
         """Delete every member at once (each honouring its deletion protection)."""
         clones = members_of(props, "clones")
-        self._delete_all(self._member(len(clones)), clones)
+        self._delete_all(self._member(len(clones), props), clones, concurrency(props))
 
     @staticmethod
     def outputs(props: Mapping[str, Any], clones: Mapping[str, Bag]) -> Bag:
         """The set's outputs: members' inputs (without internal ones), outputs, hosts, names."""
         members = members_of(props) or {k: {} for k in clones}
-        budget = {SET_BUDGET: props[SET_BUDGET]} if props.get(SET_BUDGET) is not None else {}
+        budget = {k: props[k] for k in (SET_BUDGET, SET_CONCURRENCY) if props.get(k) is not None}
         return {
             "connection": props.get("connection"),
             **budget,
@@ -372,6 +528,28 @@ def _check_budget(budget: Any, inputs: Bag) -> list[tuple[str, str]]:
         duration(budget)
     except ValueError as exc:
         return [(SET_BUDGET, f"{SET_BUDGET}: {exc}")]
+    return []
+
+
+def _check_concurrency(value: Any, inputs: Bag) -> list[tuple[str, str]]:
+    """Keep the set's ``max_concurrency``; refuse anything but a whole number from 1 up."""
+    if value is None:
+        return []
+    inputs[SET_CONCURRENCY] = value
+    if contains_unknown(value):
+        return []
+    if isinstance(value, float) and value.is_integer():
+        value = inputs[SET_CONCURRENCY] = int(value)  # numbers cross the wire as floats
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return [
+            (
+                SET_CONCURRENCY,
+                (
+                    f"{SET_CONCURRENCY}: {value!r} is not a whole number of at least 1; give "
+                    f"how many members may restore at once (default {DEFAULT_MAX_CONCURRENCY})"
+                ),
+            )
+        ]
     return []
 
 

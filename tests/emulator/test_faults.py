@@ -59,3 +59,35 @@ def test_error_body_uses_envelope() -> None:
         "error": {"code": "UNKNOWN", "message": "Injected fault: HTTP 500."},
         "status": 500,
     }
+
+
+def test_a_hang_rule_needs_nothing_else() -> None:
+    """`hang=True` alone is a valid rule (a server that never answers), and survives JSON."""
+    rule = FaultRule(method="GET", path="/restore-jobs/*", hang=True)
+    assert FaultRule.from_json(rule.to_json()) == rule
+
+
+def test_a_non_boolean_hang_is_refused() -> None:
+    """The admin API refuses a `hang` that is not true or false."""
+    with pytest.raises(TypeError):
+        FaultRule.from_json({"hang": "yes", "status": 500})
+
+
+def test_clearing_faults_releases_a_held_request(emulator: Emulator) -> None:
+    """A request held by a hang rule goes on once the faults are cleared."""
+    import threading  # noqa: PLC0415 - only this test needs a second thread
+
+    released = threading.Event()
+
+    def held() -> None:
+        emulator.hold()
+        released.set()
+
+    holder = threading.Thread(target=held, daemon=True)
+    holder.start()
+    # Clear until it goes on: a clear that came before the thread began holding frees nothing.
+    for _ in range(600):
+        emulator.clear_faults()
+        if released.wait(timeout=0.05):
+            break
+    assert released.is_set()

@@ -9,7 +9,11 @@ import attrs
 import pytest
 
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
-from pulumi_pinecone_restore.errors import SetOperationError, WaitTimeoutError
+from pulumi_pinecone_restore.errors import (
+    RestoreFailedError,
+    SetOperationError,
+    WaitTimeoutError,
+)
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.lifecycle.sets import RestoreSet, run_all
 
@@ -106,8 +110,7 @@ def test_failed_create_reports_what_it_deleted(
                 },
             )
         )
-    assert info.value.code == "SET_FAILED"
-    assert "deleted again (stg-a)" in str(info.value)
+    assert (info.value.code, "stg-a" in str(info.value)) == ("SET_FAILED", True)
     assert index_names(emulator) == {"src-old", "src-new"}
 
 
@@ -207,7 +210,8 @@ def test_a_timed_out_set_leaves_its_restores_for_the_next_run(
     assert index_names(emulator) >= {"stg-0", "stg-1", "stg-2"}
     jobs = len(emulator.dump()["restore_jobs"])
     emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing()))
-    _, outs = engine.create(inputs)
+    # The next run is a new process: its time starts afresh (thread ids may be reused).
+    _, outs = RestoreSet(runtime).create(inputs)
     assert sorted(outs["names"].values()) == ["stg-0", "stg-1", "stg-2"]
     assert len(emulator.dump()["restore_jobs"]) == jobs  # adopted, not restored again
 
@@ -218,3 +222,97 @@ def test_a_bad_set_budget_is_refused_by_name(runtime: Runtime, backups: dict[str
         {}, {"members": {"a": {"backup_id": backups["old"]}}, "create_timeout": "soon"}
     )
     assert [prop for prop, _ in failures] == ["create_timeout"]
+
+
+def stuck_members_and_a_refused_one(emulator: Emulator) -> dict[str, Any]:
+    """Two members whose restores never finish, and a third whose restore is refused at once."""
+    members = never_finishing_members(emulator, 3)
+    refused = members["m2"]["backup_id"]
+    emulator.add_fault(
+        FaultRule(method="POST", path=f"/backups/{refused}/create-index", status=403)
+    )
+    return members
+
+
+def test_a_failed_member_stops_the_others_long_before_their_budget(
+    runtime: Runtime, emulator: Emulator
+) -> None:
+    """One member refused at once stops the two still restoring well within their hour."""
+    clock = VirtualClock()
+    engine = RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep))
+    inputs = checked(engine, {"members": stuck_members_and_a_refused_one(emulator)})
+    with pytest.raises(SetOperationError) as info:
+        engine.create(inputs)
+    assert info.value.outcomes["m2"] == "failed"
+    assert clock.latest < 3600  # the stuck members were stopped, not timed out
+
+
+def test_members_stopped_by_a_failure_leave_nothing_behind(
+    runtime: Runtime, emulator: Emulator
+) -> None:
+    """The members a failure stopped delete the restores they started (the create rule)."""
+    clock = VirtualClock()
+    engine = RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep))
+    inputs = checked(engine, {"members": stuck_members_and_a_refused_one(emulator)})
+    with pytest.raises(SetOperationError) as info:
+        engine.create(inputs)
+    assert set(info.value.outcomes.values()) <= {"failed", "deleted", "stopped", "never started"}
+    assert index_names(emulator) == {"src-0", "src-1", "src-2"}
+
+
+def test_members_whose_turn_comes_after_a_failure_never_start(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """With one member at a time, a first member that fails keeps the rest from starting."""
+    engine = RestoreSet(runtime)
+    members = {
+        "a": {"backup_id": "0f1e2d3c-0000-4000-8000-000000000000", "name": "stg-a"},  # no such
+        "b": {"backup_id": backups["old"], "name": "stg-b"},
+        "c": {"backup_id": backups["new"], "name": "stg-c"},
+    }
+    with pytest.raises(SetOperationError) as info:
+        engine.create(checked(engine, {"members": members, "max_concurrency": 1}))
+    assert info.value.outcomes == {"a": "failed", "b": "never started", "c": "never started"}
+    assert emulator.dump()["restore_jobs"] == []
+
+
+def test_max_concurrency_bounds_how_many_members_run_at_once() -> None:
+    """With a limit of 2, four members run two at a time, never more."""
+    lock = threading.Lock()
+    active, peak = [0], [0]
+    barrier = threading.Barrier(2, timeout=30)
+
+    def member() -> None:
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        barrier.wait()  # needs a partner: proves two run together
+        with lock:
+            active[0] -= 1
+
+    _, errors = run_all({str(i): member for i in range(4)}, limit=2)
+    assert (errors, peak[0]) == ({}, 2)
+
+
+@pytest.mark.parametrize("value", [0, -1, 2.5, "many", True])
+def test_a_bad_max_concurrency_is_refused_by_name(
+    runtime: Runtime, backups: dict[str, str], value: object
+) -> None:
+    """A max_concurrency that is not a whole number from 1 up fails check, naming it."""
+    _, failures = RestoreSet(runtime).check(
+        {}, {"members": {"a": {"backup_id": backups["old"]}}, "max_concurrency": value}
+    )
+    assert [prop for prop, _ in failures] == ["max_concurrency"]
+
+
+def test_a_timeout_beside_a_failure_reports_the_failed_members_deletion(runtime: Runtime) -> None:
+    """A member out of time is reported running, one that deleted its own index as deleted."""
+    failed = RestoreFailedError("restore job j2 ended Failed")
+    failed.discarded = "stg-b"
+    timeout = WaitTimeoutError("gave up waiting for stg-a")
+    timeout.left_running = "RestoredIndex 'stg-a' (restore job j1 from backup b1)"
+    errors = {"a": timeout, "b": failed}
+    engine = RestoreSet(runtime)
+    with pytest.raises(SetOperationError) as info:
+        engine._fail_create(engine._member(2, {}), {}, errors)
+    assert info.value.outcomes == {"a": "running", "b": "deleted"}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 from urllib3.util.retry import RequestHistory, Retry
 
+from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
-from pulumi_pinecone_restore.errors import NameTakenError, StartFailedError
+from pulumi_pinecone_restore.errors import ConnectError, NameTakenError, StartFailedError
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
+from pulumi_pinecone_restore.models import RestoreStarted
 from pulumi_pinecone_restore.settings import RetryPolicy
 
 RESTORE_POST = "/backups/*/create-index"
@@ -128,3 +132,27 @@ def test_a_foreign_name_is_refused_without_a_fake_request(
     assert not hasattr(info.value, "method")
     assert getattr(info.value.__cause__, "status", None) == 409
     assert emulator.describe_index("taken")["dimension"] == 3
+
+
+@attrs.define
+class _RefusedOnce(ControlPlaneClient):
+    """A client whose first restore POST never leaves the machine (no connection)."""
+
+    refused: int = 0
+
+    def create_index_from_backup(self, backup_id: str, **kwargs: Any) -> RestoreStarted:
+        """Raise ConnectError the first time, then send for real."""
+        if not self.refused:
+            self.refused += 1
+            raise ConnectError("POST /backups/x/create-index was not sent: no connection")
+        return super().create_index_from_backup(backup_id, **kwargs)
+
+
+def test_a_post_that_was_never_sent_is_sent_again_without_looking(
+    runtime: Runtime, backup_id: str, emulator: Emulator
+) -> None:
+    """After a ConnectError nothing can have started: the POST goes again, no lookup between."""
+    client = _RefusedOnce(runtime.client().settings)
+    Lifecycle(RESTORED_INDEX, runtime, client).create({"backup_id": backup_id, "name": "twice"})
+    routes = [entry["route"] for entry in emulator.request_log()]
+    assert routes[:2] == ["GET /backups/{backup_id}", "POST /backups/{backup_id}/create-index"]

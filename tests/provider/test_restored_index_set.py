@@ -162,3 +162,21 @@ def test_delete_removes_every_member(
     outs = dict(provider.create(checked(provider, members_for(backups))).outs or {})
     provider.delete("id", outs)
     assert not [i for i in client.list_indexes() if i.name.startswith("stg-")]
+
+
+def test_max_concurrency_from_the_wire_is_kept_as_a_whole_number(
+    provider: RestoredIndexSetProvider, backups: dict[str, str]
+) -> None:
+    """A max_concurrency sent as 2.0 (numbers cross gRPC as floats) is stored as 2."""
+    result = provider.create(checked(provider, {**members_for(backups), "max_concurrency": 2.0}))
+    outs = result.outs or {}
+    assert (outs["max_concurrency"], len(outs["clones"])) == (2, 3)
+
+
+def test_changing_max_concurrency_alone_is_an_update(
+    provider: RestoredIndexSetProvider, backups: dict[str, str]
+) -> None:
+    """A new max_concurrency shows as a change of the set (recorded in place)."""
+    outs = dict(provider.create(checked(provider, members_for(backups))).outs or {})
+    news = checked(provider, {**members_for(backups), "max_concurrency": 8}, outs)
+    assert provider.diff("id", outs, news).changes is True

@@ -6,8 +6,21 @@ import itertools
 
 import pytest
 
-from pulumi_pinecone_restore.errors import WaitTimeoutError
-from pulumi_pinecone_restore.polling import Deadline, PollSchedule, wait_for
+from pulumi_pinecone_restore.errors import (
+    CancelledError,
+    ReadTimeoutError,
+    TransportError,
+    WaitTimeoutError,
+)
+from pulumi_pinecone_restore.polling import (
+    Cancellation,
+    Deadline,
+    PollSchedule,
+    bounded,
+    current_deadline,
+    pause,
+    wait_for,
+)
 
 
 class FakeClock:
@@ -72,3 +85,95 @@ def test_long_waits_cost_few_polls() -> None:
     with pytest.raises(WaitTimeoutError):
         wait_for(probe, deadline=Deadline(3600, clock=clock.time), what="x", sleep=clock.sleep)
     assert calls < 400
+
+
+def test_a_cancelled_wait_stops_before_probing() -> None:
+    """A wait on a cancelled deadline raises CANCELLED and never calls the probe."""
+    clock = FakeClock()
+    cancel = Cancellation()
+    cancel.cancel("member c failed")
+    probes: list[int] = []
+    with pytest.raises(CancelledError) as caught:
+        wait_for(
+            lambda: probes.append(1),
+            deadline=Deadline(60, clock=clock.time, cancel=cancel),
+            what="x",
+            sleep=clock.sleep,
+        )
+    assert (caught.value.code, probes) == ("CANCELLED", [])
+
+
+def test_a_cancellation_wakes_a_sleep_within_one_slice() -> None:
+    """A 60 s cancellable sleep on an injected sleep ends one slice after the cancel."""
+    clock = FakeClock()
+    cancel = Cancellation()
+
+    def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+        if clock.now >= 1.0:
+            cancel.cancel("stop")
+
+    cancel.sleep(60, sleep)
+    assert clock.now == pytest.approx(1.0)
+
+
+def test_the_first_cancel_keeps_its_reason() -> None:
+    """Only the first cancel counts: its reason is the one reported."""
+    cancel = Cancellation()
+    assert (cancel.cancel("a failed"), cancel.cancel("b failed"), cancel.reason) == (
+        True,
+        False,
+        "a failed",
+    )
+
+
+def test_a_request_cut_short_by_the_budget_ends_the_wait_as_a_timeout() -> None:
+    """A probe whose request the budget cut short ends the wait with WaitTimeoutError."""
+    clock = FakeClock()
+
+    def probe() -> None:
+        raise ReadTimeoutError("GET /x got no answer", out_of_budget=True)
+
+    with pytest.raises(WaitTimeoutError):
+        wait_for(probe, deadline=Deadline(60, clock=clock.time), what="x", sleep=clock.sleep)
+
+
+def test_a_transport_error_with_time_left_is_raised_as_it_is() -> None:
+    """A probe's transport error that the budget did not cause propagates unchanged."""
+    clock = FakeClock()
+
+    def probe() -> None:
+        raise TransportError("GET /x got no answer")
+
+    with pytest.raises(TransportError) as caught:
+        wait_for(probe, deadline=Deadline(60, clock=clock.time), what="x", sleep=clock.sleep)
+    assert type(caught.value) is TransportError
+
+
+def test_a_probe_runs_under_its_waits_deadline() -> None:
+    """Inside a probe, current_deadline() is the wait's, and outside it there is none."""
+    clock = FakeClock()
+    deadline = Deadline(60, clock=clock.time)
+    seen = wait_for(current_deadline, deadline=deadline, what="x", sleep=clock.sleep).value
+    assert (seen is deadline, current_deadline()) == (True, None)
+
+
+def test_pause_is_cut_to_the_bound_deadline() -> None:
+    """A 30 s pause with 5 s left of the bound deadline sleeps 5 s."""
+    clock = FakeClock()
+    deadline = Deadline(10, clock=clock.time)
+    clock.now = 5.0
+    with bounded(deadline):
+        pause(30, clock.sleep)
+    assert clock.sleeps == [5.0]
+
+
+def test_a_deadline_without_its_cancel_keeps_its_time() -> None:
+    """The copy a reconciling lookup runs under ends when the original does, uncancelled."""
+    clock = FakeClock()
+    cancel = Cancellation()
+    deadline = Deadline(10, clock=clock.time, cancel=cancel)
+    clock.now = 4.0
+    cancel.cancel("stop")
+    copy = deadline.without_cancel()
+    assert (copy.remaining, copy.cancelled, deadline.cancelled) == (6.0, False, True)

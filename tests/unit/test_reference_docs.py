@@ -32,3 +32,11 @@ def test_every_page_names_each_input_and_output() -> None:
             assert f"| `{prop.name}` |" in text, (spec.kind, prop.name)
         for name in spec.output_names:
             assert f"| `{name}` |" in text, (spec.kind, name)
+
+
+def test_the_set_page_names_each_of_its_inputs() -> None:
+    """The RestoredIndexSet page lists every input the set's check accepts."""
+    from pulumi_pinecone_restore.lifecycle.sets import SET_INPUTS  # noqa: PLC0415
+
+    text = pages()["RestoredIndexSet.md"]
+    assert all(f"| `{item.name}` |" in text for item in SET_INPUTS)
