@@ -30,8 +30,14 @@ _TIMEOUT_INPUTS = {"create": "create_timeout", "delete": "delete_timeout"}
 
 
 def owner_seed(resource_name: str) -> str:
-    """``project/stack/resource``: seeds auto-names and ownership marks (never an output)."""
-    return f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+    """``organization/project/stack/resource``: the seed of a new resource's auto-name and mark.
+
+    Read on the resource's first check only: after that its state's seed is kept (renames,
+    aliases and state moves change this one), see :func:`~.lifecycle.inputs.identity`.
+    """
+    return (
+        f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+    )
 
 
 def resource_props(

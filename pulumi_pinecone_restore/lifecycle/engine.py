@@ -335,10 +335,12 @@ class Lifecycle(Generic[I, O, H]):
         # Outputs the resource class registers arrive as None (omitted); one given a value is
         # no input (e.g. `tags` of an IndexBackup) and is refused like any unknown property.
         inputs, failures = decl.check_bag(self.spec.inputs, news)
+        # Identity lives in state: the previous inputs' seed and nonce win over the program's.
+        inputs.update(decl.identity(olds, news))
         origin = self.spec.name_origin
         if origin is not None and inputs.get("name") is None:
             inputs["name"] = decl.auto_name(
-                news.get("owner_seed"),
+                inputs.get("owner_seed"),
                 [news.get(k) for k in origin],
                 olds,
                 [olds.get(k) for k in origin],
@@ -447,7 +449,7 @@ class Lifecycle(Generic[I, O, H]):
                 raise _discarded(exc, started.id) from exc
             raise
         obj = spec.converge(run, inp, obj, started)
-        outputs = spec.outputs(given, obj, {})
+        outputs = {**spec.outputs(given, obj, {}), **identity_of(given)}
         run.say(f"{label}: {spec.finished(obj)}")
         return Created(started.id, outputs)
 
@@ -579,8 +581,11 @@ class Lifecycle(Generic[I, O, H]):
             inputs, found = self.spec.import_inputs(run, obj)
             return Read(id_, self.spec.outputs(inputs, found, {}), inputs)
         stored = self.stored(outputs)
-        fresh = self.spec.outputs(stored, obj, outputs)
-        return Read(id_, fresh, self.spec.drift(stored, fresh))
+        # The identity rides in the outputs too: a refresh replaces the stored inputs with
+        # what read returns, and the read sees only the outputs.
+        kept = identity_of(outputs)
+        fresh = {**self.spec.outputs(stored, obj, outputs), **kept}
+        return Read(id_, fresh, {**self.spec.drift(stored, fresh), **kept})
 
     # update ------------------------------------------------------------------------------
 
@@ -592,8 +597,9 @@ class Lifecycle(Generic[I, O, H]):
             return {
                 **{k: olds.get(k) for k in self.spec.output_names},
                 **top_inputs(self.spec, news),
+                **identity_of(news),
             }
-        return self.spec.outputs(news, obj, olds)
+        return {**self.spec.outputs(news, obj, olds), **identity_of(news)}
 
     # delete ------------------------------------------------------------------------------
 
@@ -628,6 +634,11 @@ def _given(inp: Any) -> dict[str, Any]:
         for p in decl.props_of(type(inp))
         if getattr(inp, p.name) is not None
     }
+
+
+def identity_of(bag: Mapping[str, Any]) -> dict[str, Any]:
+    """The identity (seed, nonce) that a bag of inputs or outputs holds."""
+    return {k: bag[k] for k in decl.IDENTITY_KEYS if bag.get(k) is not None}
 
 
 def top_inputs(spec: Spec[Any, Any, Any], given: Mapping[str, Any]) -> dict[str, Any]:

@@ -104,6 +104,7 @@ SET_INPUTS = (
 )
 _SET_INPUTS = frozenset(i.name for i in SET_INPUTS)
 _SET_KEYS = _SET_INPUTS | {"owner_seed", "auto_name_seed"}
+_INTERNAL = frozenset({"owner_seed", "owner_nonce"})  # a member's identity: no member input
 _SET_INPUT_LIST = ", ".join(sorted(_SET_INPUTS))
 
 
@@ -217,7 +218,13 @@ class RestoreSet:
         self, olds: Mapping[str, Any], news: Mapping[str, Any]
     ) -> tuple[Bag, list[tuple[str, str]]]:
         """Check each member by the RestoredIndex rules; names must be unique in the set."""
-        seed = news.get("owner_seed") or news.get("auto_name_seed")
+        # Identity lives in state: the set's seed is the previous inputs' (see inputs.identity).
+        seed = (
+            olds.get("owner_seed")
+            or olds.get("auto_name_seed")
+            or news.get("owner_seed")
+            or news.get("auto_name_seed")
+        )
         inputs: Bag = {k: news[k] for k in ("members",) if k in news}
         if seed is not None:
             inputs["owner_seed"] = seed
@@ -500,7 +507,7 @@ class RestoreSet:
             "connection": props.get("connection"),
             **budget,
             "members": {
-                k: {n: v for n, v in m.items() if n != "owner_seed"} for k, m in members.items()
+                k: {n: v for n, v in m.items() if n not in _INTERNAL} for k, m in members.items()
             },
             "clones": dict(clones),
             "hosts": {str(c["name"]): c.get("host") for c in clones.values()},
