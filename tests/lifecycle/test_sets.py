@@ -117,7 +117,7 @@ def test_failed_create_reports_what_it_deleted(
 def test_members_are_not_outputs_of_internal_seeds(
     runtime: Runtime, backups: dict[str, str]
 ) -> None:
-    """The set's outputs hold no owner seed at the top or in a member's inputs (its clone keeps it)."""
+    """The set's outputs hold no seed at the top or in members' inputs; clones keep it."""
     engine = RestoreSet(runtime)
     _, outs = engine.create(
         checked(
