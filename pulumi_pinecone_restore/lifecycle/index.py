@@ -304,6 +304,8 @@ class IndexSpec(Spec[I, O, H]):
     """The parts of a :class:`~.engine.Spec` that are the same for every index resource."""
 
     unique_name: ClassVar[bool] = True
+    # The host is `<name>-<project>.svc...`: it carries the name.
+    derived: ClassVar[Mapping[str, tuple[str, ...]]] = {"name": ("host",)}
     origin_hint: ClassVar[str]  # how to make it again, for "gone" messages
 
     @abc.abstractmethod

@@ -269,6 +269,13 @@ def flag(value: Any) -> bool:
     return value
 
 
+def names(value: Any) -> tuple[str, ...]:
+    """A list of property names."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"must be a list of property names, got {value!r}")
+    return tuple(value)
+
+
 def connection(value: Any) -> dict[str, str]:
     """A connection input (``Connection`` or its map), as stored: names and host only."""
     return Connection.from_input(value).to_input()
@@ -301,6 +308,12 @@ class CommonInputs:
         doc="organization/project/stack/resource of the program that first declared it (set by "
         "the resource class; kept from the state after that).",
         parse=text,
+        internal=True,
+    )
+    secret_inputs: tuple[str, ...] | None = input_prop(
+        doc="The inputs the program gave as secrets (set by the resource class): outputs that "
+        "carry or derive from them are stored encrypted.",
+        parse=names,
         internal=True,
     )
     owner_nonce: str | None = input_prop(

@@ -224,3 +224,22 @@ def test_a_refused_adoption_of_an_unmarked_index_says_why(
         life.create(inputs)
     assert "set adopt_existing" not in str(info.value)
     assert "not made from this resource's origin" in str(info.value)
+
+
+# secret inputs --------------------------------------------------------------------------------
+
+
+def test_a_secret_name_hides_the_id_and_marks_its_outputs(
+    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+) -> None:
+    """An index named by a secret gets an opaque id; name and host are to be stored encrypted."""
+    inputs = first_check(
+        life,
+        {"backup_id": backup_id, "name": "quiet", "owner_seed": SEED, "secret_inputs": ["name"]},
+    )
+    created = life.create(inputs)
+    assert "quiet" not in created.id
+    assert set(created.secrets) == {"name", "host"}
+    assert life.read(created.id, created.outputs).id == created.id
+    life.delete(created.id, created.outputs)
+    assert "quiet" not in {i["name"] for i in emulator.list_indexes()["indexes"]}
