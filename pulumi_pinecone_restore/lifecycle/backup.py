@@ -8,9 +8,10 @@
   the resource's nonce (random, made on its first check, kept in state). It is sent in the
   create request itself, so a POST whose answer was lost leaves a backup that the create finds
   (and adopts) instead of taking a second one; only a backup of the resource's own source index
-  counts. A process killed mid-create leaves a backup the next run cannot tell from a same-named
-  stack's in another backend: it is named in a progress line and left alone. The mark never
-  shows in the ``description`` output.
+  counts. A process killed mid-create leaves a backup that the next run under the same owner key
+  (see ``Runtime.nonce_for``) finds and adopts; one left under another key cannot be told from
+  a same-named stack's in another backend: it is named in a progress line and left alone. The
+  mark never shows in the ``description`` output.
 - Destroy deletes the backup id the state records, nothing else.
 - A backup that fails, or is not ready in time, is deleted before the error is raised (no
   restore can use it yet, and nothing would record it).
@@ -213,8 +214,8 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
         if others:
             run.say(
                 f"{self.label(inp)}: backup(s) {', '.join(others)} carry the mark of a resource "
-                "with this one's names but not this one's own, so they were left alone. If a "
-                "`pulumi up` of this stack was interrupted while taking one, delete it by hand"
+                "with this one's names made under another owner key, so they were left alone. "
+                "If a failed `pulumi up` of this stack elsewhere took one, delete it by hand"
             )
 
     def converge(

@@ -358,7 +358,7 @@ class Lifecycle(Generic[I, O, H]):
         # no input (e.g. `tags` of an IndexBackup) and is refused like any unknown property.
         inputs, failures = decl.check_bag(self.spec.inputs, news)
         # Identity lives in state: the previous inputs' seed and nonce win over the program's.
-        inputs.update(decl.identity(olds, news))
+        inputs.update(decl.identity(olds, news, self.runtime.nonce_for))
         origin = self.spec.name_origin
         if origin is not None and inputs.get("name") is None:
             inputs["name"] = decl.auto_name(

@@ -379,8 +379,8 @@ class IndexSpec(Spec[I, O, H]):
 
         No mark; the mark of the package's CLI (its restores are no stack's); or the mark of a
         resource with this one's names but another nonce: what a `pulumi up` of this stack that
-        was killed before it recorded the index left (or a same-named stack's in another
-        backend: the user who sets ``adopt_existing`` says which).
+        failed under another owner key left (or a same-named stack's in another backend: the
+        user who sets ``adopt_existing`` says which).
         """
         return mark is None or mark == self.cli_mark(inp) or same_names(mark, self.mark(inp))
 
@@ -426,9 +426,10 @@ class IndexSpec(Spec[I, O, H]):
             return "was restored by the `pinecone-restore` CLI (no stack's)"
         return (
             f"carries the mark of a resource with this one's project, stack, name and origin "
-            f"but not this resource's own ({MARK_KEY}={mark}): a `pulumi up` of this stack that "
-            "was interrupted before it recorded the index left it, or a stack with the same "
-            "names in another backend or organization made it"
+            f"but made under another owner key ({MARK_KEY}={mark}): a stack with the same names "
+            "in another backend made it, or a `pulumi up` of this stack that failed before it "
+            "recorded the index ran elsewhere (another machine or CI runner; share the key "
+            "with `pinecone:ownerKey` so such runs resume each other)"
         )
 
     def discard(self, run: Run, inp: I, started: Started[H]) -> bool:

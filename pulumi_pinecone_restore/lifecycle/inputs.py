@@ -15,7 +15,6 @@ possible change.
 from __future__ import annotations
 
 import math
-import secrets
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -51,7 +50,6 @@ DEFAULT_DELETE_TIMEOUT = 600.0
 # The internal inputs that make a resource itself: made on its first check, then read from its
 # state forever after (see `identity`).
 IDENTITY_KEYS = ("owner_seed", "owner_nonce")
-NONCE_BYTES = 8
 
 
 @attrs.frozen
@@ -336,7 +334,11 @@ def tags(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()}
 
 
-def identity(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, str]:
+def identity(
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    nonce_for: Callable[[str | None], str],
+) -> dict[str, str]:
     """Who the resource is: its seed and nonce, as the state holds them, else made now.
 
     As Pulumi's own autonaming, identity lives in state: once a resource has one, its previous
@@ -345,6 +347,12 @@ def identity(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, str]
     state from before nonces keeps its seed and gets a nonce (the mark on its object is the
     recorded ``owner_mark``, which does not change). ``news`` may bring a nonce of its own
     (``""``: none, for the CLI, whose restores are no stack's).
+
+    Args:
+        olds: The previous inputs (empty on a resource's first check).
+        news: The inputs the program gives now.
+        nonce_for: Makes the nonce of a resource with this seed that has none yet (the
+            runtime's keyed hash, so that a run after a failed create finds the same one).
 
     Returns:
         ``owner_seed`` (when one is known) and ``owner_nonce``.
@@ -357,7 +365,7 @@ def identity(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, str]
     nonce = olds.get("owner_nonce")
     if not isinstance(nonce, str) or not nonce:
         given = news.get("owner_nonce")
-        nonce = given if isinstance(given, str) else secrets.token_hex(NONCE_BYTES)
+        nonce = given if isinstance(given, str) else nonce_for(seed)
     found["owner_nonce"] = nonce
     return found
 

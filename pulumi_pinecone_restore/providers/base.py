@@ -35,6 +35,7 @@ from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN as ENGINE_UNKNOWN
 from pulumi_pinecone_restore.lifecycle.runtime import (
     CONFIG_API_KEY,
     CONFIG_CONTROLLER_HOST,
+    CONFIG_OWNER_KEY,
     Runtime,
     shared_client,
 )
@@ -125,9 +126,9 @@ class ProviderBase(ResourceProvider):
         self._runtime = value
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Keep the stack config (``pinecone:apiKey``, ``pinecone:controllerHost``) in memory."""
+        """Keep the stack config (API key, controller host, owner key) in memory."""
         config: dict[str, Any] = {}
-        for key in (CONFIG_API_KEY, CONFIG_CONTROLLER_HOST):
+        for key in (CONFIG_API_KEY, CONFIG_CONTROLLER_HOST, CONFIG_OWNER_KEY):
             value = req.config.get(key)
             if value is not None:
                 config[key] = value

@@ -4,11 +4,8 @@ The CLI and its plugin are killed (as when a CI job is cancelled or a laptop die
 restore job is still running on Pinecone's side. The state is left locked, with a pending
 create. The recipe: ``pulumi cancel`` (the CLI's own advice for the lock),
 ``pulumi refresh --clear-pending-creates`` (what the CLI's warning about the pending create
-advises), ``pulumi up``. That up is refused, naming the way on: the index's name answers 409,
-and the index carries the mark of a resource with this one's names but another nonce (the killed
-run's identity was never recorded), which the up cannot tell from a same-named stack's in
-another backend. With ``adopt_existing=True`` the next ``pulumi up`` adopts the running restore
-(the job is this backup's into this name), so there is exactly one index and no second restore.
+advises), ``pulumi up``. The up adopts the running restore (the index's name answers 409, and
+the job is this backup's into this name), so there is exactly one index and no second restore.
 A user who runs ``pulumi up`` straight after ``pulumi cancel`` gets the same single index, but
 the stale pending create stays in state, and every run warns about it until the refresh clears
 it.
@@ -64,11 +61,8 @@ def descendants(pid: int) -> list[int]:
 
 
 def program() -> None:
-    """One restored index, auto-named, the backup from config (adopt_existing from config)."""
-    config = pulumi.Config()
-    index = RestoredIndex(
-        "idx", backup_id=config.require("backupId"), adopt_existing=config.get_bool("adopt")
-    )
+    """One restored index, auto-named, the backup from config."""
+    index = RestoredIndex("idx", backup_id=pulumi.Config().require("backupId"))
     pulumi.export("name", index.name)
 
 
@@ -121,11 +115,6 @@ def test_killed_up_recovers_to_exactly_one_index(
         stack.refresh(clear_pending_creates=True)
         assert not stack.deployment().get("pending_operations")
 
-    # The killed run's nonce was never recorded: the index is not taken without the user's word.
-    with pytest.raises(auto.CommandError) as refused:
-        stack.up()
-    assert "adopt_existing=True" in str(refused.value)
-    stack.stack.set_config("interrupted:adopt", auto.ConfigValue("true"))
     result, run = stack.up()
     assert run.ops_of("idx") == ["create"]
     # Without the refresh, the up warns about the pending create and says how to clear it;

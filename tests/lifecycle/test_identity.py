@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -11,12 +12,12 @@ from support import API_KEY
 
 from pulumi_pinecone_restore.cli import main
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
-from pulumi_pinecone_restore.errors import NameTakenError, NotOursError
+from pulumi_pinecone_restore.errors import ConfigurationError, NameTakenError, NotOursError
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP, backup_mark
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
-from pulumi_pinecone_restore.lifecycle.runtime import Runtime
+from pulumi_pinecone_restore.lifecycle.runtime import CONFIG_OWNER_KEY, Runtime
 
 SEED = "organization/search/dev/docs"
 
@@ -89,32 +90,67 @@ def test_identity_survives_a_refresh(life: Lifecycle[Any, Any, Any], backup_id: 
 # unique marks ---------------------------------------------------------------------------------
 
 
-def test_two_first_checks_make_two_marks(life: Lifecycle[Any, Any, Any], backup_id: str) -> None:
-    """Equal names in two backends: equal auto-names, different marks."""
+@pytest.fixture(name="elsewhere")
+def _elsewhere(runtime: Runtime) -> Lifecycle[Any, Any, Any]:
+    """The same resource declared by someone else: another backend, another owner key."""
+    config = {**runtime.config, CONFIG_OWNER_KEY: "someone-else"}
+    return Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, config=config))
+
+
+def test_a_first_check_finds_the_same_nonce_again(
+    life: Lifecycle[Any, Any, Any], backup_id: str
+) -> None:
+    """With the same owner key, a run after a failed create makes the same nonce (and mark)."""
     a = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
     b = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
+    assert a == b
+
+
+def test_equal_names_under_another_key_make_another_mark(
+    life: Lifecycle[Any, Any, Any], elsewhere: Lifecycle[Any, Any, Any], backup_id: str
+) -> None:
+    """Equal names in two backends: equal auto-names, different nonces and marks."""
+    a = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
+    b = first_check(elsewhere, {"backup_id": backup_id, "owner_seed": SEED})
     assert a["name"] == b["name"]
     assert RESTORED_INDEX.mark(life.typed(a)) != RESTORED_INDEX.mark(life.typed(b))
 
 
 def test_a_same_named_stack_in_another_backend_is_refused(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+    life: Lifecycle[Any, Any, Any],
+    elsewhere: Lifecycle[Any, Any, Any],
+    backup_id: str,
+    emulator: Emulator,
 ) -> None:
     """Stack B meets A's index under the same auto-name: refused, A's index untouched."""
     a = life.create(first_check(life, {"backup_id": backup_id, "owner_seed": SEED}))
     before = emulator.describe_index(a.id)
     with pytest.raises(NameTakenError) as info:
-        life.create(first_check(life, {"backup_id": backup_id, "owner_seed": SEED}))
-    assert "adopt_existing=True" in str(info.value)  # the way out of an interrupted up
+        elsewhere.create(first_check(elsewhere, {"backup_id": backup_id, "owner_seed": SEED}))
+    assert "adopt_existing=True" in str(info.value)  # the way out if it is B's own after all
     assert emulator.describe_index(a.id) == before
 
 
-def test_adopt_existing_takes_what_an_interrupted_up_left(
+def test_a_failed_create_is_adopted_by_the_next_run(
     life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
 ) -> None:
-    """An index of these names from an unrecorded attempt is taken over with adopt_existing."""
+    """What an unrecorded attempt left is adopted by the next first check: one restore."""
     killed = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
     life.start(life.typed(killed))
+    created = life.create(first_check(life, {"backup_id": backup_id, "owner_seed": SEED}))
+    assert created.id == killed["name"]
+    assert len(emulator.dump()["restore_jobs"]) == 1
+
+
+def test_adopt_existing_takes_an_attempt_made_under_another_key(
+    life: Lifecycle[Any, Any, Any],
+    elsewhere: Lifecycle[Any, Any, Any],
+    backup_id: str,
+    emulator: Emulator,
+) -> None:
+    """An index of these names left under another key is taken over with adopt_existing."""
+    killed = first_check(elsewhere, {"backup_id": backup_id, "owner_seed": SEED})
+    elsewhere.start(elsewhere.typed(killed))
     again = first_check(life, {"backup_id": backup_id, "owner_seed": SEED, "adopt_existing": True})
     created = life.create(again)
     assert created.id == killed["name"]
@@ -243,3 +279,32 @@ def test_a_secret_name_hides_the_id_and_marks_its_outputs(
     assert life.read(created.id, created.outputs).id == created.id
     life.delete(created.id, created.outputs)
     assert "quiet" not in {i["name"] for i in emulator.list_indexes()["indexes"]}
+
+
+# the owner key ----------------------------------------------------------------------------------
+
+
+def test_the_owner_key_is_made_once_under_pulumi_home(tmp_path: Path) -> None:
+    """The key file is made on first use, readable by its owner only, and read after that."""
+    environ = {"PULUMI_HOME": str(tmp_path)}
+    first = Runtime(environ=environ).nonce_for(SEED)
+    key_file = tmp_path / "pinecone-restore" / "owner-key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert Runtime(environ=environ).nonce_for(SEED) == first
+
+
+def test_the_stack_config_key_wins(tmp_path: Path) -> None:
+    """`pinecone:ownerKey` decides the nonce, whatever the key file holds."""
+    keyed = Runtime(config={CONFIG_OWNER_KEY: "team"}, environ={"PULUMI_HOME": str(tmp_path)})
+    other = Runtime(config={CONFIG_OWNER_KEY: "team"}, environ={"PULUMI_HOME": "/nonexistent"})
+    assert keyed.nonce_for(SEED) == other.nonce_for(SEED)
+    assert not (tmp_path / "pinecone-restore").exists()
+
+
+def test_an_unusable_key_file_is_a_configuration_error(tmp_path: Path) -> None:
+    """No key configured and no place for the key file: a clear error naming the config key."""
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    with pytest.raises(ConfigurationError) as info:
+        Runtime(environ={"PULUMI_HOME": str(blocker)}).nonce_for(SEED)
+    assert CONFIG_OWNER_KEY in str(info.value)
