@@ -44,8 +44,9 @@ class CollectionIndexArgs:
         force_destroy: ``True`` lets `pulumi destroy` (or a replacement) disable deletion
             protection and delete the index. It is read from the state, so `pulumi up` it first.
         adopt_existing: ``True`` takes over an existing index of this name that no stack
-            has marked, if it comes from the same origin (restored from this backup, or made
-            from this collection in this cloud and region). This is the deliberate import: the
+            has marked (or that the ``pinecone-restore`` CLI restored), if it comes from the
+            same origin (restored from this backup, or made from this collection in this cloud
+            and region). This is the deliberate import: the
             engine cannot import a dynamic resource. An index marked by another stack is still
             refused.
         connection: Where this resource's API key and control plane are, instead of the

@@ -2,7 +2,8 @@
 
 A resource declares data and a few small steps (a :class:`Spec`); :class:`Lifecycle` runs them:
 
-- check: the declared inputs, per property; unknown values pass; an omitted name is derived.
+- check: the declared inputs, per property; unknown values pass; the identity (seed, nonce)
+  and an omitted name are read from the previous inputs, and made only on the first check.
 - diff: declared replace keys replace, update keys update; an unknown value may change; names
   that are unique force delete-before-replace only when the replacement keeps the name.
 - create: wait for the prerequisite, then *start with reconcile*: send the one starting

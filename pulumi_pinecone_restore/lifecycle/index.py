@@ -6,11 +6,14 @@ delete honours deletion protection and waits until the name is free.
 
 Ownership. API 2025-04 shows no index id, so a name proves nothing. Every index this package
 makes carries the tag ``pulumi-owner=<mark>`` from its very first request (the create itself):
-the mark is a hash of the declaring program's project/stack/resource name (``owner_seed``), the
-resource kind and where the index comes from (backup, or collection/cloud/region). It is
-checked before anything acts on an index of that name: an index without our mark is never
-adopted (the create refuses the name), changed (update refuses), deleted (delete refuses) or
-reported as ours (refresh reports it gone). The mark is kept out of the ``tags`` input and
+the mark is a hash of the resource's seed (organization/project/stack/resource, ``owner_seed``),
+kind, origin (backup, or collection/cloud/region) and nonce (``owner_nonce``). Seed and nonce
+are made on the first check and kept in state after (see :func:`.inputs.identity`), so renames,
+aliases and state moves keep the mark; the nonce makes it this resource's alone. It is checked
+before anything acts on an index of that name: an index without our mark is never adopted (the
+create refuses the name), changed (update refuses), deleted (delete refuses) or reported as ours
+(refresh reports it gone). A mark can be copied, so an index whose shape (``SHAPE``) differs from
+the state's is not ours either, whatever it carries. The mark is kept out of the ``tags`` input and
 output and never removed by a ``PATCH``; it is recorded in the ``owner_mark`` output. A state
 without ``owner_mark`` (made before marks, or imported) is checked by name only until its
 next update, which puts the mark on.
@@ -155,9 +158,10 @@ class IndexInputs(decl.CommonInputs):
         default=False,
     )
     adopt_existing: bool = input_prop(
-        doc="True takes over an existing index of this name that no stack has marked, if it "
-        "comes from the same origin (the engine cannot import a dynamic resource; this is the "
-        "deliberate import). An index marked by another stack is still refused.",
+        doc="True takes over an existing index of this name that no stack has marked (or that "
+        "the pinecone-restore CLI restored), if it comes from the same origin (the engine "
+        "cannot import a dynamic resource; this is the deliberate import). An index marked by "
+        "another stack is still refused.",
         parse=decl.flag,
         update=True,
         default=False,
