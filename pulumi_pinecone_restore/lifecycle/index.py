@@ -161,7 +161,8 @@ class IndexInputs(decl.CommonInputs):
         doc="True takes over an existing index of this name that no stack has marked (or that "
         "the pinecone-restore CLI restored), if it comes from the same origin (the engine "
         "cannot import a dynamic resource; this is the deliberate import). An index marked by "
-        "another stack is still refused.",
+        "another resource is still refused, unless the mark is of this resource's own names "
+        "made under another owner key (a failed run on another machine).",
         parse=decl.flag,
         update=True,
         default=False,
