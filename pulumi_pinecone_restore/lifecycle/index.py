@@ -413,16 +413,26 @@ class IndexSpec(Spec[I, O, H]):
             why = (
                 f"{self._whose(inp, mark)}; it is left untouched. If it is the index you want "
                 "this stack to manage, set adopt_existing=True (it is taken over if it was made "
-                "from this resource's origin); else choose another `name` (or omit it for an "
-                "auto-name), or delete that index if it is not needed"
+                f"from this resource's origin); else {self._rename_hint(inp)}, or delete that "
+                "index if it is not needed"
             )
         else:
             why = (
                 f"carries another resource's mark (tag {MARK_KEY}={mark}), so this stack did "
-                "not make it; it is left untouched. Choose another `name` (or omit it for an "
-                "auto-name), or delete that index if it is not needed"
+                f"not make it; it is left untouched. Either {self._rename_hint(inp)}, or delete "
+                "that index if it is not needed"
             )
         return NameTakenError(f"an index named {inp.name!r} already exists and {why}")
+
+    def _rename_hint(self, inp: I) -> str:
+        origin = self.name_origin
+        seed = inp.owner_seed
+        if origin is not None and seed:
+            derived = decl.auto_name(seed, [getattr(inp, k) for k in origin], {}, [None])
+            if derived == inp.name:
+                # Omitting `name` is what the user did: the same names derive the same name.
+                return "give this resource a `name` of its own"
+        return "choose another `name` (or omit it for an auto-name)"
 
     def _whose(self, inp: I, mark: str | None) -> str:
         if mark is None:

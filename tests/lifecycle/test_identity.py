@@ -138,6 +138,7 @@ def test_a_same_named_stack_in_another_backend_is_refused(
     with pytest.raises(NameTakenError) as info:
         elsewhere.create(first_check(elsewhere, {"backup_id": backup_id, "owner_seed": SEED}))
     assert "adopt_existing=True" in str(info.value)  # the way out if it is B's own after all
+    assert "omit it" not in str(info.value)  # B has no name to omit: it is auto-named already
     assert emulator.describe_index(a.id) == before
 
 
