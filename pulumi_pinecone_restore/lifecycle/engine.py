@@ -473,8 +473,9 @@ class Lifecycle(Generic[I, O, H]):
             raise
         obj = spec.converge(run, inp, obj, started)
         outputs = {**spec.outputs(given, obj, {}), **identity_of(given)}
-        run.say(f"{label}: {spec.finished(obj)}")
         hidden = self.secret_outputs(given)
+        # The last line's news may carry a secret (a host holds the index name).
+        run.say(f"{label}: {'ready' if hidden else spec.finished(obj)}")
         # The id is stored in plain text: an object whose id is its (secret) name gets another.
         opaque = spec.unique_name and "name" in hidden
         id_ = f"{OPAQUE_ID_PREFIX}{secrets.token_hex(8)}" if opaque else started.id

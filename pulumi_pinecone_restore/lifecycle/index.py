@@ -322,7 +322,9 @@ class IndexSpec(Spec[I, O, H]):
         """The observed object with a fresher index (``obj=None``: only the index is known)."""
 
     def label(self, inp: I) -> str:
-        return f"{self.kind} {inp.name}"
+        # Progress lines end up in the engine's update log: a secret name stays out of them.
+        secret = "name" in (inp.secret_inputs or ())
+        return f"{self.kind} {'<secret name>' if secret else inp.name}"
 
     def finished(self, obj: O) -> str:
         return f"ready at {self.index_of(obj).host}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-from harness.engine import MakeStack
+from harness.engine import MakeStack, to_text
 from pulumi import automation as auto
 
 from pulumi_pinecone_restore import CloneEnvironment, RestoredIndex
@@ -62,6 +62,13 @@ def test_secret_inputs_are_stored_encrypted(
     stack.up()  # an in-place update of the tags
 
     assert client.describe_index(QUIET).tags["env"] == "staging"
+    said = "\n".join(
+        [
+            *(to_text(e) for r in stack.runs for e in r.events),
+            *(o for r in stack.runs for o in r.output),
+        ]
+    )
+    assert QUIET not in said  # progress lines and engine events name no secret name
     exported = stack.exported()
     assert '"ciphertext"' in exported
     for text in (exported, stack.backend_files()):

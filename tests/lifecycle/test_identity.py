@@ -319,3 +319,18 @@ def test_an_unusable_key_file_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError) as info:
         Runtime(environ={"PULUMI_HOME": str(blocker)}).nonce_for(SEED)
     assert CONFIG_OWNER_KEY in str(info.value)
+
+
+def test_progress_lines_leave_a_secret_name_out(
+    runtime: Runtime, backup_id: str, emulator: Emulator
+) -> None:
+    """The lines a create writes while an index named by a secret is restored never name it."""
+    lines: list[str] = []
+    life = Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, progress=lines.append))
+    inputs = first_check(
+        life,
+        {"backup_id": backup_id, "name": "quiet", "owner_seed": SEED, "secret_inputs": ["name"]},
+    )
+    life.create(inputs)
+    assert lines
+    assert not [line for line in lines if "quiet" in line]
