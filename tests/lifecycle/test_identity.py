@@ -15,9 +15,10 @@ from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
 from pulumi_pinecone_restore.errors import ConfigurationError, NameTakenError, NotOursError
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP, backup_mark
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
-from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
+from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, not_ours_reason
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import CONFIG_OWNER_KEY, Runtime
+from pulumi_pinecone_restore.models import IndexModel
 
 SEED = "organization/search/dev/docs"
 
@@ -170,6 +171,45 @@ def test_adopt_existing_takes_an_attempt_made_under_another_key(
 
 
 # a mark is never the only proof -----------------------------------------------------------
+
+
+def live(**changes: Any) -> IndexModel:
+    """An index as the API describes it (dimension 8, cosine, dense, aws/us-east-1)."""
+    index = IndexModel(
+        name="docs",
+        host="docs-1.svc",
+        dimension=8,
+        metric="cosine",
+        vector_type="dense",
+        state="Ready",
+        ready=True,
+        deletion_protection="disabled",
+        tags={MARK_KEY: "m"},
+        cloud="aws",
+        region="us-east-1",
+    )
+    return attrs.evolve(index, **changes)
+
+
+RECORDED = {"dimension": 8.0, "metric": "cosine", "cloud": "aws", "region": "us-east-1"}
+
+
+@pytest.mark.parametrize(
+    ("index", "recorded", "ours"),
+    [
+        (live(), RECORDED, True),  # 8.0 from gRPC equals 8
+        (live(), {}, True),  # a state that holds no shape proves nothing either way
+        (live(vector_type="sparse"), {**RECORDED, "vector_type": "dense"}, False),
+        (live(cloud="gcp"), RECORDED, False),
+        (live(region="eu-west-1"), RECORDED, False),
+        (live(tags={MARK_KEY: "other"}), RECORDED, False),
+    ],
+)
+def test_what_proves_an_index_is_ours(
+    index: IndexModel, recorded: dict[str, Any], ours: bool
+) -> None:
+    """The mark, and every part of the shape that the state and the API both show."""
+    assert (not_ours_reason(index, "m", recorded) is None) is ours
 
 
 @pytest.mark.parametrize("shape", [{"dimension": 16}, {"metric": "euclidean"}])
