@@ -315,8 +315,9 @@ class CommonInputs:
         internal=True,
     )
     owner_nonce: str | None = input_prop(
-        doc="A random token made on the first check and kept from the state after that: it "
-        "makes the ownership mark this resource's own ('' for none: the CLI's restores).",
+        doc="A token made on the first check (a hash of the seed keyed by the owner key) and "
+        "kept from the state after that: it makes the ownership mark this resource's own ('' "
+        "for none: the CLI's restores).",
         parse=text,
         internal=True,
     )
