@@ -20,7 +20,14 @@ from pulumi_pinecone_restore.lifecycle.engine import Spec
 from pulumi_pinecone_restore.lifecycle.inputs import user_props
 from pulumi_pinecone_restore.validation import parse_duration
 
-__all__ = ["DeclaredResource", "IndexResource", "get_resource", "owner_seed", "resource_props"]
+__all__ = [
+    "DeclaredResource",
+    "IndexResource",
+    "get_resource",
+    "owner_seed",
+    "resource_props",
+    "secret_inputs",
+]
 
 R = TypeVar("R", bound=Resource)
 D = TypeVar("D", bound="DeclaredResource")
@@ -30,8 +37,35 @@ _TIMEOUT_INPUTS = {"create": "create_timeout", "delete": "delete_timeout"}
 
 
 def owner_seed(resource_name: str) -> str:
-    """``project/stack/resource``: seeds auto-names and ownership marks (never an output)."""
-    return f"{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+    """``organization/project/stack/resource``: the seed of a new resource's auto-name and mark.
+
+    Read on the resource's first check only: after that its state's seed is kept (renames,
+    aliases and state moves change this one), see :func:`~.lifecycle.inputs.identity`.
+    """
+    return (
+        f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}/{resource_name}"
+    )
+
+
+def secret_inputs(given: Mapping[str, Any]) -> pulumi.Output[list[str]]:
+    """The names of the inputs given as secrets (or holding one), as a plain output.
+
+    A dynamic provider never sees which inputs are secret (its plugin accepts no secrets), and
+    the engine re-marks only the outputs named like a secret input. This input tells the
+    provider, so outputs that carry or derive from a secret are stored encrypted too.
+    """
+
+    async def names() -> list[str]:
+        found = []
+        for key, value in given.items():
+            if value is not None and await pulumi.Output.from_input(value).is_secret():
+                found.append(key)
+        return sorted(found)
+
+    async def known() -> bool:
+        return True
+
+    return pulumi.Output(set(), names(), known())
 
 
 def resource_props(
@@ -78,6 +112,7 @@ def resource_props(
     props: dict[str, Any] = dict.fromkeys(spec.output_names)
     props.update(given)
     props["owner_seed"] = owner_seed(resource_name)
+    props["secret_inputs"] = secret_inputs(given)
     return props
 
 

@@ -39,6 +39,7 @@ from pulumi_pinecone_restore.errors import (
     TransportError,
 )
 from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle
+from pulumi_pinecone_restore.lifecycle.index import CLI_SEED
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.models import RestoreJobModel, parse_timestamp
@@ -71,8 +72,6 @@ _FLAGS = {
     "deletion_protection": "--deletion-protection",
     "create_timeout": "--timeout",
 }
-# Seeds the ownership mark of restores started here (a stack's resources seed their own).
-CLI_SEED = "pinecone-restore-cli"
 
 
 class ProgressLine:
@@ -259,7 +258,10 @@ def _cmd_restore(
         "tags": _parse_tags(args.tag),
         "deletion_protection": args.deletion_protection,
         "create_timeout": args.timeout,
+        # The CLI's restores carry its own mark, without a nonce: running the same command
+        # again finds the restore it started, and `adopt_existing` may take it over later.
         "owner_seed": CLI_SEED,
+        "owner_nonce": "",
     }
     progress = ProgressLine(err)
     life = Lifecycle(RESTORED_INDEX, Runtime(client_override=client, progress=progress))

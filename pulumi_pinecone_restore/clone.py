@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore._resources import owner_seed
+from pulumi_pinecone_restore._resources import owner_seed, secret_inputs
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.providers.restored_index_set import RestoredIndexSetProvider
 from pulumi_pinecone_restore.validation import INDEX_NAME_MAX
@@ -111,6 +111,7 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
             "create_timeout": create_timeout,
             "max_concurrency": max_concurrency,
             "owner_seed": owner_seed(resource_name),
+            "secret_inputs": secret_inputs({"members": members}),
             "clones": None,
             "hosts": None,
             "names": None,

@@ -44,10 +44,12 @@ class CollectionIndexArgs:
         force_destroy: ``True`` lets `pulumi destroy` (or a replacement) disable deletion
             protection and delete the index. It is read from the state, so `pulumi up` it first.
         adopt_existing: ``True`` takes over an existing index of this name that no stack
-            has marked, if it comes from the same origin (restored from this backup, or made
-            from this collection in this cloud and region). This is the deliberate import: the
-            engine cannot import a dynamic resource. An index marked by another stack is still
-            refused.
+            has marked (or that the ``pinecone-restore`` CLI restored), if it comes from the
+            same origin (restored from this backup, or made from this collection in this cloud
+            and region). This is the deliberate import: the
+            engine cannot import a dynamic resource. An index marked by another resource is
+            still refused, unless the mark is of this resource's own names made under another
+            owner key (a failed run on another machine).
         connection: Where this resource's API key and control plane are, instead of the
             stack's ``pinecone:apiKey`` / ``pinecone:controllerHost``: a
             :class:`~pulumi_pinecone_restore.Connection` naming a stack config key or an

@@ -384,9 +384,10 @@ def _slug(text: str) -> str:
 def auto_index_name(resource_name: str, seed: str) -> str:
     """Derive a valid, stable index name from a resource name.
 
-    The suffix is a hash of ``seed`` (project, stack, resource name and backup id), so a preview
-    shows the name that `pulumi up` will use, two stacks never pick the same name, and a new
-    backup (a replacement created before the old index is deleted) gets a new name.
+    The suffix is a hash of ``seed`` (organization, project, stack, resource name and backup id),
+    so a preview shows the name that `pulumi up` will use, two stacks of one backend never pick
+    the same name, and a new backup (a replacement created before the old index is deleted) gets
+    a new name. It is derived once and then kept in state (renames do not change it).
 
     Args:
         resource_name: The Pulumi resource name (any characters).

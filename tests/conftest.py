@@ -32,6 +32,21 @@ from pulumi_pinecone_restore.lifecycle.runtime import POLL_SCALE_ENV
 os.environ.setdefault(POLL_SCALE_ENV, "0.05")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _owner_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Providers in this process keep their owner key under a temporary PULUMI_HOME.
+
+    Never the user's ~/.pulumi; engine stacks set a PULUMI_HOME of their own.
+    """
+    before = os.environ.get("PULUMI_HOME")
+    os.environ["PULUMI_HOME"] = str(tmp_path_factory.mktemp("pulumi-home"))
+    yield
+    if before is None:
+        os.environ.pop("PULUMI_HOME", None)
+    else:
+        os.environ["PULUMI_HOME"] = before
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Register the ``emulator_behaviour`` marker."""
     config.addinivalue_line(

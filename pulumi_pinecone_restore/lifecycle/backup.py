@@ -4,10 +4,15 @@
   immutable; changing ``trigger`` is how a user asks for a fresh one); budgets update. Backup
   names are not unique, so a replacement exists next to the old backup.
 - Own attempts are found by a mark, not by a "before" list: the description ends with
-  ``[pulumi:<hash>]``, a hash of the declaring program's project/stack/resource and the inputs
-  that define the backup. It is sent in the create request itself, so a POST whose answer was
-  lost, or a process killed mid-create, leaves a backup that the next create finds (and
-  adopts) instead of taking a second one. The mark never shows in the ``description`` output.
+  ``[pulumi:<hash>]``, a hash of the resource's seed, the inputs that define the backup and
+  the resource's nonce (random, made on its first check, kept in state). It is sent in the
+  create request itself, so a POST whose answer was lost leaves a backup that the create finds
+  (and adopts) instead of taking a second one; only a backup of the resource's own source index
+  counts. A process killed mid-create leaves a backup that the next run under the same owner key
+  (see ``Runtime.nonce_for``) finds and adopts; one left under another key cannot be told from
+  a same-named stack's in another backend: it is named in a progress line and left alone. The
+  mark never shows in the ``description`` output.
+- Destroy deletes the backup id the state records, nothing else.
 - A backup that fails, or is not ready in time, is deleted before the error is raised (no
   restore can use it yet, and nothing would record it).
 - Delete waits while a restore from the backup is pending (412), up to ``delete_timeout``.
@@ -52,6 +57,7 @@ __all__ = ["INDEX_BACKUP", "BackupSpec", "IndexBackupInputs", "backup_mark", "st
 BACKUP_NOT_FOUND_GRACE = 60.0
 FAILED = frozenset({"Failed", "InitializationFailed"})
 MARK_PREFIX = "[pulumi:"
+MARK_NAMES_LEN = 8  # the part of a mark that hashes the names alone (see `backup_mark`)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
@@ -83,11 +89,25 @@ class IndexBackupInputs(decl.CommonInputs):
 
 
 def backup_mark(inp: IndexBackupInputs) -> str:
-    """The mark that makes this resource's backups findable: ``[pulumi:<16 hex>]``."""
-    basis = json.dumps(
-        [inp.owner_seed or "", inp.source_index_name, inp.name, inp.description, inp.trigger]
-    )
-    return f"{MARK_PREFIX}{hashlib.sha256(basis.encode()).hexdigest()[:16]}]"
+    """The mark that makes this resource's backups findable: ``[pulumi:<16 hex>]``.
+
+    A hash of the seed, the inputs that define the backup and the resource's nonce (random,
+    kept in state), so it is this resource's alone; without a nonce, the older mark of the
+    names alone.
+    """
+    parts: list[Any] = [
+        inp.owner_seed or "",
+        inp.source_index_name,
+        inp.name,
+        inp.description,
+        inp.trigger,
+    ]
+    names = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    if not inp.owner_nonce:
+        return f"{MARK_PREFIX}{names[:16]}]"
+    parts.append({"nonce": inp.owner_nonce})
+    own = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    return f"{MARK_PREFIX}{names[:MARK_NAMES_LEN]}{own[: 16 - MARK_NAMES_LEN]}]"
 
 
 def mark_of(description: str | None) -> str | None:
@@ -166,12 +186,37 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
     def find_attempt(
         self, run: Run, inp: IndexBackupInputs, *, lost_answer: bool
     ) -> Started[None] | None:
-        mine = [b for b in _marked(run, backup_mark(inp)) if b.status not in FAILED]
+        # A mark can be copied: only a backup of this resource's own source index is ours.
+        mine = [
+            b
+            for b in _marked(run, backup_mark(inp), inp.source_index_name)
+            if b.status not in FAILED
+        ]
         if not mine:
+            if not lost_answer and inp.owner_nonce:
+                self._warn_same_names(run, inp)
             return None
         # By parsed time: listings may come newest first, with timestamps of any precision.
         newest = max(mine, key=lambda b: parse_timestamp(b.created_at) or _EPOCH)
         return Started(newest.backup_id, None, adopted=True)
+
+    def _warn_same_names(self, run: Run, inp: IndexBackupInputs) -> None:
+        """Name backups of this source marked for these names with another nonce (left alone)."""
+        mark = backup_mark(inp)
+        names = mark[: len(MARK_PREFIX) + MARK_NAMES_LEN]
+        others = sorted(
+            b.backup_id
+            for b in run.client.iter_backups()
+            if b.source_index_name == inp.source_index_name
+            and (mark_of(b.description) or "").startswith(names)
+            and mark_of(b.description) != mark
+        )
+        if others:
+            run.say(
+                f"{self.label(inp)}: backup(s) {', '.join(others)} carry the mark of a resource "
+                "with this one's names made under another owner key, so they were left alone. "
+                "If a failed `pulumi up` of this stack elsewhere took one, delete it by hand"
+            )
 
     def converge(
         self, run: Run, inp: IndexBackupInputs, obj: BackupModel, started: Started[None]
@@ -180,7 +225,7 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
         if started.sent:
             # No backup with this mark existed before the first send (else it was adopted),
             # so every other one is this create's: a duplicate that nothing records.
-            _delete_all(run, backup_mark(inp), keep=obj.backup_id)
+            _delete_all(run, backup_mark(inp), inp.source_index_name, keep=obj.backup_id)
         return obj
 
     def watch(
@@ -281,13 +326,10 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
         return None  # only budgets can change; nothing is sent to Pinecone
 
     def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
-        """Delete the backup (and any duplicate with its mark), waiting out pending restores."""
-        mark = olds.get("owner_mark")
-        if isinstance(mark, str) and mark:
-            _delete_all(run, mark, keep=id_)
-        self._remove_one(run, id_, olds)
+        """Delete the backup the state records (its id, nothing else), after pending restores.
 
-    def _remove_one(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
+        Never a sweep of other backups that carry the same mark: a mark can be copied.
+        """
         client = run.client
         budget = decl.setting(self.inputs, olds, "delete_timeout", decl.DEFAULT_DELETE_TIMEOUT)
         deadline = run.runtime.deadline(budget)
@@ -319,15 +361,19 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
             ) from exc
 
 
-def _marked(run: Run, mark: str) -> list[BackupModel]:
-    """Every backup of the project whose description ends with ``mark``."""
+def _marked(run: Run, mark: str, source: str) -> list[BackupModel]:
+    """Every backup of index ``source`` whose description ends with ``mark``."""
     # The project-wide listing still shows backups whose source index was deleted.
-    return [b for b in run.client.iter_backups() if (b.description or "").endswith(mark)]
+    return [
+        b
+        for b in run.client.iter_backups()
+        if (b.description or "").endswith(mark) and b.source_index_name == source
+    ]
 
 
-def _delete_all(run: Run, mark: str, *, keep: str) -> None:
-    """Delete every backup with ``mark`` but ``keep`` (duplicates nothing records)."""
-    for backup in _marked(run, mark):
+def _delete_all(run: Run, mark: str, source: str, *, keep: str) -> None:
+    """Delete every backup of ``source`` with ``mark`` but ``keep`` (duplicates nothing records)."""
+    for backup in _marked(run, mark, source):
         if backup.backup_id == keep:
             continue
         try:

@@ -2,7 +2,8 @@
 
 A resource declares data and a few small steps (a :class:`Spec`); :class:`Lifecycle` runs them:
 
-- check: the declared inputs, per property; unknown values pass; an omitted name is derived.
+- check: the declared inputs, per property; unknown values pass; the identity (seed, nonce)
+  and an omitted name are read from the previous inputs, and made only on the first check.
 - diff: declared replace keys replace, update keys update; an unknown value may change; names
   that are unique force delete-before-replace only when the replacement keeps the name.
 - create: wait for the prerequisite, then *start with reconcile*: send the one starting
@@ -25,6 +26,7 @@ Errors: API errors pass through with their real request; every local decision ra
 from __future__ import annotations
 
 import abc
+import secrets
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -56,7 +58,17 @@ from pulumi_pinecone_restore.polling import (
 )
 from pulumi_pinecone_restore.settings import RetryPolicy
 
-__all__ = ["Created", "Diff", "Lifecycle", "Read", "Run", "Spec", "Started"]
+__all__ = [
+    "OPAQUE_ID_PREFIX",
+    "Created",
+    "Diff",
+    "Lifecycle",
+    "Read",
+    "Run",
+    "Spec",
+    "Started",
+    "identity_of",
+]
 
 I = TypeVar("I", bound=decl.CommonInputs)  # noqa: E741 - the typed inputs
 O = TypeVar("O")  # noqa: E741 - the object as observed (what outputs are built from)
@@ -64,6 +76,7 @@ H = TypeVar("H")  # what the starting request returned (ids of job, index...)
 T = TypeVar("T")
 
 DEFAULT_CREATE_TIMEOUT = decl.DEFAULT_CREATE_TIMEOUT
+OPAQUE_ID_PREFIX = "hidden-"  # the id of an object whose name is a secret input
 LEGACY_INPUTS_KEY = "inputs"  # where releases before 0.2 kept a copy of the inputs
 # The live service may leave a just-started restore job out of `GET /restore-jobs` for a moment
 # (the newer SDK's docs say so): a lookup that must find one lists again after these waits.
@@ -178,10 +191,17 @@ class Diff:
 
 @attrs.frozen
 class Created:
-    """A finished create: the resource id and its outputs."""
+    """A finished create: the resource id and its outputs.
+
+    Attributes:
+        id: The resource id (an opaque one when the object's name is a secret input).
+        outputs: Every output.
+        secrets: The outputs to store encrypted (they carry or derive from a secret input).
+    """
 
     id: str
     outputs: dict[str, Any]
+    secrets: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -209,6 +229,8 @@ class Spec(abc.ABC, Generic[I, O, H]):
             are not unique get no 409 to tell that one exists).
         forecast: The object reports ``percent`` while it is made (a restore job): its wait
             forecasts the finish (the runtime's ``progress_schedule``).
+        derived: Input → the outputs (besides its own namesake) that carry or derive from it:
+            a secret input makes them secret too.
     """
 
     kind: ClassVar[str]
@@ -219,6 +241,7 @@ class Spec(abc.ABC, Generic[I, O, H]):
     discard_on_timeout: ClassVar[bool] = False
     look_first: ClassVar[bool] = False
     forecast: ClassVar[bool] = False
+    derived: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     @abc.abstractmethod
     def label(self, inp: I) -> str:
@@ -335,10 +358,12 @@ class Lifecycle(Generic[I, O, H]):
         # Outputs the resource class registers arrive as None (omitted); one given a value is
         # no input (e.g. `tags` of an IndexBackup) and is refused like any unknown property.
         inputs, failures = decl.check_bag(self.spec.inputs, news)
+        # Identity lives in state: the previous inputs' seed and nonce win over the program's.
+        inputs.update(decl.identity(olds, news, self.runtime.nonce_for))
         origin = self.spec.name_origin
         if origin is not None and inputs.get("name") is None:
             inputs["name"] = decl.auto_name(
-                news.get("owner_seed"),
+                inputs.get("owner_seed"),
                 [news.get(k) for k in origin],
                 olds,
                 [olds.get(k) for k in origin],
@@ -447,9 +472,29 @@ class Lifecycle(Generic[I, O, H]):
                 raise _discarded(exc, started.id) from exc
             raise
         obj = spec.converge(run, inp, obj, started)
-        outputs = spec.outputs(given, obj, {})
-        run.say(f"{label}: {spec.finished(obj)}")
-        return Created(started.id, outputs)
+        outputs = {**spec.outputs(given, obj, {}), **identity_of(given)}
+        hidden = self.secret_outputs(given)
+        # The last line's news may carry a secret (a host holds the index name).
+        run.say(f"{label}: {'ready' if hidden else spec.finished(obj)}")
+        # The id is stored in plain text: an object whose id is its (secret) name gets another.
+        opaque = spec.unique_name and "name" in hidden
+        id_ = f"{OPAQUE_ID_PREFIX}{secrets.token_hex(8)}" if opaque else started.id
+        return Created(id_, outputs, tuple(sorted(k for k in hidden if k in outputs)))
+
+    def secret_outputs(self, given: Mapping[str, Any]) -> frozenset[str]:
+        """The outputs that carry or derive from the inputs given as secrets."""
+        hidden = given.get("secret_inputs") or ()
+        found = set(hidden)
+        for name in hidden:
+            found.update(self.spec.derived.get(name, ()))
+        return frozenset(found)
+
+    def target(self, id_: str, outputs: Mapping[str, Any]) -> str:
+        """The object an id names: an index's name from its outputs (its id may be opaque)."""
+        name = outputs.get("name")
+        if self.spec.unique_name and isinstance(name, str) and name:
+            return name
+        return id_
 
     def _prerequisite(self, run: Run, inp: I, deadline: Deadline) -> Any:
         probe = self.spec.prerequisite(run, inp)
@@ -572,34 +617,39 @@ class Lifecycle(Generic[I, O, H]):
     def read(self, id_: str, outputs: Mapping[str, Any]) -> Read:
         """Describe the object; report it gone, or its outputs and (drifted) inputs."""
         run = self._run()
-        obj = self.spec.describe(run, id_, outputs)
+        obj = self.spec.describe(run, self.target(id_, outputs), outputs)
         if obj is None:
             return Read(None, {}, None)
         if not any(outputs.get(k) is not None for k in self.spec.output_names):
             inputs, found = self.spec.import_inputs(run, obj)
             return Read(id_, self.spec.outputs(inputs, found, {}), inputs)
         stored = self.stored(outputs)
-        fresh = self.spec.outputs(stored, obj, outputs)
-        return Read(id_, fresh, self.spec.drift(stored, fresh))
+        # The identity rides in the outputs too: a refresh replaces the stored inputs with
+        # what read returns, and the read sees only the outputs.
+        kept = identity_of(outputs)
+        fresh = {**self.spec.outputs(stored, obj, outputs), **kept}
+        return Read(id_, fresh, {**self.spec.drift(stored, fresh), **kept})
 
     # update ------------------------------------------------------------------------------
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         """Apply the in-place changes; returns the new outputs."""
         inp = self.typed(news)
-        obj = self.spec.apply(self._run(), id_, olds, inp)
+        obj = self.spec.apply(self._run(), self.target(id_, olds), olds, inp)
         if obj is None:
             return {
                 **{k: olds.get(k) for k in self.spec.output_names},
                 **top_inputs(self.spec, news),
+                **identity_of(news),
             }
-        return self.spec.outputs(news, obj, olds)
+        return {**self.spec.outputs(news, obj, olds), **identity_of(news)}
 
     # delete ------------------------------------------------------------------------------
 
     def delete(self, id_: str, olds: Mapping[str, Any]) -> None:
         """Delete the object and wait until it is gone."""
-        self.spec.remove(self._run(), id_, {**dict(olds), **self.stored(olds)})
+        target = self.target(id_, olds)
+        self.spec.remove(self._run(), target, {**dict(olds), **self.stored(olds)})
 
 
 def _post_delays(policy: RetryPolicy) -> Iterator[float]:
@@ -628,6 +678,11 @@ def _given(inp: Any) -> dict[str, Any]:
         for p in decl.props_of(type(inp))
         if getattr(inp, p.name) is not None
     }
+
+
+def identity_of(bag: Mapping[str, Any]) -> dict[str, Any]:
+    """The identity (seed, nonce) that a bag of inputs or outputs holds."""
+    return {k: bag[k] for k in decl.IDENTITY_KEYS if bag.get(k) is not None}
 
 
 def top_inputs(spec: Spec[Any, Any, Any], given: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,11 +6,14 @@ delete honours deletion protection and waits until the name is free.
 
 Ownership. API 2025-04 shows no index id, so a name proves nothing. Every index this package
 makes carries the tag ``pulumi-owner=<mark>`` from its very first request (the create itself):
-the mark is a hash of the declaring program's project/stack/resource name (``owner_seed``), the
-resource kind and where the index comes from (backup, or collection/cloud/region). It is
-checked before anything acts on an index of that name: an index without our mark is never
-adopted (the create refuses the name), changed (update refuses), deleted (delete refuses) or
-reported as ours (refresh reports it gone). The mark is kept out of the ``tags`` input and
+the mark is a hash of the resource's seed (organization/project/stack/resource, ``owner_seed``),
+kind, origin (backup, or collection/cloud/region) and nonce (``owner_nonce``). Seed and nonce
+are made on the first check and kept in state after (see :func:`.inputs.identity`), so renames,
+aliases and state moves keep the mark; the nonce makes it this resource's alone. It is checked
+before anything acts on an index of that name: an index without our mark is never adopted (the
+create refuses the name), changed (update refuses), deleted (delete refuses) or reported as ours
+(refresh reports it gone). A mark can be copied, so an index whose shape (``SHAPE``) differs from
+the state's is not ours either, whatever it carries. The mark is kept out of the ``tags`` input and
 output and never removed by a ``PATCH``; it is recorded in the ``owner_mark`` output. A state
 without ``owner_mark`` (made before marks, or imported) is checked by name only until its
 next update, which puts the mark on.
@@ -77,6 +80,36 @@ INDEX_OUTPUTS = (
 # The tag that proves an index was made by this stack's resource (see the module docstring).
 MARK_KEY = "pulumi-owner"
 MARK_LEN = 20
+MARK_NAMES_LEN = 10  # the part of a mark that hashes names only (see `index_mark`)
+# The seed of restores the package's CLI starts (no stack's: `adopt_existing` may take them).
+CLI_SEED = "pinecone-restore-cli"
+# What an index is, besides its name: an index of our name whose shape differs from what the
+# state holds is another object, whatever tag it carries (a mark can be copied).
+SHAPE = ("dimension", "metric", "vector_type", "cloud", "region")
+
+
+def index_mark(kind: str, seed: str | None, origin: list[Any], nonce: str | None) -> str:
+    """The ``pulumi-owner`` value for a resource of ``kind`` (see :meth:`IndexSpec.mark`).
+
+    Its first ``MARK_NAMES_LEN`` hex digits hash the names alone (kind, seed, origin), the rest
+    also the nonce; without a nonce all of it hashes the names (the marks before nonces).
+    """
+    names = _digest([kind, seed or "", *origin])
+    if not nonce:
+        return names[:MARK_LEN]
+    own = _digest([kind, seed or "", *origin, {"nonce": nonce}])
+    return names[:MARK_NAMES_LEN] + own[: MARK_LEN - MARK_NAMES_LEN]
+
+
+def same_names(mark: str | None, ours: str) -> bool:
+    """Whether ``mark`` was made for the same names as ``ours`` (another nonce, or none)."""
+    if not mark or len(mark) != MARK_LEN:
+        return False
+    return mark[:MARK_NAMES_LEN] == ours[:MARK_NAMES_LEN]
+
+
+def _digest(parts: list[Any]) -> str:
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
 def _tags(value: Any) -> dict[str, str]:
@@ -125,9 +158,11 @@ class IndexInputs(decl.CommonInputs):
         default=False,
     )
     adopt_existing: bool = input_prop(
-        doc="True takes over an existing index of this name that no stack has marked, if it "
-        "comes from the same origin (the engine cannot import a dynamic resource; this is the "
-        "deliberate import). An index marked by another stack is still refused.",
+        doc="True takes over an existing index of this name that no stack has marked (or that "
+        "the pinecone-restore CLI restored), if it comes from the same origin (the engine "
+        "cannot import a dynamic resource; this is the deliberate import). An index marked by "
+        "another resource is still refused, unless the mark is of this resource's own names "
+        "made under another owner key (a failed run on another machine).",
         parse=decl.flag,
         update=True,
         default=False,
@@ -170,7 +205,47 @@ def tag_patch(current: Mapping[str, str], desired: Mapping[str, str]) -> dict[st
     return patch
 
 
-def delete_and_wait(run: Run, name: str, budget: float, *, force: bool, mark: str | None) -> None:
+def shape_changes(index: IndexModel, recorded: Mapping[str, Any]) -> list[str]:
+    """What of ``SHAPE`` differs between the live index and the state (``recorded`` outputs).
+
+    A value the state does not hold (older states, an import) proves nothing either way.
+    """
+    changed = []
+    for key in SHAPE:
+        then, now = recorded.get(key), getattr(index, key)
+        if then is None or now is None:
+            continue
+        if isinstance(then, (int, float)) and isinstance(now, (int, float)):
+            same = float(then) == float(now)  # numbers cross gRPC as floats: 8 comes back 8.0
+        else:
+            same = then == now
+        if not same:
+            changed.append(f"{key} {then!r} → {now!r}")
+    return changed
+
+
+def not_ours_reason(index: IndexModel, mark: str | None, recorded: Mapping[str, Any]) -> str | None:
+    """Why the index of our name is not the one the state records, or ``None`` if it is."""
+    if mark is not None and index.tags.get(MARK_KEY) != mark:
+        return f"does not carry this stack's mark (tag {MARK_KEY}={mark})"
+    changed = shape_changes(index, recorded)
+    if changed:
+        return (
+            f"is not the index this stack made, though it carries its mark: its "
+            f"{', '.join(changed)} since the state was written (a mark can be copied)"
+        )
+    return None
+
+
+def delete_and_wait(
+    run: Run,
+    name: str,
+    budget: float,
+    *,
+    force: bool,
+    mark: str | None,
+    recorded: Mapping[str, Any] | None = None,
+) -> None:
     """Delete ``name`` (turning protection off only if ``force``) and wait until it is gone.
 
     Args:
@@ -179,9 +254,11 @@ def delete_and_wait(run: Run, name: str, budget: float, *, force: bool, mark: st
         budget: Seconds to wait until it is gone.
         force: Turn deletion protection off first.
         mark: The ownership mark the index must carry (``None``: a state without one).
+        recorded: The outputs the state holds: an index whose shape differs is not ours.
 
     Raises:
-        NotOursError: The index does not carry ``mark`` (nothing was sent).
+        NotOursError: The index does not carry ``mark``, or differs from ``recorded`` in
+            shape (nothing was sent).
         DeletionProtectedError: Protection is on and ``force`` is false (nothing was sent).
         WaitTimeoutError: The index was still terminating when ``budget`` ran out.
     """
@@ -190,13 +267,13 @@ def delete_and_wait(run: Run, name: str, budget: float, *, force: bool, mark: st
         index = client.describe_index(name)
     except NotFoundError:
         return
-    if mark is not None and index.tags.get(MARK_KEY) != mark:
+    reason = not_ours_reason(index, mark, recorded or {})
+    if reason is not None:
         raise NotOursError(
-            f"index {name!r} does not carry this stack's mark (tag {MARK_KEY}={mark}), so "
-            "this stack did not make it: it was deleted outside Pulumi and the name taken by "
-            "someone else, or the tag was removed. It was not deleted. If it is not yours, run "
-            "`pulumi refresh` (which drops it from the stack) and destroy again; if it is "
-            f"yours, put the tag {MARK_KEY}={mark} back on it first"
+            f"index {name!r} {reason}, so this stack did not make it: it was deleted outside "
+            "Pulumi and the name taken by someone else, or the tag was removed. It was not "
+            "deleted. If it is not yours, run `pulumi refresh` (which drops it from the stack) "
+            f"and destroy again; if it is yours, put the tag {MARK_KEY}={mark} back on it first"
         )
     if index.deletion_protection == "enabled":
         if not force:
@@ -232,6 +309,8 @@ class IndexSpec(Spec[I, O, H]):
     """The parts of a :class:`~.engine.Spec` that are the same for every index resource."""
 
     unique_name: ClassVar[bool] = True
+    # The host is `<name>-<project>.svc...`: it carries the name.
+    derived: ClassVar[Mapping[str, tuple[str, ...]]] = {"name": ("host",)}
     origin_hint: ClassVar[str]  # how to make it again, for "gone" messages
 
     @abc.abstractmethod
@@ -243,7 +322,9 @@ class IndexSpec(Spec[I, O, H]):
         """The observed object with a fresher index (``obj=None``: only the index is known)."""
 
     def label(self, inp: I) -> str:
-        return f"{self.kind} {inp.name}"
+        # Progress lines end up in the engine's update log: a secret name stays out of them.
+        secret = "name" in (inp.secret_inputs or ())
+        return f"{self.kind} {'<secret name>' if secret else inp.name}"
 
     def finished(self, obj: O) -> str:
         return f"ready at {self.index_of(obj).host}"
@@ -262,9 +343,18 @@ class IndexSpec(Spec[I, O, H]):
         """The inputs that say where the index comes from (they seed its mark)."""
 
     def mark(self, inp: I) -> str:
-        """This resource's ownership mark for these inputs."""
-        basis = json.dumps([self.kind, inp.owner_seed or "", *self.origin(inp)], default=str)
-        return hashlib.sha256(basis.encode()).hexdigest()[:MARK_LEN]
+        """This resource's ownership mark for these inputs.
+
+        A hash of the kind, the seed, the origin and the resource's nonce: the nonce (random,
+        made on the first check, kept in state) makes the mark unique to this resource, though
+        another stack in another backend or organisation has the same names. Without a nonce
+        (the CLI's restores) it is the older mark of the seed and origin alone.
+        """
+        return index_mark(self.kind, inp.owner_seed, self.origin(inp), inp.owner_nonce)
+
+    def cli_mark(self, inp: I) -> str:
+        """The mark the package's CLI puts on what it restores from this origin (no stack's)."""
+        return index_mark(self.kind, CLI_SEED, self.origin(inp), None)
 
     def start_tags(self, inp: I, base: Mapping[str, str]) -> dict[str, str]:
         """The tags to create with: the user's (else ``base``), plus the mark."""
@@ -286,10 +376,20 @@ class IndexSpec(Spec[I, O, H]):
             return None
         mark = index.tags.get(MARK_KEY)
         if mark == self.mark(inp) or (
-            mark is None and inp.adopt_existing and self.same_origin(run, inp, index)
+            inp.adopt_existing and self.adoptable(inp, mark) and self.same_origin(run, inp, index)
         ):
             return Started(inp.name, self.handle_of(run, inp, index), adopted=True)
         return None
+
+    def adoptable(self, inp: I, mark: str | None) -> bool:
+        """Whether ``adopt_existing`` may take an index with ``mark`` (its origin checked apart).
+
+        No mark; the mark of the package's CLI (its restores are no stack's); or the mark of a
+        resource with this one's names but another nonce: what a `pulumi up` of this stack that
+        failed under another owner key left (or a same-named stack's in another backend: the
+        user who sets ``adopt_existing`` says which).
+        """
+        return mark is None or mark == self.cli_mark(inp) or same_names(mark, self.mark(inp))
 
     def same_origin(self, run: Run, inp: I, index: IndexModel) -> bool:
         """Whether an unmarked index was made from this resource's origin (for adoption)."""
@@ -301,21 +401,53 @@ class IndexSpec(Spec[I, O, H]):
             existing = run.client.describe_index(inp.name)
         except NotFoundError:
             return None  # the index of that name vanished meanwhile: the name is free again
+        mark = existing.tags.get(MARK_KEY)
         if existing.state == "Terminating":
             why = "is still being deleted; run `pulumi up` again once it is gone"
-        elif existing.tags.get(MARK_KEY) is None and inp.adopt_existing:
+        elif self.adoptable(inp, mark) and inp.adopt_existing:
+            # The user asked for the take-over already: say why it was not done, nothing else.
             why = (
-                "carries no stack's mark, but it was not made from this resource's origin, so "
-                "`adopt_existing` does not take it over; it is left untouched"
+                f"{self._whose(inp, mark)}, but it was not made from this resource's origin, so "
+                "`adopt_existing` does not take it over; it is left untouched. Choose another "
+                "`name`, or point this resource at the origin that index was made from"
+            )
+        elif self.adoptable(inp, mark):
+            why = (
+                f"{self._whose(inp, mark)}; it is left untouched. If it is the index you want "
+                "this stack to manage, set adopt_existing=True (it is taken over if it was made "
+                f"from this resource's origin); else {self._rename_hint(inp)}, or delete that "
+                "index if it is not needed"
             )
         else:
             why = (
-                f"does not carry this resource's mark (tag {MARK_KEY}), so this stack did not "
-                "make it; it is left untouched. Choose another `name` (or omit it for an "
-                "auto-name), delete that index if it is not needed, or, if it is an index "
-                "nobody manages that you want this stack to take over, set adopt_existing=True"
+                f"carries another resource's mark (tag {MARK_KEY}={mark}), so this stack did "
+                f"not make it; it is left untouched. Either {self._rename_hint(inp)}, or delete "
+                "that index if it is not needed"
             )
         return NameTakenError(f"an index named {inp.name!r} already exists and {why}")
+
+    def _rename_hint(self, inp: I) -> str:
+        origin = self.name_origin
+        seed = inp.owner_seed
+        if origin is not None and seed:
+            derived = decl.auto_name(seed, [getattr(inp, k) for k in origin], {}, [None])
+            if derived == inp.name:
+                # Omitting `name` is what the user did: the same names derive the same name.
+                return "give this resource a `name` of its own"
+        return "choose another `name` (or omit it for an auto-name)"
+
+    def _whose(self, inp: I, mark: str | None) -> str:
+        if mark is None:
+            return "carries no stack's mark"
+        if mark == self.cli_mark(inp):
+            return "was restored by the `pinecone-restore` CLI (no stack's)"
+        return (
+            f"carries the mark of a resource with this one's project, stack, name and origin "
+            f"but made under another owner key ({MARK_KEY}={mark}): a stack with the same names "
+            "in another backend made it, or a `pulumi up` of this stack that failed before it "
+            "recorded the index ran elsewhere (another machine or CI runner; share the key "
+            "with `pinecone:ownerKey` so such runs resume each other)"
+        )
 
     def discard(self, run: Run, inp: I, started: Started[H]) -> bool:
         index = live_index(run.client, inp.name)
@@ -350,11 +482,11 @@ class IndexSpec(Spec[I, O, H]):
         index = live_index(run.client, id_)
         if index is None:
             return None
-        mark = previous.get("owner_mark")
-        if mark and index.tags.get(MARK_KEY) != mark:
+        reason = not_ours_reason(index, previous.get("owner_mark") or None, previous)
+        if reason is not None:
             run.say(
-                f"{self.kind} {id_}: the index of that name does not carry this stack's mark "
-                f"({MARK_KEY}={mark}); it is not the one this stack made, which is gone"
+                f"{self.kind} {id_}: the index of that name {reason}; it is not the one this "
+                "stack made, which is gone"
             )
             return None
         return self.described(run, index, previous)
@@ -369,12 +501,12 @@ class IndexSpec(Spec[I, O, H]):
         try:
             index = run.client.describe_index(id_)
             recorded = olds.get("owner_mark")
-            if recorded and index.tags.get(MARK_KEY) != recorded:
+            reason = not_ours_reason(index, recorded or None, olds)
+            if reason is not None:
                 raise NotOursError(
-                    f"index {id_!r} does not carry this stack's mark (tag {MARK_KEY}="
-                    f"{recorded}), so this stack did not make it; it was not changed. Run "
-                    "`pulumi refresh` to drop it from the stack, then `pulumi up` to "
-                    f"{self.origin_hint}"
+                    f"index {id_!r} {reason}, so this stack did not make it; it was not "
+                    "changed. Run `pulumi refresh` to drop it from the stack, then `pulumi up` "
+                    f"to {self.origin_hint}"
                 )
             # A state without a mark (older, or imported) gets one now.
             patch = self.desired_tags(inp, index.tags, str(recorded or self.mark(inp)))
@@ -396,4 +528,4 @@ class IndexSpec(Spec[I, O, H]):
         budget = decl.setting(self.inputs, olds, "delete_timeout", decl.DEFAULT_DELETE_TIMEOUT)
         force = decl.setting(self.inputs, olds, "force_destroy", default=False)
         mark = olds.get("owner_mark")
-        delete_and_wait(run, id_, budget, force=force, mark=mark or None)
+        delete_and_wait(run, id_, budget, force=force, mark=mark or None, recorded=olds)

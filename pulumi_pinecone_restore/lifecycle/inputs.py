@@ -32,11 +32,13 @@ from pulumi_pinecone_restore.validation import (
 __all__ = [
     "DEFAULT_CREATE_TIMEOUT",
     "DEFAULT_DELETE_TIMEOUT",
+    "IDENTITY_KEYS",
     "UNKNOWN",
     "CommonInputs",
     "Prop",
     "contains_unknown",
     "differs",
+    "identity",
     "input_prop",
     "props_of",
 ]
@@ -45,6 +47,9 @@ T = TypeVar("T")
 _META = "pinecone_restore_prop"
 DEFAULT_CREATE_TIMEOUT = 3600.0
 DEFAULT_DELETE_TIMEOUT = 600.0
+# The internal inputs that make a resource itself: made on its first check, then read from its
+# state forever after (see `identity`).
+IDENTITY_KEYS = ("owner_seed", "owner_nonce")
 
 
 @attrs.frozen
@@ -262,6 +267,13 @@ def flag(value: Any) -> bool:
     return value
 
 
+def names(value: Any) -> tuple[str, ...]:
+    """A list of property names."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"must be a list of property names, got {value!r}")
+    return tuple(value)
+
+
 def connection(value: Any) -> dict[str, str]:
     """A connection input (``Connection`` or its map), as stored: names and host only."""
     return Connection.from_input(value).to_input()
@@ -291,7 +303,21 @@ class CommonInputs:
         update=True,
     )
     owner_seed: str | None = input_prop(
-        doc="project/stack/resource of the declaring program (set by the resource class).",
+        doc="organization/project/stack/resource of the program that first declared it (set by "
+        "the resource class; kept from the state after that).",
+        parse=text,
+        internal=True,
+    )
+    secret_inputs: tuple[str, ...] | None = input_prop(
+        doc="The inputs the program gave as secrets (set by the resource class): outputs that "
+        "carry or derive from them are stored encrypted.",
+        parse=names,
+        internal=True,
+    )
+    owner_nonce: str | None = input_prop(
+        doc="A token made on the first check (a hash of the seed keyed by the owner key) and "
+        "kept from the state after that: it makes the ownership mark this resource's own ('' "
+        "for none: the CLI's restores).",
         parse=text,
         internal=True,
     )
@@ -309,21 +335,64 @@ def tags(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()}
 
 
-def auto_name(
-    resource_seed: Any, origin: list[Any], olds: Mapping[str, Any], old_origin: list[Any]
-) -> Any:
+def identity(
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    nonce_for: Callable[[str | None], str],
+) -> dict[str, str]:
+    """Who the resource is: its seed and nonce, as the state holds them, else made now.
+
+    As Pulumi's own autonaming, identity lives in state: once a resource has one, its previous
+    inputs carry it, so a stack or project rename, an alias or ``pulumi state move`` (which
+    change the seed a program would give now) keep the auto-name and the ownership mark. A
+    state from before nonces keeps its seed and gets a nonce (the mark on its object is the
+    recorded ``owner_mark``, which does not change). ``news`` may bring a nonce of its own
+    (``""``: none, for the CLI, whose restores are no stack's).
+
+    Args:
+        olds: The previous inputs (empty on a resource's first check).
+        news: The inputs the program gives now.
+        nonce_for: Makes the nonce of a resource with this seed that has none yet (the
+            runtime's keyed hash, so that a run after a failed create finds the same one).
+
+    Returns:
+        ``owner_seed`` (when one is known) and ``owner_nonce``.
+    """
+    found: dict[str, str] = {}
+    seed = _text_or_none(olds.get("owner_seed")) or _text_or_none(olds.get("auto_name_seed"))
+    seed = seed or _text_or_none(news.get("owner_seed"))
+    if seed is not None:
+        found["owner_seed"] = seed
+    nonce = olds.get("owner_nonce")
+    if not isinstance(nonce, str) or not nonce:
+        given = news.get("owner_nonce")
+        nonce = given if isinstance(given, str) else nonce_for(seed)
+    found["owner_nonce"] = nonce
+    return found
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def auto_name(seed: Any, origin: list[Any], olds: Mapping[str, Any], old_origin: list[Any]) -> Any:
     """The name of an input set without ``name``: ``<resource-name>-<7 hex>``.
 
-    Kept from the previous inputs while the seed and the origin stay the same; new when the
-    origin changes (so a replacement can exist next to the old object); unknown while the
-    origin is.
+    Kept from the previous inputs while the origin stays the same, whatever the seed a program
+    would give now (identity lives in state); new when the origin changes (so a replacement can
+    exist next to the old object); unknown while the origin is.
+
+    Args:
+        seed: The resource's seed (see :func:`identity`: the state's, once it has one).
+        origin: The inputs the name derives from, now.
+        olds: The previous inputs.
+        old_origin: The same inputs, as the previous inputs held them.
     """
-    seed = resource_seed if isinstance(resource_seed, str) and resource_seed else "index"
     old_name = olds.get("name")
-    old_seed = olds.get("owner_seed") or olds.get("auto_name_seed")
-    if old_seed == resource_seed and old_origin == origin and isinstance(old_name, str):
+    if old_origin == origin and isinstance(old_name, str) and old_name:
         return old_name
     if any(contains_unknown(v) for v in origin):
         return UNKNOWN
+    seed = seed if isinstance(seed, str) and seed else "index"
     resource_name = seed.rsplit("/", 1)[-1]
     return auto_index_name(resource_name, "/".join([seed, *map(str, origin)]))

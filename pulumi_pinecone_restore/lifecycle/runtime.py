@@ -6,12 +6,16 @@ key from the stack config nor an HTTP session can reach the state.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import os
+import secrets
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -31,6 +35,8 @@ from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 __all__ = [
     "CONFIG_API_KEY",
     "CONFIG_CONTROLLER_HOST",
+    "CONFIG_OWNER_KEY",
+    "OWNER_KEY_ENV",
     "ProgressThrottle",
     "Runtime",
     "shared_client",
@@ -41,6 +47,13 @@ __all__ = [
 POLL_SCALE_ENV = "PINECONE_RESTORE_POLL_SCALE"
 CONFIG_API_KEY = "pinecone:apiKey"
 CONFIG_CONTROLLER_HOST = "pinecone:controllerHost"
+# The owner key: what makes a new resource's nonce this user's (see `Runtime.nonce_for`).
+CONFIG_OWNER_KEY = "pinecone:ownerKey"
+OWNER_KEY_ENV = "PINECONE_RESTORE_OWNER_KEY"
+OWNER_KEY_FILE = Path("pinecone-restore", "owner-key")  # under PULUMI_HOME (or ~/.pulumi)
+NONCE_LEN = 16
+_KEYS: dict[Path, bytes] = {}
+_KEYS_LOCK = threading.Lock()
 PROGRESS_EVERY = 10.0  # seconds between progress lines while nothing changes
 DEFAULT_POOL = 16  # connections per client; a set asks for one per member
 
@@ -159,6 +172,24 @@ class Runtime:
             settings = attrs.evolve(settings, pool_size=concurrency)
         return shared_client(settings)
 
+    def nonce_for(self, seed: str | None) -> str:
+        """The nonce of a new resource with ``seed``: a keyed hash, so the same user gets it again.
+
+        A create that failed, timed out or was killed records nothing, so the next run's first
+        check must find the same nonce (and mark) to adopt what it left; a stack with the same
+        names in another backend, run by someone else, has another key and so other marks.
+        The key is the stack config ``pinecone:ownerKey`` (secret), else
+        ``PINECONE_RESTORE_OWNER_KEY``, else a random key kept in ``$PULUMI_HOME`` (default
+        ``~/.pulumi``) ``/pinecone-restore/owner-key``, made on first use.
+
+        Raises:
+            ConfigurationError: No key is configured and the key file cannot be made.
+        """
+        key = _config_str(self.config, CONFIG_OWNER_KEY) or self.environ.get(OWNER_KEY_ENV)
+        secret = key.encode() if key else _key_file(self.environ)
+        digest = hmac.new(secret, (seed or "").encode(), hashlib.sha256).hexdigest()
+        return digest[:NONCE_LEN]
+
     def deadline(self, budget: float, cancel: Cancellation | None = None) -> Deadline:
         """A deadline ``budget`` seconds from now on this runtime's clock.
 
@@ -174,6 +205,39 @@ class Runtime:
         if self.client_override is not None:
             return self.client_override.settings.retry
         return self.retry or RetryPolicy()
+
+
+def _key_file(environ: Mapping[str, str]) -> bytes:
+    """This user's owner key, from its file (made with a random key on first use)."""
+    home = environ.get("PULUMI_HOME") or str(Path(environ.get("HOME") or Path.home(), ".pulumi"))
+    path = Path(home, OWNER_KEY_FILE)
+    with _KEYS_LOCK:
+        if path in _KEYS:
+            return _KEYS[path]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                # Exclusive create: two plugins starting at once must not write two keys.
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_hex(32))
+            key = path.read_text().strip().encode()
+        except OSError as exc:
+            raise ConfigurationError(
+                f"the owner key file {path} could not be made or read ({exc.strerror}); set the "
+                f"stack config {CONFIG_OWNER_KEY} (`pulumi config set --secret "
+                f"{CONFIG_OWNER_KEY} <random text>`) or {OWNER_KEY_ENV} instead"
+            ) from exc
+        if not key:
+            raise ConfigurationError(
+                f"the owner key file {path} is empty; delete it (a new one is made) or set "
+                f"{CONFIG_OWNER_KEY}"
+            )
+        _KEYS[path] = key
+        return key
 
 
 def _config_str(config: Mapping[str, Any], key: str) -> str | None:

@@ -30,6 +30,7 @@ finished, deleted again, still running and where, never started):
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -43,7 +44,7 @@ from pulumi_pinecone_restore.errors import (
     SetOperationError,
     WaitTimeoutError,
 )
-from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
+from pulumi_pinecone_restore.lifecycle.engine import OPAQUE_ID_PREFIX, Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import (
     UNKNOWN,
     contains_unknown,
@@ -103,7 +104,10 @@ SET_INPUTS = (
     ),
 )
 _SET_INPUTS = frozenset(i.name for i in SET_INPUTS)
-_SET_KEYS = _SET_INPUTS | {"owner_seed", "auto_name_seed"}
+_SET_KEYS = _SET_INPUTS | {"owner_seed", "auto_name_seed", "secret_inputs"}
+# A secret `members` makes every output that holds a member's values secret.
+SECRET_OUTPUTS = ("members", "clones", "hosts", "names")
+_INTERNAL = frozenset({"owner_seed", "owner_nonce"})  # a member's identity: no member input
 _SET_INPUT_LIST = ", ".join(sorted(_SET_INPUTS))
 
 
@@ -217,10 +221,9 @@ class RestoreSet:
         self, olds: Mapping[str, Any], news: Mapping[str, Any]
     ) -> tuple[Bag, list[tuple[str, str]]]:
         """Check each member by the RestoredIndex rules; names must be unique in the set."""
-        seed = news.get("owner_seed") or news.get("auto_name_seed")
         inputs: Bag = {k: news[k] for k in ("members",) if k in news}
-        if seed is not None:
-            inputs["owner_seed"] = seed
+        inputs.update(_internal(olds, news))
+        seed = inputs.get("owner_seed")
         # Outputs the resource class registers arrive as None; anything else given is a typo.
         failures: list[tuple[str, str]] = [
             (key, f"{key} is not an input of this resource; its inputs are: {_SET_INPUT_LIST}")
@@ -296,7 +299,14 @@ class RestoreSet:
         created, errors = self._create(member, members, props.get(SET_BUDGET), limit)
         if errors:
             self._fail_create(member, created, errors, limit)
-        return _set_id(created), self.outputs(props, created)
+        # The id is stored in plain text: a set whose members are secret gets an opaque one.
+        id_ = f"{OPAQUE_ID_PREFIX}{secrets.token_hex(8)}" if self.secret_outputs(props) else None
+        return id_ or _set_id(created), self.outputs(props, created)
+
+    @staticmethod
+    def secret_outputs(props: Mapping[str, Any]) -> tuple[str, ...]:
+        """The outputs to store encrypted: all that hold members' values, if they are secret."""
+        return SECRET_OUTPUTS if "members" in (props.get("secret_inputs") or ()) else ()
 
     def _create(
         self,
@@ -500,12 +510,26 @@ class RestoreSet:
             "connection": props.get("connection"),
             **budget,
             "members": {
-                k: {n: v for n, v in m.items() if n != "owner_seed"} for k, m in members.items()
+                k: {n: v for n, v in m.items() if n not in _INTERNAL} for k, m in members.items()
             },
             "clones": dict(clones),
             "hosts": {str(c["name"]): c.get("host") for c in clones.values()},
             "names": {k: c.get("name") for k, c in clones.items()},
         }
+
+
+def _internal(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Bag:
+    """The set's internal inputs: its seed (the state's, see inputs.identity), secret inputs."""
+    seed = (
+        olds.get("owner_seed")
+        or olds.get("auto_name_seed")
+        or news.get("owner_seed")
+        or news.get("auto_name_seed")
+    )
+    found: Bag = {} if seed is None else {"owner_seed": seed}
+    if news.get("secret_inputs") is not None:
+        found["secret_inputs"] = news["secret_inputs"]
+    return found
 
 
 def _member_shape(value: Any) -> str | None:

@@ -28,12 +28,14 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
+from pulumi.runtime.rpc import wrap_rpc_secret
 
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Spec
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN as ENGINE_UNKNOWN
 from pulumi_pinecone_restore.lifecycle.runtime import (
     CONFIG_API_KEY,
     CONFIG_CONTROLLER_HOST,
+    CONFIG_OWNER_KEY,
     Runtime,
     shared_client,
 )
@@ -48,6 +50,7 @@ __all__ = [
     "is_unknown",
     "shared_client",
     "to_pulumi",
+    "with_secrets",
 ]
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN, preview-time value
@@ -71,6 +74,18 @@ def _engine_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_engine_value(v) for v in value]
     return value
+
+
+def with_secrets(outputs: Mapping[str, Any], secret: Any) -> dict[str, Any]:
+    """Outputs with those named in ``secret`` marked secret (the engine stores them encrypted).
+
+    The dynamic plugin tells the engine it does not accept secrets, so the engine hands this
+    provider plain values and re-marks only the outputs named like a secret input; what derives
+    from one (a host that holds the secret name) is marked here, in the wire form.
+    """
+    return {
+        k: wrap_rpc_secret(v) if k in secret and v is not None else v for k, v in outputs.items()
+    }
 
 
 def to_pulumi(value: Any) -> Any:
@@ -111,9 +126,9 @@ class ProviderBase(ResourceProvider):
         self._runtime = value
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Keep the stack config (``pinecone:apiKey``, ``pinecone:controllerHost``) in memory."""
+        """Keep the stack config (API key, controller host, owner key) in memory."""
         config: dict[str, Any] = {}
-        for key in (CONFIG_API_KEY, CONFIG_CONTROLLER_HOST):
+        for key in (CONFIG_API_KEY, CONFIG_CONTROLLER_HOST, CONFIG_OWNER_KEY):
             value = req.config.get(key)
             if value is not None:
                 config[key] = value
@@ -161,7 +176,7 @@ class LifecycleProvider(ProviderBase):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Start (or adopt) the object and wait until it is ready."""
         created = self._life(props).create(from_pulumi(props))
-        return CreateResult(created.id, created.outputs)
+        return CreateResult(created.id, with_secrets(created.outputs, created.secrets))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Describe the object: gone → no id; else its outputs and (drifted) inputs."""
@@ -172,7 +187,9 @@ class LifecycleProvider(ProviderBase):
         """Apply in-place changes (one PATCH for an index)."""
         # The new inputs say which project to talk to from now on.
         life = self._life(news)
-        return UpdateResult(life.update(_id, from_pulumi(olds), from_pulumi(news)))
+        given = from_pulumi(news)
+        outputs = life.update(_id, from_pulumi(olds), given)
+        return UpdateResult(with_secrets(outputs, life.secret_outputs(given)))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Delete the object and wait until it is gone."""

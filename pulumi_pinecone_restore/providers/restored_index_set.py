@@ -20,7 +20,12 @@ from pulumi.dynamic import (
 
 from pulumi_pinecone_restore.errors import SetOperationError
 from pulumi_pinecone_restore.lifecycle.sets import RestoreSet
-from pulumi_pinecone_restore.providers.base import ProviderBase, from_pulumi, to_pulumi
+from pulumi_pinecone_restore.providers.base import (
+    ProviderBase,
+    from_pulumi,
+    to_pulumi,
+    with_secrets,
+)
 
 __all__ = ["RestoredIndexSetProvider", "SetOperationError"]
 
@@ -48,8 +53,9 @@ class RestoredIndexSetProvider(ProviderBase):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Restore every member at once; all succeed, or the ones made here are removed."""
-        id_, outs = self._engine(props).create(from_pulumi(props))
-        return CreateResult(id_, outs)
+        given = from_pulumi(props)
+        id_, outs = self._engine(props).create(given)
+        return CreateResult(id_, with_secrets(outs, RestoreSet.secret_outputs(given)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh every member; members deleted out of band drop out (and show as a diff)."""
@@ -58,7 +64,9 @@ class RestoredIndexSetProvider(ProviderBase):
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Create new members, replace or update changed ones, then delete removed ones."""
-        return UpdateResult(self._engine(news).update(from_pulumi(olds), from_pulumi(news)))
+        given = from_pulumi(news)
+        outs = self._engine(news).update(from_pulumi(olds), given)
+        return UpdateResult(with_secrets(outs, RestoreSet.secret_outputs(given)))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Delete every member at once (each honouring its deletion protection)."""

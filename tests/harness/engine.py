@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -152,6 +153,19 @@ class EngineStack:
         deployment = self.stack.export_stack().deployment
         assert isinstance(deployment, dict)
         return deployment
+
+    def exported(self) -> str:
+        """``pulumi stack export`` as the CLI prints it (secrets as ciphertext, unlike the API)."""
+        workspace = self.workspace
+        done = subprocess.run(  # noqa: S603 - the engine under test, fixed arguments
+            [str(workspace.engine / "pulumi"), "stack", "export", "--stack", self.stack.name],
+            cwd=workspace.work_dir,
+            env={**os.environ, **workspace.env, "PULUMI_HOME": str(workspace.pulumi_home)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
 
     def resources(self, type_suffix: str = "") -> list[dict[str, Any]]:
         """The exported resources whose type ends with ``type_suffix``."""

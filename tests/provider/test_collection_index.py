@@ -322,10 +322,11 @@ def test_own_index_is_adopted_and_converged(
 ) -> None:
     """An earlier attempt's index (it has our mark) is adopted, and its settings converge."""
     life = provider.lifecycle
-    life.start(life.typed(checked(provider, inputs(name="mine", tags={"old": "1"}))))
-    _, outs = create(
-        provider, inputs(name="mine", tags={"new": "2"}, deletion_protection="enabled")
-    )
+    first = checked(provider, inputs(name="mine", tags={"old": "1"}))
+    life.start(life.typed(first))
+    # The same resource: its identity (the nonce its first check made) is the earlier one's.
+    again = inputs(name="mine", tags={"new": "2"}, deletion_protection="enabled")
+    _, outs = create(provider, {**again, "owner_nonce": first["owner_nonce"]})
     assert outs["tags"] == {"new": "2"}
     assert outs["deletion_protection"] == "enabled"
     assert [i.name for i in client.list_indexes()].count("mine") == 1
