@@ -418,8 +418,8 @@ def parse_duration(value: Any) -> float:
     if seconds > MAX_DURATION:
         raise ValueError(
             f"{value!r} is longer than the longest budget, 7 days ('168h'); give a shorter "
-            "one: a wait that runs out of time is taken up again by the next `pulumi up` "
-            "(or `pulumi destroy`)"
+            "one: a wait that runs out of time leaves the work going on, and the next run "
+            "takes it up again"
         )
     return seconds
 

@@ -278,3 +278,19 @@ def test_cli_host_reaches_only_the_judged_listener(
     status, _, _ = run_cli({"PINECONE_API_KEY": KEY}, "--host", b.authority, "indexes", "list")
     assert status == 0
     assert (len(a.seen), len(b.seen)) == (0, 1)
+
+
+@pytest.mark.parametrize("variable", ["http_proxy", "HTTP_PROXY", "all_proxy"])
+def test_plain_http_to_loopback_never_goes_through_a_proxy(
+    listeners: tuple[ScriptedServer, ScriptedServer],
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    """An http proxy in the environment is not used for the loopback host: the key stays here."""
+    proxy, target = listeners
+    monkeypatch.setenv(variable, proxy.url)
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    _client_for(target.url).list_indexes()
+    assert proxy.seen == []
+    assert [seen.headers.get("Api-Key") for seen in target.seen] == [KEY]
