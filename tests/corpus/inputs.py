@@ -246,6 +246,33 @@ DESCRIPTION_VALID: list[Any] = [
 TRIGGER_BAD: list[Any] = [["x"], {"a": 1}, float("nan"), float("inf")]
 TRIGGER_VALID: list[Any] = ["2025-01-01", 3, 1.5]
 
+# A connection names where the key is and the control plane; its host obeys the host rule.
+CONNECTION_BAD: list[Any] = [
+    {"controller_host": "http://other.invalid:80\\@127.0.0.1:1"},
+    {"controller_host": "http://127.0.0.1:1#@other.invalid"},
+    {"controller_host": "http://user@127.0.0.1:1"},
+    {"controller_host": "http://other.invalid"},
+    {"controller_host": "http://x.localhost:1"},
+    {"controller_host": "http://127.1:1"},
+    {"controller_host": "http://127.0.0.1:1\n"},
+    {"controller_host": "ftp://127.0.0.1"},
+    {"controller_host": ""},
+    {"controller_host": 5},
+    {"api_key_config": "no-namespace"},
+    {"api_key_env": "1BAD"},
+    {"api_key_config": "a:b", "api_key_env": "K"},
+    {"api_key": "sk-not-here"},
+    "https://api.pinecone.io",
+    ["a:b"],
+]
+CONNECTION_VALID: list[Any] = [
+    {},
+    {"controller_host": "http://127.0.0.1:5080"},
+    {"controller_host": "https://api.pinecone.io"},
+    {"api_key_env": "PROD_PINECONE_KEY", "controller_host": "localhost:5080"},
+    {"api_key_config": "pinecone-prod:apiKey"},
+]
+
 MEMBERS_BAD: list[Any] = [
     None,
     {},
@@ -280,6 +307,7 @@ def _index_common() -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         "create_timeout": BUDGET_BAD,
         "delete_timeout": BUDGET_BAD,
         "force_destroy": FORCE_DESTROY_BAD,
+        "connection": CONNECTION_BAD,
     }
     valid = {
         "name": INDEX_NAME_VALID,
@@ -288,6 +316,7 @@ def _index_common() -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         "create_timeout": BUDGET_VALID,
         "delete_timeout": BUDGET_VALID,
         "force_destroy": FORCE_DESTROY_VALID,
+        "connection": CONNECTION_VALID,
     }
     return bad, valid
 
@@ -312,6 +341,7 @@ BAD: dict[str, dict[str, list[Any]]] = {
         "trigger": TRIGGER_BAD,
         "create_timeout": BUDGET_BAD,
         "delete_timeout": BUDGET_BAD,
+        "connection": CONNECTION_BAD,
     },
     "RestoredIndexSet": {"members": MEMBERS_BAD},
 }
@@ -333,6 +363,7 @@ VALID: dict[str, dict[str, list[Any]]] = {
         "trigger": TRIGGER_VALID,
         "create_timeout": BUDGET_VALID,
         "delete_timeout": BUDGET_VALID,
+        "connection": CONNECTION_VALID,
     },
     "RestoredIndexSet": {"members": MEMBERS_VALID},
 }
@@ -351,6 +382,24 @@ MESSAGES: list[tuple[str, str, Any, str]] = [
     ("RestoredIndex", "create_timeout", "169h", "longer than the longest budget, 7 days"),
     ("RestoredIndex", "delete_timeout", 604801, "a wait that runs out of time"),
     ("IndexBackup", "delete_timeout", "169h", "a wait that runs out of time"),
+    (
+        "RestoredIndex",
+        "connection",
+        {"controller_host": "http://other.invalid:80\\@127.0.0.1:1"},
+        "controller_host 'http://[userinfo hidden]@127.0.0.1:1' contains a backslash",
+    ),
+    (
+        "IndexBackup",
+        "connection",
+        {"controller_host": "http://user@127.0.0.1:1"},
+        "controller_host 'http://[userinfo hidden]@127.0.0.1:1' contains userinfo",
+    ),
+    (
+        "CollectionIndex",
+        "connection",
+        {"controller_host": "http://x.localhost:1"},
+        "plain http to a non-loopback host",
+    ),
     ("RestoredIndex", "tags", {"env": None}, "tag 'env' has no value (None)"),
     ("CollectionIndex", "tags", {"env": None}, "tag 'env' has no value (None)"),
     ("RestoredIndex", "tags", {"env": ["a"]}, "tag 'env' has a list as its value"),
