@@ -86,3 +86,11 @@ def test_every_pinned_message_is_a_corpus_case() -> None:
     """Each value whose words are pinned is also a bad value of the corpus, so it is counted."""
     for resource, prop, value, _ in MESSAGES:
         assert any(value == bad for bad in BAD[resource][prop]), (resource, prop, value)
+
+
+@pytest.mark.parametrize("resource", ["RestoredIndex", "CollectionIndex", "IndexBackup"])
+def test_too_long_delete_budget_is_not_called_a_create(resource: str) -> None:
+    """The over-7-days refusal of delete_timeout speaks of a wait, never of a create."""
+    failures = _failures(resource, _news(resource, "delete_timeout", "169h"))
+    assert [prop for prop, _ in failures] == ["delete_timeout"]
+    assert "create" not in failures[0][1]
