@@ -426,7 +426,9 @@ def parse_duration(value: Any) -> float:
 
 def _parse_duration_text(value: str) -> float:
     if any(char.isspace() for char in value):
-        raise ValueError(f"{value!r} contains a space; write it without spaces, e.g. '60s'")
+        raise ValueError(
+            f"{value!r} contains a space or line break; write it without spaces, e.g. '60s'"
+        )
     if _SECONDS.fullmatch(value):
         return float(value)
     match = _DURATION.fullmatch(value)
