@@ -12,6 +12,7 @@ CLI's ``--host`` and environment variable.
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 from typing import Any
@@ -86,6 +87,17 @@ def _listeners(scripted_server: ServerFactory) -> tuple[ScriptedServer, Scripted
         return Answer()
 
     return scripted_server(script, "127.0.0.2"), scripted_server(script, "127.0.0.3")
+
+
+# Pieces of URLs, joined at random into hosts: every one the rule accepts must connect where
+# it was judged to (a fixed seed keeps the sample the same from run to run).
+FUZZ_PIECES = [
+    *("http://", "https://", "HTTP://", "127.0.0.1", "127.0.0.2", "localhost", "[::1]"),
+    *("a.invalid", ":", "80", "5080", "@", "\\", "/", "//", "?", "#", "%2f", "%40", ".", ".."),
+    *("[", "]", " ", "\t", "x", "0x7f", "1", "-", "_", "~", ";", ",", "=", "&", "'"),
+    *("\u3002", "\uff0e", "\u2488"),
+]
+FUZZ_SAMPLES = 5000
 
 
 def _client_for(host: str) -> ControlPlaneClient:
@@ -215,6 +227,26 @@ def test_connection_pool_is_opened_for_the_judged_host(value: str, expected: str
     with pytest.raises(_PoolOpened) as info:
         _client_for(value).list_indexes()
     assert info.value.where == (judged.scheme, judged.hostname, judged.port or default_port)
+
+
+@pytest.mark.usefixtures("pool_recorder")
+def test_every_accepted_random_host_opens_its_pool_where_judged() -> None:
+    """Of thousands of random URL-piece strings, each one accepted connects where judged."""
+    rng = random.Random(17)  # noqa: S311 - a reproducible sample, not a secret
+    accepted: list[tuple[str, tuple[str, str | None, int]]] = []
+    for _ in range(FUZZ_SAMPLES):
+        text = "".join(rng.choice(FUZZ_PIECES) for _ in range(rng.randint(1, 7)))
+        try:
+            judged = urlsplit(normalize_controller_host(text))
+        except ConfigurationError:
+            continue
+        default_port = 443 if judged.scheme == "https" else 80
+        accepted.append((text, (judged.scheme, judged.hostname, judged.port or default_port)))
+    assert len(accepted) > FUZZ_SAMPLES // 100  # the sample does exercise accepted hosts
+    for text, where in accepted:
+        with pytest.raises(_PoolOpened) as info:
+            _client_for(text).list_indexes()
+        assert info.value.where == where, text
 
 
 @pytest.mark.usefixtures("pool_recorder")
