@@ -338,6 +338,7 @@ class ClientSettings:
         controller_host: str | None = None,
         environ: Mapping[str, str] | None = None,
         retry: RetryPolicy | None = None,
+        host_source: str = CONTROLLER_HOST_CONFIG,
     ) -> ClientSettings:
         """Combine explicit values with the environment.
 
@@ -346,6 +347,7 @@ class ClientSettings:
             controller_host: Explicit host; else ``PINECONE_CONTROLLER_HOST``; else the default.
             environ: The environment to read; ``os.environ`` (read at call time) when ``None``.
             retry: Retry policy; the default when ``None``.
+            host_source: What the explicit host is called in a refusal (e.g. ``--host``).
 
         Returns:
             The settings.
@@ -362,7 +364,7 @@ class ClientSettings:
                 f"or set the {API_KEY_ENV} environment variable"
             )
         if controller_host:
-            host = normalize_controller_host(controller_host)
+            host = normalize_controller_host(controller_host, source=host_source)
         elif environ.get(CONTROLLER_HOST_ENV):
             host = normalize_controller_host(
                 environ[CONTROLLER_HOST_ENV], source=CONTROLLER_HOST_ENV

@@ -197,6 +197,14 @@ def test_refusal_names_the_environment_variable() -> None:
         ClientSettings.resolve(environ=environ)
 
 
+def test_refusal_names_the_explicit_host_source() -> None:
+    """A caller of resolve() names its explicit host's source (a CLI flag, a config key)."""
+    with pytest.raises(ConfigurationError, match=r"^--host "):
+        ClientSettings.resolve(
+            api_key=KEY, controller_host="http://a.invalid", host_source="--host"
+        )
+
+
 def test_hosts_that_parsers_read_differently_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """If urllib3 read a judged URL as another host, the URL would be refused naming both."""
 
