@@ -18,7 +18,7 @@ from typing_extensions import Self
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.engine import Spec
 from pulumi_pinecone_restore.lifecycle.inputs import user_props
-from pulumi_pinecone_restore.validation import parse_duration
+from pulumi_pinecone_restore.validation import check_tag_nulls, parse_duration
 
 __all__ = [
     "DeclaredResource",
@@ -90,8 +90,9 @@ def resource_props(
         opts: The resource options the program passed.
 
     Raises:
-        TypeError: Both ``args`` and keywords were given, a required input is missing, an
-            option cannot apply, or ``custom_timeouts`` contradicts a timeout input.
+        TypeError: Both ``args`` and keywords were given, a required input is missing, a tag
+            has ``None`` as its value (Pulumi would drop it silently), an option cannot apply,
+            or ``custom_timeouts`` contradicts a timeout input.
     """
     names = [p.name for p in user_props(spec.inputs)]
     given = {name: keywords.get(name) for name in names}
@@ -105,6 +106,9 @@ def resource_props(
             f"{spec.kind} {resource_name!r}: {', '.join(missing)} "
             f"{'is' if len(missing) == 1 else 'are'} required"
         )
+    dropped = check_tag_nulls(given.get("tags"))
+    if dropped:
+        raise TypeError(f"{spec.kind} {resource_name!r}: tags: {dropped}")
     connection = given.get("connection")
     if isinstance(connection, Connection):
         given["connection"] = connection.to_input()

@@ -109,6 +109,10 @@ class ControlPlaneClient:
                 )
                 session.mount("http://", adapter)
                 session.mount("https://", adapter)
+                if self.base_url.startswith("http://"):
+                    # Plain http only ever goes to this machine (the settings refuse it elsewhere);
+                    # an http_proxy from the environment would carry the key off it in clear text.
+                    session.trust_env = False
                 session.headers.update(
                     {
                         "Api-Key": self.settings.api_key,

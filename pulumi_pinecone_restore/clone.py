@@ -18,7 +18,7 @@ from pulumi.dynamic import Resource
 from pulumi_pinecone_restore._resources import owner_seed, secret_inputs
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.providers.restored_index_set import RestoredIndexSetProvider
-from pulumi_pinecone_restore.validation import INDEX_NAME_MAX
+from pulumi_pinecone_restore.validation import INDEX_NAME_MAX, check_tag_nulls
 
 __all__ = ["CloneEnvironment", "RestoredIndexSet", "clone_index_name"]
 
@@ -98,13 +98,20 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
                 and the error names what became of each.
 
         Raises:
-            TypeError: ``provider``/``providers`` in ``opts`` (use ``connection``).
+            TypeError: ``provider``/``providers`` in ``opts`` (use ``connection``), or a
+                member's tag has ``None`` as its value (Pulumi would drop it silently).
         """
         if opts is not None and (opts.provider is not None or opts.providers):
             raise TypeError(
                 f"RestoredIndexSet {resource_name!r}: `provider`/`providers` cannot apply to a "
                 "dynamic resource; pass connection=Connection(...) to use another project"
             )
+        for key, member in members.items() if isinstance(members, Mapping) else ():
+            dropped = check_tag_nulls(member.get("tags") if isinstance(member, Mapping) else None)
+            if dropped:
+                raise TypeError(
+                    f"RestoredIndexSet {resource_name!r}: members[{key}].tags: {dropped}"
+                )
         props: dict[str, Any] = {
             "connection": Connection.from_input(connection).to_input() if connection else None,
             "members": members,
@@ -180,6 +187,7 @@ class CloneEnvironment(pulumi.ComponentResource):
 
         Raises:
             ValueError: No backups, no prefix/suffix, or a clone name that would be too long.
+            TypeError: A tag has ``None`` as its value (Pulumi would drop it silently).
         """
         opts = pulumi.ResourceOptions.merge(
             pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=_OLD_COMPONENT_TYPE)]), opts
@@ -187,6 +195,9 @@ class CloneEnvironment(pulumi.ComponentResource):
         super().__init__(COMPONENT_TYPE, resource_name, None, opts)
         if not backups:
             raise ValueError(f"CloneEnvironment {resource_name!r}: backups must not be empty")
+        dropped = check_tag_nulls(tags)
+        if dropped:
+            raise TypeError(f"CloneEnvironment {resource_name!r}: tags: {dropped}")
         if not name_prefix and not name_suffix:
             # Same-project clones need other names than their sources.
             raise ValueError(

@@ -53,9 +53,9 @@ def _host(value: str | None) -> str | None:
     if not isinstance(value, str):
         raise ValueError(f"controller_host must be a string, got {type(value).__name__}")  # noqa: TRY004
     try:
-        return normalize_controller_host(value)
+        return normalize_controller_host(value, source="controller_host")
     except ConfigurationError as exc:
-        raise ValueError(str(exc).replace("pinecone:controllerHost", "controller_host")) from exc
+        raise ValueError(str(exc)) from exc
 
 
 @attrs.frozen

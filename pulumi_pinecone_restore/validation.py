@@ -14,7 +14,12 @@ Rules of our own, where the reference is silent: a backup id is 1-128 characters
 ``A-Za-z0-9_-`` (the live service hands out UUIDs, the spec's examples look like ``bkp_123abc``;
 both fit, and the id can never spell a different URL path); a region is 1-64 characters of
 ``a-z0-9-``; backup names and descriptions hold no control characters (descriptions may hold
-newlines and tabs); a time budget is positive, finite and at most :data:`MAX_DURATION`.
+newlines and tabs); a time budget is at least :data:`MIN_DURATION` (1 s, the first poll of any
+wait) and at most :data:`MAX_DURATION` (7 days), written as seconds or as h/m/s parts, each
+unit at most once, largest first, without spaces (``"1h30m"``).
+
+Backup names and descriptions have no length limit here: the API reference documents none, so
+Pinecone judges them (a 400 is reported with its message) rather than a guess of ours.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ __all__ = [
     "MAX_DIMENSION",
     "MAX_DURATION",
     "METRICS",
+    "MIN_DURATION",
     "auto_index_name",
     "check_backup_id",
     "check_backup_name",
@@ -44,6 +50,7 @@ __all__ = [
     "check_index_name",
     "check_metric",
     "check_region",
+    "check_tag_nulls",
     "check_tags",
     "check_trigger",
     "parse_duration",
@@ -69,10 +76,16 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DESCRIPTION_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A budget past a week is a typo (or "inf"): a wait that long is better resumed by `pulumi up`.
 MAX_DURATION = 7 * 24 * 3600.0
+# The first poll of any wait is 1 s after it starts: a shorter budget could only run out (and
+# 1e-300 is a typo, not a plan).
+MIN_DURATION = 1.0
 _SECONDS = re.compile(r"[0-9]+(\.[0-9]+)?")
-_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?[hms])+")
-_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)([hms])")
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+# Each unit at most once, largest first: "1h30m", "90s"; never "1h1h", "1m1h" or "60 s".
+_DURATION = re.compile(rf"(?:(?P<h>{_NUMBER})h)?(?:(?P<m>{_NUMBER})m)?(?:(?P<s>{_NUMBER})s)?")
+_LOOSE_DURATION = re.compile(rf"(?:{_NUMBER}[hms])+")
 _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0}
+_DURATION_HINT = "use seconds (600) or h/m/s parts, largest first, e.g. '90s', '20m', '1h30m'"
 AUTO_SUFFIX_LEN = 7
 
 
@@ -129,7 +142,7 @@ def check_tags(value: Any) -> str | None:
         if reason:
             return reason
         if not isinstance(item, str):
-            return f"tag {key!r} must have a string value, got {type(item).__name__}"
+            return _tag_value_type(key, item)
         if item == "":
             # On the wire "" means "remove this key"; as a desired value it cannot be kept.
             return f"tag {key!r} has an empty value, which Pinecone treats as removal; omit the key"
@@ -139,6 +152,43 @@ def check_tags(value: Any) -> str | None:
                 "letters, digits, spaces and ; @ _ - . +"
             )
     return None
+
+
+def check_tag_nulls(value: Any) -> str | None:
+    """Check a tag map, as a program gives it, for ``None`` values.
+
+    Pulumi drops a ``None`` inside a map on its way to the provider, so ``{"env": None}``
+    reaches check as ``{}`` (and would remove the tag). The resource classes call this before
+    registering; everything else about tags is checked by :func:`check_tags` at check.
+
+    Args:
+        value: The tags the program passed (an ``Output`` or any non-map is left alone).
+
+    Returns:
+        What is wrong with the first ``None`` value, naming its key, or ``None``.
+    """
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if item is None:
+                return _tag_value_type(key, item)
+    return None
+
+
+def _tag_value_type(key: Any, item: Any) -> str:
+    if item is None:
+        # Pulumi drops a None inside a map on its way to the provider, so {"env": None} would
+        # silently become {} (and remove the tag): say so instead.
+        return (
+            f"tag {key!r} has no value (None); give it a string, or leave the key out to have "
+            "no such tag"
+        )
+    if isinstance(item, (list, tuple, Mapping)):
+        kind = "map" if isinstance(item, Mapping) else "list"
+        return (
+            f"tag {key!r} has a {kind} as its value; a tag value is one string (at most "
+            f"{TAG_VALUE_MAX} characters), e.g. join several with ';'"
+        )
+    return f"tag {key!r} must have a string value, got {type(item).__name__}"
 
 
 def _check_tag_key(key: Any) -> str | None:
@@ -328,12 +378,13 @@ def check_trigger(value: Any) -> str | None:
 
 
 def parse_duration(value: Any) -> float:
-    """Read a time budget: seconds as a number, or a Go-style duration such as ``"1h30m"``.
+    """Read a time budget: seconds as a number, or a duration such as ``"1h30m"``.
 
     Args:
         value: A number of seconds, a string of digits (``"600"``, ``"2.5"``) or of h/m/s
-            parts (``"90s"``, ``"20m"``, ``"1h30m"``); spaces are ignored. It must be positive
-            and at most :data:`MAX_DURATION` (7 days).
+            parts (``"90s"``, ``"20m"``, ``"1h30m"``, ``"2.5h"``): each unit at most once,
+            largest first, no spaces. It must be at least :data:`MIN_DURATION` (1 s, the
+            first poll of any wait) and at most :data:`MAX_DURATION` (7 days).
 
     Returns:
         Seconds.
@@ -343,37 +394,56 @@ def parse_duration(value: Any) -> float:
             and numbers too large for a float).
     """
     if isinstance(value, bool):
-        raise ValueError("must be a number of seconds or a duration like '30m'")  # noqa: TRY004
+        raise ValueError(f"must be a number of seconds or a duration; {_DURATION_HINT}")  # noqa: TRY004
     if isinstance(value, (int, float)):
         try:
             seconds = float(value)
         except OverflowError:
             seconds = math.inf
-    elif isinstance(value, str) and value.strip():
+    elif isinstance(value, str) and value:
         seconds = _parse_duration_text(value)
     else:
-        raise ValueError(f"must be a number of seconds or a duration like '30m', got {value!r}")
+        raise ValueError(
+            f"must be a number of seconds or a duration, got {value!r}; {_DURATION_HINT}"
+        )
     if math.isnan(seconds):
         raise ValueError(f"must be a number of seconds, got {value!r}")
     if seconds <= 0:
         raise ValueError(f"must be positive, got {value!r}")
+    if seconds < MIN_DURATION:
+        raise ValueError(
+            f"{value!r} is shorter than the shortest budget, 1 second ('1s'): the first poll "
+            "of a wait comes after 1 s, so a shorter budget could only run out; give e.g. '30m'"
+        )
     if seconds > MAX_DURATION:
         raise ValueError(
             f"{value!r} is longer than the longest budget, 7 days ('168h'); give a shorter "
-            "one: a create that runs out of time is resumed by the next `pulumi up`"
+            "one: a wait that runs out of time leaves the work going on, and the next run "
+            "takes it up again"
         )
     return seconds
 
 
 def _parse_duration_text(value: str) -> float:
-    text = value.strip().replace(" ", "")
-    if _SECONDS.fullmatch(text):
-        return float(text)
-    if _DURATION.fullmatch(text):
-        return sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
-    raise ValueError(
-        f"{value!r} is not a duration; use seconds (600) or e.g. '90s', '20m', '1h30m'"
-    )
+    if any(char.isspace() for char in value):
+        raise ValueError(
+            f"{value!r} contains a space or line break; write it without spaces, e.g. '60s'"
+        )
+    if _SECONDS.fullmatch(value):
+        return float(value)
+    match = _DURATION.fullmatch(value)
+    if match and any(match.groupdict().values()):
+        return sum(
+            float(number) * _UNIT_SECONDS[unit]
+            for unit, number in match.groupdict().items()
+            if number is not None
+        )
+    if _LOOSE_DURATION.fullmatch(value):
+        raise ValueError(
+            f"{value!r} repeats a unit or gives them out of order; write each of h, m and s "
+            "at most once, largest first, e.g. '1h30m'"
+        )
+    raise ValueError(f"{value!r} is not a duration; {_DURATION_HINT}")
 
 
 def _slug(text: str) -> str:

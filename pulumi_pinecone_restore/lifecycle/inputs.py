@@ -75,11 +75,16 @@ def contains_unknown(value: Any) -> bool:
 
 
 def known_part(value: Any) -> Any:
-    """``value`` without its unknown parts (map entries and list items that are unknown)."""
+    """``value`` without its unknown parts (map entries and list items that are unknown).
+
+    A list or map that holds an unknown is kept with its known part: its shape is known, so
+    ``{"env": ["a", <unknown>]}`` is still checked (and refused) as a list where a string
+    belongs.
+    """
     if isinstance(value, Mapping):
-        return {k: known_part(v) for k, v in value.items() if not contains_unknown(v)}
+        return {k: known_part(v) for k, v in value.items() if v is not UNKNOWN}
     if isinstance(value, (list, tuple)):
-        return [known_part(v) for v in value if not contains_unknown(v)]
+        return [known_part(v) for v in value if v is not UNKNOWN]
     return value
 
 

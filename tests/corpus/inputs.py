@@ -11,7 +11,10 @@ characters of letters, digits, ``_`` and ``-``; tag values at most 120 character
 digits, space and ``; @ _ - . +``; ``deletion_protection`` ``enabled`` or ``disabled``;
 dimension 1-20000; cloud ``aws``/``gcp``/``azure``. Our own rules: backup ids are 1-128
 characters of ``A-Za-z0-9_-`` (UUIDs and the spec's ``bkp_123abc`` both fit); regions 1-64
-characters of ``a-z0-9-``; time budgets are positive, finite and at most 7 days.
+characters of ``a-z0-9-``; time budgets are 1 s to 7 days, as seconds or h/m/s parts (each
+unit once, largest first, no spaces). Backup names and descriptions have no length limit (the
+API documents none). ``MESSAGES`` pins the words of some refusals; ``CONTROLLER_HOST_BAD`` /
+``CONTROLLER_HOST_VALID`` are the controller-host rule's corpus (URL tricks included).
 
 ``None`` for a required property stands for "missing"; optional properties never list ``None``
 as bad, because omitting them is allowed. ``auto_name_seed`` is not listed: the resource
@@ -21,6 +24,8 @@ classes set it, users never do.
 from __future__ import annotations
 
 from typing import Any
+
+from pulumi.runtime.rpc import UNKNOWN
 
 INDEX_NAME_BAD: list[Any] = [
     "",
@@ -64,6 +69,13 @@ TAGS_BAD: list[Any] = [
     ["env"],
     "env=prod",
     5,
+    {"env": None},
+    {"env": ["a"]},
+    {"env": []},
+    {"env": ["a", UNKNOWN]},
+    {"env": [UNKNOWN]},
+    {"env": {"nested": UNKNOWN}},
+    {"ok": "v", "env": ("a", "b")},
 ]
 TAGS_VALID: list[Any] = [
     {},
@@ -117,11 +129,35 @@ BUDGET_BAD: list[Any] = [
     10**9,
     [30],
     {"s": 30},
+    "1h1h",
+    "1m1h",
+    "1s1s",
+    "30s1m",
+    "1h1m1h",
+    "60 s",
+    "1h 30m",
+    " 30m",
+    "30m ",
+    "30m\n",
+    "30M",
+    "1ms",
+    "1d",
+    "1e-300",
+    1e-300,
+    5e-324,
+    0.5,
+    0.999,
+    "0.5s",
+    "0.5",
 ]
 BUDGET_VALID: list[Any] = [
     1,
-    0.5,
+    1.0,
+    "1",
     "1s",
+    "1h30m0s",
+    "1.5h",
+    "2h0.5m",
     "90s",
     "20m",
     "1h30m",
@@ -190,13 +226,52 @@ METRIC_BAD: list[Any] = ["Cosine", "cosine\n", "l2", "", 1, True, ["cosine"]]
 METRIC_VALID: list[Any] = ["cosine", "euclidean", "dotproduct"]
 
 BACKUP_NAME_BAD: list[Any] = ["", "   ", 5, True, ["n"], {"a": "b"}, "nightly\n", "a\x00b"]
-BACKUP_NAME_VALID: list[Any] = ["backup_2024_03_15", "nightly-1", "Name With Spaces", "x" * 500]
+# The API documents no length limit on a backup's name or description: Pinecone judges them.
+BACKUP_NAME_VALID: list[Any] = [
+    "backup_2024_03_15",
+    "nightly-1",
+    "Name With Spaces",
+    "x" * 500,
+    "x" * 100_000,
+]
 
 DESCRIPTION_BAD: list[Any] = [5, True, ["d"], {"k": "v"}, "bad\x00byte", "bell\x07"]
-DESCRIPTION_VALID: list[Any] = ["", "taken before the migration", "two\nlines\tand a tab"]
+DESCRIPTION_VALID: list[Any] = [
+    "",
+    "taken before the migration",
+    "two\nlines\tand a tab",
+    "x" * 100_000,
+]
 
 TRIGGER_BAD: list[Any] = [["x"], {"a": 1}, float("nan"), float("inf")]
 TRIGGER_VALID: list[Any] = ["2025-01-01", 3, 1.5]
+
+# A connection names where the key is and the control plane; its host obeys the host rule.
+CONNECTION_BAD: list[Any] = [
+    {"controller_host": "http://other.invalid:80\\@127.0.0.1:1"},
+    {"controller_host": "http://127.0.0.1:1#@other.invalid"},
+    {"controller_host": "http://user@127.0.0.1:1"},
+    {"controller_host": "http://other.invalid"},
+    {"controller_host": "http://x.localhost:1"},
+    {"controller_host": "http://127.1:1"},
+    {"controller_host": "http://127.0.0.1:1\n"},
+    {"controller_host": "ftp://127.0.0.1"},
+    {"controller_host": ""},
+    {"controller_host": 5},
+    {"api_key_config": "no-namespace"},
+    {"api_key_env": "1BAD"},
+    {"api_key_config": "a:b", "api_key_env": "K"},
+    {"api_key": "sk-not-here"},
+    "https://api.pinecone.io",
+    ["a:b"],
+]
+CONNECTION_VALID: list[Any] = [
+    {},
+    {"controller_host": "http://127.0.0.1:5080"},
+    {"controller_host": "https://api.pinecone.io"},
+    {"api_key_env": "PROD_PINECONE_KEY", "controller_host": "localhost:5080"},
+    {"api_key_config": "pinecone-prod:apiKey"},
+]
 
 MEMBERS_BAD: list[Any] = [
     None,
@@ -212,6 +287,10 @@ MEMBERS_BAD: list[Any] = [
     {"a": {"backup_id": "bkp_1", "create_timeout": "nan"}},
     {"a": {"backup_id": "bkp_1", "tags": {"k": "v\n"}}},
     {"a": {"backup_id": "bkp_1", "name": "abc\n"}},
+    {"a": {"backup_id": "bkp_1", "tags": {"env": None}}},
+    {"a": {"backup_id": "bkp_1", "tags": {"env": ["a", UNKNOWN]}}},
+    {"a": {"backup_id": "bkp_1", "create_timeout": "1m1h"}},
+    {"a": {"backup_id": "bkp_1", "delete_timeout": "8d"}},
 ]
 MEMBERS_VALID: list[Any] = [
     {"a": {"backup_id": "bkp_1"}},
@@ -228,6 +307,7 @@ def _index_common() -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         "create_timeout": BUDGET_BAD,
         "delete_timeout": BUDGET_BAD,
         "force_destroy": FORCE_DESTROY_BAD,
+        "connection": CONNECTION_BAD,
     }
     valid = {
         "name": INDEX_NAME_VALID,
@@ -236,6 +316,7 @@ def _index_common() -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
         "create_timeout": BUDGET_VALID,
         "delete_timeout": BUDGET_VALID,
         "force_destroy": FORCE_DESTROY_VALID,
+        "connection": CONNECTION_VALID,
     }
     return bad, valid
 
@@ -260,6 +341,7 @@ BAD: dict[str, dict[str, list[Any]]] = {
         "trigger": TRIGGER_BAD,
         "create_timeout": BUDGET_BAD,
         "delete_timeout": BUDGET_BAD,
+        "connection": CONNECTION_BAD,
     },
     "RestoredIndexSet": {"members": MEMBERS_BAD},
 }
@@ -281,9 +363,166 @@ VALID: dict[str, dict[str, list[Any]]] = {
         "trigger": TRIGGER_VALID,
         "create_timeout": BUDGET_VALID,
         "delete_timeout": BUDGET_VALID,
+        "connection": CONNECTION_VALID,
     },
     "RestoredIndexSet": {"members": MEMBERS_VALID},
 }
+
+# Bad values whose refusal must say these words (issue 17's cases, and the messages users
+# met): (resource, property, value, words). Each value is also in BAD.
+MESSAGES: list[tuple[str, str, Any, str]] = [
+    ("RestoredIndex", "create_timeout", "1h1h", "each of h, m and s at most once, largest first"),
+    ("RestoredIndex", "create_timeout", "1m1h", "each of h, m and s at most once, largest first"),
+    ("IndexBackup", "create_timeout", "30s1m", "each of h, m and s at most once, largest first"),
+    ("RestoredIndex", "create_timeout", "60 s", "without spaces"),
+    ("CollectionIndex", "delete_timeout", "1h 30m", "without spaces"),
+    ("RestoredIndex", "create_timeout", "1ms", "is not a duration"),
+    ("RestoredIndex", "create_timeout", 1e-300, "shorter than the shortest budget, 1 second"),
+    ("IndexBackup", "delete_timeout", 0.5, "shorter than the shortest budget, 1 second"),
+    ("RestoredIndex", "create_timeout", "169h", "longer than the longest budget, 7 days"),
+    ("RestoredIndex", "delete_timeout", 604801, "a wait that runs out of time"),
+    ("IndexBackup", "delete_timeout", "169h", "a wait that runs out of time"),
+    (
+        "RestoredIndex",
+        "connection",
+        {"controller_host": "http://other.invalid:80\\@127.0.0.1:1"},
+        "controller_host 'http://[userinfo hidden]@127.0.0.1:1' contains a backslash",
+    ),
+    (
+        "IndexBackup",
+        "connection",
+        {"controller_host": "http://user@127.0.0.1:1"},
+        "controller_host 'http://[userinfo hidden]@127.0.0.1:1' contains userinfo",
+    ),
+    (
+        "CollectionIndex",
+        "connection",
+        {"controller_host": "http://x.localhost:1"},
+        "plain http to a non-loopback host",
+    ),
+    ("RestoredIndex", "tags", {"env": None}, "tag 'env' has no value (None)"),
+    ("CollectionIndex", "tags", {"env": None}, "tag 'env' has no value (None)"),
+    ("RestoredIndex", "tags", {"env": ["a"]}, "tag 'env' has a list as its value"),
+    ("RestoredIndex", "tags", {"env": ["a", UNKNOWN]}, "tag 'env' has a list as its value"),
+    ("CollectionIndex", "tags", {"env": [UNKNOWN]}, "tag 'env' has a list as its value"),
+    ("RestoredIndex", "tags", {"env": {"nested": UNKNOWN}}, "tag 'env' has a map as its value"),
+    (
+        "RestoredIndexSet",
+        "members",
+        {"a": {"backup_id": "bkp_1", "tags": {"env": None}}},
+        "members[a]: tags: tag 'env' has no value (None)",
+    ),
+    (
+        "RestoredIndexSet",
+        "members",
+        {"a": {"backup_id": "bkp_1", "tags": {"env": ["a", UNKNOWN]}}},
+        "members[a]: tags: tag 'env' has a list as its value",
+    ),
+    (
+        "RestoredIndexSet",
+        "members",
+        {"a": {"backup_id": "bkp_1", "create_timeout": "1m1h"}},
+        "members[a]: create_timeout: '1m1h' repeats a unit",
+    ),
+]
+
+# Controller hosts that every door (settings, Connection, provider config, CLI) must refuse,
+# with words of the refusal. The tricks are ones where URL parsers disagree about the host;
+# ``.invalid`` never resolves (RFC 2606), so nothing here can reach a network.
+CONTROLLER_HOST_BAD: list[tuple[str, str]] = [
+    ("http://other.invalid:80\\@127.0.0.1:1", "backslash"),
+    ("http://other.invalid:80\\@127.0.0.1:1/", "backslash"),
+    ("http://other.invalid\\.localhost", "backslash"),
+    ("http://other.invalid\\@localhost", "backslash"),
+    ("http://127.0.0.1\\@other.invalid", "backslash"),
+    ("http:\\\\other.invalid", "backslash"),
+    ("https://other.invalid/\\@127.0.0.1", "backslash"),
+    ("http://user@127.0.0.1:1", "userinfo"),
+    ("http://other.invalid@127.0.0.1", "userinfo"),
+    ("http://127.0.0.1@other.invalid", "userinfo"),
+    ("http://127.0.0.1:1@other.invalid:80", "userinfo"),
+    ("https://user:sk-canary@api.pinecone.io", "userinfo"),
+    ("http://[::1]@other.invalid", "userinfo"),
+    ("http://127.0.0.1%2f@other.invalid", "userinfo"),
+    ("http://127.0.0.1:1#@other.invalid", "query or fragment"),
+    ("http://127.0.0.1:1?@other.invalid", "query or fragment"),
+    ("http://other.invalid#@127.0.0.1", "query or fragment"),
+    ("http://other.invalid?.localhost", "query or fragment"),
+    ("http://127.0.0.1\t:1", "control character"),
+    ("http://other.invalid\x00@127.0.0.1", "control character"),
+    ("http://127.0.0.1 @other.invalid", "control character, space"),
+    ("http://127.0.0.1:1\n", "control character"),
+    ("\nhttp://127.0.0.1:1", "control character"),
+    ("http://127.0.0.1\r\nHost: other.invalid", "control character"),
+    ("http://\uff4f\uff54\uff48\uff45\uff52.invalid", "non-ASCII"),
+    ("http://127\u30020.0.1", "non-ASCII"),
+    ("http://%31%32%37.0.0.1", "percent-encoding"),
+    ("http://[fe80::1%25lo]:1", "percent-encoding"),
+    ("http://other.invalid", "plain http to a non-loopback host"),
+    ("http://10.0.0.5:80", "plain http to a non-loopback host"),
+    ("http://api.pinecone.io", "plain http to a non-loopback host"),
+    ("http://x.localhost:1", "plain http to a non-loopback host"),
+    ("http://localhost.other.invalid", "plain http to a non-loopback host"),
+    ("http://127.0.0.1.nip.io", "plain http to a non-loopback host"),
+    ("http://[::ffff:127.0.0.1]:1", "plain http to a non-loopback host"),
+    ("http://0.0.0.0:1", "plain http to a non-loopback host"),
+    ("http://localhost.", "neither a DNS name"),
+    ("http://127.1", "neither a DNS name"),
+    ("http://0x7f.1", "neither a DNS name"),
+    ("http://2130706433", "neither a DNS name"),
+    ("http://017700000001", "neither a DNS name"),
+    ("http://127.000.000.001", "neither a DNS name"),
+    ("http://0177.0.0.1", "neither a DNS name"),
+    ("https://127.1", "neither a DNS name"),
+    ("https://a..b", "neither a DNS name"),
+    ("https://-a.invalid", "neither a DNS name"),
+    ("https://a_b.invalid", "neither a DNS name"),
+    ("https://" + "a" * 64 + ".invalid", "neither a DNS name"),
+    ("http://[::1", "host[:port]"),
+    ("http://::1", "host[:port]"),
+    ("http://[::g]", "neither a DNS name"),
+    ("http://[127.0.0.1]", "neither a DNS name"),
+    ("http://127.0.0.1:1:2", "host[:port]"),
+    ("http://127.0.0.1:0", "the port '0'"),
+    ("http://127.0.0.1:65536", "the port '65536'"),
+    ("http://127.0.0.1:", "the port ''"),
+    ("http://127.0.0.1:+80", "the port '+80'"),
+    ("http://127.0.0.1:8o", "the port '8o'"),
+    ("http://", "neither a DNS name"),
+    ("http://:80", "neither a DNS name"),
+    ("https://a.invalid//other.invalid", "not plain"),
+    ("https://a.invalid/../x", "not plain"),
+    ("https://a.invalid/./x", "not plain"),
+    ("https://a.invalid/a;b", "not plain"),
+    ("http:/other.invalid", "scheme without '//'"),
+    ("http:other.invalid", "scheme without '//'"),
+    ("https:api.pinecone.io", "scheme without '//'"),
+    ("ftp://127.0.0.1", "not an http(s) URL"),
+    ("file:///etc/passwd", "not an http(s) URL"),
+    ("javascript://127.0.0.1", "not an http(s) URL"),
+    ("ws://127.0.0.1:1", "not an http(s) URL"),
+    ("", "empty"),
+    ("   ", "empty"),
+]
+# Accepted controller hosts and the base URL each becomes.
+CONTROLLER_HOST_VALID: list[tuple[str, str]] = [
+    ("https://api.pinecone.io", "https://api.pinecone.io"),
+    ("api.pinecone.io", "https://api.pinecone.io"),
+    ("HTTPS://API.Pinecone.IO/", "https://api.pinecone.io"),
+    ("https://api.pinecone.io:443", "https://api.pinecone.io:443"),
+    ("https://proxy.example/pinecone/", "https://proxy.example/pinecone"),
+    ("127.0.0.1:5080", "http://127.0.0.1:5080"),
+    ("http://127.0.0.1:5080/", "http://127.0.0.1:5080"),
+    ("http://127.9.8.7:1", "http://127.9.8.7:1"),
+    ("localhost:5080", "http://localhost:5080"),
+    ("http://LOCALHOST:5080", "http://localhost:5080"),
+    ("http://[::1]:9", "http://[::1]:9"),
+    ("[0:0::1]:9", "http://[::1]:9"),
+    ("https://10.0.0.5", "https://10.0.0.5"),
+    ("https://[2001:db8::1]:8443", "https://[2001:db8::1]:8443"),
+    ("  https://api.pinecone.io  ", "https://api.pinecone.io"),
+    ("https://xn--bcher-kva.example", "https://xn--bcher-kva.example"),
+]
 
 UNKNOWN_PROPERTIES: dict[str, list[str]] = {
     "RestoredIndex": ["backupId", "index_name", "tag", "deletionProtection", "timeout"],

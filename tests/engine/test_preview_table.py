@@ -160,3 +160,36 @@ def test_invalid_value_fails_the_preview_on_that_property(
     assert "name: 'Search_Idx' is not a valid index name" in str(info.value)
     assert emulator.request_counts() == {}
     assert stack.resources("RestoredIndex") == []
+
+
+def test_issue_17_inputs_fail_before_any_api_call(
+    make_stack: MakeStack, emulator: Emulator
+) -> None:
+    """A None tag, an ill-formed budget and a tricked host each fail naming why, calling nothing."""
+    first, _ = backups(emulator)
+    stack = make_stack(PROJECT, program, {"backupId": first, "tags": {"env": None}})
+    emulator.reset_requests()
+    with pytest.raises(auto.CommandError) as info:
+        stack.preview()
+    assert "tags: tag 'env' has no value (None)" in str(info.value)
+    set_config(stack, tags=None, createTimeout="1m1h")
+    with pytest.raises(auto.CommandError) as info:
+        stack.preview()
+    assert "create_timeout: '1m1h' repeats a unit or gives them out of order" in str(info.value)
+    set_config(stack, createTimeout=None)
+    # Issue 17: urlsplit reads the emulator's address, urllib3 and requests another loopback one.
+    origin = emulator_origin(stack)
+    trick = f"http://127.0.0.2:9\\@{origin}"
+    stack.stack.set_config("pinecone:controllerHost", auto.ConfigValue(trick))
+    with pytest.raises(auto.CommandError) as info:
+        stack.up()
+    assert "pinecone:controllerHost" in str(info.value)
+    assert "contains a backslash" in str(info.value)
+    assert emulator.request_counts() == {}
+    assert stack.resources("RestoredIndex") == []
+
+
+def emulator_origin(stack: EngineStack) -> str:
+    """``host:port`` of the controller the stack is configured with (the test emulator)."""
+    url = stack.stack.get_config("pinecone:controllerHost").value
+    return url.split("://", 1)[1]

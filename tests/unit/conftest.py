@@ -12,8 +12,8 @@ from unit.scripted_server import Script, ScriptedServer, ServerFactory
 def _scripted_server() -> Iterator[ServerFactory]:
     started: list[ScriptedServer] = []
 
-    def start(script: Script) -> ScriptedServer:
-        server = ScriptedServer(script).start()
+    def start(script: Script, host: str = "127.0.0.1") -> ScriptedServer:
+        server = ScriptedServer(script, host).start()
         started.append(server)
         return server
 

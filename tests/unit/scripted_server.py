@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Callable
+from typing import Protocol
 
 import attrs
 
@@ -32,18 +33,24 @@ Script = Callable[[Seen], Answer]
 
 @attrs.define
 class ScriptedServer:
-    """An HTTP server on 127.0.0.1 that answers with ``script`` and records every request."""
+    """An HTTP server on a loopback address that answers with ``script`` and records requests."""
 
     script: Script
+    host: str = "127.0.0.1"
     seen: list[Seen] = attrs.field(factory=list)
     _httpd: http.server.ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        """``http://127.0.0.1:<port>``."""
+        """``http://<host>:<port>``."""
+        return f"http://{self.authority}"
+
+    @property
+    def authority(self) -> str:
+        """``<host>:<port>``."""
         assert self._httpd is not None
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return f"{self.host}:{self._httpd.server_address[1]}"
 
     def start(self) -> ScriptedServer:
         """Listen on a free port and serve in a daemon thread."""
@@ -71,7 +78,7 @@ class ScriptedServer:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 """Stay quiet."""
 
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = http.server.ThreadingHTTPServer((self.host, 0), Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.01,), daemon=True)
         self._thread.start()
         return self
@@ -83,4 +90,8 @@ class ScriptedServer:
             self._httpd.server_close()
 
 
-ServerFactory = Callable[[Script], ScriptedServer]
+class ServerFactory(Protocol):
+    """Starts a scripted server (on 127.0.0.1 unless another loopback ``host`` is given)."""
+
+    def __call__(self, script: Script, host: str = ...) -> ScriptedServer:
+        """Start a server that answers with ``script``."""

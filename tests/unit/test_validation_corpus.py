@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from corpus.inputs import BAD, VALID, case_id, cases
 
+from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.validation import (
     MAX_DURATION,
     check_backup_id,
@@ -34,6 +35,14 @@ from pulumi_pinecone_restore.validation import (
 Rule = Callable[[Any], "str | None"]
 
 
+def _connection(value: Any) -> str | None:
+    try:
+        Connection.from_input(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _budget(value: Any) -> str | None:
     try:
         parse_duration(value)
@@ -49,6 +58,7 @@ _COMMON: dict[str, Rule] = {
     "create_timeout": _budget,
     "delete_timeout": _budget,
     "force_destroy": check_bool,
+    "connection": _connection,
 }
 RULES: dict[str, dict[str, Rule]] = {
     "RestoredIndex": {"backup_id": check_backup_id, **_COMMON},
@@ -67,6 +77,7 @@ RULES: dict[str, dict[str, Rule]] = {
         "trigger": check_trigger,
         "create_timeout": _budget,
         "delete_timeout": _budget,
+        "connection": _connection,
     },
 }
 
