@@ -172,6 +172,10 @@ class RestoreTiming(Timing):
         return cls(seconds=base.seconds, reads=base.reads, seed=seed, **numbers)
 
 
+def _restore_timing(value: Timing) -> RestoreTiming:
+    return RestoreTiming.of(value)
+
+
 @attrs.frozen
 class Timings:
     """The timing of every lifecycle the emulator models.
@@ -189,7 +193,7 @@ class Timings:
     index_ready: Timing = Timing()
     index_terminate: Timing = Timing()
     backup_ready: Timing = Timing()
-    restore: RestoreTiming = attrs.field(default=RestoreTiming(), converter=RestoreTiming.of)
+    restore: RestoreTiming = attrs.field(default=RestoreTiming(), converter=_restore_timing)
     collection_ready: Timing = Timing()
 
     def to_json(self) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle, Runtime
 from pulumi_pinecone_restore.polling import (
     Deadline,
     Observation,
+    Schedule,
     bounded,
     current_deadline,
     pause,
@@ -107,32 +108,36 @@ class Run:
         what: str,
         label: str,
         *,
-        forecast: bool = False,
+        schedule: Schedule | None = None,
     ) -> T:
         """Poll a progress-reporting ``probe``, with throttled progress lines, until done.
 
-        With ``forecast``, the runtime's progress schedule times the polls: it predicts the
-        finish from ``percent`` and polls there, and never polls more often than the official
-        SDK would when nothing is reported (see :class:`~..polling.ProgressSchedule`).
+        A line says only what is known: the status, a percentage only when the API gave one,
+        the time waited of the budget, and the expected duration when the observation
+        carries a forecast, e.g. ``Pending, 3m10s of 1h budget, expected about 6m (4 earlier
+        restores)``.
+
+        Args:
+            probe: One look at the operation.
+            deadline: When to give up.
+            what: What is waited for (for the timeout message).
+            label: How lines name the resource.
+            schedule: When to poll (default: the runtime's backoff).
         """
         throttle = ProgressThrottle(self.runtime.progress, self.runtime.clock)
 
         def observe() -> Observation[T]:
             seen = probe()
             if seen.value is None and seen.status:
-                pct = f" {seen.percent:.0f}%" if seen.percent is not None else ""
-                throttle(
-                    f"{seen.status}{pct}",
-                    f"{label}: {seen.status}{pct} "
-                    f"(elapsed {deadline.elapsed:.0f}s of {deadline.budget:.0f}s)",
-                )
+                key, line = progress_line(seen, deadline)
+                throttle(key, f"{label}: {line}")
             return seen
 
         return wait_observing(
             observe,
             deadline=deadline,
             what=what,
-            schedule=self.runtime.progress_schedule if forecast else self.runtime.schedule,
+            schedule=schedule or self.runtime.schedule,
             sleep=self.runtime.sleep,
         ).value
 
@@ -227,8 +232,6 @@ class Spec(abc.ABC, Generic[I, O, H]):
             next run adopts it).
         look_first: Look for an earlier attempt before the first start (objects whose names
             are not unique get no 409 to tell that one exists).
-        forecast: The object reports ``percent`` while it is made (a restore job): its wait
-            forecasts the finish (the runtime's ``progress_schedule``).
         derived: Input → the outputs (besides its own namesake) that carry or derive from it:
             a secret input makes them secret too.
     """
@@ -240,7 +243,6 @@ class Spec(abc.ABC, Generic[I, O, H]):
     name_origin: ClassVar[tuple[str, ...] | None] = None
     discard_on_timeout: ClassVar[bool] = False
     look_first: ClassVar[bool] = False
-    forecast: ClassVar[bool] = False
     derived: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     @abc.abstractmethod
@@ -274,6 +276,11 @@ class Spec(abc.ABC, Generic[I, O, H]):
         """After a 409 with no attempt of ours: the refusal, or ``None`` if the name is free."""
         del run, inp
         return RefusedError(str(conflict))
+
+    def schedule(self, run: Run, inp: I, started: Started[H], prerequisite: Any) -> Schedule | None:
+        """When to poll the started object (default: the runtime's backoff); called once."""
+        del run, inp, started, prerequisite
+        return None
 
     @abc.abstractmethod
     def watch(
@@ -446,12 +453,13 @@ class Lifecycle(Generic[I, O, H]):
         verb = "resuming" if started.adopted else "started"
         run.say(f"{label}: {verb} {spec.summary(inp, started)}")
         try:
+            schedule = spec.schedule(run, inp, started, prerequisite)
             obj = run.follow(
                 spec.watch(run, inp, started, prerequisite),
                 deadline,
                 f"{label} to be ready",
                 label,
-                forecast=spec.forecast,
+                schedule=schedule,
             )
         except WaitTimeoutError as exc:
             timeout = WaitTimeoutError(spec.timeout_message(inp, started, str(exc)))
@@ -650,6 +658,38 @@ class Lifecycle(Generic[I, O, H]):
         """Delete the object and wait until it is gone."""
         target = self.target(id_, olds)
         self.spec.remove(self._run(), target, {**dict(olds), **self.stored(olds)})
+
+
+def duration_text(seconds: float) -> str:
+    """``seconds`` as people say it: ``45s``, ``3m10s``, ``6m``, ``1h``, ``1h05m``."""
+    total = round(max(seconds, 0.0))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
+    if minutes:
+        return f"{minutes}m{secs:02d}s" if secs else f"{minutes}m"
+    return f"{secs}s"
+
+
+def progress_line(seen: Observation[Any], deadline: Deadline) -> tuple[str, str]:
+    """A progress line of what ``seen`` says, and the part of it that is news (the key).
+
+    No number appears that the API did not give or the forecast did not compute: a percentage
+    only when the observation has one, an expectation only with a forecast.
+    """
+    pct = f" {seen.percent:.0f}%" if seen.percent is not None else ""
+    line = (
+        f"{seen.status}{pct}, {duration_text(deadline.elapsed)} of "
+        f"{duration_text(deadline.budget)} budget"
+    )
+    forecast = seen.forecast
+    if forecast is not None:
+        earlier = "earlier restore" if forecast.history == 1 else "earlier restores"
+        line += (
+            f", expected about {duration_text(forecast.expected)} ({forecast.history} {earlier})"
+        )
+    return f"{seen.status}{pct}", line
 
 
 def _post_delays(policy: RetryPolicy) -> Iterator[float]:

@@ -23,13 +23,8 @@ import attrs
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import ConfigurationError
-from pulumi_pinecone_restore.polling import (
-    Cancellation,
-    Deadline,
-    PollSchedule,
-    ProgressSchedule,
-    Schedule,
-)
+from pulumi_pinecone_restore.lifecycle.history import RestoreHistory
+from pulumi_pinecone_restore.polling import Cancellation, Deadline, PollSchedule
 from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 
 __all__ = [
@@ -108,7 +103,8 @@ class Runtime:
         sleep: Sleep function (tests pass a no-op).
         clock: Monotonic clock.
         schedule: Poll schedule.
-        progress_schedule: Poll schedule of waits that forecast from progress (restores).
+        history: The project's finished restores, read once for restore forecasts and kept
+            (a set's members share it).
         progress: Where progress lines go.
         retry: Retry policy for the HTTP client (and for re-sending a starting POST).
         client_override: A ready client to use instead of one built from config (the CLI).
@@ -122,7 +118,7 @@ class Runtime:
     sleep: Callable[[float], None] = attrs.field(factory=poll_sleep)
     clock: Callable[[], float] = time.monotonic
     schedule: PollSchedule = attrs.field(factory=PollSchedule)
-    progress_schedule: Schedule = attrs.field(factory=ProgressSchedule)
+    history: RestoreHistory = attrs.field(factory=RestoreHistory, repr=False)
     progress: Callable[[str], None] = _stderr_progress
     retry: RetryPolicy | None = None
     client_override: ControlPlaneClient | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 import requests
@@ -56,7 +58,7 @@ def _fails(emu: Emulator, job_id: str) -> bool:
     return False
 
 
-def _emulator(clock: ManualClock, **changes: object) -> Emulator:
+def _emulator(clock: ManualClock, **changes: Any) -> Emulator:
     return Emulator(
         clock=clock,
         behaviour=attrs.evolve(Behaviour(), restore_listing_lag=Timing(), **changes),

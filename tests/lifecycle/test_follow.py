@@ -1,8 +1,6 @@
-"""Following a started object: progress to the schedule, no redundant reads, clear vanishings."""
+"""Following a started object: honest progress lines, no redundant reads, clear vanishings."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import attrs
 import pytest
@@ -10,36 +8,36 @@ import pytest
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
 from pulumi_pinecone_restore.errors import VanishedError
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
+from pulumi_pinecone_restore.lifecycle.history import RestoreHistory
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
-from pulumi_pinecone_restore.polling import Observation, PollSchedule
 
 
-@attrs.frozen
-class RecordingSchedule(PollSchedule):
-    """A progress-aware schedule that remembers every observation it was shown."""
-
-    seen: list[Observation[Any]] = attrs.field(factory=list)
-
-    def next_delay(self, default: float, observation: Observation[Any], elapsed: float) -> float:
-        """Record the observation; keep the default delay."""
-        del elapsed
-        self.seen.append(observation)
-        return default
-
-
-def test_restore_progress_reaches_the_schedule(
+def test_restore_progress_lines_give_no_percent_the_api_did_not(
     runtime: Runtime, backup_id: str, emulator: Emulator
 ) -> None:
-    """Each look at the restore job hands its percent_complete to a progress-aware schedule."""
+    """While the job is Pending (no percent, as live), lines give the status and the budget."""
     emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=4)))
-    schedule = RecordingSchedule()
-    Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, progress_schedule=schedule)).create(
+    lines: list[str] = []
+    Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, progress=lines.append)).create(
         {"backup_id": backup_id, "name": "watched"}
     )
-    job_looks = [o for o in schedule.seen if o.status.startswith("restore job")]
-    assert job_looks
-    assert all(o.percent is not None for o in job_looks)
+    pending = [line for line in lines if ": Pending" in line]
+    assert pending
+    assert all("budget" in line and "%" not in line for line in pending)
+
+
+def test_restore_progress_lines_give_the_forecast(
+    runtime: Runtime, backup_id: str, emulator: Emulator
+) -> None:
+    """With earlier restores in the project, lines say how long the restore should take."""
+    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=4)))
+    life = Lifecycle(RESTORED_INDEX, runtime)
+    life.create({"backup_id": backup_id, "name": "earlier"})
+    lines: list[str] = []
+    fresh = attrs.evolve(runtime, progress=lines.append, history=RestoreHistory())
+    Lifecycle(RESTORED_INDEX, fresh).create({"backup_id": backup_id, "name": "later"})
+    assert any("expected about" in line and "(1 earlier restore)" in line for line in lines)
 
 
 def test_a_completed_job_is_not_read_again(
