@@ -10,9 +10,10 @@ errors (a 10-minute restore that took 11 is as far off as a 1-hour one that took
 too few sizes to separate the two terms it falls back to one: the mean duration when the
 earlier restores were of about this size, else a duration proportional to the size. The
 window around the forecast is the scatter of the history about the model (its root mean
-square, on a log scale, widened for the few restores it rests on), never narrower than
-``MIN_SPREAD``. ``namespace_count`` is not part of the fit: a history of a handful of
-restores cannot separate a third term, and the emulator's duration model has none.
+square, on a log scale, pooled with an assumed scatter of about +-10 % and widened for the few
+restores it rests on), never narrower than ``MIN_SPREAD``. ``namespace_count`` is not part of
+the fit: a history of a handful of restores cannot separate a third term, and the emulator's
+duration model has none.
 """
 
 from __future__ import annotations
@@ -27,10 +28,14 @@ __all__ = ["MIN_SPREAD", "DurationForecast", "Finished", "Size", "forecast_durat
 
 #: The narrowest window, as a share of the forecast either side: restores of one backup vary.
 MIN_SPREAD = 0.05
-#: The window with one or two earlier restores (their scatter cannot be told yet).
+#: The window when the history has no restore to spare beyond the fitted terms (one restore).
 FEW_SPREAD = 0.25
 #: How many root-mean-square errors the window spans either side of the forecast.
 WIDTH = 2.0
+#: What a few restores' scatter is taken to be before they say otherwise (log scale; about
+#: +-10 % spread evenly), and how many restores' worth of weight that assumption carries.
+PRIOR_RMS = 0.06
+PRIOR_WEIGHT = 2
 #: Earlier restores are "about this size" within this ratio either way: average them.
 SAME_SIZE = 1.25
 #: A least-squares fit of both terms needs sizes at least this far apart.
@@ -148,11 +153,11 @@ def _window(expected: float, ratios: list[float], terms: int) -> DurationForecas
     if free < 1:
         spread = FEW_SPREAD
     else:
-        rms = math.sqrt(sum(math.log(r) ** 2 for r in ratios) / free)
+        # Two or three restores' scatter varies a lot from draw to draw: pool it with the prior.
+        squares = sum(math.log(r) ** 2 for r in ratios) + PRIOR_WEIGHT * PRIOR_RMS**2
+        rms = math.sqrt(squares / (free + PRIOR_WEIGHT))
         # Few points understate the scatter: widen by the fitted terms' share of them.
         spread = max(MIN_SPREAD, WIDTH * rms * math.sqrt(1 + terms / count))
-        if free < 2:  # noqa: PLR2004 - one degree of freedom says little of the scatter
-            spread = max(spread, FEW_SPREAD)
     return DurationForecast(
         expected=expected,
         low=expected * math.exp(-spread),

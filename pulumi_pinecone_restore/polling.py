@@ -145,15 +145,16 @@ class RestoreSchedule:
     The live service reports nothing while a restore runs, so the finish cannot be seen
     coming; it can be expected. With a :class:`~.forecast.DurationForecast` the polls go
     inside its window (``low`` to ``high``), evenly spread over the calls that are left by
-    its end; before the window only a few watch polls go out (a failed restore is noticed);
-    past it the polls come at the SDK's pace. Without a forecast they come at the SDK's
-    pace throughout.
+    its end; before the window a tenth of them close in on it, ever nearer (a finish a little
+    early is noticed soon); past it the polls come at the SDK's pace. Without a forecast they
+    come at the SDK's pace throughout.
 
     The call budget: the k-th poll is never earlier than the SDK's describe number
     ``k + overhead`` (SDK 7.3 describes at once after its POST, then every ``interval`` plus
-    the time of a call), so whenever the restore ends, the polls and the ``overhead`` calls
-    together are never more than the SDK's describes. The first polls the SDK makes, which a
-    restore of any length outlasts, are the ones given up.
+    the time of a call), so whenever the restore ends (between two of the SDK's describes),
+    the polls and the ``overhead`` calls together are never more than the SDK's describes.
+    The first polls the SDK makes, which a restore of any length outlasts, are the ones given
+    up; a restore shorter than ``overhead`` intervals costs more calls than the SDK's.
 
     Args:
         forecast: The expected duration, from the start of the job; ``None``: unknown.
@@ -162,8 +163,9 @@ class RestoreSchedule:
             before it, a describe of the index after the job completed).
         started: Seconds the job had already run when the wait began (an adopted job).
         interval: The SDK's sleep between describes.
-        watch: Before the window, at most one poll per this many seconds, or per a tenth of
-            the time to the window when that is longer.
+        lead_share: The share of the polls spent before the window, closing in on it (the
+            rest go inside it).
+        lead_growth: Each of those polls is this much farther from the window than the next.
         min_gap: The shortest sleep.
     """
 
@@ -171,7 +173,8 @@ class RestoreSchedule:
     overhead: int = 0
     started: float = 0.0
     interval: float = SDK_INTERVAL
-    watch: float = 60.0
+    lead_share: float = 0.1
+    lead_growth: float = 1.15
     min_gap: float = 0.25
 
     def plan(self) -> RestorePlan:
@@ -204,12 +207,14 @@ class RestorePlan:
 
     def allowed(self, until: float) -> int:
         """How many polls in all the budget allows by ``until`` (seconds since the start)."""
-        return math.floor(until / self.slot) - self.schedule.overhead
+        return math.floor(until / self.slot) + 1 - self.schedule.overhead
 
     def _next(self, now: float) -> float:
         s = self.schedule
-        # The budget: the k-th poll waits for the SDK's describe number k + overhead.
-        floor = self.slot * (self.polls + 1 + s.overhead)
+        # The budget: the k-th poll waits for the SDK's describe number k + overhead (counting
+        # its describe at once as number 1). A restore that ends between two of the SDK's
+        # describes is then noticed with no more calls than the SDK makes.
+        floor = self.slot * (self.polls + s.overhead)
         target = self._wanted(now)
         return max(target, floor, now) - now
 
@@ -221,13 +226,17 @@ class RestorePlan:
         low, high = s.forecast.low - s.started, s.forecast.high - s.started
         if now >= high:
             return now + s.interval  # overdue: the forecast was wrong, poll as the SDK does
-        if now < low:
-            watch = max(s.watch, 0.1 * low)
-            if low - now > watch:
-                return now + watch
-            now = low  # the window opens: its first poll is one gap into it
-        left = max(self.allowed(high) - self.polls, 1)
-        return now + max((high - now) / left, s.min_gap)
+        total = max(self.allowed(high), 1)
+        if now >= low:
+            # Inside the window: spread the polls left by its end evenly over what is left.
+            left = max(total - self.polls, 1)
+            return now + max((high - now) / left, s.min_gap)
+        # Before the window: a ladder of polls closing in on it (a finish a little early is
+        # noticed soon), then the window's polls one gap apart, the last at its end.
+        ladder = math.floor(s.lead_share * total)
+        gap = max((high - low) / max(total - ladder, 1), s.min_gap)
+        rungs = [low - gap * s.lead_growth**j for j in range(ladder, 0, -1)]
+        return next((t for t in rungs if t > now), low + gap)
 
 
 @attrs.define

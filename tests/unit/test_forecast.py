@@ -40,12 +40,12 @@ def test_both_terms_are_fitted_from_several_sizes() -> None:
     assert forecast.expected == pytest.approx(170)
 
 
-def test_an_exact_history_still_leaves_the_narrowest_window() -> None:
-    """Identical durations leave a window of MIN_SPREAD either side, never none."""
+def test_an_exact_history_still_leaves_a_window() -> None:
+    """Identical durations leave a window (the scatter assumed until shown), never none."""
     history = [_done(100, 10**6)] * 4
     forecast = forecast_duration(Size(record_count=10**6), history)
     assert forecast is not None
-    assert forecast.high / forecast.expected == pytest.approx(2.718281828**MIN_SPREAD)
+    assert 2.718281828**MIN_SPREAD <= forecast.high / forecast.expected < 1.2
 
 
 def test_one_earlier_restore_gives_a_wide_window() -> None:

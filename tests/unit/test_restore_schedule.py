@@ -7,6 +7,8 @@ its POST, then sleeps 5 s between describes. The package's wait is :func:`wait_f
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from pulumi_pinecone_restore.forecast import DurationForecast
@@ -109,12 +111,16 @@ def test_no_poll_before_the_window_of_a_short_restore() -> None:
     assert 26.4 < plan.first_delay() <= 33.6
 
 
-def test_long_wait_before_the_window_is_watched_sparsely() -> None:
-    """A 1 h forecast: polls before the window are a tenth of its start apart."""
-    plan = RestoreSchedule(forecast=window(3600.0), overhead=3).plan()
-    first = plan.first_delay()
-    second = first + plan.next_delay(Sample(at=first, spread=0.01), first)
-    assert (first, second) == pytest.approx((316.8, 633.6), abs=0.1)
+def test_polls_before_a_long_window_close_in_on_it() -> None:
+    """A 1 h forecast: a few polls come before the window, each nearer to it than the last."""
+    forecast = window(3600.0)
+    plan = RestoreSchedule(forecast=forecast, overhead=3).plan()
+    times = [plan.first_delay()]
+    while times[-1] < forecast.low:
+        times.append(times[-1] + plan.next_delay(Sample(at=times[-1], spread=0.0), times[-1]))
+    gaps = [b - a for a, b in itertools.pairwise(times)][:-1]
+    assert 0 < len(gaps) < 0.15 * 3600 / SDK_INTERVAL
+    assert gaps == sorted(gaps, reverse=True)
 
 
 def test_adopted_job_window_counts_from_its_start() -> None:
@@ -134,7 +140,7 @@ def test_first_delay_respects_the_deadline() -> None:
         lambda: "done",
         deadline=Deadline(0.5, clock=lambda: now[0]),
         what="x",
-        schedule=RestoreSchedule(),
+        schedule=RestoreSchedule(overhead=1),
         sleep=sleep,
     )
     assert (result.polls, now[0]) == (1, 0.5)
