@@ -163,9 +163,8 @@ class RestoreSchedule:
             before it, a describe of the index after the job completed).
         started: Seconds the job had already run when the wait began (an adopted job).
         interval: The SDK's sleep between describes.
-        lead_share: The share of the polls spent before the window, closing in on it (the
-            rest go inside it).
-        lead_growth: Each of those polls is this much farther from the window than the next.
+        lead_share: The share of the polls spent before the window, closing in on it from one
+            window's width before it, each nearer by the same factor (the rest go inside it).
         min_gap: The shortest sleep.
     """
 
@@ -174,7 +173,6 @@ class RestoreSchedule:
     started: float = 0.0
     interval: float = SDK_INTERVAL
     lead_share: float = 0.1
-    lead_growth: float = 1.15
     min_gap: float = 0.25
 
     def plan(self) -> RestorePlan:
@@ -235,7 +233,9 @@ class RestorePlan:
         # noticed soon), then the window's polls one gap apart, the last at its end.
         ladder = math.floor(s.lead_share * total)
         gap = max((high - low) / max(total - ladder, 1), s.min_gap)
-        rungs = [low - gap * s.lead_growth**j for j in range(ladder, 0, -1)]
+        # The rungs reach back one window's width, each farther from it by the same factor.
+        growth = max((high - low) / gap, 1.0) ** (1 / ladder) if ladder else 1.0
+        rungs = [low - gap * growth**j for j in range(ladder, 0, -1)]
         return next((t for t in rungs if t > now), low + gap)
 
 
