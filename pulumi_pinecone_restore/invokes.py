@@ -17,7 +17,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -28,6 +29,9 @@ from pulumi_pinecone_restore.lookup import default_client, get_backup
 from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel
 
 __all__ = ["get_backup", "get_backup_output", "get_restore_job", "get_restore_job_output"]
+
+#: After a 404 for a job id someone typed, ask again after these waits (3.5 s in all).
+TYPED_JOB_RETRY_DELAYS = (0.5, 1.0, 2.0)
 
 
 def get_backup_output(
@@ -77,20 +81,30 @@ def get_backup_output(
 
 
 def get_restore_job(
-    *, restore_job_id: str, client: ControlPlaneClient | None = None
+    *,
+    restore_job_id: str,
+    client: ControlPlaneClient | None = None,
+    retry_delays: Sequence[float] = TYPED_JOB_RETRY_DELAYS,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> RestoreJobModel:
-    """One restore job by id: its status, progress, backup and target index.
+    """One restore job by id: its status, backup and target index.
+
+    The live service answers ``404`` to any failed read of its job store, so a 404 is asked
+    again after each of ``retry_delays`` (a few seconds in all) before the job is reported
+    unknown, and even then the error says the 404 may have been transient.
 
     Args:
         restore_job_id: The job's id (a ``RestoredIndex``'s ``restore_job_id`` output).
         client: The control-plane client; by default one from stack config or the environment.
+        retry_delays: Seconds to wait before each new ask after a 404.
+        sleep: Sleep function (tests pass a no-op).
 
     Returns:
         The restore job.
 
     Raises:
-        RestoreJobNotFoundError: No such job (a wrong id, or its target index was deleted:
-            the service then stops listing the job).
+        RestoreJobNotFoundError: Every ask answered 404 (a wrong id, another project's key,
+            a job whose target index was deleted, or a failure of the service that lasted).
         ConfigurationError: No client given and no API key found.
         ApiError: The control plane refused a request.
         TransportError: The control plane could not be reached.
@@ -98,15 +112,33 @@ def get_restore_job(
     owned = client is None
     active = client if client is not None else default_client()
     try:
-        return active.describe_restore_job(restore_job_id)
-    except NotFoundError as exc:
-        raise RestoreJobNotFoundError(
-            f"restore job {restore_job_id!r} does not exist in this project (a wrong id, "
-            "another project's API key, or its target index was deleted)"
-        ) from exc
+        return _ask_again(active, restore_job_id, retry_delays, sleep)
     finally:
         if owned:
             active.close()
+
+
+def _ask_again(
+    client: ControlPlaneClient,
+    job_id: str,
+    delays: Sequence[float],
+    sleep: Callable[[float], None],
+) -> RestoreJobModel:
+    waits = iter(delays)
+    while True:
+        try:
+            return client.describe_restore_job(job_id)
+        except NotFoundError as exc:  # noqa: PERF203 - the retry is the point of the loop
+            delay = next(waits, None)
+            if delay is None:
+                raise RestoreJobNotFoundError(
+                    f"restore job {job_id!r} answered 404 {len(delays) + 1} times over "
+                    f"{sum(delays):g}s. Pinecone answers 404 also when it fails to read its "
+                    "restore jobs, so this may be transient: try again. If it persists, the id "
+                    "is wrong, belongs to another project's API key, or its target index was "
+                    "deleted"
+                ) from exc
+            sleep(delay)
 
 
 def get_restore_job_output(
