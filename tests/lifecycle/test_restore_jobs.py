@@ -11,6 +11,9 @@ from pulumi_pinecone_restore.lifecycle.engine import LISTING_LAG_DELAYS, Lifecyc
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 
+# Adoption, reconcile and cleanup under the live service's job 404s and lossy listings.
+pytestmark = pytest.mark.job_faults
+
 
 @pytest.mark.emulator_behaviour(restore_listing_lag=Timing(reads=3))
 def test_adoption_lists_again_until_the_new_job_shows(
