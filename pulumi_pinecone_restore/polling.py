@@ -236,7 +236,9 @@ class RestorePlan:
         # The rungs reach back one window's width, each farther from it by the same factor.
         growth = max((high - low) / gap, 1.0) ** (1 / ladder) if ladder else 1.0
         rungs = [low - gap * growth**j for j in range(ladder, 0, -1)]
-        return next((t for t in rungs if t > now), low + gap)
+        # A rung a hair ahead is the one just polled, seen through a clock's rounding.
+        later = next((t for t in rungs if t - now >= s.min_gap), low + gap)
+        return max(later, now + s.min_gap)
 
 
 @attrs.define
