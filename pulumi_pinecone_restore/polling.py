@@ -165,6 +165,8 @@ class RestoreSchedule:
         interval: The SDK's sleep between describes.
         lead_share: The share of the polls spent before the window, closing in on it from one
             window's width before it, each nearer by the same factor (the rest go inside it).
+        watch: Before that, one poll at least this often (a restore that failed early is
+            noticed within it; about 1 % of the SDK's calls).
         min_gap: The shortest sleep.
     """
 
@@ -173,6 +175,7 @@ class RestoreSchedule:
     started: float = 0.0
     interval: float = SDK_INTERVAL
     lead_share: float = 0.1
+    watch: float = 300.0
     min_gap: float = 0.25
 
     def plan(self) -> RestorePlan:
@@ -238,7 +241,8 @@ class RestorePlan:
         rungs = [low - gap * growth**j for j in range(ladder, 0, -1)]
         # A rung a hair ahead is the one just polled, seen through a clock's rounding.
         later = next((t for t in rungs if t - now >= s.min_gap), low + gap)
-        return max(later, now + s.min_gap)
+        # Far from the window, a look now and then: a restore that failed early is noticed.
+        return min(max(later, now + s.min_gap), now + s.watch)
 
 
 @attrs.define

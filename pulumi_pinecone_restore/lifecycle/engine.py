@@ -82,6 +82,8 @@ LEGACY_INPUTS_KEY = "inputs"  # where releases before 0.2 kept a copy of the inp
 # The live service may leave a just-started restore job out of `GET /restore-jobs` for a moment
 # (the newer SDK's docs say so): a lookup that must find one lists again after these waits.
 LISTING_LAG_DELAYS = (0.5, 1.0, 2.0, 4.0)
+# The longest silence of a wait's progress lines while polls are far apart, in seconds.
+QUIET = 60.0
 
 
 @attrs.define
@@ -125,20 +127,45 @@ class Run:
             schedule: When to poll (default: the runtime's backoff).
         """
         throttle = ProgressThrottle(self.runtime.progress, self.runtime.clock)
+        last: list[tuple[Observation[T], float]] = []
+        said = [self.runtime.clock()]  # when the last line went out
+        observer = self.runtime.observer
 
         def observe() -> Observation[T]:
             seen = probe()
+            last[:] = [(seen, self.runtime.clock())]
+            said[0] = last[0][1]
+            if observer is not None:
+                observer(label, seen, deadline)
             if seen.value is None and seen.status:
                 key, line = progress_line(seen, deadline)
                 throttle(key, f"{label}: {line}")
             return seen
+
+        def sleep(seconds: float) -> None:
+            # Polls may be minutes apart (a long restore before its window): a line at least
+            # every QUIET seconds says the wait goes on, with what the last look saw. (The
+            # wait may hand this sleep in slices, to check a set's cancellation between.)
+            while seconds > 0:
+                step = min(seconds, max(QUIET - (self.runtime.clock() - said[0]), 0.0))
+                self.runtime.sleep(step)
+                seconds -= step
+                now = self.runtime.clock()
+                if now - said[0] < QUIET:
+                    continue
+                said[0] = now
+                if last and last[0][0].status:
+                    seen, at = last[0]
+                    _, line = progress_line(seen, deadline)
+                    ago = duration_text(now - at)
+                    self.runtime.progress(f"{label}: {line} (last checked {ago} ago)")
 
         return wait_observing(
             observe,
             deadline=deadline,
             what=what,
             schedule=schedule or self.runtime.schedule,
-            sleep=self.runtime.sleep,
+            sleep=sleep,
         ).value
 
     def say(self, message: str) -> None:
