@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
 from pulumi_pinecone_restore.errors import VanishedError
-from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
+from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Run
 from pulumi_pinecone_restore.lifecycle.history import RestoreHistory
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
+from pulumi_pinecone_restore.polling import Observation, PollSchedule
 
 
 def test_restore_progress_lines_give_no_percent_the_api_did_not(
@@ -64,3 +67,36 @@ def test_index_deleted_during_create_says_what_happened(
     assert info.value.code == "VANISHED"
     assert "deleted by someone else" in str(info.value)
     assert "pulumi up" in str(info.value)
+
+
+def test_the_observer_sees_each_look_with_its_forecast(
+    runtime: Runtime, backup_id: str, emulator: Emulator
+) -> None:
+    """Runtime.observer gets every observation; with history, a restore's carry the forecast."""
+    Lifecycle(RESTORED_INDEX, runtime).create({"backup_id": backup_id, "name": "earlier"})
+    seen: list[Observation[Any]] = []
+    watching = attrs.evolve(
+        runtime, history=RestoreHistory(), observer=lambda _label, o, _deadline: seen.append(o)
+    )
+    Lifecycle(RESTORED_INDEX, watching).create({"backup_id": backup_id, "name": "watched"})
+    forecasts = [o.forecast for o in seen if o.forecast is not None]
+    assert forecasts
+    assert forecasts[0].history == 1
+
+
+def test_a_long_sleep_between_polls_still_gives_lines(runtime: Runtime) -> None:
+    """A 150 s sleep between two looks is split, with a line a minute saying the wait goes on."""
+    now = [0.0]
+    lines: list[str] = []
+    quiet = attrs.evolve(
+        runtime,
+        clock=lambda: now[0],
+        sleep=lambda s: now.__setitem__(0, now[0] + s),
+        progress=lines.append,
+    )
+    looks = iter([Observation[str](status="Pending"), Observation("done")])
+    run = Run(quiet.client(), quiet)
+    deadline = quiet.deadline(600)
+    done = run.follow(lambda: next(looks), deadline, "x", "X", schedule=PollSchedule(first=150))
+    assert done == "done"
+    assert sum("last checked" in line for line in lines) == 2
