@@ -24,14 +24,11 @@ from typing import Any
 import pulumi
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.errors import NotFoundError, RestoreJobNotFoundError
 from pulumi_pinecone_restore.lookup import default_client, get_backup
 from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel
+from pulumi_pinecone_restore.restore_jobs import TYPED_JOB_RETRY_DELAYS, describe_restore_job
 
 __all__ = ["get_backup", "get_backup_output", "get_restore_job", "get_restore_job_output"]
-
-#: After a 404 for a job id someone typed, ask again after these waits (3.5 s in all).
-TYPED_JOB_RETRY_DELAYS = (0.5, 1.0, 2.0)
 
 
 def get_backup_output(
@@ -112,33 +109,10 @@ def get_restore_job(
     owned = client is None
     active = client if client is not None else default_client()
     try:
-        return _ask_again(active, restore_job_id, retry_delays, sleep)
+        return describe_restore_job(active, restore_job_id, retry_delays=retry_delays, sleep=sleep)
     finally:
         if owned:
             active.close()
-
-
-def _ask_again(
-    client: ControlPlaneClient,
-    job_id: str,
-    delays: Sequence[float],
-    sleep: Callable[[float], None],
-) -> RestoreJobModel:
-    waits = iter(delays)
-    while True:
-        try:
-            return client.describe_restore_job(job_id)
-        except NotFoundError as exc:  # noqa: PERF203 - the retry is the point of the loop
-            delay = next(waits, None)
-            if delay is None:
-                raise RestoreJobNotFoundError(
-                    f"restore job {job_id!r} answered 404 {len(delays) + 1} times over "
-                    f"{sum(delays):g}s. Pinecone answers 404 also when it fails to read its "
-                    "restore jobs, so this may be transient: try again. If it persists, the id "
-                    "is wrong, belongs to another project's API key, or its target index was "
-                    "deleted"
-                ) from exc
-            sleep(delay)
 
 
 def get_restore_job_output(

@@ -9,7 +9,7 @@ from support import run_cli as run
 
 from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_USAGE
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
-from pulumi_pinecone_restore.invokes import TYPED_JOB_RETRY_DELAYS
+from pulumi_pinecone_restore.restore_jobs import TYPED_JOB_RETRY_DELAYS
 
 # Adoption, reconcile and cleanup under the live service's job 404s and lossy listings.
 pytestmark = pytest.mark.job_faults

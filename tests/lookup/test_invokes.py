@@ -18,7 +18,7 @@ from pulumi_pinecone_restore import (
 )
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
-from pulumi_pinecone_restore.invokes import TYPED_JOB_RETRY_DELAYS
+from pulumi_pinecone_restore.restore_jobs import TYPED_JOB_RETRY_DELAYS
 from pulumi_pinecone_restore.settings import ClientSettings
 
 SOURCE = "prod-search"
