@@ -154,7 +154,10 @@ class RestoreSchedule:
     the time of a call), so whenever the restore ends (between two of the SDK's describes),
     the polls and the ``overhead`` calls together are never more than the SDK's describes.
     The first polls the SDK makes, which a restore of any length outlasts, are the ones given
-    up; a restore shorter than ``overhead`` intervals costs more calls than the SDK's.
+    up; a restore shorter than ``overhead`` intervals costs more calls than the SDK's. Such
+    short restores get a few polls outside the budget, so they are not noticed later than
+    the SDK would: one at the SDK's second describe without a forecast (one call more than
+    the SDK's in all), ``early_polls`` inside a window that ends that soon.
 
     Args:
         forecast: The expected duration, from the start of the job; ``None``: unknown.
@@ -167,6 +170,8 @@ class RestoreSchedule:
             window's width before it, each nearer by the same factor (the rest go inside it).
         watch: Before that, one poll at least this often (a restore that failed early is
             noticed within it; about 1 % of the SDK's calls).
+        early_polls: Polls inside a window that ends before the budget's first slot (a
+            restore of a few seconds), outside the budget.
         min_gap: The shortest sleep.
     """
 
@@ -176,6 +181,7 @@ class RestoreSchedule:
     interval: float = SDK_INTERVAL
     lead_share: float = 0.1
     watch: float = 300.0
+    early_polls: int = 3
     min_gap: float = 0.25
 
     def plan(self) -> RestorePlan:
@@ -190,6 +196,8 @@ class RestorePlan:
     schedule: RestoreSchedule
     polls: int = 0
     busy: float = 0.0  # seconds spent inside probes so far
+    early: int = 0  # polls made before the budget's first slot (outside the budget)
+    _next_is_early: bool = False
 
     def first_delay(self) -> float:
         """Seconds before the first poll."""
@@ -199,7 +207,34 @@ class RestorePlan:
         """Seconds to sleep after a poll that found the restore unfinished."""
         self.polls += 1
         self.busy += 2 * max(seen.spread, 0.0)
+        if self._next_is_early:
+            self.early += 1
         return self._next(now)
+
+    def _budget_opens(self) -> float:
+        return self.slot * self.schedule.overhead
+
+    def _early(self, now: float) -> float | None:
+        """A poll before the budget's first slot, for a restore that may end that soon.
+
+        The SDK notices a 2 s restore at 5 s; the budget alone would wait for slot number
+        ``overhead`` (15 s). Without a forecast one poll goes where the SDK's second describe
+        does (one call more than the SDK's in all); with a window that ends before the budget
+        opens, ``early_polls`` go inside it (a restore that short costs more calls than the
+        SDK's whatever is done: the overhead alone is more).
+        """
+        s = self.schedule
+        opens = self._budget_opens()
+        if s.forecast is None:
+            at = self.slot if self.early == 0 else None
+        else:
+            low, high = s.forecast.low - s.started, s.forecast.high - s.started
+            if high >= opens or self.early >= s.early_polls:
+                return None
+            at = low + (high - low) * (self.early + 1) / s.early_polls
+        if at is None or at >= opens:
+            return None
+        return max(at, now + s.min_gap)
 
     @property
     def slot(self) -> float:
@@ -215,7 +250,11 @@ class RestorePlan:
         # The budget: the k-th poll waits for the SDK's describe number k + overhead (counting
         # its describe at once as number 1). A restore that ends between two of the SDK's
         # describes is then noticed with no more calls than the SDK makes.
-        floor = self.slot * (self.polls + s.overhead)
+        early = self._early(now)
+        self._next_is_early = early is not None
+        if early is not None:
+            return early - now
+        floor = self.slot * (self.polls - self.early + s.overhead)
         target = self._wanted(now)
         return max(target, floor, now) - now
 

@@ -74,10 +74,23 @@ def test_without_forecast_lag_is_the_sdks(seconds: float) -> None:
 
 @pytest.mark.parametrize("seconds", [16.0, 31.0, 64.0, 600.0, 3601.0])
 @pytest.mark.parametrize("overhead", [0, 1, 3])
-def test_without_forecast_calls_never_exceed_the_sdks(seconds: float, overhead: int) -> None:
-    """No forecast: from 16 s on, polls and overhead together are at most the SDK's describes."""
+def test_without_forecast_calls_are_within_one_of_the_sdks(seconds: float, overhead: int) -> None:
+    """No forecast: from 16 s on, polls and overhead together are the SDK's describes + 1."""
     _, calls = package(seconds, RestoreSchedule(overhead=overhead))
-    assert calls <= sdk(seconds)[1]
+    assert calls <= sdk(seconds)[1] + 1
+
+
+@pytest.mark.parametrize("seconds", [1.0, 2.0, 4.0])
+def test_a_short_restore_is_noticed_when_the_sdk_would(seconds: float) -> None:
+    """No forecast, 3 calls of overhead: a restore under 5 s is noticed at 5 s, as by the SDK."""
+    lag, _ = package(seconds, RestoreSchedule(overhead=3))
+    assert lag <= sdk(seconds)[0] + LATENCY
+
+
+def test_a_window_before_the_budget_opens_is_polled_inside() -> None:
+    """A 2 s forecast with 3 calls of overhead: the first poll is in the window, not at 15 s."""
+    plan = RestoreSchedule(forecast=window(2.0), overhead=3).plan()
+    assert plan.first_delay() <= 2.0 * 1.12
 
 
 @pytest.mark.parametrize("seconds", [30.0, 60.0, 300.0, 3600.0])
