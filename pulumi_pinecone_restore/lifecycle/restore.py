@@ -333,8 +333,8 @@ class _JobWatch:
                 f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
                 "ended without an index: the index was deleted while the restore ran (the "
                 "restore was Cancelled, or Failed because someone deleted the index), and "
-                "Pinecone no longer shows the job. Nothing of it is left; run `pulumi up` "
-                "again to restore it again"
+                "Pinecone no longer shows the job. Nothing of it is left; running the restore "
+                "again starts a new one"
             ) from exc
         if index.state == "InitializationFailed" or (index.ready and index.state == "Ready"):
             run.say(
