@@ -339,8 +339,8 @@ class _JobWatch:
         if index.state == "InitializationFailed" or (index.ready and index.state == "Ready"):
             run.say(
                 f"{RESTORED_INDEX.label(inp)}: restore job {job_id} answered 404 (the live "
-                f"service may, for a job that exists); index {inp.name!r} is {index.state}, "
-                "so that decides"
+                f"service may, for a job that exists); its index is {index.state}, so that "
+                "decides"
             )
             self.index = index  # the probe judges it as it is, without describing it again
             return None
