@@ -15,12 +15,16 @@ Markdown. Each scenario runs ``--repeats`` times (default 3) and reports min and
    the real service never runs inside the provider (see ``emulated.RemoteEmulator``).
 3. Engine: ``benchmarks/engine_bench.py``'s ``run(repeats=...)`` (8 ``RestoredIndex`` vs a set
    of 8 under ``pulumi up``) when it is importable; a note otherwise.
-4. Simulated: the poll schedule against the SDK's loop in virtual time, 1 s to 1 h.
+4. Simulated: the poll schedule against the SDK's loop in virtual time, 30 s to 1 h.
 5. Deadlines: a ``RestoredIndex`` with ``create_timeout=2`` whose restore-job reads hang (the
    emulator's ``hang`` fault), and a set of 3 whose third member is refused at once while the
    others' restores take 40 s: how soon each gives up.
+6. Forecast: restores of 30 s to 1 h on the live-like default (no progress until Completed)
+   with 10 % scatter, with 3 earlier restores in the project and with none, each beside SDK
+   7.3 on the emulator's manual clock.
 
 ``--only`` reruns some sections and keeps the others from the previous ``latest.json``.
+``--forecast-only`` runs 4 and 6 alone and writes ``forecast.json`` and ``forecast.md``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -37,8 +42,7 @@ from benchmarks import emulated, simulated
 from benchmarks.sdk_env import find_sdk_python
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SIMULATED_TIMES = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 300.0, 3600.0]
-SECTIONS = ("simulated", "lag", "long", "sets", "deadlines", "engine")
+SECTIONS = ("simulated", "lag", "long", "sets", "deadlines", "engine", "forecast")
 
 
 def _floats(text: str) -> list[float]:
@@ -75,8 +79,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--curves",
         type=lambda s: s.split(","),
-        default=["linear", "silent"],
-        help="emulator progress presets to run the package with",
+        default=["live"],
+        help="emulator progress settings to run the package with (live: none until done)",
+    )
+    parser.add_argument(
+        "--forecast-times",
+        type=_floats,
+        default=emulated.FORECAST_TIMES,
+        help="restore lengths of the forecast benchmark, comma-separated seconds",
+    )
+    parser.add_argument("--forecast-repeats", type=int, default=5)
+    parser.add_argument(
+        "--forecast-only",
+        action="store_true",
+        help="only the simulated and forecast sections (to forecast.json / forecast.md)",
     )
     parser.add_argument("--set-seconds", type=float, default=2.0)
     parser.add_argument("--set-sizes", type=_ints, default=[8, 16, 50])
@@ -110,8 +126,9 @@ def _measure(args: argparse.Namespace, only: set[str], sdk_python: str | None) -
     """Run the chosen sections; their part of the report."""
     report: dict[str, Any] = {}
     if "simulated" in only:
-        report["simulated"] = simulated.table(SIMULATED_TIMES)
-        report["simulated_ranges"] = simulated.ranges()
+        report["simulated"] = simulated.table()
+    if "forecast" in only:
+        report["forecast"] = _forecast(args, sdk_python)
     if "lag" in only:
         _log("lag and calls, real time")
         report["lag"] = emulated.lag_table(
@@ -159,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": args.repeats,
         "notes": notes,
     }
+    if args.forecast_only:
+        report["simulated"] = simulated.table()
+        report["forecast"] = _forecast(args, sdk_python)
+        return _write(args.output, "forecast", report, forecast_markdown(report))
     report.update(_measure(args, only, sdk_python))
     previous = _previous(args.output)
     kept = _keep_previous(report, previous)
@@ -166,10 +187,18 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(f"Kept from the run of {kept[1]}: {', '.join(kept[0])}.")
         if "lag" in kept[0]:  # how the SDK side of the kept lag table was run
             notes.extend(n for n in previous.get("notes", []) if n.startswith("SDK"))
-    args.output.mkdir(parents=True, exist_ok=True)
-    (args.output / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    text = markdown(report)
-    (args.output / "latest.md").write_text(text, encoding="utf-8")
+    return _write(args.output, "latest", report, markdown(report))
+
+
+def _forecast(args: argparse.Namespace, sdk_python: str | None) -> dict[str, Any]:
+    _log("forecast: restores without progress, with and without history")
+    return emulated.forecast_runs(args.forecast_times, args.forecast_repeats, sdk_python, _log)
+
+
+def _write(where: Path, stem: str, report: dict[str, Any], text: str) -> int:
+    where.mkdir(parents=True, exist_ok=True)
+    (where / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (where / f"{stem}.md").write_text(text, encoding="utf-8")
     print(text)
     return 0
 
@@ -179,7 +208,8 @@ def _keep_previous(
 ) -> tuple[list[str], str] | None:
     """Fill the sections not run from the previous report; which, and that run's date."""
     keys = {
-        "simulated": ("simulated", "simulated_ranges"),
+        "simulated": ("simulated",),
+        "forecast": ("forecast",),
         "lag": ("lag",),
         "long": ("long",),
         "sets": ("sets", "set_budget"),
@@ -213,9 +243,9 @@ def _lag_rows(report: dict[str, Any]) -> list[str]:
     header = (
         "| restore takes | "
         + " | ".join(f"package, progress {c}: lag | calls" for c in curves)
-        + " | SDK 7.3: lag | calls | goal: lag | calls |"
+        + " | SDK 7.3: lag | calls |"
     )
-    lines = [header, "|---" * (3 + 2 * len(curves) + 2) + "|"]
+    lines = [header, "|---" * (3 + 2 * len(curves)) + "|"]
     for row in rows:
         seconds = row["restore_seconds"]
         manual = row["clock"] == "manual"
@@ -225,8 +255,6 @@ def _lag_rows(report: dict[str, Any]) -> list[str]:
             cells += [_pair(row["package"][c]["lag"]), _calls(row["package"][c]["calls"])]
         sdk = row.get("sdk")
         cells += [_pair(sdk["lag"]), _calls(sdk["calls"])] if sdk else ["not run", ""]
-        allowance = "SDK's" + (" + 4" if seconds < 16 else "")
-        cells += [f"{max(0.25, 0.01 * seconds):.2f} s (with progress)", allowance]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -291,41 +319,34 @@ def _engine_rows(engine: dict[str, Any]) -> list[str]:
 
 
 def _simulated_rows(report: dict[str, Any]) -> list[str]:
-    curves = ["linear", "stall", "uneven", "none"]
+    rows = report.get("simulated") or []
+    if not rows or "same backup" not in rows[0]:
+        return ["Not measured in this run (an older report kept another table)."]
+    sides = ["sdk", "same backup", "other sizes", "no history"]
+    names = {
+        "sdk": "SDK 7.3",
+        "same backup": "package, 3 earlier restores of this backup",
+        "other sizes": "package, 3 earlier restores of 0.5x, 1x, 2x the size",
+        "no history": "package, no history",
+    }
     lines = [
-        "| restore takes | goal: lag | calls allowed | SDK 7.3 | "
-        + " | ".join(f"package, {c}" for c in curves)
-        + " |",
-        "|---" * (4 + len(curves)) + "|",
-    ]
-    for row in report["simulated"]:
-        cells = [
-            f"{row['restore_seconds']:g} s",
-            _s(row["lag_goal"]),
-            str(row["call_allowance"]),
-            f"{_s(row['sdk']['lag'])}, {row['sdk']['calls']} calls",
-        ]
-        cells += [f"{_s(row[c]['lag'])}, {row[c]['calls']} calls" for c in curves]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
-
-
-def _range_rows(report: dict[str, Any]) -> list[str]:
-    sides = ["sdk", "linear", "stall", "uneven", "none"]
-    lines = [
-        "| restores of | "
-        + " | ".join("SDK 7.3" if side == "sdk" else f"package, {side}" for side in sides)
-        + " |",
+        "| restore takes | " + " | ".join(names[side] for side in sides) + " |",
         "|---" * (1 + len(sides)) + "|",
     ]
-    for row in report["simulated_ranges"]:
-        cells = [f"{row['from']:g}-{row['to']:g} s"]
+    rows = report["simulated"]
+    for row in rows:
+        cells = [f"{row['restore_seconds']:g} s"]
         cells += [
-            f"{_s(row[side]['mean_lag'])} ({_s(row[side]['median_lag'])}), "
-            f"{row[side]['mean_calls']:.1f} calls"
-            for side in sides
+            f"{_s(row[side]['mean_lag'])}, {row[side]['mean_calls']:.1f} calls" for side in sides
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    means = simulated.overall(rows)
+    cells = ["**mean**"] + [
+        f"**{_s(means[side]['mean_lag'])}**, {means[side]['mean_calls']:.1f} calls "
+        f"(most over the SDK: {means[side]['max_extra_calls']:+d})"
+        for side in sides
+    ]
+    lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
@@ -351,6 +372,80 @@ def _deadline_lines(report: dict[str, Any]) -> list[str]:
     ]
 
 
+def _forecast_rows(report: dict[str, Any]) -> list[str]:
+    if not report.get("forecast"):
+        return ["Not measured in this run."]
+    lines = [
+        (
+            "| restore takes | package, 3 earlier restores: lag / calls | SDK 7.3: lag / calls "
+            "| package, no history: lag / calls | SDK 7.3: lag / calls | most calls over the SDK "
+            "(history, none) |"
+        ),
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    rows = report["forecast"]["rows"]
+    for row in rows:
+        cells = [f"{row['restore_seconds']:g} s"]
+        for key in ("history", "no_history"):
+            part = row[key]
+            cells.append(f"{_s(part['mean_lag'])} / {part['mean_calls']:.1f}")
+            sdk = part.get("sdk_mean_lag")
+            cells.append(
+                f"{_s(sdk)} / {part['sdk_mean_calls']:.1f}" if sdk is not None else "not run"
+            )
+        extra = [row[k].get("max_extra_calls") for k in ("history", "no_history")]
+        cells.append(", ".join("-" if e is None else f"{e:+d}" for e in extra))
+        lines.append("| " + " | ".join(cells) + " |")
+    cells = ["**mean**"]
+    for key in ("history", "no_history"):
+        cells.append(
+            f"**{_s(statistics.fmean(r[key]['mean_lag'] for r in rows))}** / "
+            f"{statistics.fmean(r[key]['mean_calls'] for r in rows):.1f}"
+        )
+        sdk = [r[key]["sdk_mean_lag"] for r in rows if "sdk_mean_lag" in r[key]]
+        calls = [r[key]["sdk_mean_calls"] for r in rows if "sdk_mean_calls" in r[key]]
+        cells.append(
+            f"**{_s(statistics.fmean(sdk))}** / {statistics.fmean(calls):.1f}" if sdk else ""
+        )
+    cells.append("")
+    lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def forecast_markdown(report: dict[str, Any]) -> str:
+    """The forecast and simulated sections as Markdown (``--forecast-only``)."""
+    forecast = report["forecast"]
+    lines = [
+        f"Run {report['date']} on {report['machine']}.",
+        *(f"{note}" for note in report["notes"]),
+        "",
+        "## Restores without progress (the live-like default), beside SDK 7.3",
+        "",
+        (
+            "The emulator's default: a running job is `Pending` with no `percent_complete` until "
+            "`Completed`. Each restore lasts its length times a factor within 1 +- "
+            f"{forecast['scatter']:.0%} (seeded; the SDK's restore gets the same draw), on the "
+            "emulator's manual clock (both clients' sleeps move it, calls take no clock time). "
+            f"History: {forecast['history']} earlier restores of the same backup. Lag: the create "
+            "returned minus the job's `completed_at`. Calls: every API request (the package's "
+            "include describing the backup, reading the history and describing the index after "
+            "the job). Mean of the repeats per length."
+        ),
+        "",
+        *_forecast_rows(report),
+        "",
+        "## Simulated (virtual time, 20 ms calls, 60 restores per length)",
+        "",
+        (
+            "The same duration model; the package's schedule as the lifecycle builds it; "
+            "mean lag and calls per restore length, and over all lengths."
+        ),
+        "",
+        *_simulated_rows(report),
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def markdown(report: dict[str, Any]) -> str:
     """The results as the Markdown the README quotes."""
     budgets = report["set_budget"]
@@ -371,11 +466,11 @@ def markdown(report: dict[str, Any]) -> str:
             "create (this package's include reading the backup before and the index after)."
         ),
         (
-            "The emulator reported rising `percent_complete` (presets as named)."
+            "The emulator ran with each `progress` setting named (`live`, its default: none "
+            "until `Completed`; the others are opt-in curves the live service never shows)."
             if progress
-            else "This emulator cannot report rising `percent_complete` "
-            "(no `/_emulator/behaviour`): the package ran on the emulator's default, 0 % until "
-            "done."
+            else "This emulator cannot change its `progress` (no `/_emulator/behaviour`): the "
+            "package ran on the emulator's default."
         ),
         "",
         *_lag_rows(report),
@@ -399,15 +494,13 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         *_engine_rows(engine),
         "",
+        "## Restores without progress: the forecast",
+        "",
+        *_forecast_rows(report),
+        "",
         "## Simulated: the poll schedule against the SDK's loop (virtual time, 20 ms calls)",
         "",
-        "POST + polls only. Curves as the emulator's presets; `none` reports no progress.",
-        "",
         *_simulated_rows(report),
-        "",
-        "Over 201 evenly spread restore times per range: mean lag (median), mean calls.",
-        "",
-        *_range_rows(report),
     ]
     return "\n".join(lines) + "\n"
 

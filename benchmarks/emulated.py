@@ -28,10 +28,12 @@ from typing import Any
 import attrs
 from pulumi.dynamic import Config, ConfigureRequest
 
+from benchmarks import simulated
 from pulumi_pinecone_restore.emulator import (
     Emulator,
     EmulatorServer,
     ManualClock,
+    RestoreTiming,
     Timing,
     Timings,
 )
@@ -561,3 +563,122 @@ def engine(repeats: int, log: Callable[[str], None]) -> Mapping[str, Any]:
         },
         "reports": reports,
     }
+
+
+#: Restores of the forecast benchmark: the emulator's duration model and its scatter.
+FORECAST_TIMES = [30.0, 60.0, 300.0, 900.0, 3600.0]
+HISTORY = 3  # earlier restores of the same backup in the project
+
+
+def _finished_at(emulator: Emulator, name: str) -> float:
+    """When the newest restore job into ``name`` completed (its ``completed_at``)."""
+    jobs = [j for j in emulator.dump()["restore_jobs"] if j["target_index_name"] == name]
+    if not jobs or "completed_at" not in jobs[-1]:
+        raise RuntimeError(f"the restore into {name!r} has not completed")
+    return _epoch(jobs[-1]["completed_at"])
+
+
+def _model(seed: int) -> Timings:
+    restore = RestoreTiming(
+        seconds=simulated.FIXED,
+        per_million_records=simulated.PER_MILLION,
+        scatter=simulated.SCATTER,
+        seed=seed,
+    )
+    return attrs.evolve(timings(0.0), restore=restore)
+
+
+def _same_draw(emulator: Emulator, seed: int) -> None:
+    """Restart the scatter draws at ``seed``, so the next restore gets its first draw."""
+    emulator.set_timings(_model(seed + 1))
+    emulator.set_timings(_model(seed))
+
+
+def _history(emulator: Emulator, clock: ManualClock, backup: str, seconds: float) -> None:
+    """``HISTORY`` finished restores of ``backup`` in the project."""
+    for i in range(HISTORY):
+        answer = emulator.create_index_from_backup(backup, {"name": f"earlier-{i}"})
+        clock.advance(2 * seconds)
+        emulator.describe_restore_job(str(answer["restore_job_id"]))
+    emulator.list_restore_jobs()  # they are old news by now: past the listing lag of new jobs
+
+
+def _package_once(emulator: Emulator, url: str, clock: ManualClock, backup: str) -> Run:
+    provider = configured(RestoredIndexProvider, url, clock)
+    name = "restored"
+    checked = provider.check({}, {"backup_id": backup, "name": name, "create_timeout": LONG_BUDGET})
+    emulator.reset_requests()
+    started = time.perf_counter()
+    provider.create(checked.inputs)
+    seconds = time.perf_counter() - started
+    calls = sum(emulator.request_counts().values())
+    return Run(clock.now() - _finished_at(emulator, name), calls, seconds)
+
+
+def _sdk_once(emulator: Emulator, url: str, python: str, backup: str) -> Run:
+    name = "sdk-restored"
+    emulator.reset_requests()
+    command = [
+        python,
+        str(SDK_SCRIPT),
+        *("--url", url, "--api-key", API_KEY, "--backup-id", backup, "--name", name),
+        "--manual-clock",
+    ]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    calls = sum(emulator.request_counts().values())
+    lag = float(answer["returned_at"]) - _finished_at(emulator, name)
+    return Run(lag, calls, float(answer["seconds"]))
+
+
+def forecast_runs(
+    times: list[float], repeats: int, sdk_python: str | None, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Restores on the live-like default, with and without history, each beside SDK 7.3.
+
+    Everything runs on the emulator's manual clock (both clients' sleeps move it), and the
+    SDK's restore gets the same scatter draw as the package's.
+
+    Each restore of a backup of ``records_for(seconds)`` records lasts ``seconds`` times a
+    factor within 1 +- 10 %; with history, ``HISTORY`` earlier restores of the same backup
+    finished first. Lag: the create returned minus the job's ``completed_at``. Calls: every
+    API request of the create (the package's include describing the backup, reading the
+    history and describing the index after the job completed).
+    """
+    rows: list[dict[str, Any]] = []
+    for seconds in times:
+        row: dict[str, Any] = {"restore_seconds": seconds}
+        for history in (True, False):
+            pairs: list[tuple[Run, Run | None]] = []
+            for i in range(repeats):
+                clock = ManualClock()
+                emulator = Emulator(api_key=API_KEY, clock=clock)
+                with serving(emulator) as url:
+                    emulator.seed_index(name="src", record_count=simulated.records_for(seconds))
+                    backup = str(emulator.seed_backup(source_index_name="src")["backup_id"])
+                    emulator.set_timings(_model(10_000 + i))
+                    if history:
+                        _history(emulator, clock, backup, seconds)
+                    seed = 1 + 97 * i
+                    _same_draw(emulator, seed)
+                    ours = _package_once(emulator, url, clock, backup)
+                    _same_draw(emulator, seed)
+                    theirs = _sdk_once(emulator, url, sdk_python, backup) if sdk_python else None
+                pairs.append((ours, theirs))
+            key = "history" if history else "no_history"
+            row[key] = {
+                "package": summary([p[0] for p in pairs]),
+                "mean_lag": statistics.fmean(p[0].lag for p in pairs),
+                "mean_calls": statistics.fmean(p[0].calls for p in pairs),
+            }
+            sdk_runs = [p[1] for p in pairs if p[1] is not None]
+            if sdk_runs:
+                row[key]["sdk"] = summary(sdk_runs)
+                row[key]["sdk_mean_lag"] = statistics.fmean(r.lag for r in sdk_runs)
+                row[key]["sdk_mean_calls"] = statistics.fmean(r.calls for r in sdk_runs)
+                row[key]["max_extra_calls"] = max(
+                    p[0].calls - p[1].calls for p in pairs if p[1] is not None
+                )
+            log(f"forecast {seconds:>6}s {key:>10}: {row[key].get('mean_lag'):.2f}s")
+        rows.append(row)
+    return {"rows": rows, "history": HISTORY, "scatter": simulated.SCATTER}

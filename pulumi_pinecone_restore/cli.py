@@ -41,9 +41,10 @@ from pulumi_pinecone_restore.errors import (
 from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle
 from pulumi_pinecone_restore.lifecycle.index import CLI_SEED
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
-from pulumi_pinecone_restore.lifecycle.runtime import Runtime
+from pulumi_pinecone_restore.lifecycle.runtime import Runtime, poll_sleep
 from pulumi_pinecone_restore.models import RestoreJobModel, parse_timestamp
 from pulumi_pinecone_restore.polling import Deadline, wait_for
+from pulumi_pinecone_restore.restore_jobs import describe_restore_job
 from pulumi_pinecone_restore.settings import (
     API_KEY_ENV,
     CONTROLLER_HOST_ENV,
@@ -231,7 +232,7 @@ def _cmd_jobs_list(args: argparse.Namespace, client: ControlPlaneClient, out: Te
 
 
 def _cmd_jobs_describe(args: argparse.Namespace, client: ControlPlaneClient, out: TextIO) -> int:
-    job = client.describe_restore_job(args.job_id)
+    job = describe_restore_job(client, args.job_id, sleep=poll_sleep())
     json.dump(attrs.asdict(job), out, indent=2)
     out.write("\n")
     return 0
@@ -316,7 +317,8 @@ def _cmd_wait(
     progress = ProgressLine(err)
 
     def probe() -> RestoreJobModel | None:
-        job = client.describe_restore_job(args.job_id)
+        # A 404 for a typed id may be transient: the shared lookup asks again, briefly.
+        job = describe_restore_job(client, args.job_id, sleep=poll_sleep())
         percent = f" {job.percent_complete:.0f}%" if job.percent_complete is not None else ""
         progress(
             f"restore job {job.restore_job_id} -> {job.target_index_name}: {job.status}{percent}"

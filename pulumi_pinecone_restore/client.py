@@ -424,11 +424,15 @@ class ControlPlaneClient:
         return [BackupModel.from_json(i) for i in page.items], page.next_token
 
     def iter_backups(self, *, index_name: str | None = None) -> Iterator[BackupModel]:
-        """Every backup, following pagination."""
+        """Every backup listed, following pagination, each id once."""
+        seen: set[str] = set()
         token: str | None = None
         while True:
             items, token = self.list_backups_page(index_name=index_name, token=token)
-            yield from items
+            for item in items:
+                if item.backup_id not in seen:
+                    seen.add(item.backup_id)
+                    yield item
             if not token:
                 return
 
@@ -476,11 +480,19 @@ class ControlPlaneClient:
         return [RestoreJobModel.from_json(i) for i in page.items], page.next_token
 
     def iter_restore_jobs(self) -> Iterator[RestoreJobModel]:
-        """Every restore job of the project, following pagination."""
+        """The restore jobs the listing shows, following pagination, each id once.
+
+        Best effort, as the live listing is: it can leave jobs out, stop early and repeat
+        rows across pages (repeats are dropped here). A job missing from it may exist.
+        """
+        seen: set[str] = set()
         token: str | None = None
         while True:
             items, token = self.list_restore_jobs_page(token=token)
-            yield from items
+            for item in items:
+                if item.restore_job_id not in seen:
+                    seen.add(item.restore_job_id)
+                    yield item
             if not token:
                 return
 
@@ -553,10 +565,11 @@ def _segment(value: str) -> str:
 
 
 def _page_params(limit: int, token: str | None) -> dict[str, Any]:
-    params: dict[str, Any] = {"limit": limit}
     if token:
-        params["paginationToken"] = token  # camelCase on the wire
-    return params
+        # The token carries the page size it was made with; another one sent beside it
+        # would skip or repeat rows of the live (offset-paginated) listings.
+        return {"paginationToken": token}  # camelCase on the wire
+    return {"limit": limit}
 
 
 def _request_id(headers: Mapping[str, str]) -> str | None:

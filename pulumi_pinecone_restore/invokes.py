@@ -17,15 +17,16 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.errors import NotFoundError, RestoreJobNotFoundError
 from pulumi_pinecone_restore.lookup import default_client, get_backup
 from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel
+from pulumi_pinecone_restore.restore_jobs import TYPED_JOB_RETRY_DELAYS, describe_restore_job
 
 __all__ = ["get_backup", "get_backup_output", "get_restore_job", "get_restore_job_output"]
 
@@ -77,20 +78,30 @@ def get_backup_output(
 
 
 def get_restore_job(
-    *, restore_job_id: str, client: ControlPlaneClient | None = None
+    *,
+    restore_job_id: str,
+    client: ControlPlaneClient | None = None,
+    retry_delays: Sequence[float] = TYPED_JOB_RETRY_DELAYS,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> RestoreJobModel:
-    """One restore job by id: its status, progress, backup and target index.
+    """One restore job by id: its status, backup and target index.
+
+    The live service answers ``404`` to any failed read of its job store, so a 404 is asked
+    again after each of ``retry_delays`` (a few seconds in all) before the job is reported
+    unknown, and even then the error says the 404 may have been transient.
 
     Args:
         restore_job_id: The job's id (a ``RestoredIndex``'s ``restore_job_id`` output).
         client: The control-plane client; by default one from stack config or the environment.
+        retry_delays: Seconds to wait before each new ask after a 404.
+        sleep: Sleep function (tests pass a no-op).
 
     Returns:
         The restore job.
 
     Raises:
-        RestoreJobNotFoundError: No such job (a wrong id, or its target index was deleted:
-            the service then stops listing the job).
+        RestoreJobNotFoundError: Every ask answered 404 (a wrong id, another project's key,
+            a job whose target index was deleted, or a failure of the service that lasted).
         ConfigurationError: No client given and no API key found.
         ApiError: The control plane refused a request.
         TransportError: The control plane could not be reached.
@@ -98,12 +109,7 @@ def get_restore_job(
     owned = client is None
     active = client if client is not None else default_client()
     try:
-        return active.describe_restore_job(restore_job_id)
-    except NotFoundError as exc:
-        raise RestoreJobNotFoundError(
-            f"restore job {restore_job_id!r} does not exist in this project (a wrong id, "
-            "another project's API key, or its target index was deleted)"
-        ) from exc
+        return describe_restore_job(active, restore_job_id, retry_delays=retry_delays, sleep=sleep)
     finally:
         if owned:
             active.close()

@@ -8,53 +8,23 @@ are parameters, so tests never sleep. Two schedules exist:
     Starts fast and backs off (0.1 s, x1.5 per poll, capped at 10 s). It knows nothing of the
     operation; good for short waits (an index becoming Ready, a backup, a delete).
 
-``ProgressSchedule`` (restore jobs)
-    Watches ``percent_complete``, forecasts the finish from the rate it rises at, and polls
-    around the forecast. What it guarantees, proven on simulated restores (virtual clock) in
-    ``tests/unit/test_schedule_simulated.py`` against the official SDK 7.3's wait (describe
-    the index at once, then every 5 s):
+``RestoreSchedule`` (restore jobs)
+    The live service says nothing of a running restore (``Pending``, no ``percent_complete``
+    until ``Completed``), so this schedule polls where a forecast of its duration
+    (:mod:`~pulumi_pinecone_restore.forecast`, from the backup's size and the project's
+    finished restores) says the finish is likely, within the official SDK 7.3's call budget
+    (it describes at once after its POST, then every 5 s); with no forecast, at the SDK's
+    pace. Measured in ``benchmarks/`` (``python3 dev.py bench``) and proven on simulated
+    restores in ``tests/unit/test_restore_schedule.py``.
 
-    * steady progress: the wait returns within max(0.25 s, 1 % of the restore time) of the
-      finish, for every restore from 1 s to 1 h;
-    * no progress (``None`` or 0 throughout): polls at 1 s, then when the SDK would (5, 10,
-      15 s... counting its calls' time), so the lag is never above the SDK's, at its calls;
-    * calls, whatever the progress does: never more than the SDK's for restores of 16 s and
-      longer, at most 4 more below. The first 4 polls may go anywhere; after them the k-th
-      unfinished poll waits for the SDK's k-th describe;
-    * a pace that changes (a stall, a slow middle, a jump): the next polls fall on the SDK's
-      times, and once the pace is known again the forecast resumes; a stall is polled no
-      faster than the SDK, and every 1 % of the time waited once that is longer. Such a
-      restore is noticed within 5 s (or 10 % of its time) of when the SDK would notice it,
-      and within the 1 % goal from about 5 minutes on; a shorter one cannot be: one poll per
-      5 s leaves 2.5 s on average for a finish nothing foretold.
+Wiring a restore::
 
-Wiring a progress-reporting probe. With :func:`wait_observing` (the lifecycle engine's
-``Run.follow``), pass the schedule; each :class:`Observation`'s ``percent`` reaches it::
-
+    schedule = RestoreSchedule(forecast=forecast_duration(size, history), overhead=calls)
     wait_observing(probe, deadline=deadline, what=f"restore job {job_id}",
-                   schedule=ProgressSchedule(), sleep=runtime.sleep)
+                   schedule=schedule, sleep=runtime.sleep)
 
-With :func:`wait_for`, hand over the percent the last probe saw::
-
-    seen: list[float | None] = [None]
-
-    def probe() -> RestoreJobModel | None:
-        job = client.describe_restore_job(job_id)
-        if job.is_terminal:
-            return job
-        seen[0] = job.percent_complete      # None when the API sends none
-        return None
-
-    wait_for(probe, deadline=deadline, what=f"restore job {job_id}",
-             schedule=ProgressSchedule(), progress=lambda: seen[0], sleep=runtime.sleep)
-
-Use a ``ProgressSchedule`` for restores only: without progress it polls at the SDK's 5 s pace,
-slower than the backoff for waits that usually end within a second or two.
 Start the wait right after the POST that started the job: the schedule counts from the moment
-:func:`wait_for` is called. ``progress`` is read after each probe that returned ``None``;
-anything that is not a number within 0..100 counts as "no progress reported". The comparison
-with the SDK counts the POST and the polls; any other call the caller makes around the wait (a
-describe before it, a read after it) comes on top.
+the wait begins (pass ``started`` for a job that was already running).
 """
 
 from __future__ import annotations
@@ -65,22 +35,21 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Generic, Protocol, TypeVar
 
 import attrs
 
 from pulumi_pinecone_restore.errors import CancelledError, TransportError, WaitTimeoutError
+from pulumi_pinecone_restore.forecast import DurationForecast
 
 __all__ = [
     "Cancellation",
     "Deadline",
-    "Forecast",
     "Observation",
     "Plan",
     "PollSchedule",
-    "ProgressAwareSchedule",
-    "ProgressPlan",
-    "ProgressSchedule",
+    "RestorePlan",
+    "RestoreSchedule",
     "Sample",
     "Schedule",
     "Waiter",
@@ -103,7 +72,6 @@ CANCEL_CHECK_EVERY = 0.25
 
 #: The official SDK 7.3 polls a restored index every 5 s (describe at once, then 5 s sleeps).
 SDK_INTERVAL = 5.0
-_MAX_DECIMALS = 6
 
 
 @attrs.frozen
@@ -113,12 +81,10 @@ class Sample:
     Attributes:
         at: When the probe ran, in seconds since the wait began (the middle of the call).
         spread: Half the probe's duration: the server answered within ``at`` +- ``spread``.
-        percent: The progress the probe reported (0..100), or ``None`` if it reported none.
     """
 
     at: float
     spread: float
-    percent: float | None
 
 
 class Plan(Protocol):
@@ -173,228 +139,149 @@ class _BackoffPlan:
 
 
 @attrs.frozen
-class ProgressSchedule:
-    """Polls a job that reports ``percent_complete`` around its forecast finish.
+class RestoreSchedule:
+    """Polls a restore where its forecast says it will finish, within the SDK's call budget.
 
-    The defaults meet the goals in the module docstring; each knob says what it trades.
+    The live service reports nothing while a restore runs, so the finish cannot be seen
+    coming; it can be expected. With a :class:`~.forecast.DurationForecast` the polls go
+    inside its window (``low`` to ``high``), evenly spread over the calls that are left by
+    its end; before the window a tenth of them close in on it, ever nearer (a finish a little
+    early is noticed soon); past it the polls come at the SDK's pace. Without a forecast they
+    come at the SDK's pace throughout.
+
+    The call budget: the k-th poll is never earlier than the SDK's describe number
+    ``k + overhead`` (SDK 7.3 describes at once after its POST, then every ``interval`` plus
+    the time of a call), so whenever the restore ends (between two of the SDK's describes),
+    the polls and the ``overhead`` calls together are never more than the SDK's describes.
+    The first polls the SDK makes, which a restore of any length outlasts, are the ones given
+    up; a restore shorter than ``overhead`` intervals costs more calls than the SDK's. Such
+    short restores get a few polls outside the budget, so they are not noticed later than
+    the SDK would: one at the SDK's second describe without a forecast (one call more than
+    the SDK's in all), ``early_polls`` inside a window that ends that soon.
 
     Args:
-        first: The first poll, in seconds after the wait began. It is the poll the SDK makes
-            at 0 s, moved to where a short restore is already done or has shown its pace.
-        interval: The SDK's poll interval, which sets the no-progress schedule and the call
-            budget: past the first ``free_polls``, the k-th poll that finds the job unfinished
-            is never earlier than the SDK's k-th describe (k-1 intervals and k-1 calls in).
-        free_polls: Polls that may go anywhere (to catch a short restore's pace and finish).
-            4 never cost more calls than the SDK's: it makes 4 unfinished describes for any
-            restore of 15-20 s, and below 16 s the goal allows its count + 4. A job adopted
-            part-way (its percentage already high at the first poll) spends one of them.
-        precision: The final poll goes to the latest plausible finish once the forecast is
-            this sharp, as a share of the restore time...
-        min_lag: ...or in seconds, whichever is larger; until then polls refine the forecast.
-        refine: A refining poll goes this share of the way to the earliest plausible finish.
-        cap_fraction: While the pace has been steady, never sleep longer than this share of
-            the time waited or ``cap_floor``, whichever is longer: this bounds the lag if the
-            job then jumps to done.
-        cap_floor: See ``cap_fraction``.
-        erratic_fraction: Once the pace has changed or stalled, sleep at most
-            max(``interval``, this share of the time waited): the finish cannot be foreseen,
-            so the lag is bounded by polling (1 % of a long restore, the SDK's 5 s otherwise).
-        growth: While progress stalls or the finish is overdue, each sleep is at most this
-            much longer than the one before (back off instead of hammering).
+        forecast: The expected duration, from the start of the job; ``None``: unknown.
+        overhead: Calls the wait makes room for: those that read the history, and any the
+            caller makes around the wait that the SDK does not (a describe of the backup
+            before it, a describe of the index after the job completed).
+        started: Seconds the job had already run when the wait began (an adopted job).
+        interval: The SDK's sleep between describes.
+        lead_share: The share of the polls spent before the window, closing in on it from one
+            window's width before it, each nearer by the same factor (the rest go inside it).
+        watch: Before that, one poll at least this often (a restore that failed early is
+            noticed within it; about 1 % of the SDK's calls).
+        early_polls: Polls inside a window that ends before the budget's first slot (a
+            restore of a few seconds), outside the budget.
         min_gap: The shortest sleep.
     """
 
-    first: float = 1.0
+    forecast: DurationForecast | None = None
+    overhead: int = 0
+    started: float = 0.0
     interval: float = SDK_INTERVAL
-    free_polls: int = 4
-    precision: float = 0.005
-    min_lag: float = 0.1
-    refine: float = 0.5
-    cap_fraction: float = 0.1
-    cap_floor: float = 7.5
-    erratic_fraction: float = 0.01
-    growth: float = 1.5
-    min_gap: float = 0.05
+    lead_share: float = 0.1
+    watch: float = 300.0
+    early_polls: int = 3
+    min_gap: float = 0.25
 
-    def plan(self) -> ProgressPlan:
+    def plan(self) -> RestorePlan:
         """A fresh plan for one wait."""
-        return ProgressPlan(self)
-
-
-@attrs.frozen
-class _Reading:
-    at: float
-    spread: float
-    percent: float
-    quantum: float  # half a unit of the reading's last decimal place
-
-    # Whether the source rounds or truncates is unknown: 40.0 may be anything in
-    # [39.95, 40.1) at one decimal. Both bounds cover either.
-    @property
-    def low(self) -> float:
-        return self.percent - self.quantum
-
-    @property
-    def high(self) -> float:
-        return self.percent + 2 * self.quantum
-
-
-@attrs.frozen
-class Forecast:
-    """When a job should finish, in seconds since the wait began.
-
-    Attributes:
-        earliest: The earliest finish the readings allow.
-        latest: The latest (infinite while progress stalls).
-        settled: False when the latest pace differs from the earlier one: the last two
-            readings may straddle the change, so the bounds are rough until the next reading.
-    """
-
-    earliest: float
-    latest: float
-    settled: bool
-
-
-def _quantum(percent: float) -> float:
-    # A percentage shown with d decimals was rounded to half a unit of the d-th place; 40.0
-    # may be 40.04 rounded to one decimal, so a whole number is taken as +- 0.5 (cautious).
-    for decimals in range(_MAX_DECIMALS + 1):
-        if round(percent, decimals) == percent:
-            return 0.5 * 10.0**-decimals
-    return 0.5 * 10.0**-_MAX_DECIMALS
-
-
-def _clean(percent: float | None) -> float | None:
-    if percent is None or isinstance(percent, bool) or not isinstance(percent, (int, float)):
-        return None
-    value = float(percent)
-    return value if math.isfinite(value) and 0.0 <= value <= 100.0 else None  # noqa: PLR2004
+        return RestorePlan(self)
 
 
 @attrs.define
-class ProgressPlan:
-    """The state of one wait on a :class:`ProgressSchedule`: readings, polls, the last sleep."""
+class RestorePlan:
+    """The state of one wait on a :class:`RestoreSchedule`: polls made and their duration."""
 
-    schedule: ProgressSchedule
+    schedule: RestoreSchedule
     polls: int = 0
     busy: float = 0.0  # seconds spent inside probes so far
-    readings: list[_Reading] = attrs.field(factory=list)
-    last_gap: float = 0.0
-    finest: float = 0.5  # the finest rounding any reading showed: the source's precision
-    overdue: int = 0  # consecutive "final" polls that found the job unfinished
-    anchored: bool = True
-    erratic: bool = False  # the pace has changed or stalled at least once
-    _steady: bool = False
-    _final: bool = False
+    early: int = 0  # polls made before the budget's first slot (outside the budget)
+    _next_is_early: bool = False
 
     def first_delay(self) -> float:
-        """Seconds before the first poll (the schedule's ``first``)."""
-        self.last_gap = self.schedule.first
-        return self.schedule.first
+        """Seconds before the first poll."""
+        return self._next(0.0)
 
     def next_delay(self, seen: Sample, now: float) -> float:
-        """Seconds to sleep before the next poll, given what the last one saw."""
+        """Seconds to sleep after a poll that found the restore unfinished."""
         self.polls += 1
         self.busy += 2 * max(seen.spread, 0.0)
-        self._record(seen)
-        self.overdue = self.overdue + 1 if self._final else 0  # a final poll came too early
-        target = self._target(now)
-        # The SDK sleeps `interval` after each describe returns, so its k-th describe starts
-        # k-1 sleeps and k-1 calls in (ours stand in for the time of its calls).
-        slot = self.schedule.interval + self.busy / self.polls
-        if target is None or self.polls >= self.schedule.free_polls:
-            target = max(target or 0.0, self.polls * slot)
-        elif not self._steady:
-            # A changing pace cannot be foreseen: spend the free polls on the SDK's times.
-            target = max(target, slot * (math.floor(now / slot) + 1))
-        self.last_gap = max(target - now, 0.0)
-        return self.last_gap
+        if self._next_is_early:
+            self.early += 1
+        return self._next(now)
 
-    def forecast(self) -> Forecast | None:
-        """The finish the readings imply, or ``None`` while no progress has been reported."""
-        if not self.readings or self.readings[-1].percent <= 0.0:
-            return None
-        # The job started (0 %) when the wait began, unless its count has gone back since.
-        start = [_Reading(0.0, 0.0, 0.0, 0.0)] if self.anchored else []
-        points = [*start, *self.readings]
-        if len(points) < 2:  # noqa: PLR2004 - a pace needs two readings
-            return Forecast(points[-1].at, math.inf, settled=False)
-        last = points[-1]
-        low, high = _rate(points[-2], last)
-        # Widen the window back in time while the older readings agree with the recent pace:
-        # a steady job gets a sharp rate, a job whose pace changed gets its latest pace.
-        settled = True
-        for count, older in enumerate(reversed(points[:-2])):
-            lo, hi = _rate(older, last)
-            if lo > high or hi < low:
-                # The start is the weakest point (the job began somewhere in the POST, or
-                # earlier if adopted): disagreeing with it alone is no change of pace.
-                settled = count > 0 or (self.anchored and older is points[0])
-                break
-            low, high = max(low, lo), min(high, hi)
-        left_lo = max(0.0, 100.0 - last.high)
-        left_hi = 100.0 - last.low
-        earliest = last.at - last.spread + (left_lo / high if high > 0 else math.inf)
-        latest = last.at + last.spread + (left_hi / low if low > 0 else math.inf)
-        return Forecast(earliest, latest, settled)
+    def _budget_opens(self) -> float:
+        return self.slot * self.schedule.overhead
 
-    def _record(self, seen: Sample) -> None:
-        percent = _clean(seen.percent)
-        if percent is None:
-            return
-        # A reading with fewer decimals than the source shows (40.0 among 39.9, 40.1) is
-        # rounded as finely as the finest reading seen so far.
-        self.finest = min(self.finest, _quantum(percent))
-        reading = _Reading(seen.at, max(seen.spread, 0.0), percent, self.finest)
-        if self.readings:
-            previous = self.readings[-1]
-            if reading.high < previous.low:
-                self.readings.clear()  # the count went back: the old pace says nothing now
-                self.anchored = False
-        self.readings.append(reading)
+    def _early(self, now: float) -> float | None:
+        """A poll before the budget's first slot, for a restore that may end that soon.
 
-    def _target(self, now: float) -> float | None:
-        """When the forecast says to poll next (seconds since the start); None: no forecast."""
+        The SDK notices a 2 s restore at 5 s; the budget alone would wait for slot number
+        ``overhead`` (15 s). Without a forecast one poll goes where the SDK's second describe
+        does (one call more than the SDK's in all); with a window that ends before the budget
+        opens, ``early_polls`` go inside it (a restore that short costs more calls than the
+        SDK's whatever is done: the overhead alone is more).
+        """
         s = self.schedule
-        forecast = self.forecast()
-        self._final = False
-        if forecast is None:
-            return None  # no progress reported: poll as the SDK does
-        steady = self._steady = forecast.settled and not math.isinf(forecast.latest)
-        tolerance = max(s.min_lag, s.precision * forecast.earliest)
-        self.erratic = self.erratic or not steady
-        # A pace that never changed earns longer sleeps; one that changed or stalled gets
-        # the SDK's, since it may change again.
-        if self.erratic:
-            cap = max(s.interval, s.erratic_fraction * now)
+        opens = self._budget_opens()
+        if s.forecast is None:
+            at = self.slot if self.early == 0 else None
         else:
-            cap = max(s.cap_floor, s.cap_fraction * now)
-        sharp = forecast.latest - forecast.earliest <= tolerance
-        # Refining costs a poll; once the free ones are (nearly) spent, each poll waits for
-        # an SDK slot, so aim at the latest finish and let the cap take interim readings.
-        scarce = self.polls + 1 >= s.free_polls
-        if steady and (sharp or scarce):
-            gap = forecast.latest - now
-            if self.overdue > 1 and gap < s.min_gap:
-                # Due twice, not done, and the readings still say "now": back off. (One miss
-                # is common: the first forecast counts from the wait's start, not the job's.)
-                gap = tolerance * s.growth ** (self.overdue - 2)
-            self._final = sharp and gap <= cap
-        else:
-            gap = s.refine * max(forecast.earliest - now, 0.0)
-            if not steady:  # back off from the last sleep rather than leap
-                gap = min(gap, max(self.last_gap * s.growth, s.min_gap))
-        return now + min(max(gap, s.min_gap), cap)
+            low, high = s.forecast.low - s.started, s.forecast.high - s.started
+            if high >= opens or self.early >= s.early_polls:
+                return None
+            at = low + (high - low) * (self.early + 1) / s.early_polls
+        if at is None or at >= opens:
+            return None
+        return max(at, now + s.min_gap)
 
+    @property
+    def slot(self) -> float:
+        """The SDK's time between describes: its sleep plus a call (as long as ours take)."""
+        return self.schedule.interval + (self.busy / self.polls if self.polls else 0.0)
 
-def _rate(older: _Reading, newer: _Reading) -> tuple[float, float]:
-    """Bounds on the percent-per-second between two readings, allowing for rounding and timing."""
-    span = newer.at - older.at
-    jitter = older.spread + newer.spread
-    rise_lo = max(newer.low - older.high, 0.0)
-    low = rise_lo / (span + jitter) if span + jitter > 0 else 0.0
-    high = (newer.high - older.low) / (span - jitter) if span > jitter else math.inf
-    return low, max(high, 0.0)
+    def allowed(self, until: float) -> int:
+        """How many polls in all the budget allows by ``until`` (seconds since the start)."""
+        return math.floor(until / self.slot) + 1 - self.schedule.overhead
+
+    def _next(self, now: float) -> float:
+        s = self.schedule
+        # The budget: the k-th poll waits for the SDK's describe number k + overhead (counting
+        # its describe at once as number 1). A restore that ends between two of the SDK's
+        # describes is then noticed with no more calls than the SDK makes.
+        early = self._early(now)
+        self._next_is_early = early is not None
+        if early is not None:
+            return early - now
+        floor = self.slot * (self.polls - self.early + s.overhead)
+        target = self._wanted(now)
+        return max(target, floor, now) - now
+
+    def _wanted(self, now: float) -> float:
+        """When the forecast says to poll next (seconds since the start)."""
+        s = self.schedule
+        if s.forecast is None:
+            return now  # the budget alone: the SDK's pace
+        low, high = s.forecast.low - s.started, s.forecast.high - s.started
+        if now >= high:
+            return now + s.interval  # overdue: the forecast was wrong, poll as the SDK does
+        total = max(self.allowed(high), 1)
+        if now >= low:
+            # Inside the window: spread the polls left by its end evenly over what is left.
+            left = max(total - self.polls, 1)
+            return now + max((high - now) / left, s.min_gap)
+        # Before the window: a ladder of polls closing in on it (a finish a little early is
+        # noticed soon), then the window's polls one gap apart, the last at its end.
+        ladder = math.floor(s.lead_share * total)
+        gap = max((high - low) / max(total - ladder, 1), s.min_gap)
+        # The rungs reach back one window's width, each farther from it by the same factor.
+        growth = max((high - low) / gap, 1.0) ** (1 / ladder) if ladder else 1.0
+        rungs = [low - gap * growth**j for j in range(ladder, 0, -1)]
+        # A rung a hair ahead is the one just polled, seen through a clock's rounding.
+        later = next((t for t in rungs if t - now >= s.min_gap), low + gap)
+        # Far from the window, a look now and then: a restore that failed early is noticed.
+        return min(max(later, now + s.min_gap), now + s.watch)
 
 
 @attrs.define
@@ -580,7 +467,6 @@ def wait_for(
     what: str,
     schedule: Schedule | None = None,
     sleep: Callable[[float], None] = time.sleep,
-    progress: Callable[[], float | None] | None = None,
 ) -> Waiter[T]:
     """Call ``probe`` until it returns something other than ``None``.
 
@@ -591,11 +477,8 @@ def wait_for(
         probe: One observation; returns the result when done, else ``None``.
         deadline: When to give up.
         what: What is being waited for, for the timeout message.
-        schedule: When to poll; the default backs off from 0.1 s to 10 s. A
-            :class:`ProgressSchedule` also uses ``progress``.
+        schedule: When to poll; the default backs off from 0.1 s to 10 s.
         sleep: Sleep function (tests pass a no-op or a fake clock's advance).
-        progress: Called after each probe that returned ``None``: the percent complete that
-            probe saw, or ``None`` when it saw none.
 
     Returns:
         The value and the number of polls.
@@ -621,11 +504,7 @@ def wait_for(
         if spent or deadline.expired:
             break
         after = clock()
-        seen = Sample(
-            at=(before + after) / 2 - began,
-            spread=(after - before) / 2,
-            percent=progress() if progress is not None else None,
-        )
+        seen = Sample(at=(before + after) / 2 - began, spread=(after - before) / 2)
         _sleep_within(deadline, plan.next_delay(seen, after - began), sleep)
     raise _timed_out(what, deadline)
 
@@ -636,25 +515,16 @@ class Observation(Generic[T]):
 
     Attributes:
         value: The result once the operation is done; ``None`` while it is not.
-        status: What the operation reports (for progress lines), e.g. ``"InProgress"``.
-        percent: Progress 0..100 when the operation reports it, else ``None``.
+        status: What the operation reports (for progress lines), e.g. ``"Pending"``.
+        percent: Progress 0..100 when the operation reports it, else ``None`` (a running
+            restore never does).
+        forecast: How long the operation is expected to take, when that is known.
     """
 
     value: T | None = None
     status: str = ""
     percent: float | None = None
-
-
-@runtime_checkable
-class ProgressAwareSchedule(Protocol):
-    """A backoff schedule that adjusts each delay from what the last observation said.
-
-    The older hook: :class:`ProgressSchedule` does not need it (its plan gets the percent
-    through :func:`wait_for`'s ``progress``), but schedules written against it keep working.
-    """
-
-    def next_delay(self, default: float, observation: Observation[Any], elapsed: float) -> float:
-        """The delay before the next poll (``default`` is what ``delays()`` proposes)."""
+    forecast: DurationForecast | None = None
 
 
 def wait_observing(
@@ -665,51 +535,11 @@ def wait_observing(
     schedule: Schedule | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Waiter[T]:
-    """Like :func:`wait_for`, for a probe that reports progress.
-
-    Each observation's ``percent`` reaches the schedule: a :class:`ProgressSchedule` polls
-    around the finish it predicts; a :class:`ProgressAwareSchedule` is shown every observation.
+    """Like :func:`wait_for`, for a probe that reports what it saw (for progress lines).
 
     Raises:
         WaitTimeoutError: The deadline passed first.
     """
-    last: list[Observation[T]] = []
-
-    def as_optional() -> T | None:
-        observation = probe()
-        last[:] = [observation]
-        return observation.value
-
-    if isinstance(schedule, ProgressAwareSchedule) and isinstance(schedule, PollSchedule):
-        return _wait_shown(
-            as_optional, last, schedule, schedule, deadline=deadline, what=what, sleep=sleep
-        )
     return wait_for(
-        as_optional,
-        deadline=deadline,
-        what=what,
-        schedule=schedule,
-        sleep=sleep,
-        progress=lambda: last[0].percent if last else None,
+        lambda: probe().value, deadline=deadline, what=what, schedule=schedule, sleep=sleep
     )
-
-
-def _wait_shown(
-    as_optional: Callable[[], T | None],
-    last: list[Observation[T]],
-    schedule: PollSchedule,
-    shown: ProgressAwareSchedule,
-    *,
-    deadline: Deadline,
-    what: str,
-    sleep: Callable[[float], None],
-) -> Waiter[T]:
-    for polls, default in enumerate(schedule.delays(), start=1):
-        result, spent = _look(as_optional, deadline, what)
-        if result is not None:
-            return Waiter(result, polls)
-        if spent or deadline.expired:
-            break
-        delay = shown.next_delay(default, last[0], deadline.elapsed)
-        _sleep_within(deadline, delay, sleep)
-    raise _timed_out(what, deadline)

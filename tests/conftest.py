@@ -18,6 +18,7 @@ import pytest
 from support import (
     API_KEY,
     FAST_TIMINGS,
+    JOB_FAULTS,
     LISTING_SETTINGS,
     EchoMocks,
     ProviderFactory,
@@ -48,11 +49,32 @@ def _owner_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``emulator_behaviour`` marker."""
+    """Register the ``emulator_behaviour`` and job-fault markers."""
     config.addinivalue_line(
         "markers",
         "emulator_behaviour(**changes): run the test with these emulator Behaviour fields changed",
     )
+    config.addinivalue_line(
+        "markers", "job_faults: run each test also under each of support.JOB_FAULTS"
+    )
+    config.addinivalue_line(
+        "markers", "no_job_faults(reason): exempt a test of a job_faults module, saying why"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests of a ``job_faults`` module once plainly and once under each fault."""
+    marked = metafunc.definition.get_closest_marker("job_faults") is not None
+    exempt = metafunc.definition.get_closest_marker("no_job_faults") is not None
+    if marked and not exempt and "server" in metafunc.fixturenames:
+        metafunc.fixturenames.append("job_fault")
+        metafunc.parametrize("job_fault", ["none", *sorted(JOB_FAULTS)], indirect=True)
+
+
+@pytest.fixture(name="job_fault")
+def _job_fault(request: pytest.FixtureRequest) -> str:
+    """The job fault a test runs under (see ``pytest_generate_tests``)."""
+    return str(getattr(request, "param", "none"))
 
 
 @pytest.fixture(name="emulator_server", scope="session")
@@ -67,6 +89,8 @@ def _server(emulator_server: EmulatorServer, request: pytest.FixtureRequest) -> 
     emulator_server.emulator.reset()
     emulator_server.emulator.set_timings(FAST_TIMINGS)
     changes: dict[str, object] = {}
+    if "job_fault" in request.fixturenames:
+        changes.update(JOB_FAULTS.get(str(request.getfixturevalue("job_fault")), {}))
     for marker in reversed(list(request.node.iter_markers("emulator_behaviour"))):
         changes.update(marker.kwargs)
     emulator_server.emulator.set_behaviour(emulator_behaviour(changes))

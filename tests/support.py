@@ -41,6 +41,17 @@ LISTING_SETTINGS: Mapping[str, Mapping[str, Any]] = {
 }
 
 
+#: The live service's unkind ways with restore jobs (issue 20), as `Behaviour` changes: a test
+#: module marked `pytestmark = pytest.mark.job_faults` runs each of its tests once without and
+#: once under each of them (`@pytest.mark.no_job_faults(reason=...)` exempts one test).
+JOB_FAULTS: Mapping[str, Mapping[str, Any]] = {
+    "job-404s": {"job_404_first": 2, "job_404_rate": 0.3, "fault_seed": 20},
+    "rows-dropped": {"listing_drop_rate": 0.3, "listing_page_size": 2, "fault_seed": 20},
+    "stops-early": {"listing_max_pages": 1, "listing_page_size": 2},
+    "rows-repeated": {"listing_repeat_rows": 1, "listing_page_size": 2},
+}
+
+
 #: Environment variable with a JSON object of `Behaviour` changes (as for
 #: `PATCH /_emulator/behaviour`) that every test starts from, e.g. to run the provider tests
 #: under a longer listing lag: EMULATOR_BEHAVIOUR='{"restore_listing_lag": {"reads": 3}}'.

@@ -13,6 +13,7 @@ from pulumi_pinecone_restore.emulator.config import (
     Behaviour,
     Progress,
     Quotas,
+    RestoreTiming,
     Timing,
     Timings,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "NotFoundError",
     "Progress",
     "Quotas",
+    "RestoreTiming",
     "SqliteStore",
     "SystemClock",
     "Timing",

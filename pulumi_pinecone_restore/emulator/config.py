@@ -26,6 +26,28 @@ def _non_negative_int(_: object, attribute: attrs.Attribute[int], value: int) ->
         raise ValueError(f"{attribute.name} must be >= 0, got {value}")
 
 
+def _rate(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{attribute.name} must be a probability within 0..1, got {value}")
+
+
+def _positive_or_none(_: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+    if value is not None and value < 1:
+        raise ValueError(f"{attribute.name} must be >= 1 (or null), got {value}")
+
+
+#: The restore-job fault knobs of `Behaviour` and their JSON kinds (off by default).
+_FAULT_KNOBS: Mapping[str, str] = {
+    "job_404_first": "int",
+    "job_404_rate": "float",
+    "listing_page_size": "int?",
+    "listing_drop_rate": "float",
+    "listing_max_pages": "int?",
+    "listing_repeat_rows": "int",
+    "fault_seed": "int",
+}
+
+
 @attrs.frozen
 class Timing:
     """How long one lifecycle transition takes.
@@ -75,6 +97,85 @@ class Timing:
         return cls(seconds=seconds, reads=reads)
 
 
+def _scatter(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{attribute.name} must be within 0 (inclusive) and 1, got {value}")
+
+
+@attrs.frozen
+class RestoreTiming(Timing):
+    """How long a restore takes: a :class:`Timing` whose duration grows with the backup's size.
+
+    A restore of a backup of ``record_count`` records lasts ``seconds + per_million_records *
+    record_count / 1e6`` clock seconds, times a factor drawn per job from ``1 +- scatter``
+    (uniformly, from a generator seeded with ``seed``), and needs ``reads`` reads as well.
+
+    Args:
+        seconds: The fixed part of every restore.
+        reads: Observations that still see the job running.
+        per_million_records: Seconds added per million records of the backup.
+        scatter: Each job's duration is scaled by a factor within ``1 - scatter`` and
+            ``1 + scatter`` (0: every restore of one backup takes as long).
+        seed: Seeds the factors, so a run of restores is repeatable.
+    """
+
+    per_million_records: float = attrs.field(
+        default=0.0, converter=float, validator=_non_negative_float
+    )
+    scatter: float = attrs.field(default=0.0, converter=float, validator=_scatter)
+    seed: int = attrs.field(default=0, validator=_non_negative_int)
+
+    @classmethod
+    def of(cls, value: Timing) -> RestoreTiming:
+        """``value`` as a restore timing (a plain :class:`Timing` gets no size or scatter)."""
+        if isinstance(value, RestoreTiming):
+            return value
+        return cls(seconds=value.seconds, reads=value.reads)
+
+    def duration(self, record_count: int, factor: float = 1.0) -> float:
+        """Clock seconds a restore of ``record_count`` records lasts, for a job's ``factor``."""
+        return (self.seconds + self.per_million_records * record_count / 1e6) * factor
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON form used by the admin API."""
+        return {
+            **super().to_json(),
+            "per_million_records": self.per_million_records,
+            "scatter": self.scatter,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_json(cls, payload: Mapping[str, Any]) -> RestoreTiming:
+        """Build from ``{"seconds", "reads", "per_million_records", "scatter", "seed"}``.
+
+        Raises:
+            TypeError: If a value has the wrong type.
+            ValueError: If a value is out of range or a key is unknown.
+        """
+        known = {"seconds", "reads", "per_million_records", "scatter", "seed"}
+        unknown = set(payload) - known
+        if unknown:
+            raise ValueError(
+                f"unknown restore timing key(s) {sorted(unknown)}; known: {sorted(known)}"
+            )
+        base = Timing.from_json({k: v for k, v in payload.items() if k in {"seconds", "reads"}})
+        numbers = {}
+        for name in ("per_million_records", "scatter"):
+            value = payload.get(name, 0.0)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"{name} must be a number")
+            numbers[name] = value
+        seed = payload.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError("seed must be an integer")
+        return cls(seconds=base.seconds, reads=base.reads, seed=seed, **numbers)
+
+
+def _restore_timing(value: Timing) -> RestoreTiming:
+    return RestoreTiming.of(value)
+
+
 @attrs.frozen
 class Timings:
     """The timing of every lifecycle the emulator models.
@@ -85,13 +186,14 @@ class Timings:
         backup_ready: backup `Pending` (or `Behaviour.backup_initial_status`) -> `Ready`.
         restore: restore job `Pending` -> `Completed`/`Failed`; the restored index becomes
             `Ready` at the same moment. Reads of the job and of the restored index both count.
+            A :class:`RestoreTiming` (a plain `Timing` is taken as one without a size term).
         collection_ready: collection `Initializing` -> `Ready`.
     """
 
     index_ready: Timing = Timing()
     index_terminate: Timing = Timing()
     backup_ready: Timing = Timing()
-    restore: Timing = Timing()
+    restore: RestoreTiming = attrs.field(default=RestoreTiming(), converter=_restore_timing)
     collection_ready: Timing = Timing()
 
     def to_json(self) -> dict[str, Any]:
@@ -118,7 +220,9 @@ class Timings:
         for name, value in payload.items():
             if not isinstance(value, Mapping):
                 raise TypeError(f"{name} must be an object like {{'seconds': 0, 'reads': 0}}")
-            changes[name] = Timing.from_json(value)
+            changes[name] = (
+                RestoreTiming.from_json(value) if name == "restore" else Timing.from_json(value)
+            )
         return attrs.evolve(base or cls(), **changes)
 
 
@@ -171,7 +275,10 @@ def _points(value: Any) -> _Points:
 
 @attrs.frozen
 class Progress:
-    """How a running restore job's `percent_complete` rises, as a piecewise-linear curve.
+    """How a running restore job's `percent_complete` rises, as a piecewise-linear curve (not live).
+
+    The live service reports no percentage while a restore runs (`LIVE_PROGRESS`, the
+    default `Behaviour.progress`); a curve is an opt-in for clients that read one.
 
     The curve maps the fraction of the restore's duration that has passed (0.0 at the 202,
     1.0 when it is due) to a percentage; between points it is interpolated linearly. The
@@ -195,7 +302,7 @@ class Progress:
 
     @classmethod
     def silent(cls) -> Progress:
-        """No progress reported until the job ends (0 the whole time), as some SDK docs say."""
+        """0 the whole time until the job ends (a number, unlike the live service's none)."""
         return cls(points=((0.0, 0.0), (1.0, 0.0)))
 
     @classmethod
@@ -234,7 +341,12 @@ class Progress:
         return {"points": [list(point) for point in self.points]}
 
 
-#: Named progress curves accepted by the admin API and the CLI.
+#: The `progress` value of the live service: no `percent_complete` (and no `completed_at`)
+#: until the job is `Completed` (then 100 and set).
+LIVE_PROGRESS = "live"
+
+#: Named progress curves accepted by the admin API and the CLI. None of them is what the live
+#: service does (see `LIVE_PROGRESS`): they are opt-in, for clients that read a percentage.
 PROGRESS_PRESETS: Mapping[str, Progress] = {
     "linear": Progress.linear(),
     "silent": Progress.silent(),
@@ -259,7 +371,10 @@ class Behaviour:
             that left it out. Describing the job works at once. `Timing()` lists it at once.
         newest_first: Backups and restore jobs are listed newest first (otherwise oldest
             first); indexes and collections always in creation order.
-        progress: How `percent_complete` rises while a restore runs.
+        progress: How `percent_complete` rises while a restore runs: `None` (the default,
+            `"live"` in JSON) reports none, and no `completed_at`, until `Completed`, as the
+            live service does; a `Progress` curve (not live) reports a rising percentage and
+            `completed_at` on every end.
         backup_initial_status: The status a new backup has until it is `Ready` (`Pending` in
             the 2025-04 docs; `Initializing` in older emulator versions and some SDK tests).
         serverless_collections: Allow `POST /collections` from a serverless index (the live
@@ -267,21 +382,40 @@ class Behaviour:
             `seed_index(pod_type=...)` creates here).
         strict_api_version: Answer 400 to an `X-Pinecone-API-Version` other than `2025-04`
             (a missing header is served as 2025-04 either way).
+        job_404_first: Faults, off by default. The first this many describes of every
+            restore job answer 404 (a read of the job store that failed, as live).
+        job_404_rate: ...and each later describe answers 404 with this probability.
+        listing_page_size: `GET /restore-jobs` serves at most this many rows a page, whatever
+            `limit` asks (`None`: as asked), so that the faults below bite on short lists.
+        listing_drop_rate: Each row of a `GET /restore-jobs` page is left out with this
+            probability (the page's token still moves past it).
+        listing_max_pages: The page with this number (1 = the first) carries no token: the
+            listing stops early although rows remain.
+        listing_repeat_rows: Each page after the first starts with this many rows of the page
+            before it again (offset pagination under a list that grew meanwhile).
+        fault_seed: Seeds the draws of the rate faults, so a run is repeatable.
     """
 
     hide_jobs_of_deleted_indexes: bool = True
     restore_listing_lag: Timing = Timing(reads=1)
     newest_first: bool = True
-    progress: Progress = Progress()
+    progress: Progress | None = None
     backup_initial_status: str = "Pending"
     serverless_collections: bool = False
     strict_api_version: bool = True
+    job_404_first: int = attrs.field(default=0, validator=_non_negative_int)
+    job_404_rate: float = attrs.field(default=0.0, validator=_rate)
+    listing_page_size: int | None = attrs.field(default=None, validator=_positive_or_none)
+    listing_drop_rate: float = attrs.field(default=0.0, validator=_rate)
+    listing_max_pages: int | None = attrs.field(default=None, validator=_positive_or_none)
+    listing_repeat_rows: int = attrs.field(default=0, validator=_non_negative_int)
+    fault_seed: int = 0
 
     @classmethod
     def legacy(cls) -> Behaviour:
         """The emulator before it imitated these quirks.
 
-        Every job listed at once and forever, oldest first, progress jumping from 0 to 100,
+        Every job listed at once and forever, oldest first, progress 0 until it is 100,
         backups starting `Initializing`, collections of serverless indexes allowed.
         """
         return cls(
@@ -299,18 +433,25 @@ class Behaviour:
             "hide_jobs_of_deleted_indexes": self.hide_jobs_of_deleted_indexes,
             "restore_listing_lag": self.restore_listing_lag.to_json(),
             "newest_first": self.newest_first,
-            "progress": self.progress.to_json(),
+            "progress": LIVE_PROGRESS if self.progress is None else self.progress.to_json(),
             "backup_initial_status": self.backup_initial_status,
             "serverless_collections": self.serverless_collections,
             "strict_api_version": self.strict_api_version,
+            **{name: getattr(self, name) for name in _FAULT_KNOBS},
         }
+
+    @property
+    def live_progress(self) -> bool:
+        """Whether restore jobs report progress as the live service does (none until done)."""
+        return self.progress is None
 
     @classmethod
     def from_json(cls, payload: Mapping[str, Any], base: Behaviour | None = None) -> Behaviour:
         """Build a behaviour from a JSON object, keeping `base` values for keys not given.
 
-        `progress` is a preset name (`linear`, `silent`, `stall`, `uneven`) or
-        `{"points": [[fraction, percent], ...]}`; `restore_listing_lag` is a timing object.
+        `progress` is `"live"`, a preset name (`linear`, `silent`, `stall`, `uneven`) or
+        `{"points": [[fraction, percent], ...]}`; `restore_listing_lag` is a timing object;
+        the fault knobs are numbers (`listing_page_size`, `listing_max_pages` may be null).
 
         Raises:
             TypeError: On a wrong value type.
@@ -320,18 +461,7 @@ class Behaviour:
         unknown = set(payload) - names
         if unknown:
             raise ValueError(f"unknown behaviour key(s) {sorted(unknown)}; known: {sorted(names)}")
-        changes: dict[str, Any] = {}
-        flags = (
-            "hide_jobs_of_deleted_indexes",
-            "newest_first",
-            "serverless_collections",
-            "strict_api_version",
-        )
-        for flag in flags:
-            if flag in payload:
-                if not isinstance(payload[flag], bool):
-                    raise TypeError(f"{flag} must be true or false")
-                changes[flag] = payload[flag]
+        changes: dict[str, Any] = _flags(payload)
         if "restore_listing_lag" in payload:
             lag = payload["restore_listing_lag"]
             if not isinstance(lag, Mapping):
@@ -347,11 +477,44 @@ class Behaviour:
         return attrs.evolve(base or cls(), **changes)
 
 
-def _progress(value: object) -> Progress:
+def _flags(payload: Mapping[str, Any]) -> dict[str, Any]:
+    flags = (
+        "hide_jobs_of_deleted_indexes",
+        "newest_first",
+        "serverless_collections",
+        "strict_api_version",
+    )
+    changes: dict[str, Any] = {}
+    for flag in flags:
+        if flag in payload:
+            if not isinstance(payload[flag], bool):
+                raise TypeError(f"{flag} must be true or false")
+            changes[flag] = payload[flag]
+    for knob, kind in _FAULT_KNOBS.items():
+        if knob in payload:
+            changes[knob] = _knob(knob, payload[knob], kind)
+    return changes
+
+
+def _knob(name: str, value: object, kind: str) -> Any:
+    if value is None and kind == "int?":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number")
+    if kind in {"int", "int?"}:
+        if not isinstance(value, int):
+            raise TypeError(f"{name} must be an integer")
+        return value
+    return float(value)
+
+
+def _progress(value: object) -> Progress | None:
+    if value == LIVE_PROGRESS:
+        return None
     if isinstance(value, str):
         if value not in PROGRESS_PRESETS:
             known = sorted(PROGRESS_PRESETS)
-            raise ValueError(f"unknown progress preset {value!r}; known: {known}")
+            raise ValueError(f"unknown progress preset {value!r}; known: {[LIVE_PROGRESS, *known]}")
         return PROGRESS_PRESETS[value]
     if isinstance(value, Mapping) and set(value) == {"points"}:
         return Progress(points=value["points"])

@@ -14,6 +14,7 @@ import binascii
 import collections
 import contextlib
 import json
+import random
 import secrets
 import threading
 import uuid
@@ -81,16 +82,16 @@ def _new_id() -> str:
     return str(uuid.uuid4())
 
 
-def _encode_token(kind: str, after: int, limit: int, *, newest_first: bool) -> str:
+def _encode_token(kind: str, after: int, limit: int, *, newest_first: bool, page: int = 2) -> str:
     raw = json.dumps(
-        {"kind": kind, "after": after, "limit": limit, "desc": newest_first},
+        {"kind": kind, "after": after, "limit": limit, "desc": newest_first, "page": page},
         separators=(",", ":"),
     )
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def _decode_token(kind: str, token: str) -> tuple[int, int, bool]:
-    """Return (last sequence served, page size, newest first) from a token of listing `kind`.
+def _decode_token(kind: str, token: str) -> tuple[int, int, bool, int]:
+    """Return (last sequence served, page size, newest first, page number) from a token.
 
     Raises:
         InvalidArgumentError: Not one of our tokens, another listing's, or a crafted one with
@@ -104,6 +105,11 @@ def _decode_token(kind: str, token: str) -> tuple[int, int, bool]:
     if not isinstance(payload, dict) or payload.get("kind") != kind:
         raise invalid
     after, limit, desc = payload.get("after"), payload.get("limit"), payload.get("desc", False)
+    number = payload.get("page", 2)
+    if (
+        not isinstance(number, int) or isinstance(number, bool) or number < 2  # noqa: PLR2004 - a token names the second page or a later one
+    ):
+        raise invalid
     if (
         not isinstance(after, int)
         or isinstance(after, bool)
@@ -113,7 +119,7 @@ def _decode_token(kind: str, token: str) -> tuple[int, int, bool]:
         or not 1 <= limit <= MAX_PAGE_SIZE
     ):
         raise invalid
-    return after, limit, desc
+    return after, limit, desc, number
 
 
 @attrs.define
@@ -161,6 +167,18 @@ class Emulator:
     _log: collections.deque[dict[str, Any]] = attrs.field(
         factory=lambda: collections.deque(maxlen=REQUEST_LOG_SIZE), init=False, repr=False
     )
+    # Draws of the restore timing's scatter and of the rate faults; seeded, so runs repeat.
+    # (Not for secrets: S311's concern does not apply.)
+    _restore_rng: random.Random = attrs.field(init=False, repr=False)
+    _fault_rng: random.Random = attrs.field(init=False, repr=False)
+
+    @_restore_rng.default
+    def _seed_restores(self) -> random.Random:
+        return random.Random(self._timings.restore.seed)  # noqa: S311
+
+    @_fault_rng.default
+    def _seed_faults(self) -> random.Random:
+        return random.Random(self._behaviour.fault_seed)  # noqa: S311
 
     def __attrs_post_init__(self) -> None:
         """Load persisted state, if a store with a snapshot was given."""
@@ -210,8 +228,13 @@ class Emulator:
                 self._enter(backup, self._due_at(backup, timings.backup_ready, now))
                 backup.status = READY
         for job in self._jobs.values():
-            if job.status == PENDING and timings.restore.is_due(now - job.since, job.reads):
-                self._finish_restore(job, self._due_at(job, timings.restore, now))
+            duration = self._duration(job)
+            if (
+                job.status == PENDING
+                and now - job.since >= duration
+                and job.reads >= (timings.restore.reads)
+            ):
+                self._finish_restore(job, self._due_at(job, timings.restore, now, seconds=duration))
         for index in list(self._indexes.values()):
             if (
                 index.state == INITIALIZING
@@ -228,9 +251,15 @@ class Emulator:
         return now
 
     @staticmethod
-    def _due_at(record: _Record, timing: Timing, now: float) -> float:
-        """The instant a phase's timing was met: its last needed read or its duration's end."""
-        due = record.since + timing.seconds
+    def _due_at(
+        record: _Record, timing: Timing, now: float, *, seconds: float | None = None
+    ) -> float:
+        """The instant a phase's timing was met: its last needed read or its duration's end.
+
+        ``seconds`` is the phase's duration when it is not the timing's (a restore's grows
+        with its backup).
+        """
+        due = record.since + (timing.seconds if seconds is None else seconds)
         if timing.reads and record.last_read_at is not None:
             # Reads are counted until the phase ends, so the last one is the one that met it
             # (or came before the duration ran out, which the max takes care of).
@@ -269,17 +298,31 @@ class Emulator:
         index = self._indexes.get(job.target_index_name)
         return index if index is not None and index.id == job.target_index_id else None
 
+    def _duration(self, job: RestoreJobRecord) -> float:
+        """Clock seconds `job` lasts under the current restore timing."""
+        return self._timings.restore.duration(job.records, job.factor)
+
     def _progress(self, job: RestoreJobRecord, at: float) -> float:
-        """`percent_complete` of a running job at instant `at`, per `Behaviour.progress`."""
+        """`percent_complete` of a running job at instant `at`, per `Behaviour.progress`.
+
+        Under the live default (no curve) the job stays at 0 internally; it is not shown.
+        """
+        curve = self._behaviour.progress
+        if curve is None:
+            return 0.0
         timing = self._timings.restore
+        duration = self._duration(job)
         fractions = []
-        if timing.seconds > 0:
-            fractions.append((at - job.since) / timing.seconds)
+        if duration > 0:
+            fractions.append((at - job.since) / duration)
         if timing.reads > 0:
             fractions.append(job.reads / timing.reads)
         # A job needs both its duration and its reads, so the laggard sets the pace.
         fraction = min(fractions) if fractions else 0.0
-        return self._behaviour.progress.percent(fraction)
+        return curve.percent(fraction)
+
+    def _job_json(self, job: RestoreJobRecord, now: float) -> dict[str, Any]:
+        return job.to_json(self._progress(job, now), live=self._behaviour.live_progress)
 
     def _job_hidden(self, job: RestoreJobRecord) -> bool:
         """Whether the service would no longer show the job: its target index was deleted."""
@@ -345,6 +388,10 @@ class Emulator:
         items: Iterable[_R],
         limit: int | None,
         pagination_token: str | None,
+        *,
+        cap: int | None = None,
+        repeat: int = 0,
+        max_pages: int | None = None,
     ) -> tuple[list[_R], dict[str, str] | None]:
         """Slice `items` into a page after the token's position, newest or oldest first.
 
@@ -356,16 +403,22 @@ class Emulator:
             raise InvalidArgumentError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}.")
         newest_first = self._behaviour.newest_first
         after: int | None = None
+        number = 1
         if pagination_token:
-            after, token_limit, newest_first = _decode_token(kind, pagination_token)
+            after, token_limit, newest_first, number = _decode_token(kind, pagination_token)
             limit = limit or token_limit
-        size = limit or DEFAULT_PAGE_SIZE
+        size = min(limit or DEFAULT_PAGE_SIZE, cap or MAX_PAGE_SIZE)
         ordered = sorted(items, key=lambda i: i.seq, reverse=newest_first)
+        start = 0
         if after is not None:
-            ordered = [i for i in ordered if (i.seq < after if newest_first else i.seq > after)]
-        page = ordered[:size]
-        if len(ordered) > size:
-            token = _encode_token(kind, page[-1].seq, size, newest_first=newest_first)
+            start = sum(1 for i in ordered if (i.seq >= after if newest_first else i.seq <= after))
+            start = max(start - repeat, 0)  # the fault: the page overlaps the one before
+        rest = ordered[start:]
+        page = rest[:size]
+        if len(rest) > size and (max_pages is None or number < max_pages):
+            token = _encode_token(
+                kind, page[-1].seq, size, newest_first=newest_first, page=number + 1
+            )
             return page, {"next": token}
         return page, None
 
@@ -747,6 +800,7 @@ class Emulator:
                 record_count=backup.record_count,
                 namespace_count=backup.namespace_count,
             )
+            scatter = self._timings.restore.scatter
             job = RestoreJobRecord(
                 id=job_id,
                 seq=self._next_seq(),
@@ -756,6 +810,8 @@ class Emulator:
                 status=PENDING,
                 since=now,
                 created_at=now,
+                records=backup.record_count,
+                factor=self._restore_rng.uniform(1.0 - scatter, 1.0 + scatter),
             )
             self._indexes[index.name] = index
             self._jobs[job.id] = job
@@ -776,11 +832,19 @@ class Emulator:
         with self._locked() as now:
             shown = [job for job in self._jobs.values() if not self._job_hidden(job)]
             listed = [job for job in shown if self._past_listing_lag(job, now)]
-            page, pagination = self._paginate("restore-jobs", listed, limit, pagination_token)
-            body = {
-                "data": [job.to_json(self._progress(job, now)) for job in page],
-                "pagination": pagination,
-            }
+            faults = self._behaviour
+            page, pagination = self._paginate(
+                "restore-jobs",
+                listed,
+                limit,
+                pagination_token,
+                cap=faults.listing_page_size,
+                repeat=faults.listing_repeat_rows,
+                max_pages=faults.listing_max_pages,
+            )
+            if faults.listing_drop_rate > 0:
+                page = [j for j in page if self._fault_rng.random() >= faults.listing_drop_rate]
+            body = {"data": [self._job_json(job, now) for job in page], "pagination": pagination}
             for job in page:
                 self._observe(job)
             return body
@@ -813,7 +877,15 @@ class Emulator:
         """
         with self._locked() as now:
             job = self._get_job(job_id)
-            body = job.to_json(self._progress(job, now))
+            job.describes += 1
+            self._dirty = True
+            faults = self._behaviour
+            if job.describes <= faults.job_404_first or (
+                faults.job_404_rate > 0 and self._fault_rng.random() < faults.job_404_rate
+            ):
+                # The live service answers 404 to every failed read of its job store.
+                raise NotFoundError(f"Restore job {job_id} not found.")
+            body = self._job_json(job, now)
             self._observe(job)
             return body
 
@@ -850,7 +922,7 @@ class Emulator:
             if index is not None and index.state == INITIALIZING:
                 self._enter(index, now)
                 index.state = TERMINATING if delete_index else INITIALIZATION_FAILED
-            return job.to_json()
+            return self._job_json(job, now)
 
     def fail_restores_from(self, backup_id: str) -> None:
         """Make every restore from this backup — pending or future — end `Failed`.
@@ -1111,13 +1183,23 @@ class Emulator:
             return self._behaviour
 
     def set_behaviour(self, behaviour: Behaviour) -> None:
-        """Replace the imitated quirks; they apply from the next request on."""
+        """Replace the imitated quirks; they apply from the next request on.
+
+        A new `fault_seed` restarts the fault draws from it.
+        """
         with self._locked():
+            if behaviour.fault_seed != self._behaviour.fault_seed:
+                self._fault_rng = random.Random(behaviour.fault_seed)  # noqa: S311
             self._behaviour = behaviour
 
     def set_timings(self, timings: Timings) -> None:
-        """Replace the lifecycle timings; phases already under way are judged by the new ones."""
+        """Replace the lifecycle timings; phases already under way are judged by the new ones.
+
+        A new restore `seed` restarts the scatter draws from it (jobs keep their draw).
+        """
         with self._locked():
+            if timings.restore.seed != self._timings.restore.seed:
+                self._restore_rng = random.Random(timings.restore.seed)  # noqa: S311
             self._timings = timings
         with self._locked():
             pass  # tick once more so phases the new timings end finish now
@@ -1245,7 +1327,7 @@ class Emulator:
                 ],
                 "restore_jobs": [
                     {
-                        **j.to_json(self._progress(j, now)),
+                        **self._job_json(j, now),
                         "reads": j.reads,
                         "hidden": self._job_hidden(j),
                         "listed": j.listed,

@@ -174,17 +174,24 @@ class RestoreJobRecord:
     #: Listings that left the job out while it was new (see `Behaviour.restore_listing_lag`).
     listing_misses: int = 0
     listed: bool = False
+    #: The backup's records when the restore began (the restore timing's size term).
+    records: int = 0
+    #: This job's draw from the restore timing's scatter (its duration's factor).
+    factor: float = 1.0
+    #: Describes so far (see `Behaviour.job_404_first`).
+    describes: int = 0
 
-    def to_json(self, percent_complete: float | None = None) -> dict[str, Any]:
+    def to_json(
+        self, percent_complete: float | None = None, *, live: bool = False
+    ) -> dict[str, Any]:
         """Render as the API's RestoreJobModel.
 
         Args:
             percent_complete: The progress to report while the job runs (computed by the
                 caller from the clock); an ended job reports the value it ended with.
+            live: As the live service: `percent_complete` and `completed_at` only once the
+                job is `Completed` (100 and set), absent at every other point.
         """
-        percent = self.percent_complete
-        if self.status == PENDING and percent_complete is not None:
-            percent = percent_complete
         model: dict[str, Any] = {
             "restore_job_id": self.id,
             "backup_id": self.backup_id,
@@ -192,8 +199,13 @@ class RestoreJobRecord:
             "target_index_id": self.target_index_id,
             "status": self.status,
             "created_at": rfc3339(self.created_at),
-            "percent_complete": percent,
         }
+        if live and self.status != COMPLETED:
+            return model
+        percent = self.percent_complete
+        if self.status == PENDING and percent_complete is not None:
+            percent = percent_complete
+        model["percent_complete"] = percent
         if self.completed_at is not None:
             model["completed_at"] = rfc3339(self.completed_at)
         return model

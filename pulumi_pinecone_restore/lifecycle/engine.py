@@ -50,6 +50,7 @@ from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle, Runtime
 from pulumi_pinecone_restore.polling import (
     Deadline,
     Observation,
+    Schedule,
     bounded,
     current_deadline,
     pause,
@@ -81,6 +82,8 @@ LEGACY_INPUTS_KEY = "inputs"  # where releases before 0.2 kept a copy of the inp
 # The live service may leave a just-started restore job out of `GET /restore-jobs` for a moment
 # (the newer SDK's docs say so): a lookup that must find one lists again after these waits.
 LISTING_LAG_DELAYS = (0.5, 1.0, 2.0, 4.0)
+# The longest silence of a wait's progress lines while polls are far apart, in seconds.
+QUIET = 60.0
 
 
 @attrs.define
@@ -107,33 +110,62 @@ class Run:
         what: str,
         label: str,
         *,
-        forecast: bool = False,
+        schedule: Schedule | None = None,
     ) -> T:
         """Poll a progress-reporting ``probe``, with throttled progress lines, until done.
 
-        With ``forecast``, the runtime's progress schedule times the polls: it predicts the
-        finish from ``percent`` and polls there, and never polls more often than the official
-        SDK would when nothing is reported (see :class:`~..polling.ProgressSchedule`).
+        A line says only what is known: the status, a percentage only when the API gave one,
+        the time waited of the budget, and the expected duration when the observation
+        carries a forecast, e.g. ``Pending, 3m10s of 1h budget, expected about 6m (4 earlier
+        restores)``.
+
+        Args:
+            probe: One look at the operation.
+            deadline: When to give up.
+            what: What is waited for (for the timeout message).
+            label: How lines name the resource.
+            schedule: When to poll (default: the runtime's backoff).
         """
         throttle = ProgressThrottle(self.runtime.progress, self.runtime.clock)
+        last: list[tuple[Observation[T], float]] = []
+        said = [self.runtime.clock()]  # when the last line went out
+        observer = self.runtime.observer
 
         def observe() -> Observation[T]:
             seen = probe()
+            last[:] = [(seen, self.runtime.clock())]
+            said[0] = last[0][1]
+            if observer is not None:
+                observer(label, seen, deadline)
             if seen.value is None and seen.status:
-                pct = f" {seen.percent:.0f}%" if seen.percent is not None else ""
-                throttle(
-                    f"{seen.status}{pct}",
-                    f"{label}: {seen.status}{pct} "
-                    f"(elapsed {deadline.elapsed:.0f}s of {deadline.budget:.0f}s)",
-                )
+                key, line = progress_line(seen, deadline)
+                throttle(key, f"{label}: {line}")
             return seen
+
+        def sleep(seconds: float) -> None:
+            # Polls may be minutes apart (a long restore before its window): a line at least
+            # every QUIET seconds says the wait goes on, with what the last look saw. (The
+            # wait may hand this sleep in slices, to check a set's cancellation between.)
+            while seconds > 0:
+                step = min(seconds, max(QUIET - (self.runtime.clock() - said[0]), 0.0))
+                self.runtime.sleep(step)
+                seconds -= step
+                now = self.runtime.clock()
+                if now - said[0] < QUIET:
+                    continue
+                said[0] = now
+                if last and last[0][0].status:
+                    seen, at = last[0]
+                    _, line = progress_line(seen, deadline)
+                    ago = duration_text(now - at)
+                    self.runtime.progress(f"{label}: {line} (last checked {ago} ago)")
 
         return wait_observing(
             observe,
             deadline=deadline,
             what=what,
-            schedule=self.runtime.progress_schedule if forecast else self.runtime.schedule,
-            sleep=self.runtime.sleep,
+            schedule=schedule or self.runtime.schedule,
+            sleep=sleep,
         ).value
 
     def say(self, message: str) -> None:
@@ -227,8 +259,6 @@ class Spec(abc.ABC, Generic[I, O, H]):
             next run adopts it).
         look_first: Look for an earlier attempt before the first start (objects whose names
             are not unique get no 409 to tell that one exists).
-        forecast: The object reports ``percent`` while it is made (a restore job): its wait
-            forecasts the finish (the runtime's ``progress_schedule``).
         derived: Input → the outputs (besides its own namesake) that carry or derive from it:
             a secret input makes them secret too.
     """
@@ -240,7 +270,6 @@ class Spec(abc.ABC, Generic[I, O, H]):
     name_origin: ClassVar[tuple[str, ...] | None] = None
     discard_on_timeout: ClassVar[bool] = False
     look_first: ClassVar[bool] = False
-    forecast: ClassVar[bool] = False
     derived: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     @abc.abstractmethod
@@ -274,6 +303,11 @@ class Spec(abc.ABC, Generic[I, O, H]):
         """After a 409 with no attempt of ours: the refusal, or ``None`` if the name is free."""
         del run, inp
         return RefusedError(str(conflict))
+
+    def schedule(self, run: Run, inp: I, started: Started[H], prerequisite: Any) -> Schedule | None:
+        """When to poll the started object (default: the runtime's backoff); called once."""
+        del run, inp, started, prerequisite
+        return None
 
     @abc.abstractmethod
     def watch(
@@ -446,12 +480,13 @@ class Lifecycle(Generic[I, O, H]):
         verb = "resuming" if started.adopted else "started"
         run.say(f"{label}: {verb} {spec.summary(inp, started)}")
         try:
+            schedule = spec.schedule(run, inp, started, prerequisite)
             obj = run.follow(
                 spec.watch(run, inp, started, prerequisite),
                 deadline,
                 f"{label} to be ready",
                 label,
-                forecast=spec.forecast,
+                schedule=schedule,
             )
         except WaitTimeoutError as exc:
             timeout = WaitTimeoutError(spec.timeout_message(inp, started, str(exc)))
@@ -650,6 +685,38 @@ class Lifecycle(Generic[I, O, H]):
         """Delete the object and wait until it is gone."""
         target = self.target(id_, olds)
         self.spec.remove(self._run(), target, {**dict(olds), **self.stored(olds)})
+
+
+def duration_text(seconds: float) -> str:
+    """``seconds`` as people say it: ``45s``, ``3m10s``, ``6m``, ``1h``, ``1h05m``."""
+    total = round(max(seconds, 0.0))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
+    if minutes:
+        return f"{minutes}m{secs:02d}s" if secs else f"{minutes}m"
+    return f"{secs}s"
+
+
+def progress_line(seen: Observation[Any], deadline: Deadline) -> tuple[str, str]:
+    """A progress line of what ``seen`` says, and the part of it that is news (the key).
+
+    No number appears that the API did not give or the forecast did not compute: a percentage
+    only when the observation has one, an expectation only with a forecast.
+    """
+    pct = f" {seen.percent:.0f}%" if seen.percent is not None else ""
+    line = (
+        f"{seen.status}{pct}, {duration_text(deadline.elapsed)} of "
+        f"{duration_text(deadline.budget)} budget"
+    )
+    forecast = seen.forecast
+    if forecast is not None:
+        earlier = "earlier restore" if forecast.history == 1 else "earlier restores"
+        line += (
+            f", expected about {duration_text(forecast.expected)} ({forecast.history} {earlier})"
+        )
+    return f"{seen.status}{pct}", line
 
 
 def _post_delays(policy: RetryPolicy) -> Iterator[float]:

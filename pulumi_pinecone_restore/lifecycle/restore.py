@@ -2,8 +2,12 @@
 
 - Replace keys: ``backup_id``, ``name``; an omitted name derives from the backup (a new backup
   gets a new name, so the replacement is made before the old index goes).
-- Prerequisite: the backup is ``Ready``. Start: the restore. Follow: the restore job (with its
-  ``percent_complete``), then the index until ``Ready``.
+- Prerequisite: the backup is ``Ready``. Start: the restore. Follow: the restore job, then the
+  index until ``Ready``, polled where the forecast of its duration (the backup's size and the
+  project's finished restores, see :mod:`~pulumi_pinecone_restore.forecast`) puts the finish.
+- Nothing is concluded from absence: a 404 for the job is checked against the index (the
+  live service answers 404 to any failed read of its job store) and the job is asked again;
+  a job missing from the (lossy) listing is unknown, not "never started".
 - An earlier attempt is an index of this name with this resource's ownership mark (see
   :mod:`.index`); a failed restore's index is deleted only if it carries the mark.
 - Inputs the user omitted (``tags``, ``deletion_protection``) are not managed: the server's
@@ -25,8 +29,10 @@ from pulumi_pinecone_restore.errors import (
     NotFoundError,
     RestoreFailedError,
 )
+from pulumi_pinecone_restore.forecast import DurationForecast, forecast_duration
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.engine import Run, Started
+from pulumi_pinecone_restore.lifecycle.history import size_of
 from pulumi_pinecone_restore.lifecycle.index import (
     INDEX_OUTPUTS,
     IndexInputs,
@@ -40,13 +46,14 @@ from pulumi_pinecone_restore.models import (
     RestoreJobModel,
     parse_timestamp,
 )
-from pulumi_pinecone_restore.polling import Observation
+from pulumi_pinecone_restore.polling import Observation, RestoreSchedule, Schedule
 from pulumi_pinecone_restore.validation import check_backup_id
 
 __all__ = ["RESTORED_INDEX", "RestoreSpec", "Restored", "RestoredIndexInputs"]
 
-# How long a just-created restore job may answer 404 before we believe it (live service lag).
-JOB_NOT_FOUND_GRACE = 60.0
+#: Calls a restore's wait makes that SDK 7.3's does not, besides reading the history: the
+#: describe of the backup before the POST and of the index once the job completed.
+EXTRA_CALLS = 2
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 FAILED_BACKUP = frozenset({"Failed", "InitializationFailed"})
 
@@ -97,7 +104,6 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         "restore_completed_at",
     )
     name_origin: ClassVar[tuple[str, ...] | None] = ("backup_id",)
-    forecast: ClassVar[bool] = True
     origin_hint: ClassVar[str] = "restore it again"
 
     def index_of(self, obj: Restored) -> IndexModel:
@@ -146,7 +152,9 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         return Started(inp.name, RestoreHandle(started.restore_job_id, started.index_id))
 
     def handle_of(self, run: Run, inp: RestoredIndexInputs, index: IndexModel) -> RestoreHandle:
-        job = _own_job(run, inp)  # not listed even after the lag: follow the index alone
+        # The job that made this very index (by id); not listed (lossy listing, or still
+        # lagging): unknown, so the index alone is followed.
+        job = _newest_job_into(run, inp.name, inp.backup_id, index.index_id or None)
         if job is None:
             return RestoreHandle(None, index.index_id)
         return RestoreHandle(job.restore_job_id, job.target_index_id)
@@ -156,6 +164,19 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
             return f"the restore of backup {inp.backup_id} (its restore job is not listed yet)"
         return f"restore job {started.handle.job_id} from backup {inp.backup_id}"
 
+    def schedule(
+        self,
+        run: Run,
+        inp: RestoredIndexInputs,
+        started: Started[RestoreHandle],
+        prerequisite: Any,
+    ) -> Schedule:
+        """Poll where the forecast puts the finish (a job adopted part-way: the SDK's pace)."""
+        forecast, calls = _forecast(run, inp, prerequisite)
+        if started.adopted:
+            forecast = None  # how long it has run is not known here: no window to aim at
+        return RestoreSchedule(forecast=forecast, overhead=calls + EXTRA_CALLS)
+
     def watch(
         self,
         run: Run,
@@ -163,16 +184,18 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         started: Started[RestoreHandle],
         prerequisite: Any,
     ) -> Callable[[], Observation[Restored]]:
-        job = _JobWatch(started.handle.job_id, run.runtime.clock())
+        forecast, _ = _forecast(run, inp, prerequisite)
+        job = _JobWatch(started.handle.job_id, forecast)
 
         def probe() -> Observation[Restored]:
             waiting = job.progress(run, inp)
             if waiting is not None:
                 return waiting
             try:
-                index = run.client.describe_index(inp.name)
+                index = job.index or run.client.describe_index(inp.name)
             except NotFoundError as exc:
                 raise self.vanished(inp) from exc
+            job.index = None
             if index.state == "InitializationFailed":
                 raise RestoreFailedError(
                     f"index {inp.name!r} restored from backup {inp.backup_id} ended "
@@ -180,7 +203,7 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
                 )
             if index.ready and index.state == "Ready":
                 return Observation(Restored(index, job.completed, prerequisite))
-            return Observation(status=f"index {index.state}")
+            return Observation(status=f"index {index.state}", forecast=forecast)
 
         return probe
 
@@ -240,8 +263,9 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         job = _newest_job_into(run, obj.index.name)
         if job is None:
             raise ImportRefusedError(
-                f"index {obj.index.name!r} exists but no restore job created it (or its job is "
-                "no longer listed), so it cannot be managed as a RestoredIndex"
+                f"index {obj.index.name!r} exists but no listed restore job created it, so it "
+                "cannot be managed as a RestoredIndex. The restore-job listing can leave jobs "
+                "out (and drops those of deleted indexes): if a restore made it, try again"
             )
         backup = None
         with contextlib.suppress(NotFoundError):
@@ -251,44 +275,38 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         )
 
 
+def _forecast(
+    run: Run, inp: RestoredIndexInputs, prerequisite: Any
+) -> tuple[DurationForecast | None, int]:
+    """The restore's forecast from the project's history, and the calls reading it made."""
+    if not isinstance(prerequisite, BackupModel):
+        return None, 0
+    read = run.runtime.history.read(run.client, {inp.backup_id: prerequisite})
+    return forecast_duration(size_of(prerequisite), read.finished), read.calls
+
+
 @attrs.define
 class _JobWatch:
     """A restore job followed until it completes (then its index is followed)."""
 
-    job_id: str | None  # None: not known (listing lag), or no longer followed
-    since: float
+    job_id: str | None  # None: not known (not listed when adopted)
+    forecast: DurationForecast | None = None
     completed: RestoreJobModel | None = None
+    index: IndexModel | None = None  # the index as a 404's check found it Ready
+    misses: int = 0  # describes of the job that answered 404
 
     def progress(self, run: Run, inp: RestoredIndexInputs) -> Observation[Restored] | None:
-        """The job's progress while it runs; ``None`` once it completed (or is not followed)."""
+        """The job's status while it runs; ``None`` once it completed (or its index is Ready)."""
         job_id = self.job_id
         if job_id is None or self.completed is not None:
             return None
         try:
             job = run.client.describe_restore_job(job_id)
         except NotFoundError as exc:
-            # The live service hides (404) the jobs of deleted indexes: a job that answers 404
-            # while its index is gone ended with it, whatever its last status was.
-            if live_index(run.client, inp.name) is None:
-                raise RestoreFailedError(
-                    f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
-                    "ended without an index: the index was deleted while the restore ran (the "
-                    "restore was Cancelled, or Failed because someone deleted the index), and "
-                    "Pinecone no longer shows the job. Nothing of it is left; run `pulumi up` "
-                    "again to restore it again"
-                ) from exc
-            if run.runtime.clock() - self.since < JOB_NOT_FOUND_GRACE:
-                return Observation(status=f"restore job {job_id} not shown yet")
-            # The index (ours, it exists) tells when the restore is done: follow it alone.
-            run.say(
-                f"{RESTORED_INDEX.label(inp)}: restore job {job_id} answered 404 for "
-                f"{JOB_NOT_FOUND_GRACE:.0f}s; following index {inp.name!r} instead"
-            )
-            self.job_id = None
-            return None
+            return self._not_found(run, inp, job_id, exc)
         if not job.is_terminal:
             return Observation(
-                status=f"restore job {job_id} {job.status}", percent=job.percent_complete
+                status=job.status, percent=job.percent_complete, forecast=self.forecast
             )
         if job.status != "Completed":
             raise RestoreFailedError(
@@ -298,15 +316,56 @@ class _JobWatch:
         self.completed = job
         return None
 
+    def _not_found(
+        self, run: Run, inp: RestoredIndexInputs, job_id: str, exc: NotFoundError
+    ) -> Observation[Restored] | None:
+        """The index decides what a 404 for our own job means; else the job is asked again.
 
-def _newest_job_into(run: Run, name: str, backup_id: str | None = None) -> RestoreJobModel | None:
-    """The newest listed restore job into ``name`` (of ``backup_id``), across the listing lag."""
+        The 404 proves nothing: the live service answers 404 to any failed read of its job
+        store, as well as for the jobs of deleted indexes.
+        """
+        self.misses += 1
+        index = live_index(run.client, inp.name)
+        if index is None:
+            # The service also hides (404) the jobs of deleted indexes: with the index gone,
+            # the restore ended with it, whatever the job's last status was.
+            raise RestoreFailedError(
+                f"restore job {job_id} of backup {inp.backup_id} into index {inp.name!r} "
+                "ended without an index: the index was deleted while the restore ran (the "
+                "restore was Cancelled, or Failed because someone deleted the index), and "
+                "Pinecone no longer shows the job. Nothing of it is left; running the restore "
+                "again starts a new one"
+            ) from exc
+        if index.state == "InitializationFailed" or (index.ready and index.state == "Ready"):
+            run.say(
+                f"{RESTORED_INDEX.label(inp)}: restore job {job_id} answered 404 (the live "
+                f"service may, for a job that exists); its index is {index.state}, so that "
+                "decides"
+            )
+            self.index = index  # the probe judges it as it is, without describing it again
+            return None
+        return Observation(
+            status=f"Pending (restore job {job_id} answered 404, which may be transient; "
+            f"index {index.state})",
+            forecast=self.forecast,
+        )
+
+
+def _newest_job_into(
+    run: Run, name: str, backup_id: str | None = None, index_id: str | None = None
+) -> RestoreJobModel | None:
+    """The newest listed restore job into ``name`` (of ``backup_id``), across the listing lag.
+
+    ``None`` means "not listed", which is not "none exists": the listing is lossy.
+    """
 
     def matching() -> list[RestoreJobModel]:
         return [
             job
             for job in run.client.iter_restore_jobs()
-            if job.target_index_name == name and backup_id in (None, job.backup_id)
+            if job.target_index_name == name
+            and backup_id in (None, job.backup_id)
+            and index_id in (None, job.target_index_id)
         ]
 
     # Listings come newest first or oldest first, and timestamps in several precisions:

@@ -23,13 +23,8 @@ import attrs
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import ConfigurationError
-from pulumi_pinecone_restore.polling import (
-    Cancellation,
-    Deadline,
-    PollSchedule,
-    ProgressSchedule,
-    Schedule,
-)
+from pulumi_pinecone_restore.lifecycle.history import RestoreHistory
+from pulumi_pinecone_restore.polling import Cancellation, Deadline, Observation, PollSchedule
 from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 
 __all__ = [
@@ -108,10 +103,14 @@ class Runtime:
         sleep: Sleep function (tests pass a no-op).
         clock: Monotonic clock.
         schedule: Poll schedule.
-        progress_schedule: Poll schedule of waits that forecast from progress (restores).
+        history: The project's finished restores, read once for restore forecasts and kept
+            (a set's members share it).
         progress: Where progress lines go.
         retry: Retry policy for the HTTP client (and for re-sending a starting POST).
         client_override: A ready client to use instead of one built from config (the CLI).
+        observer: Called with the label, each observation and the deadline of every wait
+            that follows an object (a restore's carries its forecast), for front ends that
+            show more than the progress lines (the CLI).
         lookup_config: Reads any stack config key (a provider's ``configure()`` request), for
             a connection's ``api_key_config``.
         connection: The resource's explicit connection, if it has one.
@@ -122,12 +121,13 @@ class Runtime:
     sleep: Callable[[float], None] = attrs.field(factory=poll_sleep)
     clock: Callable[[], float] = time.monotonic
     schedule: PollSchedule = attrs.field(factory=PollSchedule)
-    progress_schedule: Schedule = attrs.field(factory=ProgressSchedule)
+    history: RestoreHistory = attrs.field(factory=RestoreHistory, repr=False)
     progress: Callable[[str], None] = _stderr_progress
     retry: RetryPolicy | None = None
     client_override: ControlPlaneClient | None = None
     lookup_config: Callable[[str], Any] | None = attrs.field(default=None, repr=False)
     connection: Connection | None = None
+    observer: Callable[[str, Observation[Any], Deadline], None] | None = None
 
     def with_connection(self, value: Any) -> Runtime:
         """This runtime for a resource whose ``connection`` input is ``value`` (or none)."""

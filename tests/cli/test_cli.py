@@ -8,7 +8,11 @@ import pytest
 from support import run_cli as run
 
 from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_USAGE
-from pulumi_pinecone_restore.emulator import Emulator, Timing
+from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
+from pulumi_pinecone_restore.restore_jobs import TYPED_JOB_RETRY_DELAYS
+
+# Adoption, reconcile and cleanup under the live service's job 404s and lossy listings.
+pytestmark = pytest.mark.job_faults
 
 
 def test_backups_list_shows_a_table(env: dict[str, str], backup_id: str) -> None:
@@ -94,3 +98,25 @@ def test_restore_no_wait_twice_adopts_the_first_restore(
     assert "resumed restore job" in second[2]
     jobs = emulator.list_restore_jobs()["data"]
     assert [j["target_index_name"] for j in jobs] == ["twice"]
+
+
+def test_jobs_describe_asks_again_after_a_transient_404(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
+    """Two 404s for a typed job id, then the job: `jobs describe` shows it."""
+    job_id = str(emulator.create_index_from_backup(backup_id, {"name": "typed"})["restore_job_id"])
+    emulator.add_fault(FaultRule(method="GET", path="/restore-jobs/*", status=404, times=2))
+    status, out, err = run(env, "jobs", "describe", job_id)
+    assert status == 0, err
+    assert json.loads(out)["restore_job_id"] == job_id
+
+
+def test_jobs_describe_gives_up_saying_the_404_may_be_transient(
+    env: dict[str, str], emulator: Emulator
+) -> None:
+    """A job id that keeps answering 404 exits 1 after a few asks, saying it may be transient."""
+    status, _, err = run(env, "jobs", "describe", "no-such-job")
+    assert status == EXIT_FAILED
+    assert "may be transient" in err
+    asks = emulator.request_counts()["GET /restore-jobs/{job_id}"]
+    assert asks == len(TYPED_JOB_RETRY_DELAYS) + 1

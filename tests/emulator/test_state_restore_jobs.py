@@ -96,7 +96,9 @@ def test_keeping_jobs_of_deleted_indexes_is_a_setting(clock: ManualClock) -> Non
 
 def test_target_deleted_mid_restore_fails_the_job(slow: Emulator, clock: ManualClock) -> None:
     """Deleting the index under a running restore ends its job Failed at that instant."""
-    slow.set_behaviour(attrs.evolve(Behaviour(), hide_jobs_of_deleted_indexes=False))
+    slow.set_behaviour(
+        attrs.evolve(Behaviour(), hide_jobs_of_deleted_indexes=False, progress=Progress.linear())
+    )
     job_id = _restore(slow)
     clock.advance(30)
     slow.delete_index("copy")
@@ -116,6 +118,7 @@ def test_target_deleted_mid_restore_hides_the_job_by_default(slow: Emulator) -> 
 
 def test_cancel_ends_the_job_and_fails_its_index(slow: Emulator, clock: ManualClock) -> None:
     """An admin cancel ends the job Cancelled at its progress; its index InitializationFailed."""
+    slow.set_behaviour(attrs.evolve(Behaviour(), progress=Progress.linear()))
     job_id = _restore(slow)
     clock.advance(25)
     cancelled = slow.cancel_restore(job_id)
@@ -146,8 +149,45 @@ def test_cancel_of_an_ended_job_is_refused(emulator: Emulator) -> None:
         emulator.cancel_restore(job_id)
 
 
-def test_progress_rises_linearly_by_default(slow: Emulator, clock: ManualClock) -> None:
-    """percent_complete follows elapsed time over the restore's duration."""
+def test_running_job_reports_no_progress_by_default(slow: Emulator, clock: ManualClock) -> None:
+    """As live, a running job shows neither percent_complete nor completed_at."""
+    job_id = _restore(slow)
+    clock.advance(60)
+    job = slow.describe_restore_job(job_id)
+    assert (job["status"], "percent_complete" in job, "completed_at" in job) == (
+        "Pending",
+        False,
+        False,
+    )
+
+
+def test_completed_job_reports_100_and_completed_at_by_default(
+    slow: Emulator, clock: ManualClock
+) -> None:
+    """As live, a Completed job shows percent_complete 100 and completed_at."""
+    job_id = _restore(slow)
+    clock.advance(100)
+    job = slow.describe_restore_job(job_id)
+    assert (job["status"], job["percent_complete"], _elapsed(job)) == ("Completed", 100.0, 100)
+
+
+def test_failed_job_reports_no_progress_by_default(slow: Emulator, clock: ManualClock) -> None:
+    """As live, a Failed job shows neither percent_complete nor completed_at."""
+    slow.set_behaviour(attrs.evolve(Behaviour(), hide_jobs_of_deleted_indexes=False))
+    job_id = _restore(slow)
+    clock.advance(30)
+    slow.delete_index("copy")
+    job = slow.describe_restore_job(job_id)
+    assert (job["status"], "percent_complete" in job, "completed_at" in job) == (
+        "Failed",
+        False,
+        False,
+    )
+
+
+def test_linear_progress_rises_with_time(slow: Emulator, clock: ManualClock) -> None:
+    """The opt-in linear curve follows elapsed time over the restore's duration."""
+    slow.set_behaviour(attrs.evolve(Behaviour(), progress=Progress.linear()))
     job_id = _restore(slow)
     seen = []
     for _ in range(3):
@@ -158,7 +198,11 @@ def test_progress_rises_linearly_by_default(slow: Emulator, clock: ManualClock) 
 
 def test_progress_follows_reads_when_timed_by_reads(clock: ManualClock) -> None:
     """With a reads timing the fraction is reads so far over reads needed."""
-    emu = Emulator(clock=clock, timings=Timings(restore=Timing(reads=4)))
+    emu = Emulator(
+        clock=clock,
+        timings=Timings(restore=Timing(reads=4)),
+        behaviour=Behaviour(progress=Progress.linear()),
+    )
     job_id = _restore(emu)
     seen = [emu.describe_restore_job(job_id)["percent_complete"] for _ in range(5)]
     assert seen == [0.0, 25.0, 50.0, 75.0, 100.0]

@@ -23,6 +23,9 @@ from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 
+# Adoption, reconcile and cleanup under the live service's job 404s and lossy listings.
+pytestmark = pytest.mark.job_faults
+
 
 @attrs.frozen
 class Kind:

@@ -24,6 +24,9 @@ from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 
+# Adoption, reconcile and cleanup under the live service's job 404s and lossy listings.
+pytestmark = pytest.mark.job_faults
+
 SEED = "search/staging/docs"
 BACKUP_TAGS = {"team": "search"}  # see conftest
 

@@ -17,7 +17,8 @@ from pulumi_pinecone_restore import (
     get_restore_job_output,
 )
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
+from pulumi_pinecone_restore.restore_jobs import TYPED_JOB_RETRY_DELAYS
 from pulumi_pinecone_restore.settings import ClientSettings
 
 SOURCE = "prod-search"
@@ -62,9 +63,23 @@ def test_get_restore_job_describes_a_job(backup_id: str, client: ControlPlaneCli
 
 
 def test_get_restore_job_of_an_unknown_id(emulator: Emulator, client: ControlPlaneClient) -> None:
-    """An unknown id raises the lookup's own error type."""
+    """An unknown id raises the lookup's own error type, after asking again a few times."""
+    waits: list[float] = []
     with pytest.raises(RestoreJobNotFoundError):
-        get_restore_job(restore_job_id="no-such-job", client=client)
+        get_restore_job(restore_job_id="no-such-job", client=client, sleep=waits.append)
+    assert waits == list(TYPED_JOB_RETRY_DELAYS)
+
+
+def test_get_restore_job_asks_again_after_a_transient_404(
+    emulator: Emulator, client: ControlPlaneClient, backup_id: str
+) -> None:
+    """A job that answers 404 twice, then itself, is returned."""
+    started = client.create_index_from_backup(backup_id, name="flaky")
+    emulator.add_fault(FaultRule(method="GET", path="/restore-jobs/*", status=404, times=2))
+    job = get_restore_job(
+        restore_job_id=started.restore_job_id, client=client, sleep=lambda _s: None
+    )
+    assert job.restore_job_id == started.restore_job_id
 
 
 @pulumi.runtime.test  # type: ignore[untyped-decorator]  # the SDK's decorator is untyped
