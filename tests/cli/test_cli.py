@@ -1,4 +1,4 @@
-"""The pinecone-restore command line against the emulator."""
+"""The pinecone-restore console script against the emulator: restore, follow, fail clearly."""
 
 from __future__ import annotations
 
@@ -24,19 +24,19 @@ def test_backups_list_shows_a_table(env: dict[str, str], backup_id: str) -> None
     assert "Ready" in out
 
 
-def test_restore_waits_with_progress_and_prints_outputs(
+def test_restore_waits_and_prints_the_job_and_index_in_api_words(
     env: dict[str, str], backup_id: str
 ) -> None:
-    """Restore follows the job until the index is ready and prints JSON outputs on request."""
+    """Restore follows the job until the index is Ready; JSON holds the API's own objects."""
     status, out, err = run(
         env, "--json", "restore", backup_id, "--name", "from-cli", "--tag", "env=ci"
     )
     assert status == 0, err
-    outs = json.loads(out)
-    assert outs["state"] == "Ready"
-    assert outs["tags"] == {"env": "ci"}
-    assert "restore job" in err
-    assert "s] " in err  # elapsed-time prefix of progress lines
+    result = json.loads(out)
+    assert result["index"]["status"]["state"] == "Ready"
+    assert result["index"]["tags"]["env"] == "ci"
+    assert result["restore_job"]["status"] == "Completed"
+    assert result["restore_job"]["target_index_name"] == "from-cli"
 
 
 # Legacy listing (no lag): `jobs list` right after the job ends is the job's first listing (issue
@@ -46,11 +46,11 @@ def test_restore_no_wait_then_wait(env: dict[str, str], backup_id: str) -> None:
     """--no-wait returns the job id at once; wait follows it to completion."""
     status, out, _ = run(env, "--json", "restore", backup_id, "--name", "later", "--no-wait")
     assert status == 0
-    job_id = json.loads(out)[0]["restore_job_id"]
-    status, out, err = run(env, "wait", job_id)
-    assert status == 0
-    assert json.loads(out)["status"] == "Completed"
-    assert "Ready at" in err
+    job_id = json.loads(out)["restore_job_id"]
+    status, out, err = run(env, "wait", job_id, "-o", "json")
+    assert status == 0, err
+    assert json.loads(out)["restore_job"]["status"] == "Completed"
+    assert json.loads(out)["index"]["status"]["ready"] is True
     status, out, _ = run(env, "jobs", "list")
     assert job_id in out
 
@@ -65,11 +65,15 @@ def test_failed_restore_exits_nonzero(
     assert "restore job" in err
 
 
-def test_bad_input_and_missing_key_are_usage_errors(env: dict[str, str], backup_id: str) -> None:
-    """An invalid name or no API key exits 2 with a message saying what to fix."""
+def test_an_invalid_name_is_a_usage_error(env: dict[str, str], backup_id: str) -> None:
+    """An invalid --name exits 2 with a message naming the flag."""
     status, _, err = run(env, "restore", backup_id, "--name", "Bad_Name")
     assert status == EXIT_USAGE
-    assert "name" in err
+    assert "--name" in err
+
+
+def test_a_missing_api_key_is_a_usage_error(env: dict[str, str]) -> None:
+    """No API key exits 2 naming PINECONE_API_KEY."""
     status, _, err = run(
         {"PINECONE_CONTROLLER_HOST": env["PINECONE_CONTROLLER_HOST"]}, "indexes", "list"
     )
@@ -82,6 +86,7 @@ def test_wrong_key_is_reported_without_echoing_it(env: dict[str, str]) -> None:
     status, out, err = run({**env, "PINECONE_API_KEY": "pcsk_wrong_999"}, "indexes", "list")
     assert status == EXIT_FAILED
     assert "401" in err
+    assert "PINECONE_API_KEY" in err  # the hint says what to check
     assert "pcsk_wrong_999" not in out + err
 
 
@@ -92,7 +97,7 @@ def test_restore_no_wait_twice_adopts_the_first_restore(
     first = run(env, "--json", "restore", backup_id, "--name", "twice", "--no-wait")
     second = run(env, "--json", "restore", backup_id, "--name", "twice", "--no-wait")
     assert (first[0], second[0]) == (0, 0), second[2]
-    started, again = json.loads(first[1])[0], json.loads(second[1])[0]
+    started, again = json.loads(first[1]), json.loads(second[1])
     assert (started["adopted"], again["adopted"]) == (False, True)
     assert again["restore_job_id"] == started["restore_job_id"]
     assert "resumed restore job" in second[2]
