@@ -189,7 +189,8 @@ def main(
     client: ControlPlaneClient | None = None
     try:
         if args.verb == ("completion", "completion"):
-            out.write(shtab.complete(parser, shell=args.shell))
+            script = shtab.complete(parser, shell=args.shell)
+            out.write(script if script.endswith("\n") else script + "\n")
             out.flush()
             return EXIT_OK
         client = _client(args, os.environ if environ is None else environ)

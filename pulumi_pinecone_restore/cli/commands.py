@@ -280,7 +280,15 @@ def _confirmed(ctx: Context, index: IndexModel) -> bool:
 
 def _restored_here(client: ControlPlaneClient, index: IndexModel, mark: str) -> bool:
     """Whether ``mark`` is the one this command's ``restore`` gave ``index`` (no stack's)."""
-    backups = {j.backup_id for j in client.iter_restore_jobs() if j.target_index_name == index.name}
+    backups: set[str] = set()
+    # The live listing shows a new job only after a moment, so look a few times, briefly.
+    for attempt in range(JOB_LOOKUP_ATTEMPTS):
+        jobs = client.iter_restore_jobs()
+        backups = {j.backup_id for j in jobs if j.target_index_name == index.name}
+        if backups:
+            break
+        if attempt + 1 < JOB_LOOKUP_ATTEMPTS:
+            time.sleep(JOB_LOOKUP_PAUSE)
     life = Lifecycle(RESTORED_INDEX, Runtime(client_override=client))
     for backup_id in backups:
         given = {"backup_id": backup_id, "name": index.name, "owner_seed": CLI_SEED}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import attrs
 import pytest
 from support import run_cli as run
 
@@ -125,3 +126,30 @@ def test_jobs_describe_gives_up_saying_the_404_may_be_transient(
     assert "may be transient" in err
     asks = emulator.request_counts()["GET /restore-jobs/{job_id}"]
     assert asks == len(TYPED_JOB_RETRY_DELAYS) + 1
+
+
+def test_a_restore_out_of_time_is_told_in_cli_words(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
+    """A timeout names --timeout and `pinecone-restore wait JOB`, never a Pulumi word."""
+    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=1_000_000)))
+    status, _, err = run(env, "restore", backup_id, "--name", "slow", "--timeout", "2s")
+    assert status == EXIT_FAILED
+    (job,) = emulator.list_restore_jobs()["data"]
+    assert f"pinecone-restore wait {job['restore_job_id']}" in err
+    assert "--timeout" in err
+    assert "pulumi" not in err.lower()
+    assert "create_timeout" not in err
+
+
+def test_a_taken_name_is_told_in_cli_words(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
+    """An index of that name made elsewhere is left alone; the advice names --name."""
+    emulator.seed_index(name="taken", tags={"owner": "someone"})
+    status, _, err = run(env, "restore", backup_id, "--name", "taken")
+    assert status == EXIT_FAILED
+    assert "--name" in err
+    assert "adopt_existing" not in err
+    assert "pulumi" not in err.lower()
+    assert emulator.describe_index("taken")["tags"] == {"owner": "someone"}
