@@ -176,3 +176,11 @@ def test_every_argument_is_checked_before_any_request(argv: list[str]) -> None:
     )
     assert status == EXIT_USAGE, err
     assert "cannot reach" not in err
+
+
+def test_a_too_long_timeout_is_refused_in_neutral_words() -> None:
+    """A budget past 7 days exits 2, and the message names no Pulumi command."""
+    status, _, err = run({"PINECONE_API_KEY": API_KEY}, "wait", "job-1", "--timeout", "200h")
+    assert status == EXIT_USAGE
+    assert "--timeout" in err
+    assert "pulumi" not in err.lower()
