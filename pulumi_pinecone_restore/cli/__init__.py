@@ -203,6 +203,14 @@ def main(
         return _interrupted(args, client, err)
     except (Failure, PineconeRestoreError) as exc:
         return _failed(exc, client, err)
+    except ValueError as exc:
+        # An answer that breaks the API's contract (a model lacks a required field).
+        report(
+            err,
+            f"the control plane sent an answer this command cannot read: {exc}",
+            f"check that --host / {CONTROLLER_HOST_ENV} is a Pinecone control plane (API 2025-04)",
+        )
+        return EXIT_FAILED
     finally:
         if client is not None:
             client.close()

@@ -39,6 +39,7 @@ from pulumi_pinecone_restore.cli.parser import EXIT_OK, EXIT_USAGE
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.errors import (
     ApiError,
+    BackupFailedError,
     NameTakenError,
     NotFoundError,
     PineconeRestoreError,
@@ -283,7 +284,10 @@ def _restored_here(client: ControlPlaneClient, index: IndexModel, mark: str) -> 
     backups: set[str] = set()
     # The live listing shows a new job only after a moment, so look a few times, briefly.
     for attempt in range(JOB_LOOKUP_ATTEMPTS):
-        jobs = client.iter_restore_jobs()
+        try:
+            jobs = list(client.iter_restore_jobs())
+        except PineconeRestoreError:
+            return False  # unknown, so not ours: --force decides
         backups = {j.backup_id for j in jobs if j.target_index_name == index.name}
         if backups:
             break
@@ -412,7 +416,14 @@ def restore(ctx: Context) -> int:
     }
     budget = args.timeout or DEFAULT_WAIT
     with ProgressLine(ctx.err, budget) as progress:
-        life = Lifecycle(RESTORED_INDEX, Runtime(client_override=ctx.client, progress=progress))
+        # The lifecycle labels its lines with the resource type ("RestoredIndex x: ..."); a
+        # command line speaks of the index.
+        label = f"{RESTORED_INDEX.kind} {args.name}: "
+
+        def say(message: str) -> None:
+            progress(f"index {args.name}: {message.removeprefix(label)}")
+
+        life = Lifecycle(RESTORED_INDEX, Runtime(client_override=ctx.client, progress=say))
         inputs, failures = life.check({}, given)
         if failures:
             prop, reason = failures[0]
@@ -426,6 +437,12 @@ def restore(ctx: Context) -> int:
             raise _restore_timed_out(ctx, budget) from exc
         except NameTakenError as exc:
             raise _name_taken(ctx) from exc
+        except BackupFailedError as exc:
+            raise Failure(
+                f"backup {args.backup_id} cannot be restored: {exc}",
+                "take a new backup (`pinecone-restore backups create INDEX --wait`) and restore "
+                "that one",
+            ) from exc
         except VanishedError as exc:
             raise Failure(
                 f"index {args.name!r} was deleted by someone else while it was being restored; "

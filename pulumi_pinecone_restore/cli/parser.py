@@ -107,7 +107,13 @@ def positive(text: str) -> int:
     return value
 
 
-index_name = _checked(check_index_name)
+def index_name(text: str) -> str:
+    """An index name by Pinecone's rules (on the command line, a name is never optional)."""
+    if not text:
+        raise argparse.ArgumentTypeError("must not be empty: give the index's name")
+    return _checked(check_index_name)(text)
+
+
 backup_id = _checked(check_backup_id)
 backup_name = _checked(check_backup_name)
 description = _checked(check_description)

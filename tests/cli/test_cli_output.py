@@ -101,3 +101,13 @@ def test_a_closed_pipe_ends_quietly(env: dict[str, str], backup_id: str) -> None
     _, err = child.communicate(timeout=CLI_TIMEOUT)
     assert child.returncode == EXIT_PIPE
     assert err == b""
+
+
+def test_backups_are_listed_newest_first(env: dict[str, str], emulator: Emulator) -> None:
+    """`backups list` puts the newest backup first, by time."""
+    emulator.seed_index(name="src")
+    first = emulator.seed_backup(source_index_name="src", name="first")["backup_id"]
+    second = emulator.seed_backup(source_index_name="src", name="second")["backup_id"]
+    status, out, _ = run(env, "backups", "list", "--json")
+    assert status == 0
+    assert [b["backup_id"] for b in json.loads(out)] == [second, first]
