@@ -122,9 +122,8 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
                 backup = run.client.describe_backup(inp.backup_id)
             except NotFoundError as exc:
                 raise exc.explained(
-                    # Neutral words: the CLI's restore meets this too.
-                    f"backup {inp.backup_id!r} does not exist in this project; "
-                    "`pinecone-restore backups list` lists the backups there",
+                    f"backup {inp.backup_id!r} does not exist in this project; check "
+                    "backup_id (list them with `pinecone-restore backups list`)",
                 ) from exc
             if backup.status == "Ready":
                 return Observation(backup)

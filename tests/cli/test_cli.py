@@ -153,3 +153,13 @@ def test_a_taken_name_is_told_in_cli_words(
     assert "adopt_existing" not in err
     assert "pulumi" not in err.lower()
     assert emulator.describe_index("taken")["tags"] == {"owner": "someone"}
+
+
+def test_an_unknown_backup_keeps_pinecone_s_words_and_a_cli_hint(env: dict[str, str]) -> None:
+    """A 404 for the backup shows Pinecone's message and a hint naming the CLI's listing."""
+    status, _, err = run(env, "restore", "no-such-backup", "--name", "x")
+    assert status == EXIT_FAILED
+    assert "HTTP 404" in err
+    assert "hint: backup 'no-such-backup' does not exist" in err
+    assert "pinecone-restore backups list" in err
+    assert "backup_id" not in err  # the Pulumi input's name is the resource door's word
