@@ -59,7 +59,7 @@ from pulumi_pinecone_restore.models import (
 )
 from pulumi_pinecone_restore.polling import Deadline, wait_for
 
-__all__ = ["CLI_SEED", "COMMANDS", "Context", "job_of"]
+__all__ = ["CLI_SEED", "COMMANDS", "Context", "job_of", "restore_inputs"]
 
 DEFAULT_WAIT = DEFAULT_CREATE_TIMEOUT
 DEFAULT_DELETE_WAIT = 600.0
@@ -295,8 +295,7 @@ def _restored_here(client: ControlPlaneClient, index: IndexModel, mark: str) -> 
             time.sleep(JOB_LOOKUP_PAUSE)
     life = Lifecycle(RESTORED_INDEX, Runtime(client_override=client))
     for backup_id in backups:
-        given = {"backup_id": backup_id, "name": index.name, "owner_seed": CLI_SEED}
-        inputs, failures = life.check({}, given)
+        inputs, failures = life.check({}, restore_inputs(backup_id, index.name))
         if not failures and RESTORED_INDEX.mark(life.typed(inputs)) == mark:
             return True
     return False
@@ -403,17 +402,24 @@ def _emit_restore(ctx: Context, job: RestoreJobModel, index: IndexModel | None) 
 # restore -------------------------------------------------------------------------------------
 
 
+def restore_inputs(backup_id: str, name: str, **more: Any) -> dict[str, Any]:
+    """The ``RestoredIndex`` inputs of this command's restores (their mark is the CLI's own).
+
+    ``indexes delete`` builds the same inputs to recognise an index this command restored.
+    """
+    return {"backup_id": backup_id, "name": name, **more, "owner_seed": CLI_SEED}
+
+
 def restore(ctx: Context) -> int:
     """``restore BACKUP_ID --name NAME [--tag] [--deletion-protection] [--timeout] [--no-wait]``."""
     args = ctx.args
-    given: dict[str, Any] = {
-        "backup_id": args.backup_id,
-        "name": args.name,
-        "tags": dict(args.tag) or None,
-        "deletion_protection": args.deletion_protection,
-        "create_timeout": args.timeout,
-        "owner_seed": CLI_SEED,
-    }
+    given = restore_inputs(
+        args.backup_id,
+        args.name,
+        tags=dict(args.tag) or None,
+        deletion_protection=args.deletion_protection,
+        create_timeout=args.timeout,
+    )
     budget = args.timeout or DEFAULT_WAIT
     with ProgressLine(ctx.err, budget) as progress:
         # The lifecycle labels its lines with the resource type ("RestoredIndex x: ..."); a
