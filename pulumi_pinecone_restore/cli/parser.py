@@ -40,8 +40,8 @@ _JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 EPILOG = f"""\
 environment:
-  {API_KEY_ENV}        the API key (required; never taken on the command line)
-  {CONTROLLER_HOST_ENV}  the control plane (default https://api.pinecone.io); --host wins
+  {API_KEY_ENV:<26}the API key (required; never taken on the command line)
+  {CONTROLLER_HOST_ENV:<26}the control plane (default https://api.pinecone.io); --host wins
 
 exit status:
   0    success
