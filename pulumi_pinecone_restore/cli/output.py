@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import re
 import shutil
 import threading
@@ -41,6 +42,9 @@ __all__ = [
 ]
 
 TICK = 1.0  # seconds between redraws of the progress line on a terminal
+# Off a terminal, a message that says nothing new is repeated at most this often (a CI log
+# should show that the wait goes on, not one line per poll).
+REPEAT_EVERY = 30.0
 # The lifecycle ends its progress lines with the elapsed time and budget; the line shows them.
 _LIFECYCLE_CLOCK = re.compile(r" \(elapsed \d+s of \d+s\)$")
 
@@ -193,7 +197,8 @@ class ProgressLine:
 
     On a terminal, one line rewritten in place and redrawn every second (the elapsed time moves
     even while Pinecone reports nothing new); elsewhere (CI logs, files) one plain line per
-    message. Use it as a context manager: leaving ends the line and stops the redraws.
+    message, a repeated one at most every :data:`REPEAT_EVERY` seconds. Use it as a context
+    manager: leaving ends the line and stops the redraws.
 
     The expected duration is a hook for a forecast: whoever knows how long the wait should
     take (a restore-duration forecast) calls :meth:`expect`, and the line shows it beside the
@@ -216,6 +221,7 @@ class ProgressLine:
         self._budget = budget
         self._expected: float | None = None
         self._message = ""
+        self._printed_at = -math.inf
         self._shown = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -233,9 +239,14 @@ class ProgressLine:
 
     def __call__(self, message: str) -> None:
         """Show ``message`` (without a lifecycle's elapsed/budget suffix: the line shows them)."""
+        text = _LIFECYCLE_CLOCK.sub("", message)
         with self._lock:
-            self._message = _LIFECYCLE_CLOCK.sub("", message)
-            self._write(newline=not self._tty)
+            if self._tty:
+                self._message = text
+                self._write(newline=False)
+            elif text != self._message or self._clock() - self._printed_at >= REPEAT_EVERY:
+                self._message, self._printed_at = text, self._clock()
+                self._write(newline=True)
 
     def expect(self, seconds: float | None) -> None:
         """Show ``seconds`` as the expected total duration of this wait (``None``: unknown)."""

@@ -163,3 +163,18 @@ def test_an_unknown_backup_keeps_pinecone_s_words_and_a_cli_hint(env: dict[str, 
     assert "hint: backup 'no-such-backup' does not exist" in err
     assert "pinecone-restore backups list" in err
     assert "backup_id" not in err  # the Pulumi input's name is the resource door's word
+
+
+@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
+def test_wait_for_a_failed_job_prints_it_and_exits_1(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
+    """`wait` on a job that fails prints the job as JSON and exits 1 naming its status."""
+    emulator.fail_restores_from(backup_id)
+    status, out, _ = run(env, "--json", "restore", backup_id, "--name", "bad", "--no-wait")
+    assert status == 0
+    job_id = json.loads(out)["restore_job_id"]
+    status, out, err = run(env, "wait", job_id, "--json")
+    assert status == EXIT_FAILED
+    assert json.loads(out)["restore_job"]["status"] == "Failed"
+    assert f"restore job {job_id} ended Failed" in err

@@ -76,3 +76,19 @@ def test_the_progress_line_shows_an_expected_duration_when_given_one() -> None:
         now[0] = 75.0
         progress("restore job j Running")
     assert stream.getvalue() == "[1m15s of 1h00m expected ~5m00s] restore job j Running\n"
+
+
+def test_off_a_terminal_a_repeated_message_is_printed_again_only_after_a_while() -> None:
+    """A CI log gets a line per news, and the same news again only every REPEAT_EVERY seconds."""
+    now = [0.0]
+    stream = io.StringIO()
+    with ProgressLine(stream, 600.0, clock=lambda: now[0]) as progress:
+        for at in (0.0, 5.0, 10.0, 31.0):
+            now[0] = at
+            progress("index x: Terminating")
+        progress("index x: gone")
+    assert [line.split("] ")[1] for line in stream.getvalue().splitlines()] == [
+        "index x: Terminating",
+        "index x: Terminating",
+        "index x: gone",
+    ]

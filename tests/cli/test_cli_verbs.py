@@ -184,3 +184,24 @@ def test_a_too_long_timeout_is_refused_in_neutral_words() -> None:
     assert status == EXIT_USAGE
     assert "--timeout" in err
     assert "pulumi" not in err.lower()
+
+
+def test_a_403_on_backups_create_is_read_as_the_quota(
+    env: dict[str, str], emulator: Emulator
+) -> None:
+    """A FORBIDDEN answer to a create points at the project's quota, beside Pinecone's words."""
+    emulator.seed_index(name="src")
+    emulator.add_fault(
+        FaultRule(method="POST", path="/indexes/src/backups", status=403, message="Upgrade.")
+    )
+    status, _, err = run(env, "backups", "create", "src")
+    assert status == EXIT_FAILED
+    assert "FORBIDDEN: Upgrade." in err
+    assert "quota" in err.split("hint:")[1]
+
+
+def test_configuring_a_missing_index_names_the_listing(env: dict[str, str]) -> None:
+    """A 404 on configure exits 1 with a hint naming `pinecone-restore indexes list`."""
+    status, _, err = run(env, "indexes", "configure", "ghost", "--deletion-protection", "enabled")
+    assert status == EXIT_FAILED
+    assert "hint: index 'ghost' does not exist" in err
