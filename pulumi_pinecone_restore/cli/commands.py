@@ -1,8 +1,8 @@
 """The verbs: one function per command, each given a :class:`Context` and returning a status.
 
-A command that fails in a way it can put into its own words raises :class:`~.advice.Failure`;
-an :class:`~..errors.ApiError` it does not expect goes up with an :class:`~.advice.Action`
-saying what was being done, so that the hint fits (see :mod:`.advice`).
+A command that fails raises :class:`~.advice.Failure` with its message and hint. A request is
+made through ``_api`` with an :class:`~.advice.Action` saying what was being done: an API
+error then becomes a failure in Pinecone's words with a hint that fits (see :mod:`.advice`).
 
 ``restore`` runs the lifecycle engine with the ``RestoredIndex`` declaration (checks, adoption
 of an interrupted restore, cleanup of a failed one), the same code a stack runs; the lifecycle's
@@ -50,7 +50,7 @@ from pulumi_pinecone_restore.errors import (
 from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
-from pulumi_pinecone_restore.lifecycle.runtime import Runtime
+from pulumi_pinecone_restore.lifecycle.runtime import Runtime, poll_sleep
 from pulumi_pinecone_restore.models import (
     BackupModel,
     IndexModel,
@@ -172,7 +172,9 @@ def _follow_backup(
         return backup if backup.status == "Ready" else None
 
     try:
-        return wait_for(probe, deadline=deadline, what=f"backup {backup_id} to be Ready").value
+        return wait_for(
+            probe, deadline=deadline, what=f"backup {backup_id} to be Ready", sleep=poll_sleep()
+        ).value
     except WaitTimeoutError as exc:
         raise Failure(
             f"{exc}; the backup goes on at Pinecone",
@@ -313,7 +315,7 @@ def _follow_deletion(
         return None
 
     try:
-        wait_for(gone, deadline=deadline, what=f"index {name} to go")
+        wait_for(gone, deadline=deadline, what=f"index {name} to go", sleep=poll_sleep())
     except WaitTimeoutError as exc:
         raise Failure(
             f"{exc}; the deletion goes on at Pinecone",
@@ -375,13 +377,16 @@ def wait(ctx: Context) -> int:
             return index if index.ready else None
 
         try:
-            job = wait_for(probe, deadline=deadline, what=f"restore job {job_id}").value
+            job = wait_for(
+                probe, deadline=deadline, what=f"restore job {job_id}", sleep=poll_sleep()
+            ).value
             index = None
             if job.status == "Completed":
                 index = wait_for(
                     lambda: ready(job.target_index_name),
                     deadline=deadline,
                     what=f"index {job.target_index_name} to become Ready",
+                    sleep=poll_sleep(),
                 ).value
         except WaitTimeoutError as exc:
             raise Failure(
