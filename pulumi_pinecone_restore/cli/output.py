@@ -45,8 +45,9 @@ TICK = 1.0  # seconds between redraws of the progress line on a terminal
 # Off a terminal, a message that says nothing new is repeated at most this often (a CI log
 # should show that the wait goes on, not one line per poll).
 REPEAT_EVERY = 30.0
-# The lifecycle ends its progress lines with the elapsed time and budget; the line shows them.
-_LIFECYCLE_CLOCK = re.compile(r" \(elapsed \d+s of \d+s\)$")
+# The lifecycle puts the time waited and the budget into its progress lines, as
+# "(elapsed 75s of 3600s)" or ", 1m15s of 1h budget"; the line shows them already.
+_LIFECYCLE_CLOCK = re.compile(r" \(elapsed \d+s of \d+s\)$|, [\dhms]+ of [\dhms]+ budget")
 
 
 class Format(enum.Enum):

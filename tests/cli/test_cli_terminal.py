@@ -92,3 +92,20 @@ def test_off_a_terminal_a_repeated_message_is_printed_again_only_after_a_while()
         "index x: Terminating",
         "index x: gone",
     ]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "index x: restore job j Pending (elapsed 75s of 3600s)",
+        "index x: restore job j Pending, 1m15s of 1h budget",
+    ],
+)
+def test_the_lifecycle_s_own_clock_is_not_shown_twice(message: str) -> None:
+    """The time waited and the budget a lifecycle line carries are dropped: the prefix has them."""
+    now = [0.0]
+    stream = io.StringIO()
+    with ProgressLine(stream, 3600.0, clock=lambda: now[0]) as progress:
+        now[0] = 75.0
+        progress(message)
+    assert stream.getvalue() == "[1m15s of 1h00m] index x: restore job j Pending\n"
