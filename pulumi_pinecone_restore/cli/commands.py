@@ -35,7 +35,7 @@ from pulumi_pinecone_restore.cli.output import (
     index_json,
     job_json,
 )
-from pulumi_pinecone_restore.cli.parser import EXIT_OK, EXIT_USAGE
+from pulumi_pinecone_restore.cli.parser import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.errors import (
     ApiError,
@@ -278,7 +278,15 @@ def _confirmed(ctx: Context, index: IndexModel) -> bool:
         f"{index.state})? This cannot be undone.\nType the index name to confirm: "
     )
     ctx.err.flush()
-    return ctx.stdin.readline().strip() == index.name
+    try:
+        return ctx.stdin.readline().strip() == index.name
+    except KeyboardInterrupt:
+        # Nothing was sent yet: say so plainly rather than "if the deletion had been sent".
+        ctx.err.write("\n")
+        raise Failure(
+            f"index {index.name!r} was not deleted (interrupted at the prompt)",
+            status=EXIT_INTERRUPTED,
+        ) from None
 
 
 def _restored_here(client: ControlPlaneClient, index: IndexModel, mark: str) -> bool:

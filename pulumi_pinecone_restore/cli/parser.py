@@ -187,9 +187,18 @@ def build() -> argparse.ArgumentParser:
     restore.add_argument("backup_id", metavar="BACKUP_ID", type=backup_id)
     restore.add_argument("--name", required=True, type=index_name, help="the new index's name")
     restore.add_argument(
-        "--tag", action="append", default=[], type=tag, metavar="KEY=VALUE", help="repeatable"
+        "--tag",
+        action="append",
+        default=[],
+        type=tag,
+        metavar="KEY=VALUE",
+        help="a tag of the new index (repeatable)",
     )
-    restore.add_argument("--deletion-protection", choices=["enabled", "disabled"])
+    restore.add_argument(
+        "--deletion-protection",
+        choices=["enabled", "disabled"],
+        help="deletion protection of the new index (default: disabled)",
+    )
     _timeout(restore, "1h")
     restore.add_argument("--no-wait", action="store_true", help="start the restore and return")
 
@@ -243,7 +252,11 @@ def _indexes(where: Subparsers[argparse.ArgumentParser], leaf: Leaf) -> None:
         where, ("indexes", "configure"), "turn deletion protection on or off, or change tags"
     )
     configure.add_argument("index_name", metavar="NAME", type=index_name)
-    configure.add_argument("--deletion-protection", choices=["enabled", "disabled"])
+    configure.add_argument(
+        "--deletion-protection",
+        choices=["enabled", "disabled"],
+        help="turn deletion protection on or off",
+    )
     configure.add_argument(
         "--tag",
         action="append",

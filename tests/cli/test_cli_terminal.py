@@ -10,7 +10,7 @@ import pytest
 from support import run_cli as run
 from support import run_in_terminal
 
-from pulumi_pinecone_restore.cli import EXIT_FAILED
+from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_INTERRUPTED
 from pulumi_pinecone_restore.cli.output import ProgressLine
 from pulumi_pinecone_restore.emulator import Emulator, Timing
 
@@ -109,3 +109,16 @@ def test_the_lifecycle_s_own_clock_is_not_shown_twice(message: str) -> None:
         now[0] = 75.0
         progress(message)
     assert stream.getvalue() == "[1m15s of 1h00m] index x: restore job j Pending\n"
+
+
+@posix_only
+def test_ctrl_c_at_the_delete_prompt_says_nothing_was_deleted(
+    env: dict[str, str], emulator: Emulator
+) -> None:
+    """Ctrl-C while the prompt waits exits 130 and says the index was not deleted."""
+    emulator.seed_index(name="asked")
+    status, screen = run_in_terminal(env, ["indexes", "delete", "asked"], [(PROMPT, b"\x03")])
+    assert status == EXIT_INTERRUPTED, screen
+    assert "'asked' was not deleted" in screen
+    assert "Traceback" not in screen
+    assert emulator.describe_index("asked")["name"] == "asked"
