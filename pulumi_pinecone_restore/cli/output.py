@@ -39,12 +39,14 @@ __all__ = [
     "format_seconds",
     "index_json",
     "job_json",
+    "printable",
 ]
 
 TICK = 1.0  # seconds between redraws of the progress line on a terminal
 # Off a terminal, a message that says nothing new is repeated at most this often (a CI log
 # should show that the wait goes on, not one line per poll).
 REPEAT_EVERY = 30.0
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # The lifecycle puts the time waited and the budget into its progress lines, as
 # "(elapsed 75s of 3600s)" or ", 1m15s of 1h budget"; the line shows them already.
 _LIFECYCLE_CLOCK = re.compile(r" \(elapsed \d+s of \d+s\)$|, [\dhms]+ of [\dhms]+ budget")
@@ -128,6 +130,15 @@ JOB_COLUMNS: Sequence[Column] = (
 )
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped as Python would write them.
+
+    What a server sends must neither break a table's lines nor reach a terminal as an escape
+    sequence.
+    """
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def _cell(row: Mapping[str, Any], path: str) -> str:
     value: Any = row
     for part in path.split("."):
@@ -135,10 +146,12 @@ def _cell(row: Mapping[str, Any], path: str) -> str:
     if value is None:
         return "-"
     if isinstance(value, Mapping):
-        return ",".join(f"{k}={v}" for k, v in sorted(value.items())) or "-"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+        text = ",".join(f"{k}={v}" for k, v in sorted(value.items())) or "-"
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    else:
+        text = str(value)
+    return printable(text)
 
 
 def _json(out: TextIO, value: Any) -> None:
@@ -240,7 +253,7 @@ class ProgressLine:
 
     def __call__(self, message: str) -> None:
         """Show ``message`` (without a lifecycle's elapsed/budget suffix: the line shows them)."""
-        text = _LIFECYCLE_CLOCK.sub("", message)
+        text = printable(_LIFECYCLE_CLOCK.sub("", message))
         with self._lock:
             if self._tty:
                 self._message = text

@@ -111,3 +111,15 @@ def test_backups_are_listed_newest_first(env: dict[str, str], emulator: Emulator
     status, out, _ = run(env, "backups", "list", "--json")
     assert status == 0
     assert [b["backup_id"] for b in json.loads(out)] == [second, first]
+
+
+def test_control_characters_from_the_server_are_escaped_in_tables(
+    env: dict[str, str], emulator: Emulator
+) -> None:
+    """A description with a newline and an escape sequence stays on one line, escaped."""
+    emulator.seed_index(name="src")
+    backup = emulator.seed_backup(source_index_name="src", description="one\ntwo\x1b[2J")
+    status, out, _ = run(env, "backups", "describe", backup["backup_id"])
+    assert status == 0
+    assert "\x1b" not in out
+    assert "one\\ntwo\\x1b[2J" in out
