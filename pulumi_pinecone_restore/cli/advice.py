@@ -14,6 +14,7 @@ from typing import TextIO
 
 import attrs
 
+from pulumi_pinecone_restore.cli.output import printable
 from pulumi_pinecone_restore.errors import (
     ApiError,
     AuthenticationError,
@@ -105,9 +106,10 @@ def _forbidden_hint(code: str, action: Action | None) -> str:
 
 def report(err: TextIO, message: str, hint: str | None = None) -> None:
     """Write an error and its hint to ``err``, each line prefixed as git and gh do."""
-    err.write(f"{PROG}: {message}\n")
+    # Escaped: a message may quote the server, whose text must not drive the terminal.
+    err.write(f"{PROG}: {printable(message)}\n")
     if hint:
-        err.write(f"  hint: {hint}\n")
+        err.write(f"  hint: {printable(hint)}\n")
 
 
 def report_api_error(err: TextIO, exc: ApiError, action: Action | None) -> None:

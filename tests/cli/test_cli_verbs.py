@@ -205,3 +205,17 @@ def test_configuring_a_missing_index_names_the_listing(env: dict[str, str]) -> N
     status, _, err = run(env, "indexes", "configure", "ghost", "--deletion-protection", "enabled")
     assert status == EXIT_FAILED
     assert "hint: index 'ghost' does not exist" in err
+
+
+def test_a_server_message_cannot_drive_the_terminal(
+    env: dict[str, str], emulator: Emulator
+) -> None:
+    """Pinecone's message is shown with its control characters escaped."""
+    emulator.seed_index(name="locked")
+    emulator.add_fault(
+        FaultRule(method="DELETE", path="/indexes/locked", status=403, message="No\x1b[2J.")
+    )
+    status, _, err = run(env, "indexes", "delete", "locked", "--yes")
+    assert status == EXIT_FAILED
+    assert "\x1b" not in err
+    assert "No\\x1b[2J." in err
