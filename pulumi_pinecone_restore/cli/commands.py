@@ -273,12 +273,13 @@ def indexes_delete(ctx: Context) -> int:
 
 def _confirmed(ctx: Context, index: IndexModel) -> bool:
     where = f"{index.cloud}/{index.region}" if index.cloud else "pod-based"
-    ctx.err.write(
-        f"Delete index {index.name!r} ({index.dimension or 'sparse'}-dimensional, {where}, "
-        f"{index.state})? This cannot be undone.\nType the index name to confirm: "
-    )
-    ctx.err.flush()
+    # The prompt is written inside the try: a Ctrl-C from the moment it shows means "no".
     try:
+        ctx.err.write(
+            f"Delete index {index.name!r} ({index.dimension or 'sparse'}-dimensional, {where}, "
+            f"{index.state})? This cannot be undone.\nType the index name to confirm: "
+        )
+        ctx.err.flush()
         return ctx.stdin.readline().strip() == index.name
     except KeyboardInterrupt:
         # Nothing was sent yet: say so plainly rather than "if the deletion had been sent".
