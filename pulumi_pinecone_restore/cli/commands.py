@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TextIO, TypeVar
 
 import attrs
@@ -59,7 +59,7 @@ from pulumi_pinecone_restore.models import (
 )
 from pulumi_pinecone_restore.polling import Deadline, wait_for
 
-__all__ = ["CLI_SEED", "COMMANDS", "Context", "job_of", "restore_inputs"]
+__all__ = ["CLI_SEED", "COMMANDS", "Context", "job_of", "restore_inputs", "unique"]
 
 DEFAULT_WAIT = DEFAULT_CREATE_TIMEOUT
 DEFAULT_DELETE_WAIT = 600.0
@@ -76,6 +76,7 @@ FLAGS = {
     "create_timeout": "--timeout",
 }
 T = TypeVar("T")
+M = TypeVar("M")
 FAILED_BACKUP = frozenset({"Failed"})
 RESTORE_COLUMNS: tuple[Column, ...] = (
     ("NAME", "index.name"),
@@ -115,6 +116,14 @@ class Context:
         return Format(self.args.output)
 
 
+def unique(items: Iterable[M], key: Callable[[M], str]) -> list[M]:
+    """``items`` with each id once: the live service's listings may repeat a row across pages."""
+    seen: dict[str, M] = {}
+    for item in items:
+        seen.setdefault(key(item), item)
+    return list(seen.values())
+
+
 def _created(item: BackupModel | RestoreJobModel) -> dt.datetime:
     # By parsed time, not text: the live service sends timestamps in several precisions.
     return parse_timestamp(item.created_at) or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
@@ -127,7 +136,10 @@ def backups_list(ctx: Context) -> int:
     """``backups list [--index NAME]``: newest first."""
     index = ctx.args.index
     action = Action("read", "index", index, "pinecone-restore indexes list") if index else None
-    backups = _api(action, lambda: list(ctx.client.iter_backups(index_name=index)))
+    backups = _api(
+        action,
+        lambda: unique(ctx.client.iter_backups(index_name=index), lambda b: b.backup_id),
+    )
     backups.sort(key=_created, reverse=True)
     emit_list(ctx.fmt, ctx.out, [backup_json(b) for b in backups], BACKUP_COLUMNS)
     return EXIT_OK
@@ -342,7 +354,7 @@ def _describe_index(ctx: Context, name: str) -> IndexModel:
 
 def jobs_list(ctx: Context) -> int:
     """``jobs list [--limit N]``: newest first."""
-    jobs = _api(None, lambda: list(ctx.client.iter_restore_jobs()))
+    jobs = _api(None, lambda: unique(ctx.client.iter_restore_jobs(), lambda j: j.restore_job_id))
     jobs.sort(key=_created, reverse=True)
     emit_list(ctx.fmt, ctx.out, [job_json(j) for j in jobs[: ctx.args.limit]], JOB_COLUMNS)
     return EXIT_OK

@@ -1,10 +1,11 @@
-"""The CLI's hints: chosen by status and error code, in the command line's own words."""
+"""The CLI's hints (by status and error code, in the command line's words) and listing rows."""
 
 from __future__ import annotations
 
 import pytest
 
 from pulumi_pinecone_restore.cli.advice import Action, api_hint
+from pulumi_pinecone_restore.cli.commands import unique
 from pulumi_pinecone_restore.errors import error_for_response
 
 DELETE = Action("delete", "index", "docs", "pinecone-restore indexes list")
@@ -44,3 +45,9 @@ def test_hints_follow_status_code_and_action(
 def test_no_hint_is_made_up_for_an_unknown_answer() -> None:
     """A 400 without context gets no invented advice (Pinecone's message stands alone)."""
     assert api_hint(error_for_response(400, "", "POST", "/indexes"), None) is None
+
+
+def test_a_listing_that_repeats_a_row_is_shown_once() -> None:
+    """Rows repeated across pages (as the live service may send) appear once, first seen kept."""
+    rows = [("a", 1), ("b", 2), ("a", 3)]
+    assert unique(rows, lambda row: row[0]) == [("a", 1), ("b", 2)]
