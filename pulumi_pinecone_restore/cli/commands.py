@@ -247,7 +247,8 @@ def indexes_delete(ctx: Context) -> int:
     args = ctx.args
     name = args.index_name
     asking = not args.yes
-    if asking and not ctx.stdin.isatty():
+    # Asking needs a person: a terminal to read the answer from and to show the prompt on.
+    if asking and not (ctx.stdin.isatty() and ctx.err.isatty()):
         raise Failure(
             f"not deleting index {name!r}: there is no terminal to confirm on",
             "give --yes to delete without asking",
