@@ -48,7 +48,7 @@ from pulumi_pinecone_restore.errors import (
     WaitTimeoutError,
 )
 from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle
-from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
+from pulumi_pinecone_restore.lifecycle.index import CLI_SEED, MARK_KEY
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime, poll_sleep
 from pulumi_pinecone_restore.models import (
@@ -59,14 +59,12 @@ from pulumi_pinecone_restore.models import (
 )
 from pulumi_pinecone_restore.polling import Deadline, wait_for
 
-__all__ = ["CLI_SEED", "COMMANDS", "Context", "job_of", "restore_inputs", "unique"]
+__all__ = ["COMMANDS", "Context", "job_of", "restore_inputs", "unique"]
 
 DEFAULT_WAIT = DEFAULT_CREATE_TIMEOUT
 DEFAULT_DELETE_WAIT = 600.0
 JOB_LOOKUP_ATTEMPTS = 4  # listings tried to name a restore's job (after Ctrl-C, a time-out)
 JOB_LOOKUP_PAUSE = 0.5  # seconds between them
-# Seeds the ownership mark of restores started here (a stack's resources seed their own).
-CLI_SEED = "pinecone-restore-cli"
 # The CLI's names for the inputs that the shared checks name.
 FLAGS = {
     "backup_id": "BACKUP_ID",
@@ -434,7 +432,15 @@ def restore_inputs(backup_id: str, name: str, **more: Any) -> dict[str, Any]:
 
     ``indexes delete`` builds the same inputs to recognise an index this command restored.
     """
-    return {"backup_id": backup_id, "name": name, **more, "owner_seed": CLI_SEED}
+    # The CLI's restores carry its own mark, without a nonce: running the same command again
+    # finds the restore it started, and `adopt_existing` may take it over later.
+    return {
+        "backup_id": backup_id,
+        "name": name,
+        **more,
+        "owner_seed": CLI_SEED,
+        "owner_nonce": "",
+    }
 
 
 def restore(ctx: Context) -> int:
