@@ -73,15 +73,10 @@ def _client(args: argparse.Namespace, environ: Mapping[str, str]) -> ControlPlan
             f"no Pinecone API key: set the {API_KEY_ENV} environment variable (the command "
             "line takes no key argument, so that keys stay out of shell history)"
         )
-    host = args.host or environ.get(CONTROLLER_HOST_ENV)
-    try:
-        settings = ClientSettings.resolve(controller_host=host, environ=environ, retry=CLI_RETRY)
-    except ConfigurationError as exc:
-        source = "--host" if args.host else CONTROLLER_HOST_ENV
-        raise ConfigurationError(
-            f"{source} {host!r} is not usable: give an https URL such as "
-            "https://api.pinecone.io, or http://127.0.0.1:PORT for the local emulator"
-        ) from exc
+    # The host rule's own refusal names the flag or the variable the host came from.
+    settings = ClientSettings.resolve(
+        controller_host=args.host, environ=environ, retry=CLI_RETRY, host_source="--host"
+    )
     return ControlPlaneClient(settings)
 
 
