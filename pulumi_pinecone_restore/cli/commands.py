@@ -58,6 +58,7 @@ from pulumi_pinecone_restore.models import (
     parse_timestamp,
 )
 from pulumi_pinecone_restore.polling import Deadline, wait_for
+from pulumi_pinecone_restore.restore_jobs import describe_restore_job
 
 __all__ = ["COMMANDS", "Context", "job_of", "restore_inputs", "unique"]
 
@@ -353,7 +354,8 @@ def _describe_index(ctx: Context, name: str) -> IndexModel:
 
 def jobs_list(ctx: Context) -> int:
     """``jobs list [--limit N]``: newest first."""
-    jobs = _api(None, lambda: unique(ctx.client.iter_restore_jobs(), lambda j: j.restore_job_id))
+    # The client drops the rows the live listing repeats (backups are deduplicated here).
+    jobs = _api(None, lambda: list(ctx.client.iter_restore_jobs()))
     jobs.sort(key=_created, reverse=True)
     emit_list(ctx.fmt, ctx.out, [job_json(j) for j in jobs[: ctx.args.limit]], JOB_COLUMNS)
     return EXIT_OK
@@ -366,12 +368,13 @@ def jobs_describe(ctx: Context) -> int:
 
 
 def _job(client: ControlPlaneClient, job_id: str) -> RestoreJobModel:
-    """A restore job by the id a person typed, through the package's shared lookup."""
-    # Imported here: the lookups module loads the Pulumi SDK, which other verbs do not need.
-    from pulumi_pinecone_restore.invokes import get_restore_job  # noqa: PLC0415
+    """A restore job by the id a person typed, through the package's shared lookup.
 
+    The live service may answer 404 for a job that exists: the lookup asks again, briefly,
+    and its error then says the 404 may have been transient.
+    """
     try:
-        return get_restore_job(restore_job_id=job_id, client=client)
+        return describe_restore_job(client, job_id, sleep=poll_sleep())
     except RestoreJobNotFoundError as exc:
         raise Failure(
             str(exc), "`pinecone-restore jobs list` shows the restore jobs of this project"

@@ -112,7 +112,7 @@ def test_jobs_describe_asks_again_after_a_transient_404(
     """Two 404s for a typed job id, then the job: `jobs describe` shows it."""
     job_id = str(emulator.create_index_from_backup(backup_id, {"name": "typed"})["restore_job_id"])
     emulator.add_fault(FaultRule(method="GET", path="/restore-jobs/*", status=404, times=2))
-    status, out, err = run(env, "jobs", "describe", job_id)
+    status, out, err = run(env, "jobs", "describe", job_id, "--json")
     assert status == 0, err
     assert json.loads(out)["restore_job_id"] == job_id
 

@@ -128,3 +128,16 @@ def test_control_characters_from_the_server_are_escaped_in_tables(
     assert status == 0
     assert "\x1b" not in out
     assert "one\\ntwo\\x1b[2J" in out
+
+
+@pytest.mark.emulator_behaviour(listing_page_size=2, listing_repeat_rows=1)
+def test_a_job_the_listing_repeats_is_listed_once(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
+    """When each page repeats a row of the one before (as the live service may), it shows once."""
+    for name in ("r-one", "r-two", "r-three"):
+        emulator.create_index_from_backup(backup_id, {"name": name})
+    status, out, _ = run(env, "jobs", "list", "--json")
+    assert status == 0
+    ids = [job["restore_job_id"] for job in json.loads(out)]
+    assert len(ids) == len(set(ids)) == 3
