@@ -14,8 +14,11 @@ from pulumi_pinecone_restore.restore_jobs import TYPED_JOB_RETRY_DELAYS
 
 # Adoption, reconcile and cleanup under the live service's job 404s and lossy listings.
 pytestmark = pytest.mark.job_faults
+# For the tests that read or start no restore job: the job faults cannot touch them.
+NO_JOB = pytest.mark.no_job_faults(reason="no restore job is read or listed")
 
 
+@NO_JOB
 def test_backups_list_shows_a_table(env: dict[str, str], backup_id: str) -> None:
     """Backups are listed with their id, source and status."""
     status, out, _ = run(env, "backups", "list", "--index", "prod-search")
@@ -66,6 +69,7 @@ def test_failed_restore_exits_nonzero(
     assert "restore job" in err
 
 
+@NO_JOB
 def test_an_invalid_name_is_a_usage_error(env: dict[str, str], backup_id: str) -> None:
     """An invalid --name exits 2 with a message naming the flag."""
     status, _, err = run(env, "restore", backup_id, "--name", "Bad_Name")
@@ -73,6 +77,7 @@ def test_an_invalid_name_is_a_usage_error(env: dict[str, str], backup_id: str) -
     assert "--name" in err
 
 
+@NO_JOB
 def test_a_missing_api_key_is_a_usage_error(env: dict[str, str]) -> None:
     """No API key exits 2 naming PINECONE_API_KEY."""
     status, _, err = run(
@@ -82,6 +87,7 @@ def test_a_missing_api_key_is_a_usage_error(env: dict[str, str]) -> None:
     assert "PINECONE_API_KEY" in err
 
 
+@NO_JOB
 def test_wrong_key_is_reported_without_echoing_it(env: dict[str, str]) -> None:
     """A rejected key exits 1 and the key is not printed."""
     status, out, err = run({**env, "PINECONE_API_KEY": "pcsk_wrong_999"}, "indexes", "list")
@@ -142,6 +148,7 @@ def test_a_restore_out_of_time_is_told_in_cli_words(
     assert "create_timeout" not in err
 
 
+@NO_JOB
 def test_a_taken_name_is_told_in_cli_words(
     env: dict[str, str], backup_id: str, emulator: Emulator
 ) -> None:
@@ -155,6 +162,7 @@ def test_a_taken_name_is_told_in_cli_words(
     assert emulator.describe_index("taken")["tags"] == {"owner": "someone"}
 
 
+@NO_JOB
 def test_an_unknown_backup_keeps_pinecone_s_words_and_a_cli_hint(env: dict[str, str]) -> None:
     """A 404 for the backup shows Pinecone's message and a hint naming the CLI's listing."""
     status, _, err = run(env, "restore", "no-such-backup", "--name", "x")
