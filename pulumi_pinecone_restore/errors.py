@@ -291,13 +291,19 @@ def _parse_envelope(text: str) -> _ErrorBody:
 class ApiError(PineconeRestoreError):
     """Raised when the control plane answers with a non-2xx status.
 
+    Pinecone's own message is kept as it came; what it means here (which input to check, what
+    to run) travels beside it in :attr:`hint`, never in its place. ``str()`` shows both; a door
+    with its own words (the CLI names flags, not Pulumi inputs) shows :attr:`summary` and its
+    own advice instead.
+
     Attributes:
         status: The HTTP status code.
         code: Pinecone's error code (``NOT_FOUND``, ``ALREADY_EXISTS``...), or ``None``.
-        api_message: Pinecone's own message, or ``None``.
+        api_message: Pinecone's own message, verbatim, or ``None``.
         method: The HTTP method of the failed request.
         path: The request path (never the full URL with credentials; there are none in URLs).
         request_id: The server's id of the request (``x-request-id``), when it sent one.
+        hint: Local advice on what the answer means and what to do, or ``None``.
     """
 
     def __init__(  # noqa: PLR0917 - the parts of one failed response, in wire order
@@ -308,6 +314,7 @@ class ApiError(PineconeRestoreError):
         method: str,
         path: str,
         request_id: str | None = None,
+        hint: str | None = None,
     ) -> None:
         """Build the error from the parts of a failed response."""
         self.status = status
@@ -316,18 +323,40 @@ class ApiError(PineconeRestoreError):
         self.method = method
         self.path = path
         self.request_id = request_id
-        detail = api_message or "no message"
-        label = f"{code}: " if code else ""
-        rid = f"; request id {request_id}" if request_id else ""
-        super().__init__(f"{method} {path} failed with HTTP {status} ({label}{detail}{rid})")
+        self.hint = hint
+        super().__init__(self.summary)
 
-    def explained(self, message: str) -> Self:
-        """The same answer to the same request, with ``message`` saying what it means here."""
-        return type(self)(self.status, self.code, message, self.method, self.path, self.request_id)
+    @property
+    def summary(self) -> str:
+        """The request, the status, Pinecone's code and message (verbatim); no local advice."""
+        detail = self.api_message or "no message"
+        label = f"{self.code}: " if self.code else ""
+        rid = f"; request id {self.request_id}" if self.request_id else ""
+        return f"{self.method} {self.path} failed with HTTP {self.status} ({label}{detail}{rid})"
+
+    def __str__(self) -> str:
+        return f"{self.summary}. {self.hint}" if self.hint else self.summary
+
+    def explained(self, hint: str) -> Self:
+        """The same answer to the same request, with ``hint`` saying what it means here.
+
+        Pinecone's message is kept verbatim; ``hint`` goes beside it (see :attr:`hint`).
+        """
+        return type(self)(
+            self.status, self.code, self.api_message, self.method, self.path, self.request_id, hint
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Exception pickles its args (the message); rebuild from the parts instead.
-        parts = (self.status, self.code, self.api_message, self.method, self.path, self.request_id)
+        parts = (
+            self.status,
+            self.code,
+            self.api_message,
+            self.method,
+            self.path,
+            self.request_id,
+            self.hint,
+        )
         return (type(self), parts, self.__dict__)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
-from collections.abc import Mapping
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -109,13 +111,33 @@ def engine_runtime(server: EmulatorServer, **changes: Any) -> Runtime:
     return attrs.evolve(runtime, **changes)
 
 
-def run_cli(env: dict[str, str], *argv: str) -> tuple[int, str, str]:
-    """Run ``pinecone-restore`` in-process; returns (status, stdout, stderr)."""
-    from pulumi_pinecone_restore.cli import main  # noqa: PLC0415 - only the CLI tests need it
+#: The installed console script (beside the interpreter of the test environment).
+CLI_SCRIPT = Path(sys.executable).with_name("pinecone-restore")
+CLI_TIMEOUT = 120.0  # seconds a CLI run may take before the test fails
 
-    out, err = io.StringIO(), io.StringIO()
-    status = main(list(argv), environ=env, out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
+
+def cli_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """The process environment of a CLI run: this one without Pinecone settings, plus ``env``."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("PINECONE_API_KEY")}
+    kept.pop("PINECONE_CONTROLLER_HOST", None)
+    return {**kept, **env}
+
+
+def run_cli(env: Mapping[str, str], *argv: str, stdin: str = "") -> tuple[int, str, str]:
+    """Run the ``pinecone-restore`` console script; returns (status, stdout, stderr).
+
+    Its stdin is a pipe holding ``stdin``: not a terminal (tests/cli use a pty for that).
+    """
+    done = subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+        [str(CLI_SCRIPT), *argv],
+        env=cli_environment(env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
 
 
 class EchoMocks(pulumi.runtime.Mocks):
@@ -130,3 +152,48 @@ class EchoMocks(pulumi.runtime.Mocks):
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         """No provider functions are used."""
         return {}, None
+
+
+PTY_TIMEOUT = 60.0  # seconds a terminal run waits for output before the test fails
+
+
+def run_in_terminal(
+    env: Mapping[str, str], argv: Sequence[str], steps: Sequence[tuple[bytes, bytes]] = ()
+) -> tuple[int, str]:
+    """Run ``pinecone-restore`` with a pseudo-terminal as its terminal; returns (status, screen).
+
+    Each step waits until the screen shows its first part, then types its second; after the
+    steps, everything the program writes is read until it exits.
+    """
+    import pty  # noqa: PLC0415 - POSIX only; callers skip elsewhere
+    import select  # noqa: PLC0415
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the CLI, with the pseudo-terminal as its controlling terminal
+        os.execve(CLI_SCRIPT, [str(CLI_SCRIPT), *argv], cli_environment(env))  # noqa: S606
+    seen = bytearray()
+
+    def read(until: bytes | None) -> None:
+        while until is None or until not in seen:
+            ready, _, _ = select.select([fd], [], [], PTY_TIMEOUT)
+            if not ready:
+                raise TimeoutError(f"no {until!r} on the terminal; it showed: {bytes(seen)!r}")
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child closed the terminal
+                chunk = b""
+            if not chunk:
+                if until is None:
+                    return
+                raise EOFError(f"terminal closed before {until!r}; it showed: {bytes(seen)!r}")
+            seen.extend(chunk)
+
+    try:
+        for wanted, typed in steps:
+            read(wanted)
+            os.write(fd, typed)
+        read(None)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")

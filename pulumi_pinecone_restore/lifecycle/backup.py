@@ -172,8 +172,8 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
             ) from exc
         except PreconditionFailedError as exc:
             raise exc.explained(
-                f"index {inp.source_index_name!r} cannot be backed up now ({exc.api_message}); "
-                "only a Ready serverless index can be. Run `pulumi up` again once it is Ready",
+                f"index {inp.source_index_name!r} cannot be backed up now: only a Ready "
+                "serverless index can be. Run `pulumi up` again once it is Ready",
             ) from exc
         return Started(backup.backup_id, None)
 

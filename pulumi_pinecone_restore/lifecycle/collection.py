@@ -171,7 +171,7 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
             )
         except NotFoundError as exc:
             raise exc.explained(
-                f"creating index {inp.name!r} answered 404 ({exc.api_message}): either "
+                f"creating index {inp.name!r} answered 404: either "
                 f"cloud/region {inp.cloud}/{inp.region} is not available to this project, or "
                 f"collection {inp.source_collection!r} was just deleted",
             ) from exc

@@ -1,9 +1,10 @@
-"""The pinecone-restore command line against the emulator."""
+"""The pinecone-restore console script against the emulator: restore, follow, fail clearly."""
 
 from __future__ import annotations
 
 import json
 
+import attrs
 import pytest
 from support import run_cli as run
 
@@ -13,8 +14,11 @@ from pulumi_pinecone_restore.restore_jobs import TYPED_JOB_RETRY_DELAYS
 
 # Adoption, reconcile and cleanup under the live service's job 404s and lossy listings.
 pytestmark = pytest.mark.job_faults
+# For the tests that read or start no restore job: the job faults cannot touch them.
+NO_JOB = pytest.mark.no_job_faults(reason="no restore job is read or listed")
 
 
+@NO_JOB
 def test_backups_list_shows_a_table(env: dict[str, str], backup_id: str) -> None:
     """Backups are listed with their id, source and status."""
     status, out, _ = run(env, "backups", "list", "--index", "prod-search")
@@ -24,19 +28,19 @@ def test_backups_list_shows_a_table(env: dict[str, str], backup_id: str) -> None
     assert "Ready" in out
 
 
-def test_restore_waits_with_progress_and_prints_outputs(
+def test_restore_waits_and_prints_the_job_and_index_in_api_words(
     env: dict[str, str], backup_id: str
 ) -> None:
-    """Restore follows the job until the index is ready and prints JSON outputs on request."""
+    """Restore follows the job until the index is Ready; JSON holds the API's own objects."""
     status, out, err = run(
         env, "--json", "restore", backup_id, "--name", "from-cli", "--tag", "env=ci"
     )
     assert status == 0, err
-    outs = json.loads(out)
-    assert outs["state"] == "Ready"
-    assert outs["tags"] == {"env": "ci"}
-    assert "restore job" in err
-    assert "s] " in err  # elapsed-time prefix of progress lines
+    result = json.loads(out)
+    assert result["index"]["status"]["state"] == "Ready"
+    assert result["index"]["tags"]["env"] == "ci"
+    assert result["restore_job"]["status"] == "Completed"
+    assert result["restore_job"]["target_index_name"] == "from-cli"
 
 
 # Legacy listing (no lag): `jobs list` right after the job ends is the job's first listing (issue
@@ -46,11 +50,11 @@ def test_restore_no_wait_then_wait(env: dict[str, str], backup_id: str) -> None:
     """--no-wait returns the job id at once; wait follows it to completion."""
     status, out, _ = run(env, "--json", "restore", backup_id, "--name", "later", "--no-wait")
     assert status == 0
-    job_id = json.loads(out)[0]["restore_job_id"]
-    status, out, err = run(env, "wait", job_id)
-    assert status == 0
-    assert json.loads(out)["status"] == "Completed"
-    assert "Ready at" in err
+    job_id = json.loads(out)["restore_job_id"]
+    status, out, err = run(env, "wait", job_id, "-o", "json")
+    assert status == 0, err
+    assert json.loads(out)["restore_job"]["status"] == "Completed"
+    assert json.loads(out)["index"]["status"]["ready"] is True
     status, out, _ = run(env, "jobs", "list")
     assert job_id in out
 
@@ -65,11 +69,17 @@ def test_failed_restore_exits_nonzero(
     assert "restore job" in err
 
 
-def test_bad_input_and_missing_key_are_usage_errors(env: dict[str, str], backup_id: str) -> None:
-    """An invalid name or no API key exits 2 with a message saying what to fix."""
+@NO_JOB
+def test_an_invalid_name_is_a_usage_error(env: dict[str, str], backup_id: str) -> None:
+    """An invalid --name exits 2 with a message naming the flag."""
     status, _, err = run(env, "restore", backup_id, "--name", "Bad_Name")
     assert status == EXIT_USAGE
-    assert "name" in err
+    assert "--name" in err
+
+
+@NO_JOB
+def test_a_missing_api_key_is_a_usage_error(env: dict[str, str]) -> None:
+    """No API key exits 2 naming PINECONE_API_KEY."""
     status, _, err = run(
         {"PINECONE_CONTROLLER_HOST": env["PINECONE_CONTROLLER_HOST"]}, "indexes", "list"
     )
@@ -77,11 +87,13 @@ def test_bad_input_and_missing_key_are_usage_errors(env: dict[str, str], backup_
     assert "PINECONE_API_KEY" in err
 
 
+@NO_JOB
 def test_wrong_key_is_reported_without_echoing_it(env: dict[str, str]) -> None:
     """A rejected key exits 1 and the key is not printed."""
     status, out, err = run({**env, "PINECONE_API_KEY": "pcsk_wrong_999"}, "indexes", "list")
     assert status == EXIT_FAILED
     assert "401" in err
+    assert "PINECONE_API_KEY" in err  # the hint says what to check
     assert "pcsk_wrong_999" not in out + err
 
 
@@ -92,7 +104,7 @@ def test_restore_no_wait_twice_adopts_the_first_restore(
     first = run(env, "--json", "restore", backup_id, "--name", "twice", "--no-wait")
     second = run(env, "--json", "restore", backup_id, "--name", "twice", "--no-wait")
     assert (first[0], second[0]) == (0, 0), second[2]
-    started, again = json.loads(first[1])[0], json.loads(second[1])[0]
+    started, again = json.loads(first[1]), json.loads(second[1])
     assert (started["adopted"], again["adopted"]) == (False, True)
     assert again["restore_job_id"] == started["restore_job_id"]
     assert "resumed restore job" in second[2]
@@ -106,7 +118,7 @@ def test_jobs_describe_asks_again_after_a_transient_404(
     """Two 404s for a typed job id, then the job: `jobs describe` shows it."""
     job_id = str(emulator.create_index_from_backup(backup_id, {"name": "typed"})["restore_job_id"])
     emulator.add_fault(FaultRule(method="GET", path="/restore-jobs/*", status=404, times=2))
-    status, out, err = run(env, "jobs", "describe", job_id)
+    status, out, err = run(env, "jobs", "describe", job_id, "--json")
     assert status == 0, err
     assert json.loads(out)["restore_job_id"] == job_id
 
@@ -120,3 +132,57 @@ def test_jobs_describe_gives_up_saying_the_404_may_be_transient(
     assert "may be transient" in err
     asks = emulator.request_counts()["GET /restore-jobs/{job_id}"]
     assert asks == len(TYPED_JOB_RETRY_DELAYS) + 1
+
+
+def test_a_restore_out_of_time_is_told_in_cli_words(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
+    """A timeout names --timeout and `pinecone-restore wait JOB`, never a Pulumi word."""
+    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=1_000_000)))
+    status, _, err = run(env, "restore", backup_id, "--name", "slow", "--timeout", "2s")
+    assert status == EXIT_FAILED
+    (job,) = emulator.list_restore_jobs()["data"]
+    assert f"pinecone-restore wait {job['restore_job_id']}" in err
+    assert "--timeout" in err
+    assert "pulumi" not in err.lower()
+    assert "create_timeout" not in err
+
+
+@NO_JOB
+def test_a_taken_name_is_told_in_cli_words(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
+    """An index of that name made elsewhere is left alone; the advice names --name."""
+    emulator.seed_index(name="taken", tags={"owner": "someone"})
+    status, _, err = run(env, "restore", backup_id, "--name", "taken")
+    assert status == EXIT_FAILED
+    assert "--name" in err
+    assert "adopt_existing" not in err
+    assert "pulumi" not in err.lower()
+    assert emulator.describe_index("taken")["tags"] == {"owner": "someone"}
+
+
+@NO_JOB
+def test_an_unknown_backup_keeps_pinecone_s_words_and_a_cli_hint(env: dict[str, str]) -> None:
+    """A 404 for the backup shows Pinecone's message and a hint naming the CLI's listing."""
+    status, _, err = run(env, "restore", "no-such-backup", "--name", "x")
+    assert status == EXIT_FAILED
+    assert "HTTP 404" in err
+    assert "hint: backup 'no-such-backup' does not exist" in err
+    assert "pinecone-restore backups list" in err
+    assert "backup_id" not in err  # the Pulumi input's name is the resource door's word
+
+
+@pytest.mark.emulator_behaviour(restore_listing_lag=Timing())
+def test_wait_for_a_failed_job_prints_it_and_exits_1(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
+    """`wait` on a job that fails prints the job as JSON and exits 1 naming its status."""
+    emulator.fail_restores_from(backup_id)
+    status, out, _ = run(env, "--json", "restore", backup_id, "--name", "bad", "--no-wait")
+    assert status == 0
+    job_id = json.loads(out)["restore_job_id"]
+    status, out, err = run(env, "wait", job_id, "--json")
+    assert status == EXIT_FAILED
+    assert json.loads(out)["restore_job"]["status"] == "Failed"
+    assert f"restore job {job_id} ended Failed" in err

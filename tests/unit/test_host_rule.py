@@ -12,6 +12,7 @@ CLI's ``--host`` and environment variable.
 
 from __future__ import annotations
 
+import io
 import random
 import re
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from unit.scripted_server import Answer, ScriptedServer, Seen, ServerFactory
 from urllib3.util import parse_url
 
 from pulumi_pinecone_restore import settings as settings_module
+from pulumi_pinecone_restore.cli import main as cli_main
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import ConfigurationError
@@ -153,10 +155,16 @@ DOORS: dict[str, Callable[[str], None]] = {
 
 def _cli_status(host: str, *, via_env: bool) -> int:
     env = {"PINECONE_API_KEY": KEY}
+    argv = ["indexes", "list"]
     if via_env:
         env["PINECONE_CONTROLLER_HOST"] = host
-        return run_cli(env, "indexes", "list")[0]
-    return run_cli(env, "--host", host, "indexes", "list")[0]
+    else:
+        argv = ["--host", host, *argv]
+    if "\x00" in host:
+        # No process is given a NUL byte in argv or environ (the OS refuses it): only a caller
+        # of main() in Python can pass one, so that is where it is tried.
+        return cli_main(argv, environ=env, out=io.StringIO(), err=io.StringIO())
+    return run_cli(env, *argv)[0]
 
 
 # -- the judgement --------------------------------------------------------------------------

@@ -198,6 +198,11 @@ def test_key_in_a_transport_error_is_redacted(monkeypatch: pytest.MonkeyPatch) -
         ["restore", "bkp_1", "--name", "restored"],
         ["restore", "bkp_1", "--name", "restored", "--no-wait"],
         ["wait", "job-1", "--timeout", "1s"],
+        ["backups", "describe", "bkp_1"],
+        ["backups", "create", "src", "--name", "b"],
+        ["indexes", "describe", "src"],
+        ["indexes", "configure", "src", "--deletion-protection", "enabled"],
+        ["indexes", "delete", "src", "--yes"],
     ],
     ids=lambda argv: "-".join(argv[:2]) + ("-no-wait" if "--no-wait" in argv else ""),
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from pulumi_pinecone_restore.errors import (
@@ -122,3 +124,21 @@ def test_non_json_error_body_is_kept_short() -> None:
     err = error_for_response(502, "<html>" + "x" * 2000, "GET", "/indexes")
     assert err.code is None
     assert len(err.api_message or "") <= 500
+
+
+def test_an_explained_error_keeps_pinecone_s_message_verbatim() -> None:
+    """Local advice goes into `hint`; `api_message` and the summary stay the server's words."""
+    body = '{"error": {"code": "NOT_FOUND", "message": "Backup b not found."}, "status": 404}'
+    err = error_for_response(404, body, "GET", "/backups/b", "rid-1").explained("check the id")
+    assert isinstance(err, NotFoundError)
+    assert (err.api_message, err.hint) == ("Backup b not found.", "check the id")
+    assert "Backup b not found." in err.summary
+    assert "check the id" not in err.summary
+    assert str(err) == f"{err.summary}. check the id"
+
+
+def test_an_explained_error_pickles_with_its_hint() -> None:
+    """A hinted error survives pickling (a plugin may hand it across processes)."""
+    err = error_for_response(403, "", "DELETE", "/indexes/a").explained("turn protection off")
+    again = pickle.loads(pickle.dumps(err))  # noqa: S301 - our own object
+    assert (type(again), again.hint, str(again)) == (type(err), err.hint, str(err))
