@@ -290,6 +290,7 @@ class DynamicPluginProcess:
         cwd: str | os.PathLike[str] | None = None,
         engine: bool = True,
         call_timeout: float = CALL_TIMEOUT,
+        command: Sequence[str] | None = None,
     ) -> None:
         """Describe the plugin to start; :meth:`start` (or ``with``) starts it.
 
@@ -302,7 +303,10 @@ class DynamicPluginProcess:
             engine: Run a :class:`FakeEngine` and pass its address as argv[1], as the engine
                 does; when False an unreachable address is passed.
             call_timeout: Deadline of each gRPC call, in seconds.
+            command: The plugin's command line before the engine address (default: the
+                dynamic plugin, ``python -u -m pulumi.dynamic``).
         """
+        self._command = list(command or [sys.executable, "-u", "-m", "pulumi.dynamic"])
         self._extra_env = dict(env or {})
         self._pythonpath = [str(Path(p)) for p in pythonpath]
         self._inherit_env = inherit_env
@@ -381,7 +385,7 @@ class DynamicPluginProcess:
             self._engine_address = f"127.0.0.1:{engine_port}"
         # -u like the pulumi-resource-pulumi-python shim: the plugin writes its port without
         # flushing, so a block-buffered stdout would never deliver it.
-        argv = [sys.executable, "-u", "-m", "pulumi.dynamic", self._engine_address]
+        argv = [*self._command, self._engine_address]
         self._proc = subprocess.Popen(  # noqa: S603 - argv is fixed, no shell
             argv,
             stdin=subprocess.DEVNULL,
@@ -560,12 +564,13 @@ class DynamicPluginProcess:
         changes: DiffChanges = provider_pb2.DiffResponse.DiffChanges.Name(response.changes)
         return DiffResponse(changes, list(response.replaces), bool(response.deleteBeforeReplace))
 
-    def create(self, urn: str, props: Mapping[str, Any]) -> CreateResponse:
+    def create(self, urn: str, props: Mapping[str, Any], *, timeout: float = 0) -> CreateResponse:
         """Call Create.
 
         Args:
             urn: The resource URN.
             props: The checked inputs, including ``__provider``.
+            timeout: The request's timeout (``customTimeouts.create`` in seconds; 0: none).
 
         Returns:
             The id and outputs.
@@ -574,7 +579,7 @@ class DynamicPluginProcess:
         response = self._call(
             "Create",
             provider_pb2.CreateRequest(
-                urn=urn, properties=self._props(props), name=name, type=type_
+                urn=urn, properties=self._props(props), name=name, type=type_, timeout=timeout
             ),
         )
         return CreateResponse(response.id, _deserialize_struct(response.properties))

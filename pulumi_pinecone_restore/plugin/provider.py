@@ -1,0 +1,446 @@
+"""The ``pinecone-restore`` provider: Pulumi's provider protocol over the lifecycle engine.
+
+A :class:`pulumi.provider.experimental.provider.Provider` whose every resource method is one
+call of the lifecycle engine (:class:`~pulumi_pinecone_restore.lifecycle.engine.Lifecycle`, or
+:class:`~pulumi_pinecone_restore.lifecycle.sets.RestoreSet` for a set): the same declarations,
+validators and ownership rules as the dynamic resources, with property names in camelCase
+(:mod:`.values`). What a dynamic provider cannot do happens here:
+
+- the create request's ``timeout`` (``customTimeouts.create``) is the create's budget, and
+  ``customTimeouts.delete`` the delete's;
+- progress lines go to the engine's log with the resource's URN (its row in ``pulumi up``);
+- a create that runs out of time raises :class:`PartialCreateError` with the index id, so the
+  engine records the resource (Pulumi's resource-init-failure) and the next ``pulumi up``
+  updates it, which continues the restore (:meth:`PineconeRestoreProvider.update`);
+- each explicit provider resource is its own Pinecone project (``apiKey``/``controllerHost``).
+
+The lifecycle blocks (HTTP, polling): each call runs in a thread of its own pool, so the gRPC
+server serves many calls at once (a restore that waits an hour holds a thread, nothing else).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
+
+import attrs
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.provider import (
+    CheckFailure,
+    CheckRequest,
+    CheckResponse,
+    ConfigureRequest,
+    ConfigureResponse,
+    CreateRequest,
+    CreateResponse,
+    DeleteRequest,
+    DiffRequest,
+    DiffResponse,
+    GetSchemaRequest,
+    GetSchemaResponse,
+    InvokeRequest,
+    InvokeResponse,
+    PropertyDiff,
+    PropertyDiffKind,
+    Provider,
+    ReadRequest,
+    ReadResponse,
+    UpdateRequest,
+    UpdateResponse,
+)
+
+from pulumi_pinecone_restore.errors import ConfigurationError, WaitTimeoutError
+from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Spec
+from pulumi_pinecone_restore.lifecycle.inputs import contains_unknown, differs, user_props
+from pulumi_pinecone_restore.lifecycle.runtime import (
+    CONFIG_API_KEY,
+    CONFIG_CONTROLLER_HOST,
+    Runtime,
+)
+from pulumi_pinecone_restore.lifecycle.sets import SET_BUDGET, RestoreSet
+from pulumi_pinecone_restore.plugin.schema import (
+    PACKAGE,
+    PLUGIN_INPUT_EXCLUDED,
+    ResourceKind,
+    camel,
+    resource_kinds,
+    schema_json,
+    token,
+)
+from pulumi_pinecone_restore.plugin.values import from_wire, secret_keys, to_wire
+
+__all__ = ["PartialCreateError", "PineconeRestoreProvider", "owner_seed_of", "property_names"]
+
+T = TypeVar("T")
+MAX_CALLS = 256  # threads for lifecycle calls: more than any engine's --parallel
+Bag = dict[str, Any]
+LogFn = Callable[[str, str], None]  # (urn, message)
+
+
+class PartialCreateError(Exception):
+    """Raised by create when the object exists but did not finish within the budget.
+
+    The server turns it into Pulumi's ``ErrorResourceInitFailed``: the engine records the
+    resource under ``resource_id`` with ``properties``, shows ``reason``, and the next
+    ``pulumi up`` calls update on it.
+    """
+
+    def __init__(self, resource_id: str, properties: Mapping[str, Any], reason: str) -> None:
+        """Record what was left running and why the create stopped."""
+        super().__init__(reason)
+        self.resource_id = resource_id
+        self.properties = dict(properties)
+        self.reason = reason
+
+
+def owner_seed_of(urn: str) -> str:
+    """``project/stack/resource`` from a URN: the seed the dynamic resources derive too.
+
+    ``urn:pulumi:<stack>::<project>::<type>::<name>``; the same program through either door
+    gets the same auto-names and ownership marks.
+    """
+    parts = urn.split("::")
+    stack = parts[0].rsplit(":", 1)[-1]
+    return f"{parts[1]}/{stack}/{parts[-1]}"
+
+
+def property_names() -> frozenset[str]:
+    """Every snake_case name a message may mention (inputs and outputs of every resource)."""
+    names: set[str] = {"members", "clones", SET_BUDGET}
+    for kind in resource_kinds():
+        if kind.spec is not None:
+            names.update(p.name for p in user_props(kind.spec.inputs))
+            names.update(kind.spec.output_names)
+    return frozenset(n for n in names if "_" in n)
+
+
+def _string(value: PropertyValue | None) -> str | None:
+    raw = None if value is None else value.value
+    return raw if isinstance(raw, str) and raw else None
+
+
+def _no_connection(kind: str, name: str) -> str:
+    return (
+        f"{name} is not an input of {kind} in the {PACKAGE} package: declare an explicit "
+        "pinecone-restore provider (apiKey, controllerHost) for another project and pass it "
+        "as the resource's provider"
+    )
+
+
+def _is_partial(outputs: Mapping[str, Any]) -> bool:
+    """A state recorded by a create that ran out of time: it has no observed outputs yet."""
+    return outputs.get("state") is None and outputs.get("host") is None
+
+
+class PineconeRestoreProvider(Provider):
+    """The plugin's provider: one instance per plugin process (one Pinecone project).
+
+    Args:
+        log: Sends a progress line to the engine, attached to a resource's URN.
+        environ: Where ``PINECONE_API_KEY`` / ``PINECONE_CONTROLLER_HOST`` are read.
+        runtime: A runtime to start from (tests pass one with a no-op sleep).
+    """
+
+    def __init__(
+        self,
+        log: LogFn,
+        *,
+        environ: Mapping[str, str] | None = None,
+        runtime: Runtime | None = None,
+    ) -> None:
+        """Make the provider; credentials arrive with ``configure``."""
+        self._log = log
+        base = runtime or Runtime()
+        self._runtime = attrs.evolve(base, environ=os.environ if environ is None else environ)
+        self._kinds = {kind.token: kind for kind in resource_kinds()}
+        self._pool = ThreadPoolExecutor(max_workers=MAX_CALLS, thread_name_prefix="call")
+
+    # plumbing ----------------------------------------------------------------------------
+
+    async def _in_thread(self, fn: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn)
+
+    def _kind(self, urn_type: str) -> ResourceKind:
+        kind = self._kinds.get(urn_type)
+        if kind is None:
+            raise ConfigurationError(
+                f"{urn_type} is not a resource of the {PACKAGE} package; its resources are: "
+                + ", ".join(sorted(self._kinds))
+            )
+        return kind
+
+    def _runtime_for(self, urn: str) -> Runtime:
+        return attrs.evolve(self._runtime, progress=partial(self._log, urn))
+
+    def _life(self, spec: Spec[Any, Any, Any], urn: str) -> Lifecycle[Any, Any, Any]:
+        return Lifecycle(spec, self._runtime_for(urn))
+
+    # provider config ---------------------------------------------------------------------
+
+    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        """The package schema (built from the declarations)."""
+        del request
+        return GetSchemaResponse(schema=schema_json())
+
+    async def check_config(self, request: CheckRequest) -> CheckResponse:
+        """``apiKey`` and ``controllerHost`` must be text; the key is kept secret."""
+        failures: list[CheckFailure] = []
+        inputs: dict[str, PropertyValue] = {}
+        for key, value in request.new_inputs.items():
+            if key in ("apiKey", "controllerHost"):
+                if value.value is not None and not isinstance(value.value, str):
+                    failures.append(CheckFailure(key, f"{key} must be a string"))
+                inputs[key] = value.with_secret(is_secret=True) if key == "apiKey" else value
+            elif key == "version":
+                inputs[key] = value
+            else:
+                failures.append(
+                    CheckFailure(
+                        key,
+                        f"{key} is not a setting of the {PACKAGE} provider; its settings are: "
+                        "apiKey, controllerHost",
+                    )
+                )
+        return CheckResponse(inputs=inputs, failures=failures)
+
+    async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
+        """Keep this provider's project in memory: its key and control plane, else the env."""
+        config: dict[str, str] = {}
+        for arg, variable, key in (
+            ("apiKey", f"{PACKAGE}:config:apiKey", CONFIG_API_KEY),
+            ("controllerHost", f"{PACKAGE}:config:controllerHost", CONFIG_CONTROLLER_HOST),
+        ):
+            value = _string(request.args.get(arg)) or request.variables.get(variable)
+            if value:
+                config[key] = value
+        self._runtime = attrs.evolve(self._runtime, config=config)
+        # No output values or resource references: unknowns arrive as the plain sentinel, and
+        # create/update are not called at preview (outputs of a new resource stay unknown).
+        return ConfigureResponse(
+            accept_secrets=True,
+            supports_preview=False,
+            accept_resources=False,
+            accept_outputs=False,
+        )
+
+    # check / diff ------------------------------------------------------------------------
+
+    async def check(self, request: CheckRequest) -> CheckResponse:
+        """Validate inputs per property (unknown values pass) and settle an omitted name."""
+        kind = self._kind(request.type)
+        news = from_wire(request.new_inputs)
+        olds = from_wire(request.old_inputs)
+        secrets = secret_keys(request.new_inputs)
+        failures = [
+            (name, _no_connection(kind.name, name))
+            for name in PLUGIN_INPUT_EXCLUDED
+            if news.pop(name, None) is not None
+        ]
+        # The seed is this resource's URN (never an input a program can set).
+        news["owner_seed"] = owner_seed_of(request.urn)
+        news.pop("auto_name_seed", None)
+        runtime = self._runtime_for(request.urn)
+        if kind.spec is None:
+            inputs, found = await self._in_thread(lambda: RestoreSet(runtime).check(olds, news))
+        else:
+            life = Lifecycle(kind.spec, runtime)
+            inputs, found = await self._in_thread(lambda: life.check(olds, news))
+        failures.extend(found)
+        return CheckResponse(
+            inputs=to_wire(inputs, secrets),
+            failures=[CheckFailure(camel(p), reason) for p, reason in failures],
+        )
+
+    async def diff(self, request: DiffRequest) -> DiffResponse:
+        """Compare the stored outputs with the new inputs; replace keys replace."""
+        kind = self._kind(request.type)
+        olds = from_wire(request.old_state)
+        news = from_wire(request.new_inputs)
+        runtime = self._runtime_for(request.urn)
+        if kind.spec is None:
+            changed = RestoreSet(runtime).diff(olds, news)
+            keys = [k for k in ("members", SET_BUDGET) if differs(olds.get(k), news.get(k))] or [
+                "members"
+            ]
+            changed_keys = keys if changed else []
+            return DiffResponse(
+                changes=changed,
+                diffs=[camel(k) for k in changed_keys],
+                detailed_diff={
+                    camel(k): PropertyDiff(PropertyDiffKind.UPDATE, input_diff=True)
+                    for k in changed_keys
+                },
+            )
+        diff = Lifecycle(kind.spec, runtime).diff(olds, news)
+        detail: dict[str, PropertyDiffKind] = {}
+        for name in diff.replaces:
+            detail[name] = (
+                PropertyDiffKind.ADD_REPLACE
+                if olds.get(name) is None
+                else PropertyDiffKind.UPDATE_REPLACE
+            )
+        for name in diff.updates:
+            if news.get(name) is None:
+                detail[name] = PropertyDiffKind.DELETE
+            elif olds.get(name) is None and not contains_unknown(news.get(name)):
+                detail[name] = PropertyDiffKind.ADD
+            else:
+                detail[name] = PropertyDiffKind.UPDATE
+        return DiffResponse(
+            changes=diff.changes,
+            replaces=[camel(n) for n in diff.replaces],
+            delete_before_replace=diff.delete_before_replace,
+            diffs=[camel(n) for n in detail],
+            detailed_diff={camel(n): PropertyDiff(k, input_diff=True) for n, k in detail.items()},
+        )
+
+    # create / read / update / delete -----------------------------------------------------
+
+    async def create(self, request: CreateRequest) -> CreateResponse:
+        """Start (or adopt) the object and follow it until done, within the budget.
+
+        The budget is ``customTimeouts.create`` when the program set one (the request's
+        ``timeout``), else the ``createTimeout`` input (default 1 h).
+
+        Raises:
+            PartialCreateError: The budget ran out with the object still being made.
+        """
+        kind = self._kind(request.type)
+        props = from_wire(request.properties)
+        secrets = secret_keys(request.properties)
+        runtime = self._runtime_for(request.urn)
+        if kind.spec is None:
+            if request.timeout > 0 and props.get(SET_BUDGET) is None:
+                props[SET_BUDGET] = request.timeout
+            engine = RestoreSet(runtime)
+            set_id, outs = await self._in_thread(lambda: engine.create(props))
+            return CreateResponse(resource_id=set_id, properties=to_wire(outs, secrets))
+        life = Lifecycle(kind.spec, runtime)
+
+        def run() -> Any:
+            deadline = runtime.deadline(request.timeout) if request.timeout > 0 else None
+            return life.create(props, deadline=deadline)
+
+        try:
+            created = await self._in_thread(run)
+        except WaitTimeoutError as exc:
+            if exc.left_running is None:
+                raise
+            partial_outs = {**dict.fromkeys(kind.spec.output_names), **props}
+            raise PartialCreateError(
+                exc.left_running, to_wire(partial_outs, secrets), str(exc)
+            ) from exc
+        return CreateResponse(resource_id=created.id, properties=to_wire(created.outputs, secrets))
+
+    async def read(self, request: ReadRequest) -> ReadResponse:
+        """Describe the object: gone → no id; else its outputs and (drifted) inputs.
+
+        With no stored properties this is ``pulumi import``: the inputs are found from the
+        object (for a restored index: the restore job that made it).
+        """
+        kind = self._kind(request.type)
+        outputs = from_wire(request.properties)
+        secrets = secret_keys(request.properties)
+        runtime = self._runtime_for(request.urn)
+        if kind.spec is None:
+            engine = RestoreSet(runtime)
+            new_id, outs, inputs = await self._in_thread(
+                lambda: engine.read(request.resource_id, outputs)
+            )
+        else:
+            life = Lifecycle(kind.spec, runtime)
+            read = await self._in_thread(lambda: life.read(request.resource_id, outputs))
+            new_id, outs, inputs = read.id, read.outputs, read.inputs
+        if new_id is None:
+            return ReadResponse(resource_id=None)
+        stored_inputs = from_wire(request.inputs)
+        if inputs is not None and stored_inputs.get("owner_seed") is not None:
+            inputs = {"owner_seed": stored_inputs["owner_seed"], **inputs}
+        return ReadResponse(
+            resource_id=new_id,
+            properties=to_wire(outs, secrets),
+            inputs=to_wire(inputs, secrets) if inputs is not None else request.inputs,
+        )
+
+    async def update(self, request: UpdateRequest) -> UpdateResponse:
+        """Apply in-place changes; on a partial create's state, continue that create."""
+        kind = self._kind(request.type)
+        olds = from_wire(request.olds)
+        news = from_wire(request.news)
+        secrets = secret_keys(request.news)
+        runtime = self._runtime_for(request.urn)
+        if kind.spec is None:
+            engine = RestoreSet(runtime)
+            outs = await self._in_thread(lambda: engine.update(olds, news))
+            return UpdateResponse(properties=to_wire(outs, secrets))
+        life = Lifecycle(kind.spec, runtime)
+        if _is_partial(olds):
+            # The last create ran out of time with the object still being made: adopt it
+            # (find_attempt: our mark) and follow it to the end.
+            def resume() -> Any:
+                deadline = runtime.deadline(request.timeout) if request.timeout > 0 else None
+                return life.create(news, deadline=deadline)
+
+            try:
+                created = await self._in_thread(resume)
+            except WaitTimeoutError as exc:
+                if exc.left_running is None:
+                    raise
+                partial_outs = {**dict.fromkeys(kind.spec.output_names), **news}
+                raise PartialCreateError(
+                    exc.left_running, to_wire(partial_outs, secrets), str(exc)
+                ) from exc
+            return UpdateResponse(properties=to_wire(created.outputs, secrets))
+        outs = await self._in_thread(lambda: life.update(request.resource_id, olds, news))
+        return UpdateResponse(properties=to_wire(outs, secrets))
+
+    async def delete(self, request: DeleteRequest) -> None:
+        """Delete the object and wait until it is gone (``customTimeouts.delete`` bounds it)."""
+        kind = self._kind(request.type)
+        props = from_wire(request.properties)
+        if request.timeout > 0:
+            props["delete_timeout"] = request.timeout
+        runtime = self._runtime_for(request.urn)
+        if kind.spec is None:
+            engine = RestoreSet(runtime)
+            await self._in_thread(lambda: engine.delete(props))
+            return
+        life = Lifecycle(kind.spec, runtime)
+        await self._in_thread(lambda: life.delete(request.resource_id, props))
+
+    # functions ---------------------------------------------------------------------------
+
+    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
+        """``getBackup`` and ``getRestoreJob``: the lookups, with this provider's project."""
+        from pulumi_pinecone_restore.invokes import get_restore_job  # noqa: PLC0415
+        from pulumi_pinecone_restore.lookup import get_backup  # noqa: PLC0415
+
+        functions: dict[str, Callable[..., Any]] = {
+            token("getBackup"): get_backup,
+            token("getRestoreJob"): get_restore_job,
+        }
+        fn = functions.get(request.tok)
+        if fn is None:
+            raise ConfigurationError(
+                f"{request.tok} is not a function of the {PACKAGE} package; its functions are: "
+                + ", ".join(functions)
+            )
+        args = {k: v for k, v in from_wire(request.args).items() if v is not None}
+        accepted = set(inspect.signature(fn).parameters) - {"client", "environ"}
+        unknown = sorted(set(args) - accepted)
+        if unknown:
+            known = ", ".join(sorted(camel(a) for a in accepted))
+            return InvokeResponse(
+                failures=[
+                    CheckFailure(camel(a), f"{camel(a)} is not an argument; they are: {known}")
+                    for a in unknown
+                ]
+            )
+        client = self._runtime.client()
+        found = await self._in_thread(lambda: fn(client=client, **args))
+        return InvokeResponse(return_value=to_wire(attrs.asdict(found)))
