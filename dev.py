@@ -15,7 +15,8 @@ when ``pyproject.toml`` changed.
 
 The engine: a ``pulumi`` on PATH when it is at least version 3.223, else the CLI pinned in
 ``engine/go.mod``, built once with Go into ``~/.cache/pulumi-pinecone-restore/engine/<version>/``
-(``$XDG_CACHE_HOME`` is honoured), with a ``pulumi-resource-pulumi-python`` launcher beside it.
+(``$XDG_CACHE_HOME`` is honoured), with a ``pulumi-resource-pulumi-python`` launcher beside it,
+and the YAML language host ``pulumi-language-yaml`` (built once with ``go install``, cached).
 
 The floor/SDK environment (``.venv-sdk``): the oldest Python this package declares (3.10) when
 one is installed, every runtime dependency pinned at its declared minimum, and the official
@@ -64,6 +65,12 @@ fi
 exec python3 -u -m pulumi.dynamic "$@"
 """
 ENGINE_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"
+# The YAML language host: the one Pulumi language host the Go module proxy serves, so a
+# `runtime: yaml` Pulumi.yaml folder runs under the real `pulumi up` (the examples/yaml-* tests).
+YAML_HOST = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
+YAML_HOST_VERSION = "v1.25.0"
+YAML_HOST_NAME = "pulumi-language-yaml"
+YAML_STAMP = ".pulumi-language-yaml.version"
 
 
 class EngineUnavailableError(RuntimeError):
@@ -296,11 +303,55 @@ def _build_engine(version: str, bin_dir: Path) -> None:
     )
 
 
+def _ensure_yaml_host(bin_dir: Path) -> None:
+    """Put ``pulumi-language-yaml`` beside the CLI: built once per version into the cache.
+
+    Without Go nothing is built (the YAML examples skip); the rest of the engine still works.
+
+    Raises:
+        EngineUnavailableError: ``go install`` failed.
+    """
+    stamp = bin_dir / YAML_STAMP
+    host = bin_dir / YAML_HOST_NAME
+    if host.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == YAML_HOST_VERSION:
+        return
+    built_dir = engine_cache() / f"yaml-{YAML_HOST_VERSION}" / "bin"
+    built = built_dir / YAML_HOST_NAME
+    with _locked(engine_cache() / f"yaml-{YAML_HOST_VERSION}.lock"):
+        if not built.exists():
+            go = shutil.which("go")
+            if go is None:
+                print(
+                    f"dev.py: no Go toolchain to build {YAML_HOST_NAME}: the YAML examples will "
+                    f"skip (install Go 1.26+, or put {YAML_HOST_NAME} beside the pulumi CLI)",
+                    flush=True,
+                )
+                return
+            print(
+                f"dev.py: building {YAML_HOST_NAME} {YAML_HOST_VERSION} into {built_dir} "
+                "(about a minute with the CLI's modules cached)",
+                flush=True,
+            )
+            started = time.monotonic()
+            code = subprocess.run(
+                [go, "install", f"{YAML_HOST}@{YAML_HOST_VERSION}"],
+                cwd=engine_cache(),
+                env={**os.environ, "GOBIN": str(built_dir)},
+                check=False,
+            ).returncode
+            if code != 0 or not built.exists():
+                raise EngineUnavailableError(f"`go install {YAML_HOST}` failed (exit {code})")
+            print(f"dev.py: built {YAML_HOST_NAME} in {time.monotonic() - started:.0f} s")
+        shutil.copy2(built, host)
+    stamp.write_text(YAML_HOST_VERSION, encoding="utf-8")
+
+
 def ensure_engine() -> Path:
     """Make a Pulumi engine available, building it when needed.
 
     Returns:
-        The ``bin`` directory holding ``pulumi`` and ``pulumi-resource-pulumi-python``.
+        The ``bin`` directory holding ``pulumi``, ``pulumi-resource-pulumi-python`` and
+        ``pulumi-language-yaml``.
 
     Raises:
         EngineUnavailableError: Neither a new enough ``pulumi`` nor Go is on PATH, or the
@@ -308,6 +359,8 @@ def ensure_engine() -> Path:
     """
     from_path = _engine_from_path()
     if from_path is not None:
+        if not (from_path / YAML_HOST_NAME).exists():
+            _ensure_yaml_host(from_path)
         return from_path
     version = pinned_engine_version()
     bin_dir = engine_cache() / version / "bin"
@@ -316,6 +369,7 @@ def ensure_engine() -> Path:
         if _cli_version(bin_dir / "pulumi") != expected:
             _build_engine(version, bin_dir)
         _write_launcher(bin_dir)
+    _ensure_yaml_host(bin_dir)
     return bin_dir
 
 
@@ -334,7 +388,7 @@ def _engine_or_reason() -> tuple[Path | None, str | None]:
         cached = engine_cache() / pinned_engine_version() / "bin"
         if (cached / "pulumi").exists():
             _write_launcher(cached)
-            return cached, None
+            return cached, None  # the YAML examples skip when no host is beside it
         return None, "neither Go nor a `pulumi` CLI is on PATH"
     return ensure_engine(), None
 
