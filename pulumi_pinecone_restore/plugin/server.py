@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -407,7 +408,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         await server.start()
         sys.stdout.buffer.write(f"{port}\n".encode())
         sys.stdout.buffer.flush()
-        await server.wait_for_termination()
+        # The engine ends a plugin with SIGINT (then SIGKILL): stop the server inside the loop,
+        # so nothing is left for grpc to shut down while the interpreter exits.
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stopping.set)
+        await stopping.wait()
+        await server.stop(grace=None)
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())

@@ -1,0 +1,111 @@
+"""The YAML examples, run in their folders with the real CLI as a user runs them.
+
+The provider is the ``pulumi-resource-pinecone-restore`` plugin found on PATH (this
+interpreter's scripts), the program the YAML language host beside the CLI. One stack per
+example goes through every step, to keep the suite lean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+from harness.project import ProjectFolder
+from support import API_KEY, FAST_TIMINGS
+
+from pulumi_pinecone_restore.client import ControlPlaneClient
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
+from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
+
+pytestmark = pytest.mark.engine
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+RESTORED = "pinecone-restore:index:RestoredIndex"
+
+
+@pytest.fixture(name="yaml_engine")
+def _yaml_engine(engine: Path) -> Path:
+    if not (engine / "pulumi-language-yaml").exists():
+        pytest.skip("no pulumi-language-yaml beside the CLI (`python3 dev.py engine` builds it)")
+    return engine
+
+
+@pytest.fixture(name="restore_folder")
+def _restore_folder(
+    yaml_engine: Path, server: EmulatorServer, tmp_path: Path
+) -> Iterator[ProjectFolder]:
+    folder = ProjectFolder.copy(yaml_engine, EXAMPLES / "yaml-restore-index", tmp_path)
+    folder.pulumi("stack", "init", "dev")
+    folder.config("pinecone-restore:apiKey", API_KEY, secret=True)
+    folder.config("pinecone-restore:controllerHost", server.url)
+    yield folder
+    folder.destroy(check=False)
+
+
+def seed_backup(emulator: Emulator, name: str) -> str:
+    """A Ready backup of a seeded source index."""
+    return str(emulator.seed_backup(source_index_name="prod-search", name=name)["backup_id"])
+
+
+def restored_names(client: ControlPlaneClient) -> list[str]:
+    """The indexes other than the seeded source."""
+    return sorted(i.name for i in client.list_indexes() if i.name != "prod-search")
+
+
+def test_yaml_restore_index_through_every_step(
+    restore_folder: ProjectFolder, emulator: Emulator, client: ControlPlaneClient
+) -> None:
+    """Preview, up (timed out, then continued), refresh, tag update, replace, import, destroy."""
+    folder = restore_folder
+    emulator.seed_index(name="prod-search", dimension=16, tags={"env": "prod"})
+    first, second = seed_backup(emulator, "first"), seed_backup(emulator, "second")
+    folder.config("backupId", first)
+
+    assert folder.preview().ops_of("search") == ["create"]
+
+    # customTimeouts.create is the create's budget: a restore slower than it is left running
+    # and recorded (a partial create), and the next up continues the same restore job.
+    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=4.0)))
+    program = (folder.folder / "Pulumi.yaml").read_text()
+    folder.write("Pulumi.yaml", program.replace("create: 90m", "create: 1s"))
+    timed_out = folder.up(check=False)
+    assert timed_out.returncode != 0
+    assert "Traceback" not in timed_out.text
+    [partial] = folder.resources(RESTORED)
+    assert partial["initErrors"]
+    assert partial["id"] == partial["inputs"]["name"]
+    assert restored_names(client) == [partial["id"]]
+    folder.write("Pulumi.yaml", program)
+    resumed = folder.up()
+    assert resumed.ops_of("search") == ["update"]
+    name = folder.outputs()["indexName"]
+    assert restored_names(client) == [name] == [partial["id"]]
+    assert client.describe_index(name).ready
+    # Progress lines are on the resource's row (its URN), not the stack's.
+    progress = [d for d in resumed.diagnostics() if f"RestoredIndex {name}:" in d.message]
+    assert progress
+    assert all(d.urn.endswith("::search") for d in progress)
+
+    assert folder.preview().ops_of("search") == ["same"]
+
+    client.configure_index(name, tags={"env": "changed-by-hand", "team": "search"})
+    folder.refresh()
+    assert folder.preview().ops_of("search") == ["update"]
+    folder.config("env", "qa")
+    assert folder.up().ops_of("search") == ["update"]
+    tags = client.describe_index(name).tags
+    assert (tags["env"], tags["team"]) == ("qa", "search")
+    assert MARK_KEY in tags
+
+    folder.config("backupId", second)
+    replaced = folder.up()
+    assert "create-replacement" in replaced.ops_of("search")
+    new_name = folder.outputs()["indexName"]
+    assert new_name != name
+    assert [i.name for i in client.list_indexes() if i.name in (name, new_name)] == [new_name]
+
+    folder.destroy()
+    assert {i.name for i in client.list_indexes()} == {"prod-search"}
+    assert API_KEY not in folder.everything_said()
