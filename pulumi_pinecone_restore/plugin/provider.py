@@ -54,8 +54,13 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from pulumi_pinecone_restore.errors import ConfigurationError, WaitTimeoutError
+from pulumi_pinecone_restore.errors import (
+    ConfigurationError,
+    ImportRefusedError,
+    WaitTimeoutError,
+)
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Spec
+from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, IndexSpec
 from pulumi_pinecone_restore.lifecycle.inputs import contains_unknown, differs, user_props
 from pulumi_pinecone_restore.lifecycle.runtime import (
     CONFIG_API_KEY,
@@ -130,6 +135,34 @@ def _no_connection(kind: str, name: str) -> str:
         "pinecone-restore provider (apiKey, controllerHost) for another project and pass it "
         "as the resource's provider"
     )
+
+
+def _check_import(
+    kind: ResourceKind,
+    life: Lifecycle[Any, Any, Any],
+    urn: str,
+    outputs: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+) -> None:
+    """``pulumi import`` under the ownership rule: an index another resource marked is refused.
+
+    An unmarked index may be imported (the user's deliberate take-over, as ``adoptExisting``);
+    one carrying this resource's own mark is its own; any other mark is another stack's.
+
+    Raises:
+        ImportRefusedError: The index carries another resource's ownership mark.
+    """
+    mark = outputs.get("owner_mark")
+    spec = kind.spec
+    if mark is None or not isinstance(spec, IndexSpec):
+        return
+    mine = spec.mark(life.typed({**inputs, "owner_seed": owner_seed_of(urn)}))
+    if mark != mine:
+        raise ImportRefusedError(
+            f"index {outputs.get('name')!r} carries the ownership mark of another stack or "
+            f"resource (tag {MARK_KEY}={mark}), so it is not imported: that stack manages it. "
+            "Import an index no stack has marked, or restore a new one"
+        )
 
 
 def _is_partial(outputs: Mapping[str, Any]) -> bool:
@@ -356,6 +389,8 @@ class PineconeRestoreProvider(Provider):
             life = Lifecycle(kind.spec, runtime)
             read = await self._in_thread(lambda: life.read(request.resource_id, outputs))
             new_id, outs, inputs = read.id, read.outputs, read.inputs
+            if new_id is not None and not any(outputs.get(k) for k in kind.spec.output_names):
+                _check_import(kind, life, request.urn, outs, inputs or {})
         if new_id is None:
             return ReadResponse(resource_id=None)
         stored_inputs = from_wire(request.inputs)

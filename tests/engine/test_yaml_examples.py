@@ -49,6 +49,16 @@ def seed_backup(emulator: Emulator, name: str) -> str:
     return str(emulator.seed_backup(source_index_name="prod-search", name=name)["backup_id"])
 
 
+# The resource `pulumi import` printed, added to the program (the last of `resources:`).
+HANDMADE = """
+  handmade:
+    type: pinecone-restore:index:RestoredIndex
+    properties:
+      backupId: {backup}
+      name: handmade
+"""
+
+
 def restored_names(client: ControlPlaneClient) -> list[str]:
     """The indexes other than the seeded source."""
     return sorted(i.name for i in client.list_indexes() if i.name != "prod-search")
@@ -106,6 +116,22 @@ def test_yaml_restore_index_through_every_step(
     assert new_name != name
     assert [i.name for i in client.list_indexes() if i.name in (name, new_name)] == [new_name]
 
+    # `pulumi import` takes over an index no stack marked; one another stack marked is refused.
+    client.create_index_from_backup(second, name="handmade")
+    client.create_index_from_backup(second, name="foreign", tags={MARK_KEY: "another-stack"})
+    refused = folder.pulumi("import", RESTORED, "foreign", "foreign", "--yes", check=False)
+    assert refused.returncode != 0
+    assert "ownership mark of another stack" in refused.text
+    assert "Traceback" not in refused.text
+    folder.pulumi("import", RESTORED, "handmade", "handmade", "--yes", "--protect=false")
+    program = (folder.folder / "Pulumi.yaml").read_text()
+    folder.write(
+        "Pulumi.yaml", program.replace("\noutputs:", HANDMADE.format(backup=second) + "outputs:")
+    )
+    after_import = folder.preview()
+    assert after_import.ops_of("handmade") == ["same"]
+    assert after_import.ops_of("search") == ["same"]
+
     folder.destroy()
-    assert {i.name for i in client.list_indexes()} == {"prod-search"}
+    assert {i.name for i in client.list_indexes()} == {"prod-search", "foreign"}
     assert API_KEY not in folder.everything_said()
