@@ -135,3 +135,30 @@ def test_yaml_restore_index_through_every_step(
     folder.destroy()
     assert {i.name for i in client.list_indexes()} == {"prod-search", "foreign"}
     assert API_KEY not in folder.everything_said()
+
+
+def test_yaml_clone_environment_preview_up_no_change_destroy(
+    yaml_engine: Path,
+    server: EmulatorServer,
+    emulator: Emulator,
+    client: ControlPlaneClient,
+    tmp_path: Path,
+) -> None:
+    """getBackup finds each source's backup; the set restores both; destroy removes both."""
+    for source in ("products", "reviews"):
+        emulator.seed_index(name=source, dimension=8)
+        emulator.seed_backup(source_index_name=source)
+    folder = ProjectFolder.copy(yaml_engine, EXAMPLES / "yaml-clone-environment", tmp_path)
+    folder.pulumi("stack", "init", "staging")
+    folder.config("pinecone-restore:apiKey", API_KEY, secret=True)
+    folder.config("pinecone-restore:controllerHost", server.url)
+
+    assert folder.preview().ops_of("staging") == ["create"]
+    folder.up()
+    assert folder.outputs()["names"] == {"products": "stg-products", "reviews": "stg-reviews"}
+    names = {i.name for i in client.list_indexes()}
+    assert {"stg-products", "stg-reviews"} <= names
+    assert folder.preview().ops_of("staging") == ["same"]
+    folder.destroy()
+    assert {i.name for i in client.list_indexes()} == {"products", "reviews"}
+    assert API_KEY not in folder.everything_said()
