@@ -64,19 +64,14 @@ def restored_names(client: ControlPlaneClient) -> list[str]:
     return sorted(i.name for i in client.list_indexes() if i.name != "prod-search")
 
 
-def test_yaml_restore_index_through_every_step(
-    restore_folder: ProjectFolder, emulator: Emulator, client: ControlPlaneClient
-) -> None:
-    """Preview, up (timed out, then continued), refresh, tag update, replace, import, destroy."""
-    folder = restore_folder
-    emulator.seed_index(name="prod-search", dimension=16, tags={"env": "prod"})
-    first, second = seed_backup(emulator, "first"), seed_backup(emulator, "second")
-    folder.config("backupId", first)
+def up_out_of_time_then_continued(
+    folder: ProjectFolder, emulator: Emulator, client: ControlPlaneClient
+) -> str:
+    """customTimeouts.create is the budget: out of time, a partial create; the next up ends it.
 
-    assert folder.preview().ops_of("search") == ["create"]
-
-    # customTimeouts.create is the create's budget: a restore slower than it is left running
-    # and recorded (a partial create), and the next up continues the same restore job.
+    Returns:
+        The index name.
+    """
     emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=4.0)))
     program = (folder.folder / "Pulumi.yaml").read_text()
     folder.write("Pulumi.yaml", program.replace("create: 90m", "create: 1s"))
@@ -98,6 +93,42 @@ def test_yaml_restore_index_through_every_step(
     assert progress
     assert all(d.urn.endswith("::search") for d in progress)
 
+    return str(name)
+
+
+def import_one_and_refuse_another(
+    folder: ProjectFolder, client: ControlPlaneClient, backup: str
+) -> None:
+    """`pulumi import` takes an unmarked index (then no changes); a marked one is refused."""
+    client.create_index_from_backup(backup, name="handmade")
+    client.create_index_from_backup(backup, name="foreign", tags={MARK_KEY: "another-stack"})
+    refused = folder.pulumi("import", RESTORED, "foreign", "foreign", "--yes", check=False)
+    assert refused.returncode != 0
+    assert "ownership mark of another stack" in refused.text
+    assert "Traceback" not in refused.text
+    folder.pulumi("import", RESTORED, "handmade", "handmade", "--yes", "--protect=false")
+    program = (folder.folder / "Pulumi.yaml").read_text()
+    folder.write(
+        "Pulumi.yaml", program.replace("\noutputs:", HANDMADE.format(backup=backup) + "outputs:")
+    )
+    after_import = folder.preview()
+    assert after_import.ops_of("handmade") == ["same"]
+    assert after_import.ops_of("search") == ["same"]
+
+
+def test_yaml_restore_index_through_every_step(
+    restore_folder: ProjectFolder, emulator: Emulator, client: ControlPlaneClient
+) -> None:
+    """Preview, up (timed out, then continued), refresh, tag update, replace, import, destroy."""
+    folder = restore_folder
+    emulator.seed_index(name="prod-search", dimension=16, tags={"env": "prod"})
+    first, second = seed_backup(emulator, "first"), seed_backup(emulator, "second")
+    folder.config("backupId", first)
+
+    assert folder.preview().ops_of("search") == ["create"]
+
+    name = up_out_of_time_then_continued(folder, emulator, client)
+
     assert folder.preview().ops_of("search") == ["same"]
 
     client.configure_index(name, tags={"env": "changed-by-hand", "team": "search"})
@@ -116,21 +147,7 @@ def test_yaml_restore_index_through_every_step(
     assert new_name != name
     assert [i.name for i in client.list_indexes() if i.name in (name, new_name)] == [new_name]
 
-    # `pulumi import` takes over an index no stack marked; one another stack marked is refused.
-    client.create_index_from_backup(second, name="handmade")
-    client.create_index_from_backup(second, name="foreign", tags={MARK_KEY: "another-stack"})
-    refused = folder.pulumi("import", RESTORED, "foreign", "foreign", "--yes", check=False)
-    assert refused.returncode != 0
-    assert "ownership mark of another stack" in refused.text
-    assert "Traceback" not in refused.text
-    folder.pulumi("import", RESTORED, "handmade", "handmade", "--yes", "--protect=false")
-    program = (folder.folder / "Pulumi.yaml").read_text()
-    folder.write(
-        "Pulumi.yaml", program.replace("\noutputs:", HANDMADE.format(backup=second) + "outputs:")
-    )
-    after_import = folder.preview()
-    assert after_import.ops_of("handmade") == ["same"]
-    assert after_import.ops_of("search") == ["same"]
+    import_one_and_refuse_another(folder, client, second)
 
     folder.destroy()
     assert {i.name for i in client.list_indexes()} == {"prod-search", "foreign"}
@@ -144,7 +161,7 @@ def test_yaml_clone_environment_preview_up_no_change_destroy(
     client: ControlPlaneClient,
     tmp_path: Path,
 ) -> None:
-    """getBackup finds each source's backup; the set restores both; destroy removes both."""
+    """The getBackup lookup finds each source's backup; one set restores both; destroy ends it."""
     for source in ("products", "reviews"):
         emulator.seed_index(name=source, dimension=8)
         emulator.seed_backup(source_index_name=source)
