@@ -21,8 +21,10 @@ server serves many calls at once (a restore that waits an hour holds a thread, n
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import os
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -79,7 +81,13 @@ from pulumi_pinecone_restore.plugin.schema import (
 )
 from pulumi_pinecone_restore.plugin.values import from_wire, secret_keys, to_wire
 
-__all__ = ["PartialCreateError", "PineconeRestoreProvider", "owner_seed_of", "property_names"]
+__all__ = [
+    "PartialCreateError",
+    "PineconeRestoreProvider",
+    "camel_message",
+    "owner_seed_of",
+    "property_names",
+]
 
 T = TypeVar("T")
 MAX_CALLS = 256  # threads for lifecycle calls: more than any engine's --parallel
@@ -114,14 +122,22 @@ def owner_seed_of(urn: str) -> str:
     return f"{parts[1]}/{stack}/{parts[-1]}"
 
 
-def property_names() -> frozenset[str]:
-    """Every snake_case name a message may mention (inputs and outputs of every resource)."""
+@functools.cache
+def property_names() -> tuple[str, ...]:
+    """Every snake_case name a message may mention (inputs and outputs), longest first."""
     names: set[str] = {"members", "clones", SET_BUDGET}
     for kind in resource_kinds():
         if kind.spec is not None:
             names.update(p.name for p in user_props(kind.spec.inputs))
             names.update(kind.spec.output_names)
-    return frozenset(n for n in names if "_" in n)
+    return tuple(sorted((n for n in names if "_" in n), key=len, reverse=True))
+
+
+def camel_message(text: str) -> str:
+    """A message of the lifecycle with property names as the schema spells them."""
+    for name in property_names():
+        text = re.sub(rf"\b{name}\b", camel(name), text)
+    return text
 
 
 def _string(value: PropertyValue | None) -> str | None:
@@ -286,7 +302,7 @@ class PineconeRestoreProvider(Provider):
         failures.extend(found)
         return CheckResponse(
             inputs=to_wire(inputs, secrets),
-            failures=[CheckFailure(camel(p), reason) for p, reason in failures],
+            failures=[CheckFailure(camel(p), camel_message(reason)) for p, reason in failures],
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
@@ -366,7 +382,7 @@ class PineconeRestoreProvider(Provider):
                 raise
             partial_outs = {**dict.fromkeys(kind.spec.output_names), **props}
             raise PartialCreateError(
-                exc.left_running, to_wire(partial_outs, secrets), str(exc)
+                exc.left_running, to_wire(partial_outs, secrets), camel_message(str(exc))
             ) from exc
         return CreateResponse(resource_id=created.id, properties=to_wire(created.outputs, secrets))
 

@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import re
 import signal
 import sys
 import threading
@@ -49,14 +48,13 @@ from pulumi_pinecone_restore.errors import PineconeRestoreError
 from pulumi_pinecone_restore.plugin.provider import (
     PartialCreateError,
     PineconeRestoreProvider,
-    property_names,
+    camel_message,
 )
-from pulumi_pinecone_restore.plugin.schema import camel
 
 __all__ = ["EngineLog", "PluginServicer", "main", "watch_engine"]
 
 T = TypeVar("T")
-ENGINE_CHECK_EVERY = 2.0  # seconds between checks that the engine is still there
+ENGINE_CHECK_EVERY = 1.0  # seconds between checks that the engine is still there
 ENGINE_MISSES = 3  # consecutive failed checks before the plugin exits
 _CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
@@ -128,13 +126,9 @@ class PluginServicer(ProviderServicer):
     ) -> None:
         """Serve ``provider``."""
         super().__init__(args, version, provider, engine_address)
-        self._names = sorted(property_names(), key=len, reverse=True)
 
     def _message(self, exc: BaseException) -> str:
-        text = str(exc)
-        for name in self._names:
-            text = re.sub(rf"\b{name}\b", camel(name), text)
-        return text
+        return camel_message(str(exc))
 
     async def _guard(self, context: Any, call: Callable[[], Awaitable[T]]) -> T:
         try:

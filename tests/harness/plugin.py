@@ -28,6 +28,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Collection, Mapping, Sequence
 from concurrent import futures
 from pathlib import Path
@@ -110,6 +111,7 @@ class LogMessage:
     urn: str
     stream_id: int
     ephemeral: bool
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @attrs.frozen
@@ -173,6 +175,7 @@ class FakeEngine(engine_pb2_grpc.EngineServicer):
                     urn=request.urn,
                     stream_id=request.streamId,
                     ephemeral=request.ephemeral,
+                    at=time.monotonic(),
                 )
             )
         return empty_pb2.Empty()
@@ -466,6 +469,31 @@ class DynamicPluginProcess:
         stream.close()
 
     # ---------------------------------------------------------------- RPCs
+
+    def stop_engine(self) -> None:
+        """Stop the fake engine, as if the engine that started the plugin were gone."""
+        if self._engine_server is not None:
+            self._engine_server.stop(0)
+            self._engine_server = None
+
+    def wait(self, timeout: float) -> int:
+        """Wait until the plugin exits by itself; returns its exit status.
+
+        Raises:
+            subprocess.TimeoutExpired: It still runs after ``timeout`` seconds.
+        """
+        if self._proc is None:
+            raise PluginError("the plugin was never started")
+        return self._proc.wait(timeout=timeout)
+
+    def call(self, method: str, request: Any) -> Any:
+        """Call any RPC with a ready request message (e.g. ``GetPluginInfo``, ``Invoke``).
+
+        Raises:
+            PluginRpcError: The call failed; its ``__cause__`` is the ``grpc.RpcError`` (with
+                the trailing metadata that carries status details).
+        """
+        return self._call(method, request)
 
     def _call(self, method: str, request: Any) -> Any:
         if self._stub is None:
