@@ -7,6 +7,8 @@ example goes through every step, to keep the suite lean.
 
 from __future__ import annotations
 
+import os
+import select
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
 pytestmark = pytest.mark.engine
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+PROGRAMS = Path(__file__).resolve().parent / "yaml_programs"
 RESTORED = "pinecone-restore:index:RestoredIndex"
 
 
@@ -179,3 +182,84 @@ def test_yaml_clone_environment_preview_up_no_change_destroy(
     folder.destroy()
     assert {i.name for i in client.list_indexes()} == {"products", "reviews"}
     assert API_KEY not in folder.everything_said()
+
+
+OTHER_KEY = "pcsk_other_project_key_000000000000"
+
+
+@pytest.fixture(name="other_server")
+def _other_server() -> Iterator[EmulatorServer]:
+    emulator = Emulator(api_key=OTHER_KEY, timings=FAST_TIMINGS)
+    with EmulatorServer(emulator, host="127.0.0.1", port=0) as server:
+        yield server
+
+
+def test_an_explicit_provider_reaches_a_second_project(  # noqa: PLR0917 - fixtures
+    yaml_engine: Path,
+    server: EmulatorServer,
+    other_server: EmulatorServer,
+    emulator: Emulator,
+    client: ControlPlaneClient,
+    tmp_path: Path,
+) -> None:
+    """An explicit provider with its own apiKey secret restores into its own project."""
+    emulator.seed_index(name="prod-search", dimension=8)
+    here_backup = seed_backup(emulator, "here")
+    other = other_server.emulator
+    other.seed_index(name="prod-search", dimension=8)
+    there_backup = str(other.seed_backup(source_index_name="prod-search")["backup_id"])
+    folder = ProjectFolder.copy(yaml_engine, PROGRAMS / "two-projects", tmp_path)
+    folder.pulumi("stack", "init", "dev")
+    folder.config("pinecone-restore:apiKey", API_KEY, secret=True)
+    folder.config("pinecone-restore:controllerHost", server.url)
+    folder.config("backupId", here_backup)
+    folder.config("otherBackupId", there_backup)
+    folder.config("otherApiKey", OTHER_KEY, secret=True)
+    folder.config("otherHost", other_server.url)
+
+    folder.up()
+    assert [i.name for i in client.list_indexes()] == ["prod-search", "here"]
+    assert [i["name"] for i in other.list_indexes()["indexes"]] == ["prod-search", "there"]
+    folder.destroy()
+    assert [i["name"] for i in other.list_indexes()["indexes"]] == ["prod-search"]
+    said = folder.everything_said()
+    assert API_KEY not in said
+    assert OTHER_KEY not in said
+
+
+def children(pid: int) -> list[tuple[int, str]]:
+    """``(pid, command line)`` of the processes whose parent is ``pid``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # it ended meanwhile
+        if int(fields[1]) == pid:
+            found.append((int(stat.parent.name), cmdline))
+    return found
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs Linux pidfds")
+def test_the_plugin_exits_when_pulumi_is_killed(
+    restore_folder: ProjectFolder, emulator: Emulator
+) -> None:
+    """Killing `pulumi up` mid-restore leaves no plugin behind."""
+    emulator.seed_index(name="prod-search", dimension=16)
+    restore_folder.config("backupId", seed_backup(emulator, "slow"))
+    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=3600.0)))
+    up = restore_folder.start("up", "--yes", "--skip-preview")
+    assert up.stdout is not None
+    for line in up.stdout:  # blocks until the restore has started (the plugin is serving)
+        if "started restore job" in line:
+            break
+    [plugin] = [pid for pid, cmd in children(up.pid) if "pulumi-resource-pinecone-restore" in cmd]
+    watched = os.pidfd_open(plugin)
+    try:
+        up.kill()
+        up.wait()
+        gone, _, _ = select.select([watched], [], [], 30.0)
+        assert gone, f"plugin {plugin} still runs 30 s after pulumi was killed"
+    finally:
+        os.close(watched)

@@ -173,6 +173,17 @@ class ProjectFolder:
             )
         return run
 
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """Start ``pulumi <args>`` in the folder without waiting (its stdout is a pipe)."""
+        return subprocess.Popen(  # noqa: S603 - the engine's CLI with this test's arguments
+            [str(self.engine / "pulumi"), *args],
+            cwd=self.folder,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
     def config(self, key: str, value: str, *, secret: bool = False) -> None:
         """``pulumi config set [--secret] key value``."""
         self.pulumi("config", "set", *(["--secret"] if secret else []), key, value)
