@@ -308,9 +308,12 @@ def _function(
             required.append(camel(name))
     outputs, out_required = _model_outputs(model)
     summary = _camel_text(_md(doc.split("\n\n", 1)[0]), names)
+    inputs_spec: dict[str, Any] = {"properties": inputs}
+    if required:
+        inputs_spec["required"] = sorted(required)
     return {
         "description": summary,
-        "inputs": {"properties": inputs, "required": sorted(required)},
+        "inputs": inputs_spec,
         "outputs": {"properties": outputs, "required": out_required},
     }
 
