@@ -189,3 +189,28 @@ def test_plugin_exits_when_its_engine_is_gone(server: EmulatorServer) -> None:
         assert plugin.wait(timeout=30) == 0
     finally:
         plugin.close()
+
+
+def test_index_backup_and_collection_index_over_grpc(
+    plugin: DynamicPluginProcess, emulator: Emulator
+) -> None:
+    """An IndexBackup and a CollectionIndex are made and deleted through the same plugin."""
+    emulator.seed_index(name="src", dimension=8)
+    emulator.seed_collection(name="coll", source="src")
+    backup_urn = URN.replace("RestoredIndex", "IndexBackup").replace("search-staging", "bk")
+    checked = plugin.check(backup_urn, {}, {"sourceIndexName": "src"})
+    assert checked.failures == []
+    backup = plugin.create(backup_urn, checked.inputs)
+    assert backup.properties["status"] == "Ready"
+    coll_urn = URN.replace("RestoredIndex", "CollectionIndex").replace("search-staging", "ci")
+    checked = plugin.check(
+        coll_urn,
+        {},
+        {"sourceCollection": "coll", "cloud": "aws", "region": "us-east-1", "name": "from-coll"},
+    )
+    assert checked.failures == []
+    index = plugin.create(coll_urn, checked.inputs)
+    assert (index.id, index.properties["dimension"]) == ("from-coll", 8)
+    plugin.delete(index.id, coll_urn, index.properties)
+    plugin.delete(backup.id, backup_urn, backup.properties)
+    assert [i["name"] for i in emulator.list_indexes()["indexes"]] == ["src"]
