@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent import futures
 
+import grpc
 import pytest
+from harness.plugin import FakeEngine
 from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime.proto import engine_pb2_grpc
 
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN
 from pulumi_pinecone_restore.plugin.provider import camel_message, owner_seed_of
 from pulumi_pinecone_restore.plugin.schema import camel, snake
-from pulumi_pinecone_restore.plugin.server import ENGINE_MISSES, watch_engine
+from pulumi_pinecone_restore.plugin.server import ENGINE_MISSES, EngineLog, watch_engine
 from pulumi_pinecone_restore.plugin.values import WIRE_UNKNOWN, from_wire, to_wire
 
 
@@ -108,3 +112,24 @@ def test_watch_keeps_running_while_the_engine_answers() -> None:
             sleep=counting_sleep(ENGINE_MISSES * 3),
             getppid=lambda: 10,
         )
+
+
+def test_engine_log_attaches_lines_to_the_urn_and_falls_back_to_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Lines reach the engine's Log with the URN; with the engine gone, stderr gets them."""
+    engine = FakeEngine()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    engine_pb2_grpc.add_EngineServicer_to_server(engine, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    log = EngineLog(f"127.0.0.1:{port}")
+    log("urn:pulumi:dev::p::t::idx", "RestoredIndex idx: ready")
+    assert log.alive()
+    server.stop(0).wait()
+    log("urn:pulumi:dev::p::t::idx", "after the engine")
+    assert [(m.urn, m.message) for m in engine.messages] == [
+        ("urn:pulumi:dev::p::t::idx", "RestoredIndex idx: ready")
+    ]
+    assert "after the engine" in capsys.readouterr().err
+    assert not log.alive()
