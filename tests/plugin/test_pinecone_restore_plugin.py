@@ -128,20 +128,6 @@ def test_a_create_out_of_time_is_a_partial_create_with_the_index_id(
     assert rpc.deserialize_properties(detail.properties)["backupId"] == backup_id
 
 
-def test_a_partial_create_is_continued_by_update(
-    plugin: DynamicPluginProcess, backup_id: str, emulator: Emulator
-) -> None:
-    """Update on a partial create's state follows the same restore to the end (one index)."""
-    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=2.0)))
-    checked = plugin.check(URN, {}, {"backupId": backup_id, "name": "resumed"})
-    with pytest.raises(PluginRpcError) as failed:
-        plugin.create(URN, checked.inputs, timeout=0.5)
-    partial = dict(rpc.deserialize_properties(init_failure(failed.value).properties))
-    outs = plugin.update("resumed", URN, partial, checked.inputs)
-    assert outs["ready"] is True
-    assert [i["name"] for i in emulator.list_indexes()["indexes"]].count("resumed") == 1
-
-
 def test_get_backup_invoke_returns_camel_case_outputs(
     plugin: DynamicPluginProcess, backup_id: str
 ) -> None:
@@ -178,17 +164,6 @@ def test_calls_are_served_concurrently(
     started = [m.at for m in plugin.engine_logs if "started restore job" in m.message]
     assert len(started) == 8
     assert max(started) < min(returned)
-
-
-def test_plugin_exits_when_its_engine_is_gone(server: EmulatorServer) -> None:
-    """With the engine's address no longer answering, the plugin stops by itself."""
-    plugin = DynamicPluginProcess(command=PLUGIN)
-    plugin.start()
-    try:
-        plugin.stop_engine()
-        assert plugin.wait(timeout=30) == 0
-    finally:
-        plugin.close()
 
 
 def test_index_backup_and_collection_index_over_grpc(

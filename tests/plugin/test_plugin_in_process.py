@@ -337,3 +337,15 @@ def test_schema_info_and_config_diff(plugin: Plugin) -> None:
     assert plugin.call("GetPluginInfo", empty_pb2.Empty()).version == __version__
     diff = plugin.call("DiffConfig", provider_pb2.DiffRequest())
     assert diff.changes == provider_pb2.DiffResponse.DIFF_UNKNOWN
+
+
+def test_without_settings_the_environment_is_used(server: EmulatorServer, backup_id: str) -> None:
+    """No apiKey/controllerHost setting: PINECONE_API_KEY and PINECONE_CONTROLLER_HOST serve."""
+    environ = {"PINECONE_API_KEY": API_KEY, "PINECONE_CONTROLLER_HOST": server.url}
+    provider = PineconeRestoreProvider(
+        lambda _urn, _message: None, environ=environ, runtime=Runtime(sleep=lambda _: None)
+    )
+    plugin = Plugin(PluginServicer([], __version__, provider, "127.0.0.1:1"), [])
+    plugin.call("Configure", provider_pb2.ConfigureRequest(acceptSecrets=True))
+    checked = check(plugin, "RestoredIndex", "idx", {"backupId": backup_id, "name": "from-env"})
+    assert create(plugin, "RestoredIndex", "idx", checked.inputs).id == "from-env"
