@@ -49,8 +49,10 @@ MODULE = "index"
 PLUGIN_INPUT_EXCLUDED = frozenset({"connection"})
 API_KEY_ENV = "PINECONE_API_KEY"
 CONTROLLER_HOST_ENV = "PINECONE_CONTROLLER_HOST"
+# The Go package is `pineconerestore`: a directory named so spares every import an alias (as
+# Pulumi's hyphenated packages do, e.g. docker-build -> sdk/go/dockerbuild).
 GO_IMPORT_BASE = (
-    "github.com/pulumi-pinecone-restore/pulumi-pinecone-restore/sdk/go/pinecone-restore"
+    "github.com/pulumi-pinecone-restore/pulumi-pinecone-restore/sdk/go/pineconerestore"
 )
 _DURATION: dict[str, Any] = {
     "oneOf": [{"type": "string"}, {"type": "number"}],
@@ -387,7 +389,10 @@ def build_schema() -> dict[str, Any]:
         "keywords": ["pulumi", "pinecone", "backup", "restore", "category/database"],
         "license": "Apache-2.0",
         "publisher": "The pulumi-pinecone-restore maintainers",
-        "meta": {"moduleFormat": "(.*)"},
+        # supportPack: the SDK generators write this version into package.json, the Python
+        # package and pulumi-plugin.json (the plugin version the engine asks for), and give the
+        # Go SDK its own go.mod.
+        "meta": {"moduleFormat": "(.*)", "supportPack": True},
         "language": {
             "go": {"importBasePath": GO_IMPORT_BASE},
             "nodejs": {"packageName": "@pulumi-pinecone-restore/pinecone-restore"},
