@@ -181,9 +181,15 @@ def _check_import(
         )
 
 
-def _is_partial(outputs: Mapping[str, Any]) -> bool:
-    """A state recorded by a create that ran out of time: it has no observed outputs yet."""
-    return outputs.get("state") is None and outputs.get("host") is None
+def _is_partial(spec: Spec[Any, Any, Any], outputs: Mapping[str, Any]) -> bool:
+    """A state recorded by a create that ran out of time: no output observed from the object.
+
+    A partial create records the inputs and leaves every other output empty; a finished
+    create always fills them (host, status, ids...).
+    """
+    inputs = {p.name for p in user_props(spec.inputs)}
+    observed = [name for name in spec.output_names if name not in inputs]
+    return all(outputs.get(name) is None for name in observed)
 
 
 class PineconeRestoreProvider(Provider):
@@ -430,7 +436,7 @@ class PineconeRestoreProvider(Provider):
             outs = await self._in_thread(lambda: engine.update(olds, news))
             return UpdateResponse(properties=to_wire(outs, secrets))
         life = Lifecycle(kind.spec, runtime)
-        if _is_partial(olds):
+        if _is_partial(kind.spec, olds):
             # The last create ran out of time with the object still being made: adopt it
             # (find_attempt: our mark) and follow it to the end.
             def resume() -> Any:

@@ -51,9 +51,7 @@ API_KEY_ENV = "PINECONE_API_KEY"
 CONTROLLER_HOST_ENV = "PINECONE_CONTROLLER_HOST"
 # The Go package is `pineconerestore`: a directory named so spares every import an alias (as
 # Pulumi's hyphenated packages do, e.g. docker-build -> sdk/go/dockerbuild).
-GO_IMPORT_BASE = (
-    "github.com/pulumi-pinecone-restore/pulumi-pinecone-restore/sdk/go/pineconerestore"
-)
+GO_IMPORT_BASE = "github.com/pulumi-pinecone-restore/pulumi-pinecone-restore/sdk/go/pineconerestore"
 _DURATION: dict[str, Any] = {
     "oneOf": [{"type": "string"}, {"type": "number"}],
 }

@@ -349,3 +349,20 @@ def test_without_settings_the_environment_is_used(server: EmulatorServer, backup
     plugin.call("Configure", provider_pb2.ConfigureRequest(acceptSecrets=True))
     checked = check(plugin, "RestoredIndex", "idx", {"backupId": backup_id, "name": "from-env"})
     assert create(plugin, "RestoredIndex", "idx", checked.inputs).id == "from-env"
+
+
+def test_an_index_backup_update_is_no_new_backup(plugin: Plugin, emulator: Emulator) -> None:
+    """A finished IndexBackup whose budget changes is updated in state only (no request)."""
+    emulator.seed_index(name="src2", dimension=8)
+    urn = f"{PREFIX}IndexBackup::bk"
+    checked = check(plugin, "IndexBackup", "bk", {"sourceIndexName": "src2"})
+    created = create(plugin, "IndexBackup", "bk", checked.inputs)
+    news = check(
+        plugin, "IndexBackup", "bk", {"sourceIndexName": "src2", "createTimeout": "2h"}
+    ).inputs
+    emulator.reset_requests()
+    plugin.call(
+        "Update",
+        provider_pb2.UpdateRequest(urn=urn, id=created.id, olds=created.properties, news=news),
+    )
+    assert emulator.request_counts() == {}
