@@ -243,9 +243,9 @@ def children(pid: int) -> list[tuple[int, str]]:
 
 @pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs Linux pidfds")
 def test_the_plugin_exits_when_pulumi_is_killed(
-    restore_folder: ProjectFolder, emulator: Emulator
+    restore_folder: ProjectFolder, emulator: Emulator, client: ControlPlaneClient
 ) -> None:
-    """Killing `pulumi up` mid-restore leaves no plugin behind."""
+    """Killing `pulumi up` mid-restore leaves no plugin behind; the next up adopts the restore."""
     emulator.seed_index(name="prod-search", dimension=16)
     restore_folder.config("backupId", seed_backup(emulator, "slow"))
     emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=3600.0)))
@@ -263,3 +263,13 @@ def test_the_plugin_exits_when_pulumi_is_killed(
         assert gone, f"plugin {plugin} still runs 30 s after pulumi was killed"
     finally:
         os.close(watched)
+    # docs/real-engine.md's recipe: the next up adopts the restore the killed one started.
+    emulator.set_timings(FAST_TIMINGS)
+    restore_folder.pulumi("cancel", "--yes")
+    restore_folder.pulumi("refresh", "--clear-pending-creates", "--yes", "--skip-preview")
+    rerun = restore_folder.up()
+    assert any("resuming" in d.message for d in rerun.diagnostics())
+    assert [i.name for i in client.list_indexes()] == [
+        "prod-search",
+        restore_folder.outputs()["indexName"],
+    ]
