@@ -12,6 +12,7 @@ when ``pyproject.toml`` changed.
     python3 dev.py emulator    # run the emulator in the foreground (extra args pass through)
     python3 dev.py bench       # the benchmarks, results written to benchmarks/results/
     python3 dev.py lint        # ruff and mypy only
+    python3 dev.py docs        # regenerate docs/reference/*.md and docs/schema.json
 
 The engine: a ``pulumi`` on PATH when it is at least version 3.223, else the CLI pinned in
 ``engine/go.mod``, built once with Go into ``~/.cache/pulumi-pinecone-restore/engine/<version>/``
@@ -510,6 +511,12 @@ JOBS = {
         or _run([py, "-m", "mypy"])
     ),
     "test": _test,
+    # The reference pages and the plugin's schema are generated from the declarations (tests
+    # fail when the committed files drift).
+    "docs": lambda py, _rest: (
+        _run([py, "-m", "pulumi_pinecone_restore._reference", "docs/reference"])
+        or _run([py, "-m", "pulumi_pinecone_restore.plugin.schema", "docs/schema.json"])
+    ),
     "engine": _engine,
     "sdk-env": _sdk_env,
 }

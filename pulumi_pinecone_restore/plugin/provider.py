@@ -79,7 +79,7 @@ from pulumi_pinecone_restore.plugin.schema import (
     schema_json,
     token,
 )
-from pulumi_pinecone_restore.plugin.values import from_wire, secret_keys, to_wire
+from pulumi_pinecone_restore.plugin.values import WIRE_UNKNOWN, from_wire, secret_keys, to_wire
 
 __all__ = [
     "PartialCreateError",
@@ -142,7 +142,8 @@ def camel_message(text: str) -> str:
 
 def _string(value: PropertyValue | None) -> str | None:
     raw = None if value is None else value.value
-    return raw if isinstance(raw, str) and raw else None
+    # A setting not known yet (preview) is no setting: nothing is sent before it is known.
+    return raw if isinstance(raw, str) and raw and raw != WIRE_UNKNOWN else None
 
 
 def _no_connection(kind: str, name: str) -> str:

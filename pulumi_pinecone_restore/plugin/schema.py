@@ -4,8 +4,9 @@ Nothing here is written by hand per property: inputs (names, descriptions, requi
 keys) come from each resource's declared inputs class (:mod:`pulumi_pinecone_restore.lifecycle`),
 outputs (names, types, descriptions) from the user-facing Python class that registers them, and
 the functions from the signatures and docstrings of :mod:`pulumi_pinecone_restore.lookup` and the
-wire models. ``docs/schema.json`` is :func:`build_schema` as JSON (``python -m
-pulumi_pinecone_restore.plugin.schema docs/schema.json``); a test fails when the file drifts.
+wire models. ``docs/schema.json`` is :func:`build_schema` as JSON (``python3 dev.py docs``, or
+``python -m pulumi_pinecone_restore.plugin.schema docs/schema.json``); a test fails when the
+file drifts, so a change to a declaration is committed with the regenerated schema.
 
 Property names are camelCase, as in every Pulumi package (``backup_id`` → ``backupId``); the
 plugin maps them back with :func:`snake` before the lifecycle sees them.
