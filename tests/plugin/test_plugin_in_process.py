@@ -75,12 +75,20 @@ class Plugin:
 
 
 def run(awaitable: Awaitable[T]) -> T:
-    """Run one RPC to completion in a fresh event loop."""
+    """Run one RPC to completion in a private event loop.
+
+    Not ``asyncio.run``: it leaves the main thread without an event loop, which later tests
+    that build Pulumi resources under mocks need.
+    """
 
     async def main() -> T:
         return await awaitable
 
-    return asyncio.run(main())
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(main())
+    finally:
+        loop.close()
 
 
 def struct(values: dict[str, Any]) -> struct_pb2.Struct:
