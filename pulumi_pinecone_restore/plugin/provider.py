@@ -69,7 +69,7 @@ from pulumi_pinecone_restore.lifecycle.runtime import (
     CONFIG_CONTROLLER_HOST,
     Runtime,
 )
-from pulumi_pinecone_restore.lifecycle.sets import SET_BUDGET, RestoreSet
+from pulumi_pinecone_restore.lifecycle.sets import SET_BUDGET, SET_CONCURRENCY, RestoreSet
 from pulumi_pinecone_restore.plugin.schema import (
     PACKAGE,
     PLUGIN_INPUT_EXCLUDED,
@@ -125,7 +125,7 @@ def owner_seed_of(urn: str) -> str:
 @functools.cache
 def property_names() -> tuple[str, ...]:
     """Every snake_case name a message may mention (inputs and outputs), longest first."""
-    names: set[str] = {"members", "clones", SET_BUDGET}
+    names: set[str] = {"members", "clones", SET_BUDGET, SET_CONCURRENCY}
     for kind in resource_kinds():
         if kind.spec is not None:
             names.update(p.name for p in user_props(kind.spec.inputs))
@@ -320,9 +320,11 @@ class PineconeRestoreProvider(Provider):
         runtime = self._runtime_for(request.urn)
         if kind.spec is None:
             changed = RestoreSet(runtime).diff(olds, news)
-            keys = [k for k in ("members", SET_BUDGET) if differs(olds.get(k), news.get(k))] or [
-                "members"
-            ]
+            keys = [
+                k
+                for k in ("members", SET_BUDGET, SET_CONCURRENCY)
+                if differs(olds.get(k), news.get(k))
+            ] or ["members"]
             changed_keys = keys if changed else []
             return DiffResponse(
                 changes=changed,
@@ -385,11 +387,11 @@ class PineconeRestoreProvider(Provider):
         try:
             created = await self._in_thread(run)
         except WaitTimeoutError as exc:
-            if exc.left_running is None:
+            if exc.left_running_id is None:
                 raise
             partial_outs = {**dict.fromkeys(kind.spec.output_names), **props}
             raise PartialCreateError(
-                exc.left_running, to_wire(partial_outs, secrets), camel_message(str(exc))
+                exc.left_running_id, to_wire(partial_outs, secrets), camel_message(str(exc))
             ) from exc
         return CreateResponse(resource_id=created.id, properties=to_wire(created.outputs, secrets))
 
@@ -447,11 +449,11 @@ class PineconeRestoreProvider(Provider):
             try:
                 created = await self._in_thread(resume)
             except WaitTimeoutError as exc:
-                if exc.left_running is None:
+                if exc.left_running_id is None:
                     raise
                 partial_outs = {**dict.fromkeys(kind.spec.output_names), **news}
                 raise PartialCreateError(
-                    exc.left_running, to_wire(partial_outs, secrets), str(exc)
+                    exc.left_running_id, to_wire(partial_outs, secrets), str(exc)
                 ) from exc
             return UpdateResponse(properties=to_wire(created.outputs, secrets))
         outs = await self._in_thread(lambda: life.update(request.resource_id, olds, news))

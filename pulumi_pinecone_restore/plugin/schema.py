@@ -211,31 +211,36 @@ def _md(text: str) -> str:
     return re.sub(r"\bpinecone:(apiKey|controllerHost)\b", rf"{PACKAGE}:\1", joined)
 
 
-def _set_resource(kind: ResourceKind, member: Mapping[str, Any]) -> dict[str, Any]:
-    """``RestoredIndexSet``: members are ``RestoredIndex`` inputs, clones its outputs."""
+def _set_resource(kind: ResourceKind, member_names: list[str]) -> dict[str, Any]:
+    """``RestoredIndexSet``: its own declared inputs; members are ``RestoredIndex`` inputs."""
+    from pulumi_pinecone_restore.lifecycle.sets import (  # noqa: PLC0415
+        SET_BUDGET,
+        SET_CONCURRENCY,
+        SET_INPUTS,
+    )
+
     out_docs = _attribute_docs(kind.cls)
     summary, _ = _summary_and_example(kind.cls)
-    member_ref = {"$ref": f"#/types/{token('RestoredIndexMember')}"}
-    clone_ref = {"$ref": f"#/types/{token('RestoredIndexClone')}"}
-    members = {
-        "type": "object",
-        "additionalProperties": member_ref,
-        "description": "Member key → RestoredIndex inputs. Members without `name` are "
-        "auto-named `<resource-name>-<key>-<hash>`. Adding, removing or changing members "
-        "updates the set in place.",
+    names = [*member_names, *(i.name for i in SET_INPUTS)]
+    types: dict[str, dict[str, Any]] = {
+        "members": {
+            "type": "object",
+            "additionalProperties": {"$ref": f"#/types/{token('RestoredIndexMember')}"},
+        },
+        SET_BUDGET: dict(_DURATION),
+        SET_CONCURRENCY: {"type": "integer"},
     }
-    budget = {
-        **_DURATION,
-        "description": 'Time budget of the whole set (seconds or e.g. "90m"): every restore '
-        "starts at once and each must be ready within it; it caps a member's own "
-        "`createTimeout`.",
+    inputs = {
+        camel(item.name): {**types[item.name], "description": _camel_text(_md(item.doc), names)}
+        for item in SET_INPUTS
+        if item.name not in PLUGIN_INPUT_EXCLUDED
     }
     strings = {"type": "object", "additionalProperties": {"type": "string"}}
-    names = list(member)
+    clone_ref = {"$ref": f"#/types/{token('RestoredIndexClone')}"}
     return {
         "description": _camel_text(_md(summary), names),
         "properties": {
-            "members": {**members, "description": _md(out_docs["members"])},
+            **inputs,
             "clones": {
                 "type": "object",
                 "additionalProperties": clone_ref,
@@ -243,11 +248,10 @@ def _set_resource(kind: ResourceKind, member: Mapping[str, Any]) -> dict[str, An
             },
             "hosts": {**strings, "description": _md(out_docs["hosts"])},
             "names": {**strings, "description": _md(out_docs["names"])},
-            "createTimeout": budget,
         },
         "required": ["clones", "hosts", "members", "names"],
-        "inputProperties": {"members": members, "createTimeout": budget},
-        "requiredInputs": ["members"],
+        "inputProperties": inputs,
+        "requiredInputs": sorted(camel(i.name) for i in SET_INPUTS if i.required),
     }
 
 
@@ -362,6 +366,8 @@ def build_schema() -> dict[str, Any]:
     kinds = resource_kinds()
     restored = next(k for k in kinds if k.name == "RestoredIndex")
     restored_spec = _declared_resource(restored)
+    assert restored.spec is not None  # noqa: S101 - RestoredIndex is a declared resource
+    restored_names = [p.name for p in decl.user_props(restored.spec.inputs)]
     member = {
         "type": "object",
         "description": "One member of a RestoredIndexSet: the inputs of a RestoredIndex.",
@@ -375,7 +381,7 @@ def build_schema() -> dict[str, Any]:
         "required": restored_spec["required"],
     }
     resources = {
-        k.token: (_declared_resource(k) if k.spec is not None else _set_resource(k, member))
+        k.token: (_declared_resource(k) if k.spec is not None else _set_resource(k, restored_names))
         for k in kinds
     }
     variables = _config_variables()

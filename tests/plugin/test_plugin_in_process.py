@@ -233,7 +233,7 @@ def test_out_of_time_is_a_partial_create_that_update_continues(
     emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(reads=1000)))
     checked = check(plugin, "RestoredIndex", "idx", {"backupId": backup_id, "name": "slow"})
     with pytest.raises(AbortedError) as aborted:
-        create(plugin, "RestoredIndex", "idx", checked.inputs, timeout=0.001)
+        create(plugin, "RestoredIndex", "idx", checked.inputs, timeout=0.3)
     detail = init_failure(aborted.value)
     assert detail.id == "slow"
     emulator.set_timings(FAST_TIMINGS)
