@@ -61,7 +61,7 @@ from pulumi_pinecone_restore.errors import (
     ImportRefusedError,
     WaitTimeoutError,
 )
-from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Spec
+from pulumi_pinecone_restore.lifecycle.engine import Created, Lifecycle, Spec
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, IndexSpec
 from pulumi_pinecone_restore.lifecycle.inputs import contains_unknown, differs, user_props
 from pulumi_pinecone_restore.lifecycle.runtime import (
@@ -379,21 +379,31 @@ class PineconeRestoreProvider(Provider):
             set_id, outs = await self._in_thread(lambda: engine.create(props))
             return CreateResponse(resource_id=set_id, properties=to_wire(outs, secrets))
         life = Lifecycle(kind.spec, runtime)
+        created = await self._create(life, props, request.timeout, secrets)
+        return CreateResponse(resource_id=created.id, properties=to_wire(created.outputs, secrets))
 
-        def run() -> Any:
-            deadline = runtime.deadline(request.timeout) if request.timeout > 0 else None
+    async def _create(
+        self,
+        life: Lifecycle[Any, Any, Any],
+        props: Bag,
+        timeout: float,
+        secrets: frozenset[str],
+    ) -> Created:
+        """``life.create`` within ``timeout`` (if the engine sent one); out of time → partial."""
+
+        def run() -> Created:
+            deadline = life.runtime.deadline(timeout) if timeout > 0 else None
             return life.create(props, deadline=deadline)
 
         try:
-            created = await self._in_thread(run)
+            return await self._in_thread(run)
         except WaitTimeoutError as exc:
             if exc.left_running_id is None:
                 raise
-            partial_outs = {**dict.fromkeys(kind.spec.output_names), **props}
+            partial_outs = {**dict.fromkeys(life.spec.output_names), **props}
             raise PartialCreateError(
                 exc.left_running_id, to_wire(partial_outs, secrets), camel_message(str(exc))
             ) from exc
-        return CreateResponse(resource_id=created.id, properties=to_wire(created.outputs, secrets))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         """Describe the object: gone → no id; else its outputs and (drifted) inputs.
@@ -440,21 +450,9 @@ class PineconeRestoreProvider(Provider):
             return UpdateResponse(properties=to_wire(outs, secrets))
         life = Lifecycle(kind.spec, runtime)
         if _is_partial(kind.spec, olds):
-            # The last create ran out of time with the object still being made: adopt it
-            # (find_attempt: our mark) and follow it to the end.
-            def resume() -> Any:
-                deadline = runtime.deadline(request.timeout) if request.timeout > 0 else None
-                return life.create(news, deadline=deadline)
-
-            try:
-                created = await self._in_thread(resume)
-            except WaitTimeoutError as exc:
-                if exc.left_running_id is None:
-                    raise
-                partial_outs = {**dict.fromkeys(kind.spec.output_names), **news}
-                raise PartialCreateError(
-                    exc.left_running_id, to_wire(partial_outs, secrets), str(exc)
-                ) from exc
+            # The last create ran out of time with the object still being made: the create
+            # adopts it (find_attempt: our mark) and follows it to the end.
+            created = await self._create(life, news, request.timeout, secrets)
             return UpdateResponse(properties=to_wire(created.outputs, secrets))
         outs = await self._in_thread(lambda: life.update(request.resource_id, olds, news))
         return UpdateResponse(properties=to_wire(outs, secrets))
