@@ -153,7 +153,7 @@ def test_calls_are_served_concurrently(
         urn = URN.replace("search-staging", f"idx{n}")
         checked = plugin.check(urn, {}, {"backupId": backup_id, "name": f"idx{n}"})
         with pytest.raises(PluginRpcError):
-            plugin.create(urn, checked.inputs, timeout=2)  # each ends as a partial create
+            plugin.create(urn, checked.inputs, timeout=3)  # each ends as a partial create
         returned.append(time.monotonic())
 
     threads = [threading.Thread(target=create, args=(n,)) for n in range(8)]

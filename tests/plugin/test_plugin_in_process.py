@@ -103,13 +103,11 @@ def plain(value: struct_pb2.Struct) -> dict[str, Any]:
     return dict(rpc.deserialize_properties(value, keep_unknowns=True) or {})
 
 
-@pytest.fixture(name="plugin")
-def _plugin(server: EmulatorServer) -> Plugin:
+def make_plugin(server: EmulatorServer, runtime: Runtime) -> Plugin:
+    """A configured servicer over a provider with ``runtime``, logging into a list."""
     logs: list[tuple[str, str]] = []
     provider = PineconeRestoreProvider(
-        lambda urn, message: logs.append((urn, message)),
-        environ={},
-        runtime=Runtime(sleep=lambda _: None),
+        lambda urn, message: logs.append((urn, message)), environ={}, runtime=runtime
     )
     servicer = PluginServicer([], __version__, provider, "127.0.0.1:1")
     plugin = Plugin(servicer, logs)
@@ -121,6 +119,11 @@ def _plugin(server: EmulatorServer) -> Plugin:
     )
     plugin.call("Configure", provider_pb2.ConfigureRequest(args=args, acceptSecrets=True))
     return plugin
+
+
+@pytest.fixture(name="plugin")
+def _plugin(server: EmulatorServer) -> Plugin:
+    return make_plugin(server, Runtime(sleep=lambda _: None))
 
 
 @pytest.fixture(name="backup_id")
@@ -226,14 +229,15 @@ def test_a_refusal_aborts_with_one_camel_case_message(
 
 
 def test_out_of_time_is_a_partial_create_that_update_continues(
-    plugin: Plugin, backup_id: str, emulator: Emulator
+    server: EmulatorServer, backup_id: str, emulator: Emulator
 ) -> None:
     """The request timeout is the budget; the init failure's state is continued by Update."""
+    plugin = make_plugin(server, Runtime())  # polls sleep (scaled): the budget is wall time
     urn = f"{PREFIX}RestoredIndex::idx"
-    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(reads=1000)))
+    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=3600.0)))
     checked = check(plugin, "RestoredIndex", "idx", {"backupId": backup_id, "name": "slow"})
     with pytest.raises(AbortedError) as aborted:
-        create(plugin, "RestoredIndex", "idx", checked.inputs, timeout=0.3)
+        create(plugin, "RestoredIndex", "idx", checked.inputs, timeout=1.5)
     detail = init_failure(aborted.value)
     assert detail.id == "slow"
     emulator.set_timings(FAST_TIMINGS)
