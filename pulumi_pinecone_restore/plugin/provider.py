@@ -185,11 +185,11 @@ def _check_import(
 def _is_partial(spec: Spec[Any, Any, Any], outputs: Mapping[str, Any]) -> bool:
     """A state recorded by a create that ran out of time: no output observed from the object.
 
-    A partial create records the inputs and leaves every other output empty; a finished
-    create always fills them (host, status, ids...).
+    A partial create records the inputs (and an index's ownership mark) and leaves every
+    other output empty; a finished create always fills them (host, status, ids...).
     """
-    inputs = {p.name for p in user_props(spec.inputs)}
-    observed = [name for name in spec.output_names if name not in inputs]
+    recorded = {p.name for p in user_props(spec.inputs)} | {"owner_mark"}
+    observed = [name for name in spec.output_names if name not in recorded]
     return all(outputs.get(name) is None for name in observed)
 
 
@@ -401,6 +401,10 @@ class PineconeRestoreProvider(Provider):
             if exc.left_running_id is None:
                 raise
             partial_outs = {**dict.fromkeys(life.spec.output_names), **props}
+            if isinstance(life.spec, IndexSpec):
+                # The index carries this mark from its first request: recording it lets a
+                # destroy or refresh of the partial state check it instead of the name alone.
+                partial_outs["owner_mark"] = life.spec.mark(life.typed(props))
             raise PartialCreateError(
                 exc.left_running_id, to_wire(partial_outs, secrets), camel_message(str(exc))
             ) from exc

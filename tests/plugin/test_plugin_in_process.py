@@ -240,12 +240,16 @@ def test_out_of_time_is_a_partial_create_that_update_continues(
         create(plugin, "RestoredIndex", "idx", checked.inputs, timeout=1.5)
     detail = init_failure(aborted.value)
     assert detail.id == "slow"
+    slow = next(i for i in emulator.list_indexes()["indexes"] if i["name"] == "slow")
+    assert plain(detail.properties)["ownerMark"] == slow["tags"][MARK_KEY]
     emulator.set_timings(FAST_TIMINGS)
     updated = plugin.call(
         "Update",
         provider_pb2.UpdateRequest(urn=urn, id="slow", olds=detail.properties, news=checked.inputs),
     )
-    assert plain(updated.properties)["ready"] is True
+    resumed = plain(updated.properties)
+    assert resumed["ready"] is True
+    assert resumed["restoreJobId"]  # the create's outputs: it followed the restore job
     assert [i["name"] for i in emulator.list_indexes()["indexes"]] == ["src", "slow"]
 
 
