@@ -64,6 +64,7 @@ from pulumi_pinecone_restore.errors import (
 from pulumi_pinecone_restore.lifecycle.engine import Created, Lifecycle, Spec
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, IndexSpec
 from pulumi_pinecone_restore.lifecycle.inputs import contains_unknown, differs, user_props
+from pulumi_pinecone_restore.lifecycle.inputs import identity as decl_identity
 from pulumi_pinecone_restore.lifecycle.runtime import (
     CONFIG_API_KEY,
     CONFIG_CONTROLLER_HOST,
@@ -90,6 +91,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+DEFAULT_ORGANIZATION = "organization"
+# Inputs this package sets itself (identity, secrecy); a program's values for them are dropped.
+INTERNAL_INPUTS = ("owner_seed", "owner_nonce", "secret_inputs")
 MAX_CALLS = 256  # threads for lifecycle calls: more than any engine's --parallel
 Bag = dict[str, Any]
 LogFn = Callable[[str, str], None]  # (urn, message)
@@ -111,15 +115,17 @@ class PartialCreateError(Exception):
         self.reason = reason
 
 
-def owner_seed_of(urn: str) -> str:
-    """``project/stack/resource`` from a URN: the seed the dynamic resources derive too.
+def owner_seed_of(urn: str, organization: str = DEFAULT_ORGANIZATION) -> str:
+    """``organization/project/stack/resource`` from a URN: the seed of a new resource.
 
-    ``urn:pulumi:<stack>::<project>::<type>::<name>``; the same program through either door
-    gets the same auto-names and ownership marks.
+    ``urn:pulumi:<stack>::<project>::<type>::<name>``. A URN names no organization, and the
+    engine tells a provider none: ``organization`` is what ``pulumi.get_organization()`` says
+    on a DIY backend, so there the same program through either door gets the same auto-names.
+    The seed is read on the first check only; the state's is kept after that.
     """
     parts = urn.split("::")
     stack = parts[0].rsplit(":", 1)[-1]
-    return f"{parts[1]}/{stack}/{parts[-1]}"
+    return f"{organization}/{parts[1]}/{stack}/{parts[-1]}"
 
 
 @functools.cache
@@ -173,7 +179,9 @@ def _check_import(
     spec = kind.spec
     if mark is None or not isinstance(spec, IndexSpec):
         return
-    mine = spec.mark(life.typed({**inputs, "owner_seed": owner_seed_of(urn)}))
+    # The identity this resource gets on its first check (the seed of its URN, its nonce).
+    identity = decl_identity({}, {"owner_seed": owner_seed_of(urn)}, life.runtime.nonce_for)
+    mine = spec.mark(life.typed({**inputs, **identity}))
     if mark != mine:
         raise ImportRefusedError(
             f"index {outputs.get('name')!r} carries the ownership mark of another stack or "
@@ -297,9 +305,14 @@ class PineconeRestoreProvider(Provider):
             for name in PLUGIN_INPUT_EXCLUDED
             if news.pop(name, None) is not None
         ]
-        # The seed is this resource's URN (never an input a program can set).
+        # Identity and secrecy are this package's to set, never a program's: the seed comes
+        # from the URN (the state's wins, see lifecycle.inputs.identity), the secret inputs
+        # from what arrived secret.
+        for internal in (*INTERNAL_INPUTS, "auto_name_seed"):
+            news.pop(internal, None)
         news["owner_seed"] = owner_seed_of(request.urn)
-        news.pop("auto_name_seed", None)
+        if secrets:
+            news["secret_inputs"] = sorted(secrets)
         runtime = self._runtime_for(request.urn)
         if kind.spec is None:
             inputs, found = await self._in_thread(lambda: RestoreSet(runtime).check(olds, news))
@@ -377,10 +390,14 @@ class PineconeRestoreProvider(Provider):
                 props[SET_BUDGET] = request.timeout
             engine = RestoreSet(runtime)
             set_id, outs = await self._in_thread(lambda: engine.create(props))
-            return CreateResponse(resource_id=set_id, properties=to_wire(outs, secrets))
+            hidden = secrets | set(RestoreSet.secret_outputs(props))
+            return CreateResponse(resource_id=set_id, properties=to_wire(outs, hidden))
         life = Lifecycle(kind.spec, runtime)
         created = await self._create(life, props, request.timeout, secrets)
-        return CreateResponse(resource_id=created.id, properties=to_wire(created.outputs, secrets))
+        return CreateResponse(
+            resource_id=created.id,
+            properties=to_wire(created.outputs, secrets | set(created.secrets)),
+        )
 
     async def _create(
         self,
@@ -398,7 +415,9 @@ class PineconeRestoreProvider(Provider):
         try:
             return await self._in_thread(run)
         except WaitTimeoutError as exc:
-            if exc.left_running_id is None:
+            # An object named by a secret input is not recorded under its name (the id is
+            # plain text); the next up adopts it by its mark all the same.
+            if exc.left_running_id is None or "name" in life.secret_outputs(props):
                 raise
             partial_outs = {**dict.fromkeys(life.spec.output_names), **props}
             if isinstance(life.spec, IndexSpec):
@@ -433,8 +452,10 @@ class PineconeRestoreProvider(Provider):
         if new_id is None:
             return ReadResponse(resource_id=None)
         stored_inputs = from_wire(request.inputs)
-        if inputs is not None and stored_inputs.get("owner_seed") is not None:
-            inputs = {"owner_seed": stored_inputs["owner_seed"], **inputs}
+        if inputs is not None:
+            # Identity and secrecy live in the state's inputs: a refresh keeps them.
+            kept = {k: stored_inputs[k] for k in INTERNAL_INPUTS if k in stored_inputs}
+            inputs = {**kept, **inputs}
         return ReadResponse(
             resource_id=new_id,
             properties=to_wire(outs, secrets),
@@ -451,15 +472,17 @@ class PineconeRestoreProvider(Provider):
         if kind.spec is None:
             engine = RestoreSet(runtime)
             outs = await self._in_thread(lambda: engine.update(olds, news))
-            return UpdateResponse(properties=to_wire(outs, secrets))
+            hidden = secrets | set(RestoreSet.secret_outputs(news))
+            return UpdateResponse(properties=to_wire(outs, hidden))
         life = Lifecycle(kind.spec, runtime)
+        hidden = secrets | life.secret_outputs(news)
         if _is_partial(kind.spec, olds):
             # The last create ran out of time with the object still being made: the create
             # adopts it (find_attempt: our mark) and follows it to the end.
             created = await self._create(life, news, request.timeout, secrets)
-            return UpdateResponse(properties=to_wire(created.outputs, secrets))
+            return UpdateResponse(properties=to_wire(created.outputs, hidden))
         outs = await self._in_thread(lambda: life.update(request.resource_id, olds, news))
-        return UpdateResponse(properties=to_wire(outs, secrets))
+        return UpdateResponse(properties=to_wire(outs, hidden))
 
     async def delete(self, request: DeleteRequest) -> None:
         """Delete the object and wait until it is gone (``customTimeouts.delete`` bounds it)."""

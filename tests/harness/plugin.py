@@ -68,6 +68,7 @@ _BASE_ENV_KEYS = (
     "SYSTEMROOT",
     "VIRTUAL_ENV",
     "PINECONE_RESTORE_POLL_SCALE",  # the suite's emulator ends lifecycles after a few reads
+    "PULUMI_HOME",  # the owner key lives there: the suite's temporary one, never ~/.pulumi
 )
 
 

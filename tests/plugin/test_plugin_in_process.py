@@ -29,6 +29,7 @@ from pulumi_pinecone_restore.plugin.server import PluginServicer
 
 T = TypeVar("T")
 PREFIX = "urn:pulumi:dev::proj::pinecone-restore:index:"
+OWNER_ENV = {"PINECONE_RESTORE_OWNER_KEY": "in-process-plugin-tests"}  # never ~/.pulumi
 
 
 class AbortedError(Exception):
@@ -107,7 +108,7 @@ def make_plugin(server: EmulatorServer, runtime: Runtime) -> Plugin:
     """A configured servicer over a provider with ``runtime``, logging into a list."""
     logs: list[tuple[str, str]] = []
     provider = PineconeRestoreProvider(
-        lambda urn, message: logs.append((urn, message)), environ={}, runtime=runtime
+        lambda urn, message: logs.append((urn, message)), environ=OWNER_ENV, runtime=runtime
     )
     servicer = PluginServicer([], __version__, provider, "127.0.0.1:1")
     plugin = Plugin(servicer, logs)
@@ -357,7 +358,7 @@ def test_schema_info_and_config_diff(plugin: Plugin) -> None:
 
 def test_without_settings_the_environment_is_used(server: EmulatorServer, backup_id: str) -> None:
     """No apiKey/controllerHost setting: PINECONE_API_KEY and PINECONE_CONTROLLER_HOST serve."""
-    environ = {"PINECONE_API_KEY": API_KEY, "PINECONE_CONTROLLER_HOST": server.url}
+    environ = {**OWNER_ENV, "PINECONE_API_KEY": API_KEY, "PINECONE_CONTROLLER_HOST": server.url}
     provider = PineconeRestoreProvider(
         lambda _urn, _message: None, environ=environ, runtime=Runtime(sleep=lambda _: None)
     )
@@ -382,3 +383,38 @@ def test_an_index_backup_update_is_no_new_backup(plugin: Plugin, emulator: Emula
         provider_pb2.UpdateRequest(urn=urn, id=created.id, olds=created.properties, news=news),
     )
     assert emulator.request_counts() == {}
+
+
+def test_identity_is_kept_from_the_state_across_a_rename(plugin: Plugin, backup_id: str) -> None:
+    """A check under a new URN (stack renamed) keeps the state's seed, nonce and auto-name."""
+    first = plain(check(plugin, "RestoredIndex", "idx", {"backupId": backup_id}).inputs)
+    renamed = plugin.call(
+        "Check",
+        provider_pb2.CheckRequest(
+            urn="urn:pulumi:prod::proj::pinecone-restore:index:RestoredIndex::idx",
+            olds=struct(first),
+            news=struct({"backupId": backup_id, "ownerSeed": "forged/seed"}),
+        ),
+    )
+    again = plain(renamed.inputs)
+    keys = ("name", "ownerSeed", "ownerNonce")
+    assert [again[k] for k in keys] == [first[k] for k in keys]
+
+
+def test_a_secret_name_makes_its_outputs_secret(plugin: Plugin, backup_id: str) -> None:
+    """A name that arrives secret is recorded, and the outputs derived from it come back secret."""
+    news = PropertyValue.marshal_map(
+        {
+            "backupId": PropertyValue(backup_id),
+            "name": PropertyValue("hush", is_secret=True),
+        }
+    )
+    checked = plugin.call(
+        "Check", provider_pb2.CheckRequest(urn=f"{PREFIX}RestoredIndex::idx", news=news)
+    )
+    assert plain(checked.inputs)["secretInputs"] == ["name"]
+    created = create(plugin, "RestoredIndex", "idx", checked.inputs)
+    outs = PropertyValue.unmarshal_map(created.properties)
+    assert outs["name"].is_secret
+    assert outs["host"].is_secret
+    assert created.id != "hush"  # an opaque id: the id is stored in plain text

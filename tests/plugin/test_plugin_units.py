@@ -41,9 +41,9 @@ def test_camel_and_snake_are_inverse_for_declared_names() -> None:
 
 
 def test_owner_seed_of_a_urn_is_project_stack_name() -> None:
-    """The seed is what the dynamic resources derive: project/stack/resource."""
+    """The seed is what the dynamic resources derive on a DIY backend: org/project/stack/name."""
     urn = "urn:pulumi:staging::search::pinecone-restore:index:RestoredIndex::idx"
-    assert owner_seed_of(urn) == "search/staging/idx"
+    assert owner_seed_of(urn) == "organization/search/staging/idx"
 
 
 def test_messages_use_schema_names() -> None:
