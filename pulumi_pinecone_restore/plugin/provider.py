@@ -68,6 +68,7 @@ from pulumi_pinecone_restore.lifecycle.inputs import identity as decl_identity
 from pulumi_pinecone_restore.lifecycle.runtime import (
     CONFIG_API_KEY,
     CONFIG_CONTROLLER_HOST,
+    CONFIG_OWNER_KEY,
     Runtime,
 )
 from pulumi_pinecone_restore.lifecycle.sets import SET_BUDGET, SET_CONCURRENCY, RestoreSet
@@ -91,6 +92,14 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+# The provider's settings (`pinecone-restore:<name>` or an explicit provider's inputs) and
+# where the lifecycle's runtime reads each; the same keys as the dynamic resources' config.
+SETTINGS = {
+    "apiKey": CONFIG_API_KEY,
+    "controllerHost": CONFIG_CONTROLLER_HOST,
+    "ownerKey": CONFIG_OWNER_KEY,
+}
+SECRET_SETTINGS = frozenset({"apiKey", "ownerKey"})
 DEFAULT_ORGANIZATION = "organization"
 # Inputs this package sets itself (identity, secrecy); a program's values for them are dropped.
 INTERNAL_INPUTS = ("owner_seed", "owner_nonce", "secret_inputs")
@@ -252,14 +261,14 @@ class PineconeRestoreProvider(Provider):
         return GetSchemaResponse(schema=schema_json())
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
-        """``apiKey`` and ``controllerHost`` must be text; the key is kept secret."""
+        """The settings must be text; ``apiKey`` and ``ownerKey`` are kept secret."""
         failures: list[CheckFailure] = []
         inputs: dict[str, PropertyValue] = {}
         for key, value in request.new_inputs.items():
-            if key in ("apiKey", "controllerHost"):
+            if key in SETTINGS:
                 if value.value is not None and not isinstance(value.value, str):
                     failures.append(CheckFailure(key, f"{key} must be a string"))
-                inputs[key] = value.with_secret(is_secret=True) if key == "apiKey" else value
+                inputs[key] = value.with_secret(is_secret=True) if key in SECRET_SETTINGS else value
             elif key == "version":
                 inputs[key] = value
             else:
@@ -267,7 +276,7 @@ class PineconeRestoreProvider(Provider):
                     CheckFailure(
                         key,
                         f"{key} is not a setting of the {PACKAGE} provider; its settings are: "
-                        "apiKey, controllerHost",
+                        + ", ".join(SETTINGS),
                     )
                 )
         return CheckResponse(inputs=inputs, failures=failures)
@@ -275,11 +284,10 @@ class PineconeRestoreProvider(Provider):
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Keep this provider's project in memory: its key and control plane, else the env."""
         config: dict[str, str] = {}
-        for arg, variable, key in (
-            ("apiKey", f"{PACKAGE}:config:apiKey", CONFIG_API_KEY),
-            ("controllerHost", f"{PACKAGE}:config:controllerHost", CONFIG_CONTROLLER_HOST),
-        ):
-            value = _string(request.args.get(arg)) or request.variables.get(variable)
+        for arg, key in SETTINGS.items():
+            value = _string(request.args.get(arg)) or request.variables.get(
+                f"{PACKAGE}:config:{arg}"
+            )
             if value:
                 config[key] = value
         self._runtime = attrs.evolve(self._runtime, config=config)

@@ -354,6 +354,15 @@ def _config_variables() -> dict[str, Any]:
             "description": "The control-plane URL (default `https://api.pinecone.io`; "
             f"`{CONTROLLER_HOST_ENV}` when unset), e.g. a local emulator's.",
         },
+        "ownerKey": {
+            "type": "string",
+            "secret": True,
+            "description": "The key that makes this user's ownership marks (a new resource's "
+            "nonce is a hash of its names keyed by it). Set the same secret wherever a stack "
+            "runs (`pulumi config set --secret pinecone-restore:ownerKey <random text>`), or "
+            "`PINECONE_RESTORE_OWNER_KEY`; unset, a random key kept in "
+            "`$PULUMI_HOME/pinecone-restore/owner-key`.",
+        },
     }
 
 

@@ -418,3 +418,16 @@ def test_a_secret_name_makes_its_outputs_secret(plugin: Plugin, backup_id: str) 
     assert outs["name"].is_secret
     assert outs["host"].is_secret
     assert created.id != "hush"  # an opaque id: the id is stored in plain text
+
+
+def test_the_owner_key_setting_makes_the_nonce(server: EmulatorServer, backup_id: str) -> None:
+    """Two providers with the same ownerKey give a resource one nonce; another key, another."""
+
+    def nonce(owner_key: str) -> str:
+        plugin = make_plugin(server, Runtime(sleep=lambda _: None))
+        args = PropertyValue.marshal_map({"ownerKey": PropertyValue(owner_key, is_secret=True)})
+        plugin.call("Configure", provider_pb2.ConfigureRequest(args=args, acceptSecrets=True))
+        inputs = check(plugin, "RestoredIndex", "idx", {"backupId": backup_id}).inputs
+        return str(plain(inputs)["ownerNonce"])
+
+    assert nonce("team-key") == nonce("team-key") != nonce("another-key")
