@@ -202,7 +202,7 @@ def test_an_explicit_provider_reaches_a_second_project(  # noqa: PLR0917 - fixtu
     client: ControlPlaneClient,
     tmp_path: Path,
 ) -> None:
-    """An explicit provider with its own apiKey secret restores into its own project."""
+    """An explicit provider with its own apiKey reaches its own project; a secret name stays so."""
     emulator.seed_index(name="prod-search", dimension=8)
     here_backup = seed_backup(emulator, "here")
     other = other_server.emulator
@@ -219,12 +219,13 @@ def test_an_explicit_provider_reaches_a_second_project(  # noqa: PLR0917 - fixtu
 
     folder.up()
     assert [i.name for i in client.list_indexes()] == ["prod-search", "here"]
-    assert [i["name"] for i in other.list_indexes()["indexes"]] == ["prod-search", "there"]
+    assert [i["name"] for i in other.list_indexes()["indexes"]] == ["prod-search", "hush-there"]
     folder.destroy()
     assert [i["name"] for i in other.list_indexes()["indexes"]] == ["prod-search"]
     said = folder.everything_said()
     assert API_KEY not in said
     assert OTHER_KEY not in said
+    assert "hush-there" not in said  # the name, its host and the id: all secret or opaque
 
 
 def children(pid: int) -> list[tuple[int, str]]:
