@@ -55,7 +55,10 @@ __all__ = ["EngineLog", "PluginServicer", "main", "watch_engine"]
 
 T = TypeVar("T")
 ENGINE_CHECK_EVERY = 1.0  # seconds between checks that the engine is still there
-ENGINE_MISSES = 3  # consecutive failed checks before the plugin exits
+ENGINE_READY_TIMEOUT = 2.0  # how long one check waits for the engine's channel
+# Consecutive failed checks before the plugin exits (about 30 s): a backstop only, since a
+# parent that died is noticed on the next check; a loaded machine must not end a live plugin.
+ENGINE_MISSES = 10
 _CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 
@@ -86,7 +89,7 @@ class EngineLog:
     def alive(self) -> bool:
         """Whether the engine answers (its channel becomes ready within a few seconds)."""
         try:
-            grpc.channel_ready_future(self._channel).result(timeout=ENGINE_CHECK_EVERY)
+            grpc.channel_ready_future(self._channel).result(timeout=ENGINE_READY_TIMEOUT)
         except grpc.FutureTimeoutError:
             return False
         return True
