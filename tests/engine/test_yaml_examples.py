@@ -122,10 +122,18 @@ def import_one_and_refuse_another(
 def test_yaml_restore_index_through_every_step(
     restore_folder: ProjectFolder, emulator: Emulator, client: ControlPlaneClient
 ) -> None:
-    """Preview, up (timed out, then continued), refresh, tag update, replace, import, destroy."""
+    """Bad input, preview, up (out of time, resumed), refresh, update, replace, import, destroy."""
     folder = restore_folder
     emulator.seed_index(name="prod-search", dimension=16, tags={"env": "prod"})
     first, second = seed_backup(emulator, "first"), seed_backup(emulator, "second")
+    # Bad input fails the preview against its schema name, before any request.
+    folder.config("backupId", "not a backup id!")
+    emulator.reset_requests()
+    refused = folder.preview(check=False)
+    assert refused.returncode != 0
+    assert "backupId" in refused.text
+    assert "Traceback" not in refused.text
+    assert emulator.request_counts() == {}
     folder.config("backupId", first)
 
     assert folder.preview().ops_of("search") == ["create"]
