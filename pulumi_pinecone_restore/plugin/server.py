@@ -124,12 +124,6 @@ def watch_engine(
 class PluginServicer(ProviderServicer):
     """The SDK's servicer with errors as one message and partial creates reported."""
 
-    def __init__(
-        self, args: list[str], version: str, provider: sdk.Provider, engine_address: str
-    ) -> None:
-        """Serve ``provider``."""
-        super().__init__(args, version, provider, engine_address)
-
     def _message(self, exc: BaseException) -> str:
         return camel_message(str(exc))
 
@@ -140,8 +134,8 @@ class PluginServicer(ProviderServicer):
             await context.abort_with_status(self._init_failed(exc))
             raise  # abort_with_status raised already
         except (PineconeRestoreError, ValueError) as exc:
-            code = grpc.StatusCode.UNKNOWN
-            await context.abort(code, self._message(exc))
+            # The engine shows the status message as the operation's error: one sentence.
+            await context.abort(grpc.StatusCode.UNKNOWN, self._message(exc))
             raise
 
     def _init_failed(self, exc: PartialCreateError) -> grpc.Status:
