@@ -82,6 +82,7 @@ from pulumi_pinecone_restore.plugin.schema import (
     token,
 )
 from pulumi_pinecone_restore.plugin.values import WIRE_UNKNOWN, from_wire, secret_keys, to_wire
+from pulumi_pinecone_restore.settings import normalize_controller_host
 
 __all__ = [
     "PartialCreateError",
@@ -149,10 +150,13 @@ def property_names() -> tuple[str, ...]:
 
 
 def camel_message(text: str) -> str:
-    """A message of the lifecycle with property names as the schema spells them."""
+    """A lifecycle message as a plugin user needs it: schema names, this package's config keys.
+
+    The Python resources read ``pinecone:*`` config; the plugin ``pinecone-restore:*``.
+    """
     for name in property_names():
         text = re.sub(rf"\b{name}\b", camel(name), text)
-    return text
+    return re.sub(r"\bpinecone:(apiKey|controllerHost|ownerKey)\b", rf"{PACKAGE}:\1", text)
 
 
 def _string(value: PropertyValue | None) -> str | None:
@@ -268,6 +272,12 @@ class PineconeRestoreProvider(Provider):
             if key in SETTINGS:
                 if value.value is not None and not isinstance(value.value, str):
                     failures.append(CheckFailure(key, f"{key} must be a string"))
+                elif key == "controllerHost" and _string(value) is not None:
+                    # The host rule of every client, judged now: a bad one fails the preview.
+                    try:
+                        normalize_controller_host(str(value.value), source=f"{PACKAGE}:{key}")
+                    except ConfigurationError as exc:
+                        failures.append(CheckFailure(key, str(exc)))
                 inputs[key] = value.with_secret(is_secret=True) if key in SECRET_SETTINGS else value
             elif key == "version":
                 inputs[key] = value

@@ -431,3 +431,24 @@ def test_the_owner_key_setting_makes_the_nonce(server: EmulatorServer, backup_id
         return str(plain(inputs)["ownerNonce"])
 
     assert nonce("team-key") == nonce("team-key") != nonce("another-key")
+
+
+def test_a_bad_controller_host_fails_check_config_by_its_key(plugin: Plugin) -> None:
+    """Plain http off this machine is refused at CheckConfig, naming the plugin's config key."""
+    checked = plugin.call(
+        "CheckConfig",
+        provider_pb2.CheckRequest(urn="u", news=struct({"controllerHost": "http://example.com"})),
+    )
+    [failure] = checked.failures
+    assert failure.property == "controllerHost"
+    assert "pinecone-restore:controllerHost" in failure.reason
+
+
+def test_a_missing_key_names_the_plugins_config_key(server: EmulatorServer, backup_id: str) -> None:
+    """With no apiKey anywhere, the create says to set pinecone-restore:apiKey."""
+    plugin = make_plugin(server, Runtime(sleep=lambda _: None))
+    plugin.call("Configure", provider_pb2.ConfigureRequest(acceptSecrets=True))
+    checked = check(plugin, "RestoredIndex", "idx", {"backupId": backup_id, "name": "nokey"})
+    with pytest.raises(AbortedError) as aborted:
+        create(plugin, "RestoredIndex", "idx", checked.inputs)
+    assert "pinecone-restore:apiKey" in aborted.value.args[0].details
