@@ -323,7 +323,9 @@ def test_a_missing_restore_job_is_one_message(plugin: Plugin) -> None:
                 tok="pinecone-restore:index:getRestoreJob", args=struct({"restoreJobId": "nope"})
             ),
         )
-    assert "does not exist" in aborted.value.args[0].details
+    details = aborted.value.args[0].details
+    assert "restore job 'nope' answered 404" in details
+    assert "Traceback" not in details
 
 
 def test_an_unknown_type_or_function_is_named(plugin: Plugin) -> None:
