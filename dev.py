@@ -12,10 +12,12 @@ when ``pyproject.toml`` changed.
     python3 dev.py emulator    # run the emulator in the foreground (extra args pass through)
     python3 dev.py bench       # the benchmarks, results written to benchmarks/results/
     python3 dev.py lint        # ruff and mypy only
+    python3 dev.py docs        # regenerate docs/reference/*.md and docs/schema.json
 
 The engine: a ``pulumi`` on PATH when it is at least version 3.223, else the CLI pinned in
 ``engine/go.mod``, built once with Go into ``~/.cache/pulumi-pinecone-restore/engine/<version>/``
-(``$XDG_CACHE_HOME`` is honoured), with a ``pulumi-resource-pulumi-python`` launcher beside it.
+(``$XDG_CACHE_HOME`` is honoured), with a ``pulumi-resource-pulumi-python`` launcher beside it,
+and the YAML language host ``pulumi-language-yaml`` (built once with ``go install``, cached).
 
 The floor/SDK environment (``.venv-sdk``): the oldest Python this package declares (3.10) when
 one is installed, every runtime dependency pinned at its declared minimum, and the official
@@ -64,6 +66,12 @@ fi
 exec python3 -u -m pulumi.dynamic "$@"
 """
 ENGINE_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"
+# The YAML language host: the one Pulumi language host the Go module proxy serves, so a
+# `runtime: yaml` Pulumi.yaml folder runs under the real `pulumi up` (the examples/yaml-* tests).
+YAML_HOST = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
+YAML_HOST_VERSION = "v1.25.0"
+YAML_HOST_NAME = "pulumi-language-yaml"
+YAML_STAMP = ".pulumi-language-yaml.version"
 
 
 class EngineUnavailableError(RuntimeError):
@@ -296,11 +304,55 @@ def _build_engine(version: str, bin_dir: Path) -> None:
     )
 
 
+def _ensure_yaml_host(bin_dir: Path) -> None:
+    """Put ``pulumi-language-yaml`` beside the CLI: built once per version into the cache.
+
+    Without Go nothing is built (the YAML examples skip); the rest of the engine still works.
+
+    Raises:
+        EngineUnavailableError: ``go install`` failed.
+    """
+    stamp = bin_dir / YAML_STAMP
+    host = bin_dir / YAML_HOST_NAME
+    if host.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == YAML_HOST_VERSION:
+        return
+    built_dir = engine_cache() / f"yaml-{YAML_HOST_VERSION}" / "bin"
+    built = built_dir / YAML_HOST_NAME
+    with _locked(engine_cache() / f"yaml-{YAML_HOST_VERSION}.lock"):
+        if not built.exists():
+            go = shutil.which("go")
+            if go is None:
+                print(
+                    f"dev.py: no Go toolchain to build {YAML_HOST_NAME}: the YAML examples will "
+                    f"skip (install Go 1.26+, or put {YAML_HOST_NAME} beside the pulumi CLI)",
+                    flush=True,
+                )
+                return
+            print(
+                f"dev.py: building {YAML_HOST_NAME} {YAML_HOST_VERSION} into {built_dir} "
+                "(about a minute with the CLI's modules cached)",
+                flush=True,
+            )
+            started = time.monotonic()
+            code = subprocess.run(
+                [go, "install", f"{YAML_HOST}@{YAML_HOST_VERSION}"],
+                cwd=engine_cache(),
+                env={**os.environ, "GOBIN": str(built_dir)},
+                check=False,
+            ).returncode
+            if code != 0 or not built.exists():
+                raise EngineUnavailableError(f"`go install {YAML_HOST}` failed (exit {code})")
+            print(f"dev.py: built {YAML_HOST_NAME} in {time.monotonic() - started:.0f} s")
+        shutil.copy2(built, host)
+    stamp.write_text(YAML_HOST_VERSION, encoding="utf-8")
+
+
 def ensure_engine() -> Path:
     """Make a Pulumi engine available, building it when needed.
 
     Returns:
-        The ``bin`` directory holding ``pulumi`` and ``pulumi-resource-pulumi-python``.
+        The ``bin`` directory holding ``pulumi``, ``pulumi-resource-pulumi-python`` and
+        ``pulumi-language-yaml``.
 
     Raises:
         EngineUnavailableError: Neither a new enough ``pulumi`` nor Go is on PATH, or the
@@ -308,6 +360,8 @@ def ensure_engine() -> Path:
     """
     from_path = _engine_from_path()
     if from_path is not None:
+        if not (from_path / YAML_HOST_NAME).exists():
+            _ensure_yaml_host(from_path)
         return from_path
     version = pinned_engine_version()
     bin_dir = engine_cache() / version / "bin"
@@ -316,6 +370,7 @@ def ensure_engine() -> Path:
         if _cli_version(bin_dir / "pulumi") != expected:
             _build_engine(version, bin_dir)
         _write_launcher(bin_dir)
+    _ensure_yaml_host(bin_dir)
     return bin_dir
 
 
@@ -334,7 +389,7 @@ def _engine_or_reason() -> tuple[Path | None, str | None]:
         cached = engine_cache() / pinned_engine_version() / "bin"
         if (cached / "pulumi").exists():
             _write_launcher(cached)
-            return cached, None
+            return cached, None  # the YAML examples skip when no host is beside it
         return None, "neither Go nor a `pulumi` CLI is on PATH"
     return ensure_engine(), None
 
@@ -456,6 +511,12 @@ JOBS = {
         or _run([py, "-m", "mypy"])
     ),
     "test": _test,
+    # The reference pages and the plugin's schema are generated from the declarations (tests
+    # fail when the committed files drift).
+    "docs": lambda py, _rest: (
+        _run([py, "-m", "pulumi_pinecone_restore._reference", "docs/reference"])
+        or _run([py, "-m", "pulumi_pinecone_restore.plugin.schema", "docs/schema.json"])
+    ),
     "engine": _engine,
     "sdk-env": _sdk_env,
 }

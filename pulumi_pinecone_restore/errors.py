@@ -150,11 +150,14 @@ class OperationError(PineconeRestoreError):
         left_running: What the create had started and keeps running on Pinecone's side, and
             where (e.g. ``RestoredIndex 'stg-a' (restore job 1f2e... from backup 9a8b...)``);
             ``None`` when nothing of it runs on.
+        left_running_id: The resource id of that object (the index name): the provider plugin
+            records it as a partial create, so the next ``pulumi up`` continues it.
     """
 
     code: ClassVar[str] = "OPERATION_FAILED"
     discarded: str | None = None
     left_running: str | None = None
+    left_running_id: str | None = None
 
 
 class RestoreFailedError(OperationError):

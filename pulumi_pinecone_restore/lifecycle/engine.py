@@ -492,6 +492,7 @@ class Lifecycle(Generic[I, O, H]):
             timeout = WaitTimeoutError(spec.timeout_message(inp, started, str(exc)))
             if not (spec.discard_on_timeout and self._discard(run, inp, started, exc)):
                 timeout.left_running = self._where(inp, started)
+                timeout.left_running_id = started.id  # a plugin records it (partial create)
             raise timeout from exc
         except CancelledError as exc:
             # Stopped because another member of a set failed: the create fails, so what it

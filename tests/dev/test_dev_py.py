@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,28 @@ def test_engine_ignores_an_old_pulumi(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"ignoring {cli}" in result.stdout
     assert "no Go toolchain" in result.stderr
+
+
+def test_engine_puts_the_yaml_host_beside_the_cli_once(tmp_path: Path) -> None:
+    """`dev.py engine` go-installs pulumi-language-yaml v1.25.0 once and copies it beside pulumi."""
+    tools = tmp_path / "tools"
+    cli = fake_pulumi(tools, "v3.250.0")
+    calls = tmp_path / "go-calls"
+    go = tools / "go"
+    # A fake `go` that "installs" a host into $GOBIN (PATH holds only the tools directory).
+    mkdir, chmod = shutil.which("mkdir"), shutil.which("chmod")
+    go.write_text(
+        f'#!/bin/sh\necho "$@" >> {calls}\n{mkdir} -p "$GOBIN"\n'
+        'echo "#!/bin/sh" > "$GOBIN/pulumi-language-yaml"\n'
+        f'{chmod} +x "$GOBIN/pulumi-language-yaml"\n'
+    )
+    go.chmod(0o755)
+    first = run_engine_job(cli.parent, tmp_path)
+    second = run_engine_job(cli.parent, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    engine = Path(second.stdout.splitlines()[-1])
+    assert os.access(engine / "pulumi-language-yaml", os.X_OK)
+    assert calls.read_text().splitlines() == [
+        "install github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v1.25.0"
+    ]

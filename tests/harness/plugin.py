@@ -28,6 +28,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Collection, Mapping, Sequence
 from concurrent import futures
 from pathlib import Path
@@ -67,6 +68,7 @@ _BASE_ENV_KEYS = (
     "SYSTEMROOT",
     "VIRTUAL_ENV",
     "PINECONE_RESTORE_POLL_SCALE",  # the suite's emulator ends lifecycles after a few reads
+    "PULUMI_HOME",  # the owner key lives there: the suite's temporary one, never ~/.pulumi
 )
 
 
@@ -110,6 +112,7 @@ class LogMessage:
     urn: str
     stream_id: int
     ephemeral: bool
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @attrs.frozen
@@ -173,6 +176,7 @@ class FakeEngine(engine_pb2_grpc.EngineServicer):
                     urn=request.urn,
                     stream_id=request.streamId,
                     ephemeral=request.ephemeral,
+                    at=time.monotonic(),
                 )
             )
         return empty_pb2.Empty()
@@ -290,6 +294,7 @@ class DynamicPluginProcess:
         cwd: str | os.PathLike[str] | None = None,
         engine: bool = True,
         call_timeout: float = CALL_TIMEOUT,
+        command: Sequence[str] | None = None,
     ) -> None:
         """Describe the plugin to start; :meth:`start` (or ``with``) starts it.
 
@@ -302,7 +307,10 @@ class DynamicPluginProcess:
             engine: Run a :class:`FakeEngine` and pass its address as argv[1], as the engine
                 does; when False an unreachable address is passed.
             call_timeout: Deadline of each gRPC call, in seconds.
+            command: The plugin's command line before the engine address (default: the
+                dynamic plugin, ``python -u -m pulumi.dynamic``).
         """
+        self._command = list(command or [sys.executable, "-u", "-m", "pulumi.dynamic"])
         self._extra_env = dict(env or {})
         self._pythonpath = [str(Path(p)) for p in pythonpath]
         self._inherit_env = inherit_env
@@ -381,7 +389,7 @@ class DynamicPluginProcess:
             self._engine_address = f"127.0.0.1:{engine_port}"
         # -u like the pulumi-resource-pulumi-python shim: the plugin writes its port without
         # flushing, so a block-buffered stdout would never deliver it.
-        argv = [sys.executable, "-u", "-m", "pulumi.dynamic", self._engine_address]
+        argv = [*self._command, self._engine_address]
         self._proc = subprocess.Popen(  # noqa: S603 - argv is fixed, no shell
             argv,
             stdin=subprocess.DEVNULL,
@@ -462,6 +470,31 @@ class DynamicPluginProcess:
         stream.close()
 
     # ---------------------------------------------------------------- RPCs
+
+    def stop_engine(self) -> None:
+        """Stop the fake engine, as if the engine that started the plugin were gone."""
+        if self._engine_server is not None:
+            self._engine_server.stop(0)
+            self._engine_server = None
+
+    def wait(self, timeout: float) -> int:
+        """Wait until the plugin exits by itself; returns its exit status.
+
+        Raises:
+            subprocess.TimeoutExpired: It still runs after ``timeout`` seconds.
+        """
+        if self._proc is None:
+            raise PluginError("the plugin was never started")
+        return self._proc.wait(timeout=timeout)
+
+    def call(self, method: str, request: Any) -> Any:
+        """Call any RPC with a ready request message (e.g. ``GetPluginInfo``, ``Invoke``).
+
+        Raises:
+            PluginRpcError: The call failed; its ``__cause__`` is the ``grpc.RpcError`` (with
+                the trailing metadata that carries status details).
+        """
+        return self._call(method, request)
 
     def _call(self, method: str, request: Any) -> Any:
         if self._stub is None:
@@ -560,12 +593,13 @@ class DynamicPluginProcess:
         changes: DiffChanges = provider_pb2.DiffResponse.DiffChanges.Name(response.changes)
         return DiffResponse(changes, list(response.replaces), bool(response.deleteBeforeReplace))
 
-    def create(self, urn: str, props: Mapping[str, Any]) -> CreateResponse:
+    def create(self, urn: str, props: Mapping[str, Any], *, timeout: float = 0) -> CreateResponse:
         """Call Create.
 
         Args:
             urn: The resource URN.
             props: The checked inputs, including ``__provider``.
+            timeout: The request's timeout (``customTimeouts.create`` in seconds; 0: none).
 
         Returns:
             The id and outputs.
@@ -574,7 +608,7 @@ class DynamicPluginProcess:
         response = self._call(
             "Create",
             provider_pb2.CreateRequest(
-                urn=urn, properties=self._props(props), name=name, type=type_
+                urn=urn, properties=self._props(props), name=name, type=type_, timeout=timeout
             ),
         )
         return CreateResponse(response.id, _deserialize_struct(response.properties))
