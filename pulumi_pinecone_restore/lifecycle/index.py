@@ -17,6 +17,13 @@ the state's is not ours either, whatever it carries. The mark is kept out of the
 output and never removed by a ``PATCH``; it is recorded in the ``owner_mark`` output. A state
 without ``owner_mark`` (made before marks, or imported) is checked by name only until its
 next update, which puts the mark on.
+
+Deleting, whether a destroy or a replacement: an index with deletion protection is deleted only
+with ``force_destroy``; a replacement that could not delete the old index is refused by the
+diff, at preview, before anything starts. With ``final_backup``, a backup of the index is taken
+first and must be Ready before the index is deleted; if it cannot be taken, nothing is deleted.
+A replacement's delete follows the running program's ``force_destroy`` / ``final_backup`` (see
+:mod:`.intents`), a destroy its state's.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 import abc
 import hashlib
 import json
+import secrets
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -31,11 +39,15 @@ import attrs
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.errors import (
+    ApiError,
+    BackupFailedError,
     ConflictError,
     DeletionProtectedError,
     NameTakenError,
     NotFoundError,
     NotOursError,
+    ServerError,
+    TransportError,
     VanishedError,
     WaitTimeoutError,
 )
@@ -47,7 +59,10 @@ from pulumi_pinecone_restore.lifecycle.engine import (
     top_inputs,
 )
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
-from pulumi_pinecone_restore.models import IndexModel
+from pulumi_pinecone_restore.lifecycle.intents import Intent
+from pulumi_pinecone_restore.models import BackupModel, IndexModel
+from pulumi_pinecone_restore.polling import Deadline, Observation
+from pulumi_pinecone_restore.validation import check_backup_name
 
 __all__ = [
     "INDEX_OUTPUTS",
@@ -55,7 +70,9 @@ __all__ = [
     "IndexInputs",
     "IndexSpec",
     "delete_and_wait",
+    "final_backup_name",
     "live_index",
+    "take_final_backup",
     "user_tags",
 ]
 
@@ -112,6 +129,11 @@ def _digest(parts: list[Any]) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
+# A just-started backup may answer 404 for a moment on the live service (as in .backup).
+FINAL_BACKUP_NOT_FOUND_GRACE = 60.0
+FINAL_BACKUP_FAILED = frozenset({"Failed", "InitializationFailed"})
+
+
 def _tags(value: Any) -> dict[str, str]:
     tags = decl.tags(value)
     if MARK_KEY in tags:
@@ -119,6 +141,17 @@ def _tags(value: Any) -> dict[str, str]:
             f"the tag key {MARK_KEY!r} is reserved: it marks indexes this stack made; remove it"
         )
     return tags
+
+
+def _final_backup(value: Any) -> str | bool:
+    if isinstance(value, bool):
+        return value
+    reason = check_backup_name(value) if isinstance(value, str) else "must be true or a name"
+    if reason:
+        raise ValueError(
+            f"{reason} (give a backup name, true for a derived one, or omit it for no backup)"
+        )
+    return str(value)
 
 
 def user_tags(tags: Mapping[str, str]) -> dict[str, str]:
@@ -156,6 +189,14 @@ class IndexInputs(decl.CommonInputs):
         parse=decl.flag,
         update=True,
         default=False,
+    )
+    final_backup: str | bool | None = input_prop(
+        doc="Take a backup of the index before destroy or a replacement deletes it, and "
+        "delete only once it is Ready (its id is reported; if it fails, nothing is deleted). "
+        "A name (a unique suffix is added) or true for <index-name>-final-<suffix>. "
+        "Omitted: no backup.",
+        parse=_final_backup,
+        update=True,
     )
     adopt_existing: bool = input_prop(
         doc="True takes over an existing index of this name that no stack has marked (or that "
@@ -237,6 +278,111 @@ def not_ours_reason(index: IndexModel, mark: str | None, recorded: Mapping[str, 
     return None
 
 
+def final_backup_name(index_name: str, final_backup: str | bool, nonce: str) -> str:
+    """The final backup's name: the given one (or ``<index>-final``) with this run's suffix.
+
+    Backup names are not unique in Pinecone; the suffix makes each run's final backup its own,
+    so a second destroy with the same ``final_backup`` never finds (or reports) an older one.
+    """
+    base = final_backup if isinstance(final_backup, str) else f"{index_name}-final"
+    return f"{base}-{nonce}"
+
+
+_UNTOUCHED = (
+    "The index was not deleted. Fix the cause and run it again (a new final backup is taken), "
+    "or remove final_backup to delete it without one"
+)
+
+
+def _start_final_backup(run: Run, index_name: str, name: str, what: str) -> BackupModel | None:
+    """Start the final backup named ``name``; ``None`` if the index is already gone."""
+    client = run.client
+    try:
+        return client.create_backup(
+            index_name,
+            name=name,
+            description=f"final backup of index {index_name} before its deletion",
+        )
+    except NotFoundError:
+        run.say(f"index {index_name}: gone before its {what} started; nothing to back up")
+        return None
+    except (ServerError, TransportError) as exc:
+        # The answer was lost, not necessarily the request: this run's own name finds it.
+        found = run.listed(
+            lambda: [b for b in client.iter_backups(index_name=index_name) if b.name == name]
+        )
+        if not found:
+            raise BackupFailedError(f"{what} could not be started ({exc}). {_UNTOUCHED}") from exc
+        return found[0]
+    except ApiError as exc:
+        raise BackupFailedError(f"{what} could not be started: {exc}. {_UNTOUCHED}") from exc
+
+
+def take_final_backup(
+    run: Run,
+    index_name: str,
+    final_backup: str | bool,
+    deadline: Deadline,
+    *,
+    nonce: str | None = None,
+) -> BackupModel | None:
+    """Back up ``index_name`` and wait until the backup is Ready; the caller deletes after.
+
+    Args:
+        run: Client and runtime.
+        index_name: The index about to be deleted.
+        final_backup: A backup name, or ``True`` for a derived one (see
+            :func:`final_backup_name`).
+        deadline: Bounds the wait (the delete's budget).
+        nonce: This run's suffix (default: random).
+
+    Returns:
+        The Ready backup, or ``None`` if the index was gone before its backup started.
+
+    Raises:
+        BackupFailedError: The backup could not be started or ended Failed (the index is
+            untouched).
+        WaitTimeoutError: The backup was not Ready in time (the index is untouched).
+    """
+    client = run.client
+    name = final_backup_name(index_name, final_backup, nonce or secrets.token_hex(4))
+    what = f"final backup {name!r} of index {index_name!r}"
+    backup = _start_final_backup(run, index_name, name, what)
+    if backup is None:
+        return None
+    backup_id = backup.backup_id
+    run.say(f"index {index_name}: taking {what}: backup {backup_id}")
+    since = run.runtime.clock()
+
+    def probe() -> Observation[BackupModel]:
+        try:
+            seen = client.describe_backup(backup_id)
+        except NotFoundError as exc:
+            if run.runtime.clock() - since < FINAL_BACKUP_NOT_FOUND_GRACE:
+                return Observation(status=f"backup {backup_id} not shown yet")
+            raise BackupFailedError(
+                f"{what} (backup {backup_id}) was deleted while it was being taken. {_UNTOUCHED}"
+            ) from exc
+        if seen.status == "Ready":
+            return Observation(seen)
+        if seen.status in FINAL_BACKUP_FAILED:
+            raise BackupFailedError(
+                f"{what} (backup {backup_id}) ended {seen.status}. {_UNTOUCHED}"
+            )
+        return Observation(status=f"final backup {backup_id} {seen.status}")
+
+    try:
+        ready = run.follow(probe, deadline, f"{what} to be Ready", f"index {index_name}")
+    except WaitTimeoutError as exc:
+        raise WaitTimeoutError(
+            f"{exc}. Backup {backup_id} continues on Pinecone's side and the index was not "
+            "deleted. Raise delete_timeout (it bounds the final backup and the deletion) and "
+            "run it again; a new final backup is taken"
+        ) from exc
+    run.say(f"index {index_name}: final backup {backup_id} ({name}) is Ready")
+    return ready
+
+
 def delete_and_wait(
     run: Run,
     name: str,
@@ -245,28 +391,36 @@ def delete_and_wait(
     force: bool,
     mark: str | None,
     recorded: Mapping[str, Any] | None = None,
-) -> None:
+    final_backup: str | bool | None = None,
+) -> BackupModel | None:
     """Delete ``name`` (turning protection off only if ``force``) and wait until it is gone.
 
     Args:
         run: Client and runtime.
         name: The index.
-        budget: Seconds to wait until it is gone.
+        budget: Seconds for the final backup and the deletion together.
         force: Turn deletion protection off first.
         mark: The ownership mark the index must carry (``None``: a state without one).
         recorded: The outputs the state holds: an index whose shape differs is not ours.
+        final_backup: Take a backup first (see :func:`take_final_backup`); ``None`` or
+            ``False``: none.
+
+    Returns:
+        The final backup, if one was taken.
 
     Raises:
         NotOursError: The index does not carry ``mark``, or differs from ``recorded`` in
             shape (nothing was sent).
         DeletionProtectedError: Protection is on and ``force`` is false (nothing was sent).
-        WaitTimeoutError: The index was still terminating when ``budget`` ran out.
+        BackupFailedError: The final backup failed (the index is untouched).
+        WaitTimeoutError: The final backup was not Ready, or the index was still terminating,
+            when ``budget`` ran out.
     """
     client = run.client
     try:
         index = client.describe_index(name)
     except NotFoundError:
-        return
+        return None
     reason = not_ours_reason(index, mark, recorded or {})
     if reason is not None:
         raise NotOursError(
@@ -275,19 +429,24 @@ def delete_and_wait(
             "deleted. If it is not yours, run `pulumi refresh` (which drops it from the stack) "
             f"and destroy again; if it is yours, put the tag {MARK_KEY}={mark} back on it first"
         )
+    if index.deletion_protection == "enabled" and not force:
+        raise DeletionProtectedError(
+            f"index {name!r} has deletion protection enabled, so it was not deleted. Set "
+            "force_destroy=True on its resource and run `pulumi up`: when a replacement left "
+            "it behind, that up deletes it; for a destroy, run `pulumi destroy` after that "
+            'up. Or, for a destroy, set deletion_protection="disabled" and run `pulumi up` '
+            "first"
+        )
+    deadline = run.runtime.deadline(budget)
+    backup = None
+    if final_backup:
+        backup = take_final_backup(run, name, final_backup, deadline)
     if index.deletion_protection == "enabled":
-        if not force:
-            raise DeletionProtectedError(
-                f"index {name!r} has deletion protection enabled, so it was not deleted. "
-                'Either set deletion_protection="disabled" and run `pulumi up` first, or '
-                "set force_destroy=True, run `pulumi up`, then destroy again"
-            )
         client.configure_index(name, deletion_protection="disabled")
     try:
         client.delete_index(name)
     except NotFoundError:
-        return
-    deadline = run.runtime.deadline(budget)
+        return backup
 
     def gone() -> bool | None:
         try:
@@ -303,6 +462,7 @@ def delete_and_wait(
             f"index {name!r} is still terminating after {deadline.budget:.0f}s; it will "
             "disappear on its own. Run `pulumi refresh` later, or raise delete_timeout"
         ) from exc
+    return backup
 
 
 class IndexSpec(Spec[I, O, H]):
@@ -312,6 +472,7 @@ class IndexSpec(Spec[I, O, H]):
     # The host is `<name>-<project>.svc...`: it carries the name.
     derived: ClassVar[Mapping[str, tuple[str, ...]]] = {"name": ("host",)}
     origin_hint: ClassVar[str]  # how to make it again, for "gone" messages
+    delete_settings: ClassVar[tuple[str, ...]] = ("force_destroy", "final_backup", "delete_timeout")
 
     @abc.abstractmethod
     def index_of(self, obj: O) -> IndexModel:
@@ -527,5 +688,59 @@ class IndexSpec(Spec[I, O, H]):
     def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
         budget = decl.setting(self.inputs, olds, "delete_timeout", decl.DEFAULT_DELETE_TIMEOUT)
         force = decl.setting(self.inputs, olds, "force_destroy", default=False)
+        final: str | bool | None = decl.setting(self.inputs, olds, "final_backup", None)
         mark = olds.get("owner_mark")
-        delete_and_wait(run, id_, budget, force=force, mark=mark or None, recorded=olds)
+        delete_and_wait(
+            run, id_, budget, force=force, mark=mark or None, recorded=olds, final_backup=final
+        )
+
+    def replace_refusal(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: tuple[str, ...]
+    ) -> DeletionProtectedError | None:
+        """A replacement of an index protected in the state, without ``force_destroy``.
+
+        Refused at the diff (so at preview, and before `pulumi up` starts the new index): the
+        replacement would make the new index and then fail to delete the old one.
+        """
+        force = news.get("force_destroy")
+        if olds.get("deletion_protection") != "enabled" or force is True:
+            return None
+        if decl.contains_unknown(force):
+            return None  # known by the time `pulumi up` diffs again
+        name = olds.get("name")
+        changed = ", ".join(replaces)
+        return DeletionProtectedError(
+            f"{self.kind} {name!r}: changing {changed} replaces the index, and the replacement "
+            f"would have to delete index {name!r}, which has deletion protection enabled. "
+            "Nothing was started. Either set force_destroy=True in the same program (the "
+            "replacement then turns the old index's protection off and deletes it; add "
+            "final_backup=True to keep a backup of it), or first set deletion_protection="
+            f'"disabled" and run `pulumi up`, then change {changed}'
+        )
+
+    def intent(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Intent | None:
+        """The program's inputs, as a delete of this run reads them (only when all known)."""
+        if decl.contains_unknown(dict(news)):
+            return None
+        return Intent(self.kind, olds.get("owner_mark") or None, dict(news))
+
+    def intent_covers(self, intent: Intent, olds: Mapping[str, Any]) -> bool:
+        """Whether the program's resource made this index.
+
+        It did if the index carries the mark of the state its diff compared against (a
+        replacement), or its own mark for this index's origin (an index that an earlier run
+        left pending-delete).
+        """
+        mark = olds.get("owner_mark")
+        if not mark:
+            return False
+        if intent.mark == mark:
+            return True
+        origin = {key: olds.get(key) for key in self.name_origin or ()}
+        if not origin or any(value is None for value in origin.values()):
+            return False
+        try:
+            inp = decl.build(self.inputs, {**intent.inputs, **origin})
+        except ValueError:
+            return False
+        return bool(self.mark(inp) == mark)
