@@ -12,6 +12,7 @@ from pulumi_pinecone_restore.errors import BackupFailedError, DeletionProtectedE
 from pulumi_pinecone_restore.lifecycle.engine import Created, Lifecycle
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
+from pulumi_pinecone_restore.lifecycle.sets import RestoreSet
 
 SEED = "proj/dev/idx"
 
@@ -147,3 +148,24 @@ def test_bad_final_backup_fails_check_on_its_property(
     """A final_backup that is neither a backup name nor a flag is refused on that property."""
     _, failures = life.check({}, {"backup_id": "b", "final_backup": value})
     assert [prop for prop, _ in failures] == ["final_backup"]
+
+
+def test_set_member_replacement_follows_the_same_rules(
+    runtime: Runtime, backup_id: str, second_backup: str, emulator: Emulator
+) -> None:
+    """A set refuses a protected member's replacement at diff, and makes it with force_destroy."""
+    engine = RestoreSet(runtime)
+    member = {"backup_id": backup_id, "deletion_protection": "enabled"}
+    first, _ = engine.check({}, {"owner_seed": SEED, "members": {"a": member}})
+    _, outs = engine.create(first)
+    moved = {"owner_seed": SEED, "members": {"a": {**member, "backup_id": second_backup}}}
+    with pytest.raises(DeletionProtectedError):
+        engine.diff(outs, engine.check(first, moved)[0])
+    forced = {
+        "owner_seed": SEED,
+        "members": {"a": {**member, "backup_id": second_backup, "force_destroy": True}},
+    }
+    news, _ = engine.check(first, forced)
+    assert engine.diff(outs, news)
+    updated = engine.update(outs, news)
+    assert names(emulator) == {updated["clones"]["a"]["name"]}
