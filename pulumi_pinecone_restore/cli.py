@@ -11,6 +11,7 @@ shell history and process listings.
     pinecone-restore jobs list | jobs describe JOB_ID
     pinecone-restore wait JOB_ID [--timeout 30m]
     pinecone-restore indexes list | indexes delete NAME [--no-wait] [--timeout 10m]
+                                                       [--final-backup [BACKUP_NAME]]
 
 ``--json`` and ``--host`` may stand before or after the subcommand. Ctrl-C while waiting stops
 only the waiting: the restore goes on at Pinecone, and the message says how to follow it.
@@ -38,8 +39,8 @@ from pulumi_pinecone_restore.errors import (
     PineconeRestoreError,
     TransportError,
 )
-from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle
-from pulumi_pinecone_restore.lifecycle.index import CLI_SEED
+from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle, Run
+from pulumi_pinecone_restore.lifecycle.index import CLI_SEED, take_final_backup
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.models import RestoreJobModel, parse_timestamp
@@ -166,6 +167,7 @@ def _cmd_indexes_list(args: argparse.Namespace, client: ControlPlaneClient, out:
 def _cmd_indexes_delete(
     args: argparse.Namespace, client: ControlPlaneClient, out: TextIO, err: TextIO
 ) -> int:
+    final_id = _final_backup(args, client, out, err) if args.final_backup is not None else None
     try:
         client.delete_index(args.index_name)
     except NotFoundError:
@@ -196,12 +198,35 @@ def _cmd_indexes_delete(
         finally:
             progress.done()
     if args.json:
-        json.dump({"name": args.index_name, "deleted": not args.no_wait}, out)
+        row = {"name": args.index_name, "deleted": not args.no_wait}
+        json.dump({**row, "final_backup_id": final_id} if final_id else row, out)
         out.write("\n")
     else:
         verb = "deleted" if not args.no_wait else "is being deleted"
         out.write(f"index {args.index_name} {verb}\n")
     return 0
+
+
+def _final_backup(
+    args: argparse.Namespace, client: ControlPlaneClient, out: TextIO, err: TextIO
+) -> str | None:
+    """Back the index up before ``indexes delete`` (the lifecycle's final backup); its id."""
+    budget = parse_duration(args.timeout) if args.timeout else DEFAULT_DELETE_WAIT
+    progress = ProgressLine(err)
+    try:
+        backup = take_final_backup(
+            Run(client, Runtime(client_override=client, progress=progress)),
+            args.index_name,
+            args.final_backup,
+            Deadline(budget),
+        )
+    finally:
+        progress.done()
+    if backup is None:
+        return None
+    if not args.json:
+        out.write(f"final backup {backup.backup_id} ({backup.name}) is Ready\n")
+    return backup.backup_id
 
 
 def _created(job: RestoreJobModel) -> dt.datetime:
@@ -394,6 +419,14 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("index_name", metavar="NAME")
     delete.add_argument("--no-wait", action="store_true", help="start the deletion and return")
     delete.add_argument("--timeout", help="time budget, e.g. 10m (default 10m)")
+    delete.add_argument(
+        "--final-backup",
+        nargs="?",
+        const=True,
+        metavar="BACKUP_NAME",
+        help="back the index up first and delete only once the backup is Ready (named "
+        "BACKUP_NAME-<suffix>, or NAME-final-<suffix>); if it fails, nothing is deleted",
+    )
 
     jobs = group("jobs", "restore jobs")
     jobs_list = jobs.add_parser("list", parents=[common], help="newest restore jobs first")
