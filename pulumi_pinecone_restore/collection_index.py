@@ -42,7 +42,8 @@ class CollectionIndexArgs:
             a dynamic provider, hence this input.
         delete_timeout: Time budget for deletion (default 10 min).
         force_destroy: ``True`` lets `pulumi destroy` (or a replacement) disable deletion
-            protection and delete the index. It is read from the state, so `pulumi up` it first.
+            protection and delete the index. A destroy reads it from the state, so `pulumi up`
+            it first; a replacement takes it from the same program.
         final_backup: Take a backup of the index before `pulumi destroy` or a replacement
             deletes it, and delete only once it is Ready (its id is reported in the log; if
             it fails, nothing is deleted). A backup name (a unique suffix is added, so a

@@ -185,7 +185,8 @@ class IndexInputs(decl.CommonInputs):
     )
     force_destroy: bool = input_prop(
         doc="True lets destroy (or a replacement) turn deletion protection off and delete the "
-        "index. It is read from the state, so `pulumi up` it first.",
+        "index. A destroy reads it from the state, so `pulumi up` it first; a replacement "
+        "takes it from the same program.",
         parse=decl.flag,
         update=True,
         default=False,
