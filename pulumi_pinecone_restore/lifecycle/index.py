@@ -291,7 +291,8 @@ def final_backup_name(index_name: str, final_backup: str | bool, nonce: str) -> 
 
 _UNTOUCHED = (
     "The index was not deleted. Fix the cause and run it again (a new final backup is taken), "
-    "or remove final_backup to delete it without one"
+    "or remove final_backup to delete it without one (before a `pulumi destroy`, run `pulumi "
+    "up` first: a destroy reads final_backup from the state)"
 )
 
 
@@ -715,8 +716,9 @@ class IndexSpec(Spec[I, O, H]):
             f"would have to delete index {name!r}, which has deletion protection enabled. "
             "Nothing was started. Either set force_destroy=True in the same program (the "
             "replacement then turns the old index's protection off and deletes it; add "
-            "final_backup=True to keep a backup of it), or first set deletion_protection="
-            f'"disabled" and run `pulumi up`, then change {changed}'
+            "final_backup=True to keep a backup of it), or turn protection off first: set "
+            f'deletion_protection="disabled" with {changed} as before, run `pulumi up`, then '
+            f"change {changed}"
         )
 
     def intent(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Intent | None:
