@@ -742,8 +742,13 @@ class IndexSpec(Spec[I, O, H]):
         origin = {key: olds.get(key) for key in self.name_origin or ()}
         if not origin or any(value is None for value in origin.values()):
             return False
-        try:
-            inp = decl.build(self.inputs, {**intent.inputs, **origin})
-        except ValueError:
-            return False
-        return bool(self.mark(inp) == mark)
+        # An index made before the resource had a nonce carries the mark of its names alone.
+        variants = ({**intent.inputs, **origin}, {**intent.inputs, **origin, "owner_nonce": None})
+        for variant in variants:
+            try:
+                inp = decl.build(self.inputs, variant)
+            except ValueError:
+                return False
+            if self.mark(inp) == mark:
+                return True
+        return False
