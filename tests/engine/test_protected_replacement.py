@@ -112,6 +112,16 @@ def test_protected_replacement_fails_at_preview_and_both_ways_out_work(
     assert indexes(client) == set()
 
 
+def protect_in_state(stack: EngineStack, pending: str) -> None:
+    """Make the state show the pending-delete index protected, as an older release left it."""
+    exported = stack.stack.export_stack()
+    for resource in exported.deployment["resources"]:
+        if resource.get("delete") and resource.get("id") == pending:
+            resource["outputs"]["deletion_protection"] = "enabled"
+            resource["inputs"]["deletion_protection"] = "enabled"
+    stack.stack.import_stack(exported)
+
+
 def test_stranded_stack_recovers_with_one_up(
     make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient
 ) -> None:
@@ -121,7 +131,8 @@ def test_stranded_stack_recovers_with_one_up(
     up, _ = stack.up()
     old = up.outputs["name"].value
     # Protection turned on outside Pulumi: the state does not show it, so the diff lets the
-    # replacement through, and its delete strands the old index (as older versions did).
+    # replacement through, and its delete strands the old index; the state is then edited to
+    # show the protection, as an older release (which let such replacements through) left it.
     client.configure_index(old, deletion_protection="enabled")
     configure(stack, backupId=second)
     with pytest.raises(auto.CommandError, match="deletion protection enabled"):
@@ -129,6 +140,9 @@ def test_stranded_stack_recovers_with_one_up(
     stranded = [r for r in stack.resources("RestoredIndex") if r.get("delete")]
     assert [r["id"] for r in stranded] == [old]
     assert len(indexes(client)) == 2  # the new index and the stranded old one
+    protect_in_state(stack, old)
+    stranded = [r for r in stack.resources("RestoredIndex") if r.get("delete")]
+    assert [r["outputs"]["deletion_protection"] for r in stranded] == ["enabled"]
 
     configure(stack, forceDestroy="true")
     up, run = stack.up()
