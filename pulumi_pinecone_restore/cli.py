@@ -40,7 +40,8 @@ from pulumi_pinecone_restore.errors import (
     TransportError,
 )
 from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle, Run
-from pulumi_pinecone_restore.lifecycle.index import CLI_SEED, take_final_backup
+from pulumi_pinecone_restore.lifecycle.final_backup import take_final_backup
+from pulumi_pinecone_restore.lifecycle.index import CLI_SEED
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.models import RestoreJobModel, parse_timestamp

@@ -31,7 +31,6 @@ from __future__ import annotations
 import abc
 import hashlib
 import json
-import secrets
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -39,15 +38,11 @@ import attrs
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.errors import (
-    ApiError,
-    BackupFailedError,
     ConflictError,
     DeletionProtectedError,
     NameTakenError,
     NotFoundError,
     NotOursError,
-    ServerError,
-    TransportError,
     VanishedError,
     WaitTimeoutError,
 )
@@ -58,11 +53,10 @@ from pulumi_pinecone_restore.lifecycle.engine import (
     Started,
     top_inputs,
 )
+from pulumi_pinecone_restore.lifecycle.final_backup import parse_final_backup, take_final_backup
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.lifecycle.intents import Intent
 from pulumi_pinecone_restore.models import BackupModel, IndexModel
-from pulumi_pinecone_restore.polling import Deadline, Observation
-from pulumi_pinecone_restore.validation import check_backup_name
 
 __all__ = [
     "INDEX_OUTPUTS",
@@ -70,9 +64,7 @@ __all__ = [
     "IndexInputs",
     "IndexSpec",
     "delete_and_wait",
-    "final_backup_name",
     "live_index",
-    "take_final_backup",
     "user_tags",
 ]
 
@@ -129,11 +121,6 @@ def _digest(parts: list[Any]) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
-# A just-started backup may answer 404 for a moment on the live service (as in .backup).
-FINAL_BACKUP_NOT_FOUND_GRACE = 60.0
-FINAL_BACKUP_FAILED = frozenset({"Failed", "InitializationFailed"})
-
-
 def _tags(value: Any) -> dict[str, str]:
     tags = decl.tags(value)
     if MARK_KEY in tags:
@@ -141,17 +128,6 @@ def _tags(value: Any) -> dict[str, str]:
             f"the tag key {MARK_KEY!r} is reserved: it marks indexes this stack made; remove it"
         )
     return tags
-
-
-def _final_backup(value: Any) -> str | bool:
-    if isinstance(value, bool):
-        return value
-    reason = check_backup_name(value) if isinstance(value, str) else "must be true or a name"
-    if reason:
-        raise ValueError(
-            f"{reason} (give a backup name, true for a derived one, or omit it for no backup)"
-        )
-    return str(value)
 
 
 def user_tags(tags: Mapping[str, str]) -> dict[str, str]:
@@ -196,7 +172,7 @@ class IndexInputs(decl.CommonInputs):
         "delete only once it is Ready (its id is reported; if it fails, nothing is deleted). "
         "A name (a unique suffix is added) or true for <index-name>-final-<suffix>. "
         "Omitted: no backup.",
-        parse=_final_backup,
+        parse=parse_final_backup,
         update=True,
     )
     adopt_existing: bool = input_prop(
@@ -277,112 +253,6 @@ def not_ours_reason(index: IndexModel, mark: str | None, recorded: Mapping[str, 
             f"{', '.join(changed)} since the state was written (a mark can be copied)"
         )
     return None
-
-
-def final_backup_name(index_name: str, final_backup: str | bool, nonce: str) -> str:
-    """The final backup's name: the given one (or ``<index>-final``) with this run's suffix.
-
-    Backup names are not unique in Pinecone; the suffix makes each run's final backup its own,
-    so a second destroy with the same ``final_backup`` never finds (or reports) an older one.
-    """
-    base = final_backup if isinstance(final_backup, str) else f"{index_name}-final"
-    return f"{base}-{nonce}"
-
-
-_UNTOUCHED = (
-    "The index was not deleted. Fix the cause and run it again (a new final backup is taken), "
-    "or remove final_backup to delete it without one (before a `pulumi destroy`, run `pulumi "
-    "up` first: a destroy reads final_backup from the state)"
-)
-
-
-def _start_final_backup(run: Run, index_name: str, name: str, what: str) -> BackupModel | None:
-    """Start the final backup named ``name``; ``None`` if the index is already gone."""
-    client = run.client
-    try:
-        return client.create_backup(
-            index_name,
-            name=name,
-            description=f"final backup of index {index_name} before its deletion",
-        )
-    except NotFoundError:
-        run.say(f"index {index_name}: gone before its {what} started; nothing to back up")
-        return None
-    except (ServerError, TransportError) as exc:
-        # The answer was lost, not necessarily the request: this run's own name finds it.
-        found = run.listed(
-            lambda: [b for b in client.iter_backups(index_name=index_name) if b.name == name]
-        )
-        if not found:
-            raise BackupFailedError(f"{what} could not be started ({exc}). {_UNTOUCHED}") from exc
-        return found[0]
-    except ApiError as exc:
-        raise BackupFailedError(f"{what} could not be started: {exc}. {_UNTOUCHED}") from exc
-
-
-def take_final_backup(
-    run: Run,
-    index_name: str,
-    final_backup: str | bool,
-    deadline: Deadline,
-    *,
-    nonce: str | None = None,
-) -> BackupModel | None:
-    """Back up ``index_name`` and wait until the backup is Ready; the caller deletes after.
-
-    Args:
-        run: Client and runtime.
-        index_name: The index about to be deleted.
-        final_backup: A backup name, or ``True`` for a derived one (see
-            :func:`final_backup_name`).
-        deadline: Bounds the wait (the delete's budget).
-        nonce: This run's suffix (default: random).
-
-    Returns:
-        The Ready backup, or ``None`` if the index was gone before its backup started.
-
-    Raises:
-        BackupFailedError: The backup could not be started or ended Failed (the index is
-            untouched).
-        WaitTimeoutError: The backup was not Ready in time (the index is untouched).
-    """
-    client = run.client
-    name = final_backup_name(index_name, final_backup, nonce or secrets.token_hex(4))
-    what = f"final backup {name!r} of index {index_name!r}"
-    backup = _start_final_backup(run, index_name, name, what)
-    if backup is None:
-        return None
-    backup_id = backup.backup_id
-    run.say(f"index {index_name}: taking {what}: backup {backup_id}")
-    since = run.runtime.clock()
-
-    def probe() -> Observation[BackupModel]:
-        try:
-            seen = client.describe_backup(backup_id)
-        except NotFoundError as exc:
-            if run.runtime.clock() - since < FINAL_BACKUP_NOT_FOUND_GRACE:
-                return Observation(status=f"backup {backup_id} not shown yet")
-            raise BackupFailedError(
-                f"{what} (backup {backup_id}) was deleted while it was being taken. {_UNTOUCHED}"
-            ) from exc
-        if seen.status == "Ready":
-            return Observation(seen)
-        if seen.status in FINAL_BACKUP_FAILED:
-            raise BackupFailedError(
-                f"{what} (backup {backup_id}) ended {seen.status}. {_UNTOUCHED}"
-            )
-        return Observation(status=f"final backup {backup_id} {seen.status}")
-
-    try:
-        ready = run.follow(probe, deadline, f"{what} to be Ready", f"index {index_name}")
-    except WaitTimeoutError as exc:
-        raise WaitTimeoutError(
-            f"{exc}. Backup {backup_id} continues on Pinecone's side and the index was not "
-            "deleted. Raise delete_timeout (it bounds the final backup and the deletion) and "
-            "run it again; a new final backup is taken"
-        ) from exc
-    run.say(f"index {index_name}: final backup {backup_id} ({name}) is Ready")
-    return ready
 
 
 def delete_and_wait(

@@ -115,6 +115,7 @@ def test_protected_replacement_fails_at_preview_and_both_ways_out_work(
 def protect_in_state(stack: EngineStack, pending: str) -> None:
     """Make the state show the pending-delete index protected, as an older release left it."""
     exported = stack.stack.export_stack()
+    assert isinstance(exported.deployment, dict)
     for resource in exported.deployment["resources"]:
         if resource.get("delete") and resource.get("id") == pending:
             resource["outputs"]["deletion_protection"] = "enabled"
