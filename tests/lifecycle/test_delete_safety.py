@@ -9,6 +9,7 @@ import pytest
 
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule
 from pulumi_pinecone_restore.errors import BackupFailedError, DeletionProtectedError
+from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.lifecycle.engine import Created, Lifecycle
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
@@ -169,3 +170,21 @@ def test_set_member_replacement_follows_the_same_rules(
     assert engine.diff(outs, news)
     updated = engine.update(outs, news)
     assert names(emulator) == {updated["clones"]["a"]["name"]}
+
+
+def test_collection_index_takes_a_final_backup_too(runtime: Runtime, emulator: Emulator) -> None:
+    """A CollectionIndex destroy with a named final_backup backs the index up before deleting."""
+    emulator.seed_index(name="legacy-pods", dimension=8, pod_type="p1.x1")
+    emulator.create_collection({"name": "snap", "source": "legacy-pods"})
+    emulator.describe_collection("snap")  # one observation ends Initializing (FAST_TIMINGS)
+    life = Lifecycle(COLLECTION_INDEX, runtime)
+    inputs, _ = life.check(
+        {},
+        {"source_collection": "snap", "cloud": "aws", "region": "us-east-1", "final_backup": "m"},
+    )
+    created = life.create(inputs)
+    life.delete(created.id, created.outputs)
+    (backup,) = emulator.list_backups()["data"]
+    assert (backup["source_index_name"], backup["status"]) == (created.id, "Ready")
+    assert backup["name"].startswith("m-")
+    assert created.id not in {i["name"] for i in emulator.list_indexes()["indexes"]}
