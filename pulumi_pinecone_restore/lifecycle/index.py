@@ -577,8 +577,9 @@ class IndexSpec(Spec[I, O, H]):
         force = news.get("force_destroy")
         if olds.get("deletion_protection") != "enabled" or force is True:
             return None
-        if decl.contains_unknown(force):
-            return None  # known by the time `pulumi up` diffs again
+        known = [key for key in replaces if not decl.contains_unknown(news.get(key))]
+        if decl.contains_unknown(force) or not known:
+            return None  # a possible replacement: `pulumi up` diffs again once it is known
         name = olds.get("name")
         changed = ", ".join(replaces)
         return DeletionProtectedError(

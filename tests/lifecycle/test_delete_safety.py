@@ -11,6 +11,7 @@ from pulumi_pinecone_restore.emulator import Emulator, FaultRule
 from pulumi_pinecone_restore.errors import BackupFailedError, DeletionProtectedError
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.lifecycle.engine import Created, Lifecycle
+from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.lifecycle.sets import RestoreSet
@@ -188,3 +189,15 @@ def test_collection_index_takes_a_final_backup_too(runtime: Runtime, emulator: E
     assert (backup["source_index_name"], backup["status"]) == (created.id, "Ready")
     assert backup["name"].startswith("m-")
     assert created.id not in {i["name"] for i in emulator.list_indexes()["indexes"]}
+
+
+def test_possible_replacement_of_protected_index_passes_until_known(
+    life: Lifecycle[Any, Any, Any], backup_id: str, second_backup: str
+) -> None:
+    """An unknown backup_id may not replace, so the diff refuses only once it is known."""
+    old = restored(life, backup_id, deletion_protection="enabled")
+    unknown = checked(life, old.outputs, backup_id=UNKNOWN, deletion_protection="enabled")
+    assert "backup_id" in life.diff(old.outputs, unknown).replaces
+    known = checked(life, old.outputs, backup_id=second_backup, deletion_protection="enabled")
+    with pytest.raises(DeletionProtectedError):
+        life.diff(old.outputs, known)
