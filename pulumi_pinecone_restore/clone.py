@@ -161,6 +161,7 @@ class CloneEnvironment(pulumi.ComponentResource):
         create_timeout: str | float | None = None,
         delete_timeout: str | float | None = None,
         force_destroy: bool | None = None,
+        final_backup: str | bool | None = None,
         connection: Connection | Mapping[str, str] | None = None,
         max_concurrency: int | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -179,6 +180,8 @@ class CloneEnvironment(pulumi.ComponentResource):
                 each must be ready within it.
             delete_timeout: Time budget of each deletion.
             force_destroy: Let destroy turn deletion protection off.
+            final_backup: Back up each clone before it is deleted (a name, or ``True``; see
+                :class:`~pulumi_pinecone_restore.RestoredIndexArgs`).
             connection: Where the API key and control plane of the clones are (see
                 :class:`~pulumi_pinecone_restore.Connection`); default: the stack's.
             max_concurrency: How many clones restore at once (default 50); see
@@ -216,6 +219,7 @@ class CloneEnvironment(pulumi.ComponentResource):
                 "create_timeout": create_timeout,
                 "delete_timeout": delete_timeout,
                 "force_destroy": force_destroy,
+                "final_backup": final_backup,
             }
             member.update({k: v for k, v in optional.items() if v is not None})
             members[source] = member

@@ -31,7 +31,13 @@ class RestoredIndexArgs:
             Pulumi's ``customTimeouts`` never reach a dynamic provider, hence this input.
         delete_timeout: Time budget for deletion (default 10 min).
         force_destroy: ``True`` lets `pulumi destroy` (or a replacement) disable deletion
-            protection and delete the index. It is read from the state, so `pulumi up` it first.
+            protection and delete the index. A destroy reads it from the state, so `pulumi up`
+            it first; a replacement takes it from the same program.
+        final_backup: Take a backup of the index before `pulumi destroy` or a replacement
+            deletes it, and delete only once it is Ready (its id is reported in the log; if
+            it fails, nothing is deleted). A backup name (a unique suffix is added, so a
+            second destroy never collides with the first) or ``True`` for
+            ``<index-name>-final-<suffix>``. Omitted: no backup.
         adopt_existing: ``True`` takes over an existing index of this name that no stack
             has marked (or that the ``pinecone-restore`` CLI restored), if it comes from the
             same origin (restored from this backup, or made from this collection in this cloud
@@ -52,6 +58,7 @@ class RestoredIndexArgs:
     create_timeout: pulumi.Input[str | float] | None = None
     delete_timeout: pulumi.Input[str | float] | None = None
     force_destroy: pulumi.Input[bool] | None = None
+    final_backup: pulumi.Input[str | bool] | None = None
     adopt_existing: pulumi.Input[bool] | None = None
     connection: Connection | Mapping[str, str] | None = None
 
@@ -103,6 +110,7 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
         create_timeout: pulumi.Input[str | float] | None = None,
         delete_timeout: pulumi.Input[str | float] | None = None,
         force_destroy: pulumi.Input[bool] | None = None,
+        final_backup: pulumi.Input[str | bool] | None = None,
         adopt_existing: pulumi.Input[bool] | None = None,
         connection: Connection | Mapping[str, str] | None = None,
     ) -> None:
@@ -119,6 +127,7 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
             create_timeout: See :class:`RestoredIndexArgs`.
             delete_timeout: See :class:`RestoredIndexArgs`.
             force_destroy: See :class:`RestoredIndexArgs`.
+            final_backup: See :class:`RestoredIndexArgs`.
             adopt_existing: See :class:`RestoredIndexArgs`.
             connection: See :class:`RestoredIndexArgs`.
 
@@ -137,6 +146,7 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
                 "create_timeout": create_timeout,
                 "delete_timeout": delete_timeout,
                 "force_destroy": force_destroy,
+                "final_backup": final_backup,
                 "adopt_existing": adopt_existing,
                 "connection": connection,
             },

@@ -47,7 +47,8 @@ from pulumi_pinecone_restore.errors import (
     VanishedError,
     WaitTimeoutError,
 )
-from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle
+from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle, Run
+from pulumi_pinecone_restore.lifecycle.final_backup import UNTOUCHED_ADVICE, take_final_backup
 from pulumi_pinecone_restore.lifecycle.index import CLI_SEED, MARK_KEY
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime, poll_sleep
@@ -270,17 +271,47 @@ def indexes_delete(ctx: Context) -> int:
         )
     if asking and not _confirmed(ctx, index):
         raise Failure(f"index {name!r} was not deleted: the answer did not match its name")
+    budget = args.timeout or DEFAULT_DELETE_WAIT
+    deadline = Deadline(budget)  # one budget for the final backup and the deletion
+    final = _final_backup(ctx, name, deadline) if args.final_backup is not None else None
     action = Action("delete", "index", name, "pinecone-restore indexes list")
     _api(action, lambda: ctx.client.delete_index(name))
     if not args.no_wait:
-        budget = args.timeout or DEFAULT_DELETE_WAIT
         with ProgressLine(ctx.err, budget) as progress:
-            _follow_deletion(ctx.client, name, Deadline(budget), progress)
+            _follow_deletion(ctx.client, name, deadline, progress)
     if ctx.fmt is Format.JSON:
-        emit_object(ctx.fmt, ctx.out, {"name": name, "deleted": not args.no_wait})
+        row: dict[str, Any] = {"name": name, "deleted": not args.no_wait}
+        if final is not None:
+            row["final_backup_id"] = final.backup_id
+        emit_object(ctx.fmt, ctx.out, row)
     else:
         ctx.out.write(f"index {name} {'is being deleted' if args.no_wait else 'deleted'}\n")
     return EXIT_OK
+
+
+def _final_backup(ctx: Context, name: str, deadline: Deadline) -> BackupModel | None:
+    """``--final-backup``: back ``name`` up and wait until Ready (the lifecycle's final backup)."""
+    with ProgressLine(ctx.err, deadline.budget) as progress:
+        run = Run(ctx.client, Runtime(client_override=ctx.client, progress=progress))
+        try:
+            backup = take_final_backup(run, name, ctx.args.final_backup, deadline)
+        except BackupFailedError as exc:
+            reason = str(exc).replace(UNTOUCHED_ADVICE, "").rstrip(". ")
+            raise Failure(
+                f"index {name!r} was not deleted: {reason}",
+                "fix the cause and run the command again (a new final backup is taken), or "
+                "leave out --final-backup to delete it without one",
+            ) from exc
+        except WaitTimeoutError as exc:
+            raise Failure(
+                f"index {name!r} was not deleted: its final backup was not Ready within "
+                f"{format_seconds(deadline.budget)}; the backup goes on at Pinecone",
+                "give a longer --timeout (it bounds the final backup and the deletion) and run "
+                "the command again (a new final backup is taken)",
+            ) from exc
+    if backup is not None and ctx.fmt is not Format.JSON:
+        ctx.out.write(f"final backup {backup.backup_id} ({backup.name}) is Ready\n")
+    return backup
 
 
 def _confirmed(ctx: Context, index: IndexModel) -> bool:

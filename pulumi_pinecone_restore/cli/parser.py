@@ -276,6 +276,15 @@ def _indexes(where: Subparsers[argparse.ArgumentParser], leaf: Leaf) -> None:
         help="also delete an index that carries a Pulumi stack's ownership mark",
     )
     delete.add_argument("--no-wait", action="store_true", help="start the deletion and return")
+    delete.add_argument(
+        "--final-backup",
+        nargs="?",
+        const=True,
+        type=backup_name,
+        metavar="BACKUP_NAME",
+        help="back the index up first and delete it only once the backup is Ready (named "
+        "BACKUP_NAME-<suffix>, or NAME-final-<suffix>); if the backup fails, nothing is deleted",
+    )
     _timeout(delete, "10m")
 
 

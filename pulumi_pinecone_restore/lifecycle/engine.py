@@ -16,7 +16,11 @@ A resource declares data and a few small steps (a :class:`Spec`); :class:`Lifecy
 - read: describe; gone → no id; drift in managed inputs comes back as inputs; no stored
   outputs → import.
 - update: the spec's one in-place change (one ``PATCH`` for an index).
-- delete: the spec's delete, waiting until it is really gone.
+- delete: the spec's delete, waiting until it is really gone. Settings a delete reads
+  (``force_destroy``...) come from the running program when a diff of this run recorded its
+  word about the object (a replacement, see :mod:`.intents`), else from the state. A diff
+  refuses a replacement whose delete could not happen (a protected index) before anything
+  starts.
 
 Errors: API errors pass through with their real request; every local decision raises a
 :class:`~pulumi_pinecone_restore.errors.RefusedError` or an
@@ -46,6 +50,7 @@ from pulumi_pinecone_restore.errors import (
     WaitTimeoutError,
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
+from pulumi_pinecone_restore.lifecycle.intents import Intent
 from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle, Runtime
 from pulumi_pinecone_restore.polling import (
     Deadline,
@@ -261,6 +266,8 @@ class Spec(abc.ABC, Generic[I, O, H]):
             are not unique get no 409 to tell that one exists).
         derived: Input → the outputs (besides its own namesake) that carry or derive from it:
             a secret input makes them secret too.
+        delete_settings: Inputs the delete reads that the running program's word overrides
+            (see :mod:`.intents`); empty: a delete goes by its state alone.
     """
 
     kind: ClassVar[str]
@@ -271,6 +278,7 @@ class Spec(abc.ABC, Generic[I, O, H]):
     discard_on_timeout: ClassVar[bool] = False
     look_first: ClassVar[bool] = False
     derived: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    delete_settings: ClassVar[tuple[str, ...]] = ()
 
     @abc.abstractmethod
     def label(self, inp: I) -> str:
@@ -358,6 +366,23 @@ class Spec(abc.ABC, Generic[I, O, H]):
     def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
         """Delete the object and wait until it is gone; gone already counts as deleted."""
 
+    def replace_refusal(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: tuple[str, ...]
+    ) -> RefusedError | None:
+        """Why a replacement cannot delete the old object (raised by diff), or ``None``."""
+        del olds, news, replaces
+        return None
+
+    def intent(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Intent | None:
+        """What a diff records of the program's word about the object in ``olds``."""
+        del olds, news
+        return None
+
+    def intent_covers(self, intent: Intent, olds: Mapping[str, Any]) -> bool:
+        """Whether ``intent`` speaks for the object whose state is ``olds``."""
+        del intent, olds
+        return False
+
 
 class Lifecycle(Generic[I, O, H]):
     """Runs a :class:`Spec`'s lifecycle against the control plane.
@@ -437,6 +462,13 @@ class Lifecycle(Generic[I, O, H]):
                 replaces.append(prop.name)
             elif changed and prop.update:
                 updates.append(prop.name)
+        if replaces:
+            refusal = self.spec.replace_refusal(olds, news, tuple(replaces))
+            if refusal is not None:
+                raise refusal
+        intent = self.spec.intent(olds, news)
+        if intent is not None:
+            self.runtime.intents.record(intent)
         same_name = not decl.differs(olds.get("name"), news.get("name"))
         return Diff(
             replaces=tuple(replaces),
@@ -682,10 +714,37 @@ class Lifecycle(Generic[I, O, H]):
 
     # delete ------------------------------------------------------------------------------
 
-    def delete(self, id_: str, olds: Mapping[str, Any]) -> None:
-        """Delete the object and wait until it is gone."""
-        target = self.target(id_, olds)
-        self.spec.remove(self._run(), target, {**dict(olds), **self.stored(olds)})
+    def delete(self, id_: str, olds: Mapping[str, Any], *, undo: bool = False) -> None:
+        """Delete the object and wait until it is gone.
+
+        The delete settings come from the running program when a diff of this run spoke for
+        the object (it replaces it, or an earlier run left it pending-delete), else from the
+        state ``olds``.
+
+        Args:
+            id_: The object's id.
+            olds: Its state (the last outputs).
+            undo: Undoing what this run just made (a failed create's cleanup): the settings in
+                ``olds`` only.
+        """
+        spec = self.spec
+        run = self._run()
+        settings = {**dict(olds), **self.stored(olds)}
+        said = (
+            self.runtime.intents.find(spec.kind, lambda i: spec.intent_covers(i, settings))
+            if spec.delete_settings and not undo
+            else None
+        )
+        if said is not None:
+            program = {name: said.inputs.get(name) for name in spec.delete_settings}
+            changed = sorted(n for n, v in program.items() if decl.differs(settings.get(n), v))
+            settings.update(program)
+            if changed:
+                run.say(
+                    f"{spec.kind} {id_}: deleting with the program's {', '.join(changed)} "
+                    "(this run replaces it), not the state's"
+                )
+        spec.remove(run, self.target(id_, olds), settings)
 
 
 def duration_text(seconds: float) -> str:

@@ -17,6 +17,13 @@ the state's is not ours either, whatever it carries. The mark is kept out of the
 output and never removed by a ``PATCH``; it is recorded in the ``owner_mark`` output. A state
 without ``owner_mark`` (made before marks, or imported) is checked by name only until its
 next update, which puts the mark on.
+
+Deleting, whether a destroy or a replacement: an index with deletion protection is deleted only
+with ``force_destroy``; a replacement that could not delete the old index is refused by the
+diff, at preview, before anything starts. With ``final_backup``, a backup of the index is taken
+first and must be Ready before the index is deleted; if it cannot be taken, nothing is deleted.
+A replacement's delete follows the running program's ``force_destroy`` / ``final_backup`` (see
+:mod:`.intents`), a destroy its state's.
 """
 
 from __future__ import annotations
@@ -46,8 +53,10 @@ from pulumi_pinecone_restore.lifecycle.engine import (
     Started,
     top_inputs,
 )
+from pulumi_pinecone_restore.lifecycle.final_backup import parse_final_backup, take_final_backup
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
-from pulumi_pinecone_restore.models import IndexModel
+from pulumi_pinecone_restore.lifecycle.intents import Intent
+from pulumi_pinecone_restore.models import BackupModel, IndexModel
 
 __all__ = [
     "INDEX_OUTPUTS",
@@ -152,10 +161,19 @@ class IndexInputs(decl.CommonInputs):
     )
     force_destroy: bool = input_prop(
         doc="True lets destroy (or a replacement) turn deletion protection off and delete the "
-        "index. It is read from the state, so `pulumi up` it first.",
+        "index. A destroy reads it from the state, so `pulumi up` it first; a replacement "
+        "takes it from the same program.",
         parse=decl.flag,
         update=True,
         default=False,
+    )
+    final_backup: str | bool | None = input_prop(
+        doc="Take a backup of the index before destroy or a replacement deletes it, and "
+        "delete only once it is Ready (its id is reported; if it fails, nothing is deleted). "
+        "A name (a unique suffix is added) or true for <index-name>-final-<suffix>. "
+        "Omitted: no backup.",
+        parse=parse_final_backup,
+        update=True,
     )
     adopt_existing: bool = input_prop(
         doc="True takes over an existing index of this name that no stack has marked (or that "
@@ -245,28 +263,36 @@ def delete_and_wait(
     force: bool,
     mark: str | None,
     recorded: Mapping[str, Any] | None = None,
-) -> None:
+    final_backup: str | bool | None = None,
+) -> BackupModel | None:
     """Delete ``name`` (turning protection off only if ``force``) and wait until it is gone.
 
     Args:
         run: Client and runtime.
         name: The index.
-        budget: Seconds to wait until it is gone.
+        budget: Seconds for the final backup and the deletion together.
         force: Turn deletion protection off first.
         mark: The ownership mark the index must carry (``None``: a state without one).
         recorded: The outputs the state holds: an index whose shape differs is not ours.
+        final_backup: Take a backup first (see :func:`take_final_backup`); ``None`` or
+            ``False``: none.
+
+    Returns:
+        The final backup, if one was taken.
 
     Raises:
         NotOursError: The index does not carry ``mark``, or differs from ``recorded`` in
             shape (nothing was sent).
         DeletionProtectedError: Protection is on and ``force`` is false (nothing was sent).
-        WaitTimeoutError: The index was still terminating when ``budget`` ran out.
+        BackupFailedError: The final backup failed (the index is untouched).
+        WaitTimeoutError: The final backup was not Ready, or the index was still terminating,
+            when ``budget`` ran out.
     """
     client = run.client
     try:
         index = client.describe_index(name)
     except NotFoundError:
-        return
+        return None
     reason = not_ours_reason(index, mark, recorded or {})
     if reason is not None:
         raise NotOursError(
@@ -275,19 +301,24 @@ def delete_and_wait(
             "deleted. If it is not yours, run `pulumi refresh` (which drops it from the stack) "
             f"and destroy again; if it is yours, put the tag {MARK_KEY}={mark} back on it first"
         )
+    if index.deletion_protection == "enabled" and not force:
+        raise DeletionProtectedError(
+            f"index {name!r} has deletion protection enabled, so it was not deleted. Set "
+            "force_destroy=True on its resource and run `pulumi up`: when a replacement left "
+            "it behind, that up deletes it; for a destroy, run `pulumi destroy` after that "
+            'up. Or, for a destroy, set deletion_protection="disabled" and run `pulumi up` '
+            "first"
+        )
+    deadline = run.runtime.deadline(budget)
+    backup = None
+    if final_backup:
+        backup = take_final_backup(run, name, final_backup, deadline)
     if index.deletion_protection == "enabled":
-        if not force:
-            raise DeletionProtectedError(
-                f"index {name!r} has deletion protection enabled, so it was not deleted. "
-                'Either set deletion_protection="disabled" and run `pulumi up` first, or '
-                "set force_destroy=True, run `pulumi up`, then destroy again"
-            )
         client.configure_index(name, deletion_protection="disabled")
     try:
         client.delete_index(name)
     except NotFoundError:
-        return
-    deadline = run.runtime.deadline(budget)
+        return backup
 
     def gone() -> bool | None:
         try:
@@ -303,6 +334,7 @@ def delete_and_wait(
             f"index {name!r} is still terminating after {deadline.budget:.0f}s; it will "
             "disappear on its own. Run `pulumi refresh` later, or raise delete_timeout"
         ) from exc
+    return backup
 
 
 class IndexSpec(Spec[I, O, H]):
@@ -312,6 +344,7 @@ class IndexSpec(Spec[I, O, H]):
     # The host is `<name>-<project>.svc...`: it carries the name.
     derived: ClassVar[Mapping[str, tuple[str, ...]]] = {"name": ("host",)}
     origin_hint: ClassVar[str]  # how to make it again, for "gone" messages
+    delete_settings: ClassVar[tuple[str, ...]] = ("force_destroy", "final_backup", "delete_timeout")
 
     @abc.abstractmethod
     def index_of(self, obj: O) -> IndexModel:
@@ -527,5 +560,66 @@ class IndexSpec(Spec[I, O, H]):
     def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
         budget = decl.setting(self.inputs, olds, "delete_timeout", decl.DEFAULT_DELETE_TIMEOUT)
         force = decl.setting(self.inputs, olds, "force_destroy", default=False)
+        final: str | bool | None = decl.setting(self.inputs, olds, "final_backup", None)
         mark = olds.get("owner_mark")
-        delete_and_wait(run, id_, budget, force=force, mark=mark or None, recorded=olds)
+        delete_and_wait(
+            run, id_, budget, force=force, mark=mark or None, recorded=olds, final_backup=final
+        )
+
+    def replace_refusal(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: tuple[str, ...]
+    ) -> DeletionProtectedError | None:
+        """A replacement of an index protected in the state, without ``force_destroy``.
+
+        Refused at the diff (so at preview, and before `pulumi up` starts the new index): the
+        replacement would make the new index and then fail to delete the old one.
+        """
+        force = news.get("force_destroy")
+        if olds.get("deletion_protection") != "enabled" or force is True:
+            return None
+        known = [key for key in replaces if not decl.contains_unknown(news.get(key))]
+        if decl.contains_unknown(force) or not known:
+            return None  # a possible replacement: `pulumi up` diffs again once it is known
+        name = olds.get("name")
+        changed = ", ".join(replaces)
+        return DeletionProtectedError(
+            f"{self.kind} {name!r}: changing {changed} replaces the index, and the replacement "
+            f"would have to delete index {name!r}, which has deletion protection enabled. "
+            "Nothing was started. Either set force_destroy=True in the same program (the "
+            "replacement then turns the old index's protection off and deletes it; add "
+            "final_backup=True to keep a backup of it), or turn protection off first: set "
+            f'deletion_protection="disabled" with {changed} as before, run `pulumi up`, then '
+            f"change {changed}"
+        )
+
+    def intent(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Intent | None:
+        """The program's inputs, as a delete of this run reads them (only when all known)."""
+        if decl.contains_unknown(dict(news)):
+            return None
+        return Intent(self.kind, olds.get("owner_mark") or None, dict(news))
+
+    def intent_covers(self, intent: Intent, olds: Mapping[str, Any]) -> bool:
+        """Whether the program's resource made this index.
+
+        It did if the index carries the mark of the state its diff compared against (a
+        replacement), or its own mark for this index's origin (an index that an earlier run
+        left pending-delete).
+        """
+        mark = olds.get("owner_mark")
+        if not mark:
+            return False
+        if intent.mark == mark:
+            return True
+        origin = {key: olds.get(key) for key in self.name_origin or ()}
+        if not origin or any(value is None for value in origin.values()):
+            return False
+        # An index made before the resource had a nonce carries the mark of its names alone.
+        variants = ({**intent.inputs, **origin}, {**intent.inputs, **origin, "owner_nonce": None})
+        for variant in variants:
+            try:
+                inp = decl.build(self.inputs, variant)
+            except ValueError:
+                return False
+            if self.mark(inp) == mark:
+                return True
+        return False

@@ -24,6 +24,7 @@ from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import ConfigurationError
 from pulumi_pinecone_restore.lifecycle.history import RestoreHistory
+from pulumi_pinecone_restore.lifecycle.intents import Intents
 from pulumi_pinecone_restore.polling import Cancellation, Deadline, Observation, PollSchedule
 from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 
@@ -114,6 +115,8 @@ class Runtime:
         lookup_config: Reads any stack config key (a provider's ``configure()`` request), for
             a connection's ``api_key_config``.
         connection: The resource's explicit connection, if it has one.
+        intents: What the running program said in its diffs (see :mod:`.intents`); a
+            provider passes the process-wide record, anything else gets its own.
     """
 
     config: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
@@ -128,6 +131,7 @@ class Runtime:
     lookup_config: Callable[[str], Any] | None = attrs.field(default=None, repr=False)
     connection: Connection | None = None
     observer: Callable[[str, Observation[Any], Deadline], None] | None = None
+    intents: Intents = attrs.field(factory=Intents, repr=False)
 
     def with_connection(self, value: Any) -> Runtime:
         """This runtime for a resource whose ``connection`` input is ``value`` (or none)."""

@@ -285,7 +285,9 @@ class RestoreSet:
         ):
             return True
         member = self._member_check()
-        return any(member.diff(old_outs[k], new[k]).changes for k in new)
+        # Every member is diffed (no short cut): each diff may refuse a replacement that could
+        # not delete its protected index, and records the program's word for its delete.
+        return any([member.diff(old_outs[k], new[k]).changes for k in new])  # noqa: C419
 
     # create ------------------------------------------------------------------------------
 
@@ -623,7 +625,10 @@ class _Plan:
 
 
 def _remove_forced(member: Lifecycle[Any, Any, Any], outs: Bag) -> Callable[[], None]:
-    return lambda: member.delete(str(outs.get("name")), {**outs, "force_destroy": True})
+    # Undoing what this call made: nothing was written to it yet, so no final backup.
+    return lambda: member.delete(
+        str(outs.get("name")), {**outs, "force_destroy": True, "final_backup": None}, undo=True
+    )
 
 
 def _delete(member: Lifecycle[Any, Any, Any], outs: Bag) -> Callable[[], None]:

@@ -32,6 +32,7 @@ from pulumi.runtime.rpc import wrap_rpc_secret
 
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Spec
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN as ENGINE_UNKNOWN
+from pulumi_pinecone_restore.lifecycle.intents import PROCESS_INTENTS
 from pulumi_pinecone_restore.lifecycle.runtime import (
     CONFIG_API_KEY,
     CONFIG_CONTROLLER_HOST,
@@ -118,7 +119,8 @@ class ProviderBase(ResourceProvider):
     def runtime(self) -> Runtime:
         """This process's runtime (made on first use)."""
         if self._runtime is None:
-            self._runtime = Runtime()
+            # One record of the program's word per plugin process (see lifecycle.intents).
+            self._runtime = Runtime(intents=PROCESS_INTENTS)
         return self._runtime
 
     @runtime.setter
