@@ -9,6 +9,7 @@ when ``pyproject.toml`` changed.
     python3 dev.py test        # ruff, mypy --strict, pytest; then pytest on the floor/SDK env
     python3 dev.py engine      # make a Pulumi engine available; prints its directory last
     python3 dev.py sdk-env     # make the floor/SDK environment; prints its python last
+    python3 dev.py sdks        # the Node.js, Go and Python SDKs; prints their folder last
     python3 dev.py emulator    # run the emulator in the foreground (extra args pass through)
     python3 dev.py bench       # the benchmarks, results written to benchmarks/results/
     python3 dev.py lint        # ruff and mypy only
@@ -27,7 +28,9 @@ one is installed, every runtime dependency pinned at its declared minimum, and t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -394,6 +397,262 @@ def _engine_or_reason() -> tuple[Path | None, str | None]:
     return ensure_engine(), None
 
 
+# ---------------------------------------------------------------- SDKs for other languages
+
+SDKGEN_MODULE = ROOT / "sdkgen"
+SCHEMA = ROOT / "docs" / "schema.json"
+SDK_BUILD = ROOT / "build" / "sdks"
+TS_PROGRAM = SDKGEN_MODULE / "testdata" / "ts-program"
+GO_PROGRAM = SDKGEN_MODULE / "testdata" / "go-program"
+# What the TypeScript checks compile against, pinned so that node_modules is installed once per
+# set of versions. @pulumi/pulumi is the newest on npm: the engine's own version (3.274.1) is not
+# published there (npm: E404 "No match found for version 3.274.1").
+NPM_PINS = {"@pulumi/pulumi": "3.276.0", "typescript": "5.9.3", "@types/node": "20.19.43"}
+
+
+@dataclasses.dataclass(frozen=True)
+class SdkBuild:
+    """What ``build_sdks`` made: the folder, the compiler it used, the Go program it built."""
+
+    out: Path
+    tsc: Path
+    go_program: Path
+
+
+class SdkBuildError(RuntimeError):
+    """Raised when an SDK cannot be generated, or it or a program using it does not compile."""
+
+
+class SdkToolsMissingError(SdkBuildError):
+    """Raised when Go or npm, which the SDK build needs, is not on PATH."""
+
+
+def _tool(name: str, purpose: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise SdkToolsMissingError(f"no `{name}` on PATH: {purpose}")
+    return found
+
+
+def _step(label: str, args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run one build command; its output is shown only when it fails."""
+    started = time.monotonic()
+    done = subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SdkBuildError(
+            f"{label} failed (exit {done.returncode}): `{' '.join(args)}` in {cwd}\n"
+            f"{done.stdout}{done.stderr}"
+        )
+    print(f"dev.py: {label} ({time.monotonic() - started:.1f} s)", flush=True)
+    return done.stdout
+
+
+def _go_requirements(gomod: str) -> list[tuple[str, str]]:
+    """``(module, version)`` of every requirement in a go.mod's text."""
+    requires = "\n".join(re.findall(r"^require \((.*?)^\)", gomod, re.DOTALL | re.MULTILINE))
+    requires += "\n" + "\n".join(re.findall(r"^require (\S+ \S+)", gomod, re.MULTILINE))
+    return re.findall(r"^\s*(\S+) (v\S+)", requires, re.MULTILINE)
+
+
+def ensure_sdkgen() -> Path:
+    """The SDK generator (``sdkgen/``), built once per version of its sources and of Go.
+
+    Returns:
+        The generator's executable.
+
+    Raises:
+        SdkBuildError: Go is missing, ``sdkgen`` pins another pkg/v3 than the engine, or the
+            build failed.
+    """
+    go = _tool("go", "the SDK generator is a Go program (Pulumi's code generators)")
+    gomod = (SDKGEN_MODULE / "go.mod").read_text(encoding="utf-8")
+    pinned = dict(_go_requirements(gomod)).get("github.com/pulumi/pulumi/pkg/v3")
+    if pinned != pinned_engine_version():
+        raise SdkBuildError(
+            f"sdkgen/go.mod pins github.com/pulumi/pulumi/pkg/v3 {pinned}, the engine "
+            f"{pinned_engine_version()}: the SDKs must come from the engine's module version"
+        )
+    digest = hashlib.sha256(subprocess.run([go, "version"], capture_output=True, check=True).stdout)
+    for source in [*sorted(SDKGEN_MODULE.glob("*.go")), SDKGEN_MODULE / "go.sum"]:
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    digest.update(gomod.encode())
+    binary = engine_cache().parent / "sdkgen" / f"{pinned}-{digest.hexdigest()[:16]}" / "sdkgen"
+    with _locked(binary.parent.with_suffix(".lock")):
+        if not binary.exists():
+            binary.parent.mkdir(parents=True, exist_ok=True)
+            partial = binary.with_suffix(".partial")
+            _step(
+                f"building the SDK generator into {binary.parent}",
+                [go, "build", "-o", str(partial), "."],
+                SDKGEN_MODULE,
+            )
+            partial.replace(binary)
+    return binary
+
+
+def ensure_node_modules() -> Path:
+    """``node_modules`` with ``NPM_PINS``, installed with npm once per set of versions.
+
+    Returns:
+        The ``node_modules`` directory.
+
+    Raises:
+        SdkBuildError: npm is missing or the install failed.
+    """
+    npm = _tool("npm", "the Node.js SDK is type-checked against @pulumi/pulumi from npm")
+    manifest = json.dumps({"private": True, "dependencies": NPM_PINS}, indent=2, sort_keys=True)
+    key = hashlib.sha256(manifest.encode()).hexdigest()[:16]
+    home = engine_cache().parent / "node" / key
+    done = home / ".installed"
+    with _locked(home.with_suffix(".lock")):
+        if not done.exists():
+            home.mkdir(parents=True, exist_ok=True)
+            (home / "package.json").write_text(manifest + "\n", encoding="utf-8")
+            pins = " ".join(f"{name}@{version}" for name, version in NPM_PINS.items())
+            _step(
+                f"npm install {pins} into {home}",
+                [npm, "install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+                home,
+            )
+            done.write_text(manifest, encoding="utf-8")
+    return home / "node_modules"
+
+
+def _link(link: Path, target: Path) -> None:
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target, target_is_directory=True)
+
+
+def _build_nodejs(out: Path, tsc: str) -> None:
+    """Compile the Node.js SDK as its package is built, then type-check the TypeScript program."""
+    sdk = out / "nodejs"
+    _step("tsc: the Node.js SDK", [tsc, "-p", str(sdk / "tsconfig.json")], sdk)
+    # Pulumi's providers publish bin/ with the package metadata beside the compiled files.
+    package = json.loads((sdk / "package.json").read_text(encoding="utf-8"))
+    shutil.copy2(sdk / "package.json", sdk / "bin" / "package.json")
+    program = out / "ts-program"
+    shutil.rmtree(program, ignore_errors=True)
+    shutil.copytree(TS_PROGRAM, program)
+    _link(program / "node_modules" / package["name"], sdk / "bin")
+    _step("tsc: the TypeScript program", [tsc, "-p", str(program / "tsconfig.json")], program)
+
+
+def _build_go(out: Path) -> Path:
+    """Compile the Go SDK and the Automation API program that uses it; returns the program."""
+    go = _tool("go", "the Go SDK is compiled with Go")
+    sdk_gomod = (out / "go" / "go.mod").read_text(encoding="utf-8")
+    found = re.search(r"^module (\S+)", sdk_gomod, re.MULTILINE)
+    if found is None:
+        raise SdkBuildError(f"{out / 'go' / 'go.mod'} names no module")
+    sdk_module = found.group(1)
+    program = out / "go-program"
+    shutil.rmtree(program, ignore_errors=True)
+    shutil.copytree(GO_PROGRAM, program)
+    # The program requires what sdkgen (i.e. the engine) requires, at the same versions, so the
+    # packages the engine's build compiled come from Go's build cache instead of compiling again;
+    # `go mod tidy` drops the rest.
+    gomod = (SDKGEN_MODULE / "go.mod").read_text(encoding="utf-8")
+    requires = [
+        f"\t{module} {version}"
+        for module, version in _go_requirements(gomod)
+        if module != "github.com/pulumi/pulumi/pkg/v3"
+    ]
+    replaces = re.findall(r"^replace .*$", gomod, re.MULTILINE)
+    (program / "go.mod").write_text(
+        "\n".join(
+            [
+                "module pinecone-restore-go-program",
+                "",
+                "go 1.26",
+                "",
+                *replaces,
+                f"replace {sdk_module} => ../go",
+                "",
+                "require (",
+                f"\t{sdk_module} v0.0.0",
+                *requires,
+                ")",
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    shutil.copy2(SDKGEN_MODULE / "go.sum", program / "go.sum")
+    _step("go mod tidy: the Go program", [go, "mod", "tidy"], program)
+    _step("go build: the Go SDK", [go, "build", f"{sdk_module}/..."], program)
+    binary = program / "go-program"
+    _step("go build: the Go program", [go, "build", "-o", str(binary), "."], program)
+    return binary
+
+
+def _check_python(out: Path, python: str) -> None:
+    """Install the Python SDK with pip into ``python-site`` and import it with ``python``."""
+    packages = [p.parent.name for p in (out / "python").glob("*/__init__.py")]
+    if len(packages) != 1:
+        raise SdkBuildError(f"expected one package in {out / 'python'}, found {packages}")
+    site = out / "python-site"
+    shutil.rmtree(site, ignore_errors=True)
+    # The SDK reads its own version from its installed metadata, so it is installed, not copied.
+    _step(
+        "pip: install the Python SDK",
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--target",
+            str(site),
+            str(out / "python"),
+        ],
+        out,
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    _step(f"python: import {packages[0]}", [python, "-c", f"import {packages[0]}"], out, env)
+
+
+def build_sdks(out: Path, python: str, schema: Path = SCHEMA) -> SdkBuild:
+    """Generate the Node.js, Go and Python SDKs from ``schema`` into ``out``, and compile them.
+
+    The Node.js SDK is compiled with tsc (``nodejs/bin`` is the package), and a TypeScript
+    program is type-checked against it (``ts-program``); the Go SDK is compiled with a Go
+    Automation API program that uses it (``go-program/go-program``); the Python SDK is
+    installed with pip (into ``python-site``) and imported.
+
+    Args:
+        out: The build folder (its ``nodejs``, ``go``, ``python`` ... are replaced).
+        python: An interpreter with pulumi installed, to import the Python SDK.
+        schema: The package schema.
+
+    Returns:
+        The folder, tsc, and the compiled Go program (``up`` or ``destroy``; see its source).
+
+    Raises:
+        SdkBuildError: A tool is missing, the schema does not bind, or something did not compile.
+    """
+    if not schema.exists():
+        raise SdkBuildError(f"no package schema at {schema}")
+    generator = ensure_sdkgen()
+    node_modules = ensure_node_modules()
+    out.mkdir(parents=True, exist_ok=True)
+    _step(
+        f"sdkgen: the SDKs of {schema.name}",
+        [str(generator), "-schema", str(schema), "-out", str(out)],
+        ROOT,
+    )
+    _link(out / "node_modules", node_modules)  # what everything below finds @pulumi/pulumi in
+    tsc = out / "node_modules" / ".bin" / "tsc"
+    _build_nodejs(out, str(tsc))
+    go_program = _build_go(out)
+    _check_python(out, python)
+    return SdkBuild(out=out, tsc=tsc, go_program=go_program)
+
+
 # ---------------------------------------------------------------- jobs
 
 
@@ -482,6 +741,26 @@ def _sdk_env(_python: str, _rest: list[str]) -> int:
     return 0
 
 
+def _sdks(python: str, rest: list[str]) -> int:
+    """``sdks [--out DIR] [--schema FILE]``: build the SDKs; prints their folder last."""
+    options = {"--out": str(SDK_BUILD), "--schema": str(SCHEMA)}
+    args = list(rest)
+    while args:
+        flag = args.pop(0)
+        if flag not in options or not args:
+            print(f"dev.py: sdks takes --out DIR and --schema FILE, not {flag!r}", file=sys.stderr)
+            return 2
+        options[flag] = args.pop(0)
+    out = Path(options["--out"]).resolve()
+    try:
+        build_sdks(out, python, Path(options["--schema"]).resolve())
+    except SdkBuildError as exc:
+        print(f"dev.py: {exc}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0
+
+
 def _with_engine_env() -> dict[str, str]:
     """This environment, plus the engine's directory when there is (or can be) one."""
     env = dict(os.environ)
@@ -519,6 +798,7 @@ JOBS = {
     ),
     "engine": _engine,
     "sdk-env": _sdk_env,
+    "sdks": _sdks,
 }
 
 
