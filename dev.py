@@ -550,9 +550,9 @@ def _build_go(out: Path) -> Path:
     program = out / "go-program"
     shutil.rmtree(program, ignore_errors=True)
     shutil.copytree(GO_PROGRAM, program)
-    # The program requires what sdkgen (i.e. the engine) requires, at the same versions, so the
-    # packages the engine's build compiled come from Go's build cache instead of compiling again;
-    # `go mod tidy` drops the rest.
+    # The program requires what sdkgen requires, at the same versions: the Go SDK compiles
+    # against the sdk/v3 the engine is built from, not the older floor its go.mod names, and
+    # `go mod tidy` drops what the program does not use.
     gomod = (SDKGEN_MODULE / "go.mod").read_text(encoding="utf-8")
     requires = [
         f"\t{module} {version}"
@@ -581,9 +581,11 @@ def _build_go(out: Path) -> Path:
     )
     shutil.copy2(SDKGEN_MODULE / "go.sum", program / "go.sum")
     _step("go mod tidy: the Go program", [go, "mod", "tidy"], program)
-    _step("go build: the Go SDK", [go, "build", f"{sdk_module}/..."], program)
+    # -trimpath: compiled packages do not depend on this folder's path, so Go's build cache
+    # serves every later build, in any folder.
+    _step("go build: the Go SDK", [go, "build", "-trimpath", f"{sdk_module}/..."], program)
     binary = program / "go-program"
-    _step("go build: the Go program", [go, "build", "-o", str(binary), "."], program)
+    _step("go build: the Go program", [go, "build", "-trimpath", "-o", str(binary), "."], program)
     return binary
 
 

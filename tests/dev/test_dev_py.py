@@ -141,3 +141,43 @@ def test_engine_puts_the_yaml_host_beside_the_cli_once(tmp_path: Path) -> None:
     assert calls.read_text().splitlines() == [
         "install github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v1.25.0"
     ]
+
+
+def test_sdkgen_pins_the_engines_pkg_v3(dev: dict[str, Any]) -> None:
+    """sdkgen/go.mod requires the pkg/v3 the engine is built from: the SDKs match the engine."""
+    gomod = (ROOT / "sdkgen" / "go.mod").read_text()
+    requirements = dict(dev["_go_requirements"](gomod))
+    assert requirements["github.com/pulumi/pulumi/pkg/v3"] == dev["pinned_engine_version"]()
+
+
+def test_go_requirements_reads_single_and_block_requires(dev: dict[str, Any]) -> None:
+    """Both `require m v` lines and `require ( ... )` blocks are read, comments ignored."""
+    gomod = """module example.com/m
+
+require example.com/a v1.2.3
+
+require (
+\texample.com/b v0.1.0 // indirect
+\texample.com/c/v2 v2.0.0
+)
+"""
+    assert dev["_go_requirements"](gomod) == [
+        ("example.com/b", "v0.1.0"),
+        ("example.com/c/v2", "v2.0.0"),
+        ("example.com/a", "v1.2.3"),
+    ]
+
+
+def test_sdks_without_go_says_so_and_fails(
+    dev: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`dev.py sdks` with no Go on PATH exits 1, naming the missing tool, and prints no folder."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    code = dev["_sdks"](sys.executable, ["--out", str(tmp_path / "sdks")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "no `go` on PATH" in captured.err
+    assert str(tmp_path / "sdks") not in captured.out

@@ -2,7 +2,8 @@
 // the real Pulumi engine, through the Automation API with an inline program (the Go language
 // host is not served by the module proxy; an inline program needs only the CLI).
 //
-//	go-program -engine <bin dir> -work <dir> -controller-host <url> -backup-id <id> up|destroy
+//	go-program -engine <bin dir> -work <dir> -controller-host <url> \
+//	    -source-index <name> -index-name <name> up|destroy
 //
 // The API key comes from PINECONE_API_KEY and is set as the secret stack config
 // pinecone-restore:apiKey; the provider plugin pulumi-resource-pinecone-restore must be on
@@ -30,23 +31,31 @@ import (
 
 const project = "go-sdk-restore"
 
-// program restores one index from the backup, found first through the getBackup function.
-func program(backupID string) pulumi.RunFunc {
+// program finds the newest Ready backup of sourceIndex with the getBackup function and
+// restores it into a RestoredIndex named indexName.
+func program(sourceIndex, indexName string) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		backup, err := pinecone.GetBackup(ctx, &pinecone.GetBackupArgs{BackupId: backupID})
-		if err != nil {
-			return err
-		}
-		index, err := pinecone.NewRestoredIndex(ctx, "search-go", &pinecone.RestoredIndexArgs{
-			BackupId: pulumi.String(backup.BackupId),
-			Tags:     pulumi.StringMap{"env": pulumi.String("go")},
+		backup, err := pinecone.GetBackup(ctx, &pinecone.GetBackupArgs{
+			SourceIndexName: pulumi.StringRef(sourceIndex),
+			ReadyOnly:       pulumi.BoolRef(true),
 		})
 		if err != nil {
 			return err
 		}
+		index, err := pinecone.NewRestoredIndex(ctx, "search-go", &pinecone.RestoredIndexArgs{
+			BackupId:      pulumi.String(backup.BackupId),
+			Name:          pulumi.String(indexName),
+			Tags:          pulumi.StringMap{"env": pulumi.String("go")},
+			CreateTimeout: pulumi.String("10m"),
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("backupId", pulumi.String(backup.BackupId))
 		ctx.Export("host", index.Host)
 		ctx.Export("indexName", index.Name)
-		ctx.Export("backupSource", pulumi.StringPtrFromPtr(backup.SourceIndexName))
+		ctx.Export("restoreJobId", index.RestoreJobId)
+		ctx.Export("tags", index.Tags)
 		return nil
 	}
 }
@@ -61,12 +70,13 @@ func run(ctx context.Context, args []string) (*result, error) {
 	engine := flags.String("engine", "", "the bin directory of the Pulumi CLI")
 	work := flags.String("work", "", "a directory of this run's own (backend, PULUMI_HOME)")
 	host := flags.String("controller-host", "", "the Pinecone control plane URL")
-	backupID := flags.String("backup-id", "", "the backup to restore")
+	source := flags.String("source-index", "", "the index whose newest Ready backup to restore")
+	name := flags.String("index-name", "", "the name of the restored index")
 	if err := flags.Parse(args); err != nil {
 		return nil, err
 	}
-	if flags.NArg() != 1 || *engine == "" || *work == "" || *host == "" || *backupID == "" {
-		return nil, errors.New("usage: go-program -engine DIR -work DIR -controller-host URL -backup-id ID up|destroy")
+	if flags.NArg() != 1 || *engine == "" || *work == "" || *host == "" || *source == "" || *name == "" {
+		return nil, errors.New("usage: go-program -engine DIR -work DIR -controller-host URL -source-index NAME -index-name NAME up|destroy")
 	}
 	apiKey := os.Getenv("PINECONE_API_KEY")
 	if apiKey == "" {
@@ -80,7 +90,7 @@ func run(ctx context.Context, args []string) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	stack, err := auto.UpsertStackInlineSource(ctx, "dev", project, program(*backupID),
+	stack, err := auto.UpsertStackInlineSource(ctx, "dev", project, program(*source, *name),
 		auto.Pulumi(cli),
 		auto.WorkDir(*work),
 		auto.PulumiHome(filepath.Join(*work, "home")),
