@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import runpy
 import shutil
 import subprocess
@@ -84,6 +85,29 @@ def test_typescript_program_with_a_wrong_input_type_fails_tsc(sdks: Any) -> None
     )
     assert checked.returncode != 0
     assert "index.ts(18,5): error TS2322" in checked.stdout  # the `backupId` line
+
+
+def test_readme_typescript_snippets_type_check(sdks: Any) -> None:
+    """Every TypeScript snippet in README.md type-checks against the generated SDK."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippets = re.findall(r"^```typescript\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+    assert snippets, "README.md has no ```typescript block"
+    folder = sdks.out / "ts-readme"  # beside the program: the same node_modules
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(sdks.out / "ts-program", folder, symlinks=True)
+    (folder / "index.ts").unlink()
+    names = [f"snippet{number}.ts" for number in range(len(snippets))]
+    for name, snippet in zip(names, snippets, strict=True):
+        (folder / name).write_text(snippet, encoding="utf-8")
+    config = json.loads((folder / "tsconfig.json").read_text(encoding="utf-8"))
+    (folder / "tsconfig.json").write_text(json.dumps({**config, "files": names}))
+    checked = subprocess.run(  # noqa: S603 - the tsc build_sdks installed
+        [str(sdks.tsc), "-p", str(folder / "tsconfig.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout
 
 
 def test_python_sdk_does_not_shadow_this_package(sdks: Any) -> None:
