@@ -159,7 +159,10 @@ def run_go_program(
 def test_go_program_restores_and_destroys_under_the_engine(
     sdks: Any, engine: Path, server: EmulatorServer, client: ControlPlaneClient, tmp_path: Path
 ) -> None:
-    """A Go program restores an index with the Go SDK (`up`) and deletes it (`destroy`)."""
+    """A Go program restores an index with the Go SDK (`up`) and deletes it (`destroy`).
+
+    The API key, set as secret config, shows in no output and in no file of the backend.
+    """
     server.emulator.seed_index(name="prod", dimension=8, tags={"env": "prod"})
     backup_id = str(server.emulator.seed_backup(source_index_name="prod")["backup_id"])
 
@@ -174,3 +177,6 @@ def test_go_program_restores_and_destroys_under_the_engine(
     destroy = run_go_program(sdks, engine, server, tmp_path, "destroy")
     assert destroy["changes"].get("delete", 0) >= 1
     assert {index.name for index in client.list_indexes()} == {"prod"}
+    files = [path for path in tmp_path.rglob("*") if path.is_file()]  # state, history, config
+    assert any(path.name == "dev.json" for path in files)
+    assert all(API_KEY not in path.read_text(errors="replace") for path in files)
