@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/blang/semver"
+	"github.com/hashicorp/hcl/v2"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
@@ -86,17 +87,36 @@ func bind(path string) (*schema.PackageSpec, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if diags.HasErrors() {
-		return nil, fmt.Errorf("%s does not bind: %w", path, errors.Join(diags.Errs()...))
+		return nil, fmt.Errorf("%s does not bind:\n%s", path, describe(diags))
 	}
 	return &spec, nil
+}
+
+// describe lists the error diagnostics one a line, as `pulumi package get-schema` shows them.
+func describe(diags hcl.Diagnostics) string {
+	var lines []string
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		line := "  " + d.Summary
+		if d.Detail != "" {
+			line += ": " + d.Detail
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // generate writes the SDK of one language into dir, replacing dir.
 func generate(spec *schema.PackageSpec, language, dir string) (int, error) {
 	// Each generator records its language info on the package it is given: bind afresh.
 	pkg, diags, err := schema.BindSpec(*spec, selfContained{}, schema.ValidationOptions{})
-	if err != nil || diags.HasErrors() {
-		return 0, fmt.Errorf("binding for %s: %w", language, errors.Join(err, errors.Join(diags.Errs()...)))
+	if err != nil {
+		return 0, fmt.Errorf("binding for %s: %w", language, err)
+	}
+	if diags.HasErrors() {
+		return 0, fmt.Errorf("binding for %s:\n%s", language, describe(diags))
 	}
 	files, err := generators[language](pkg)
 	if err != nil {

@@ -110,6 +110,27 @@ def test_readme_typescript_snippets_type_check(sdks: Any) -> None:
     assert checked.returncode == 0, checked.stdout
 
 
+def test_a_schema_that_does_not_bind_stops_the_generator(
+    dev: dict[str, Any], sdks: Any, tmp_path: Path
+) -> None:
+    """A `$ref` to a missing type fails with the binder's diagnostic, and no SDK is written."""
+    broken = json.loads(json.dumps(SCHEMA))
+    resource = broken["resources"]["pinecone-restore:index:RestoredIndex"]
+    resource["inputProperties"]["tags"] = {"$ref": "#/types/pinecone-restore:index:Missing"}
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps(broken), encoding="utf-8")
+    generated = subprocess.run(  # noqa: S603 - the generator build_sdks built
+        [str(dev["ensure_sdkgen"]()), "-schema", str(schema), "-out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert generated.returncode == 1
+    assert "RestoredIndex/inputProperties/tags/$ref" in generated.stderr
+    assert "type pinecone-restore:index:Missing not found" in generated.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_python_sdk_does_not_shadow_this_package(sdks: Any) -> None:
     """The generated Python SDK is a package of its own, not `pulumi_pinecone_restore`."""
     packages = {path.parent.name for path in (sdks.out / "python").glob("*/__init__.py")}
