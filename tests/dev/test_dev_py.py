@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import runpy
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -181,3 +183,56 @@ def test_sdks_without_go_says_so_and_fails(
     assert code == 1
     assert "no `go` on PATH" in captured.err
     assert str(tmp_path / "sdks") not in captured.out
+
+
+@pytest.fixture(name="dev_module")
+def _dev_module(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """dev.py as a module, so that a test can replace one of its functions."""
+    spec = importlib.util.spec_from_file_location("dev_as_module", DEV)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sdks_builds_into_the_given_folder_and_prints_it_last(
+    dev_module: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`dev.py sdks --out DIR --schema FILE` builds from FILE into DIR and prints DIR last."""
+    calls: list[tuple[Path, str, Path]] = []
+
+    def build(out: Path, python: str, schema: Path) -> None:
+        sys.stdout.write("dev.py: a build step\n")
+        calls.append((out, python, schema))
+
+    monkeypatch.setattr(dev_module, "build_sdks", build)
+    schema = tmp_path / "schema.json"
+    code = dev_module._sdks("py", ["--out", str(tmp_path / "sdks"), "--schema", str(schema)])
+    assert code == 0
+    assert calls == [(tmp_path / "sdks", "py", schema)]
+    assert capsys.readouterr().out.splitlines()[-1] == str(tmp_path / "sdks")
+
+
+def test_sdks_defaults_to_build_sdks_and_the_committed_schema(
+    dev_module: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without options, `dev.py sdks` builds from docs/schema.json into build/sdks/."""
+    calls: list[tuple[Path, Path]] = []
+    monkeypatch.setattr(
+        dev_module, "build_sdks", lambda out, _py, schema: calls.append((out, schema))
+    )
+    assert dev_module._sdks("py", []) == 0
+    assert calls == [(ROOT / "build" / "sdks", ROOT / "docs" / "schema.json")]
+
+
+def test_sdks_refuses_an_unknown_option(
+    dev: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An option other than --out/--schema exits 2, naming it."""
+    assert dev["_sdks"]("py", ["--languages", "go"]) == 2
+    assert "'--languages'" in capsys.readouterr().err
