@@ -15,6 +15,7 @@ versions, and Go's build cache keeps the compiled packages: a warm run takes sec
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -25,7 +26,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
+from harness.engine import new_stack
 from support import API_KEY
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
@@ -68,46 +71,48 @@ def test_node_sdk_declares_every_resource_and_function(sdks: Any) -> None:
         assert f"export declare const {name}Output: typeof import(" in declared
 
 
-def test_typescript_program_with_a_wrong_input_type_fails_tsc(sdks: Any) -> None:
-    """A program passing a number as `backupId` fails tsc with TS2322: the check is real."""
-    program = sdks.out / "ts-program-wrong"  # beside the program: the same node_modules
-    shutil.rmtree(program, ignore_errors=True)
-    shutil.copytree(sdks.out / "ts-program", program, symlinks=True)
-    source = program / "index.ts"
-    good = source.read_text(encoding="utf-8")
-    assert "backupId: backup.backupId," in good
-    source.write_text(good.replace("backupId: backup.backupId,", "backupId: 42,", 1))
-    checked = subprocess.run(  # noqa: S603 - the tsc build_sdks installed
-        [str(sdks.tsc), "-p", str(program / "tsconfig.json")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode != 0
-    assert "index.ts(18,5): error TS2322" in checked.stdout  # the `backupId` line
+@pytest.fixture(name="tsc_errors", scope="module")
+def _tsc_errors(sdks: Any) -> list[str]:
+    """The tsc error lines of README's TypeScript snippets and of a deliberately wrong program.
 
-
-def test_readme_typescript_snippets_type_check(sdks: Any) -> None:
-    """Every TypeScript snippet in README.md type-checks against the generated SDK."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    snippets = re.findall(r"^```typescript\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
-    assert snippets, "README.md has no ```typescript block"
-    folder = sdks.out / "ts-readme"  # beside the program: the same node_modules
+    One compilation (tsc takes seconds) of ``snippet<N>.ts`` (each ```typescript block of
+    README.md) and ``wrong.ts`` (the checked program passing a number as ``backupId``).
+    """
+    folder = sdks.out / "ts-extra"  # beside the program: the same node_modules
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(sdks.out / "ts-program", folder, symlinks=True)
+    program = (folder / "index.ts").read_text(encoding="utf-8")
     (folder / "index.ts").unlink()
-    names = [f"snippet{number}.ts" for number in range(len(snippets))]
-    for name, snippet in zip(names, snippets, strict=True):
-        (folder / name).write_text(snippet, encoding="utf-8")
+    assert "backupId: backup.backupId," in program
+    files = {"wrong.ts": program.replace("backupId: backup.backupId,", "backupId: 42,", 1)}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippets = re.findall(r"^```typescript\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+    files.update({f"snippet{number}.ts": text for number, text in enumerate(snippets)})
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
     config = json.loads((folder / "tsconfig.json").read_text(encoding="utf-8"))
-    (folder / "tsconfig.json").write_text(json.dumps({**config, "files": names}))
+    (folder / "tsconfig.json").write_text(json.dumps({**config, "files": sorted(files)}))
     checked = subprocess.run(  # noqa: S603 - the tsc build_sdks installed
-        [str(sdks.tsc), "-p", str(folder / "tsconfig.json")],
+        [str(sdks.tsc), "-p", "tsconfig.json"],
+        cwd=folder,  # tsc names files relative to it
         capture_output=True,
         text=True,
         check=False,
     )
-    assert checked.returncode == 0, checked.stdout
+    return [line for line in checked.stdout.splitlines() if ": error TS" in line]
+
+
+def test_typescript_program_with_a_wrong_input_type_fails_tsc(tsc_errors: list[str]) -> None:
+    """A program passing a number as `backupId` fails tsc with TS2322: the check is real."""
+    wrong = [line for line in tsc_errors if line.startswith("wrong.ts")]
+    assert [line.split(":")[0:2] for line in wrong] == [["wrong.ts(18,5)", " error TS2322"]]
+
+
+def test_readme_typescript_snippets_type_check(tsc_errors: list[str]) -> None:
+    """Every TypeScript snippet in README.md type-checks against the generated SDK."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "```typescript\n" in readme
+    assert [line for line in tsc_errors if line.startswith("snippet")] == []
 
 
 def test_a_schema_that_does_not_bind_stops_the_generator(
@@ -131,6 +136,42 @@ def test_a_schema_that_does_not_bind_stops_the_generator(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.fixture(name="python_sdk")
+def _python_sdk(sdks: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The generated Python SDK, imported from its pip install; the plugin on PATH."""
+    monkeypatch.syspath_prepend(str(sdks.out / "python-site"))
+    monkeypatch.setenv("PATH", os.pathsep.join([plugin_dir(), os.environ["PATH"]]))
+    return importlib.import_module(SCHEMA["language"]["python"]["packageName"])
+
+
+def test_python_program_restores_and_destroys_under_the_engine(
+    python_sdk: Any,
+    engine: Path,
+    server: EmulatorServer,
+    client: ControlPlaneClient,
+    tmp_path: Path,
+) -> None:
+    """An inline Python program restores an index with the generated Python SDK and deletes it."""
+    sdk = python_sdk
+    server.emulator.seed_index(name="prod", dimension=8, tags={"env": "prod"})
+    server.emulator.seed_backup(source_index_name="prod")
+
+    def program() -> None:
+        backup = sdk.get_backup(source_index_name="prod", ready_only=True)
+        index = sdk.RestoredIndex(
+            "search-py", backup_id=backup.backup_id, name="restored-py", tags={"env": "py"}
+        )
+        pulumi.export("host", index.host)
+
+    config = {"pinecone-restore:apiKey": API_KEY, "pinecone-restore:controllerHost": server.url}
+    stack = new_stack(engine, tmp_path, "py-sdk", program, config, secrets=[*config][:1])
+    up, _ = stack.up()
+    assert up.outputs["host"].value == client.describe_index("restored-py").host
+    assert stack.resources("pinecone-restore:index:RestoredIndex")
+    stack.destroy()
+    assert {index.name for index in client.list_indexes()} == {"prod"}
+
+
 def test_python_sdk_does_not_shadow_this_package(sdks: Any) -> None:
     """The generated Python SDK is a package of its own, not `pulumi_pinecone_restore`."""
     packages = {path.parent.name for path in (sdks.out / "python").glob("*/__init__.py")}
@@ -138,16 +179,20 @@ def test_python_sdk_does_not_shadow_this_package(sdks: Any) -> None:
     assert "pulumi_pinecone_restore" not in packages
 
 
+def plugin_dir() -> str:
+    """Where `pip install` put the plugin: the engine finds it on PATH, as a user's would."""
+    plugin = shutil.which(PLUGIN, path=str(Path(sys.executable).parent))
+    assert plugin is not None, f"{PLUGIN} is not installed beside {sys.executable}"
+    return str(Path(plugin).parent)
+
+
 def run_go_program(
     sdks: Any, engine: Path, server: EmulatorServer, work: Path, phase: str
 ) -> dict[str, Any]:
     """One phase (``up`` or ``destroy``) of the Go program; returns what it printed (JSON)."""
-    plugin = shutil.which(PLUGIN, path=str(Path(sys.executable).parent))
-    assert plugin is not None, f"{PLUGIN} is not installed beside {sys.executable}"
     env = {
         **os.environ,
-        # The engine finds the provider plugin on PATH, as after `pip install`.
-        "PATH": os.pathsep.join([str(engine), str(Path(plugin).parent), os.environ["PATH"]]),
+        "PATH": os.pathsep.join([str(engine), plugin_dir(), os.environ["PATH"]]),
         "PINECONE_API_KEY": API_KEY,
     }
     done = subprocess.run(  # noqa: S603 - the program build_sdks compiled
