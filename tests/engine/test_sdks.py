@@ -75,8 +75,8 @@ def test_node_sdk_declares_every_resource_and_function(sdks: Any) -> None:
 def _tsc_errors(sdks: Any) -> list[str]:
     """The tsc error lines of README's TypeScript snippets and of a deliberately wrong program.
 
-    One compilation (tsc takes seconds) of ``snippet<N>.ts`` (each ```typescript block of
-    README.md) and ``wrong.ts`` (the checked program passing a number as ``backupId``).
+    One compilation (tsc takes seconds) of ``snippet<N>.ts`` (each ```typescript or ```ts
+    block of README.md) and ``wrong.ts`` (the checked program passing a number as ``backupId``).
     """
     folder = sdks.out / "ts-extra"  # beside the program: the same node_modules
     shutil.rmtree(folder, ignore_errors=True)
@@ -86,7 +86,7 @@ def _tsc_errors(sdks: Any) -> list[str]:
     assert "backupId: backup.backupId," in program
     files = {"wrong.ts": program.replace("backupId: backup.backupId,", "backupId: 42,", 1)}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    snippets = re.findall(r"^```typescript\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+    snippets = re.findall(r"^```(?:typescript|ts)\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
     files.update({f"snippet{number}.ts": text for number, text in enumerate(snippets)})
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -111,7 +111,7 @@ def test_typescript_program_with_a_wrong_input_type_fails_tsc(tsc_errors: list[s
 def test_readme_typescript_snippets_type_check(tsc_errors: list[str]) -> None:
     """Every TypeScript snippet in README.md type-checks against the generated SDK."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "```typescript\n" in readme
+    assert re.search(r"^```(?:typescript|ts)\n", readme, re.MULTILINE)
     assert [line for line in tsc_errors if line.startswith("snippet")] == []
 
 
