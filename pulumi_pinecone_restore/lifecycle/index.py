@@ -43,6 +43,7 @@ from pulumi_pinecone_restore.errors import (
     NameTakenError,
     NotFoundError,
     NotOursError,
+    TransportError,
     VanishedError,
     WaitTimeoutError,
 )
@@ -57,6 +58,7 @@ from pulumi_pinecone_restore.lifecycle.final_backup import parse_final_backup, t
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.lifecycle.intents import Intent
 from pulumi_pinecone_restore.models import BackupModel, IndexModel
+from pulumi_pinecone_restore.polling import Deadline, bounded
 
 __all__ = [
     "INDEX_OUTPUTS",
@@ -313,11 +315,7 @@ def delete_and_wait(
     backup = None
     if final_backup:
         backup = take_final_backup(run, name, final_backup, deadline)
-    if index.deletion_protection == "enabled":
-        client.configure_index(name, deletion_protection="disabled")
-    try:
-        client.delete_index(name)
-    except NotFoundError:
+    if not _send_delete(run, index, deadline):
         return backup
 
     def gone() -> bool | None:
@@ -335,6 +333,29 @@ def delete_and_wait(
             "disappear on its own. Run `pulumi refresh` later, or raise delete_timeout"
         ) from exc
     return backup
+
+
+def _send_delete(run: Run, index: IndexModel, deadline: Deadline) -> bool:
+    """Lift protection if on and send the DELETE, within ``deadline``; ``False`` if gone."""
+    name = index.name
+    # The requests are bounded too, not only the wait: a server that holds the DELETE must not
+    # keep a destroy past its delete_timeout (as a create's requests are bounded).
+    try:
+        with bounded(deadline):
+            if index.deletion_protection == "enabled":
+                run.client.configure_index(name, deletion_protection="disabled")
+            run.client.delete_index(name)
+    except NotFoundError:
+        return False
+    except TransportError as exc:
+        if not exc.out_of_budget:
+            raise
+        raise WaitTimeoutError(
+            f"index {name!r}: Pinecone did not answer the deletion within delete_timeout "
+            f"({deadline.budget:.0f}s); it may still delete the index. Run `pulumi refresh` "
+            "to see, then destroy again, or raise delete_timeout"
+        ) from exc
+    return True
 
 
 class IndexSpec(Spec[I, O, H]):

@@ -215,3 +215,20 @@ def test_a_post_answered_5xx_is_not_sent_again(
 def test_http_date_retry_after_is_understood() -> None:
     """A Retry-After given as an HTTP date in the past means no wait; junk means none given."""
     assert (_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), _retry_after("soon")) == (0.0, None)
+
+
+def test_a_hanging_delete_request_ends_the_destroy_by_its_budget(
+    runtime: Runtime, emulator: Emulator, backup_id: str
+) -> None:
+    """A DELETE the server holds ends as TIMEOUT within delete_timeout, and the index stays."""
+    life = Lifecycle(RESTORED_INDEX, runtime)
+    inputs = {"backup_id": backup_id, "name": "held-delete", "delete_timeout": 1}
+    created = life.create(life.check({}, inputs)[0])
+    emulator.add_fault(FaultRule(method="DELETE", path="/indexes/*", hang=True))
+    try:
+        with pytest.raises(WaitTimeoutError) as caught:
+            life.delete(created.id, created.outputs)
+    finally:
+        emulator.clear_faults()
+    assert caught.value.code == "TIMEOUT"
+    assert emulator.describe_index("held-delete")["name"] == "held-delete"
