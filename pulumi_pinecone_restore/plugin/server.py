@@ -170,18 +170,7 @@ class PluginServicer(ProviderServicer):
 
     async def CheckConfig(self, request: Any, context: Any) -> Any:  # noqa: N802
         """Check the provider's settings."""
-        resp = await self._guard(
-            context,
-            lambda: self._provider.check_config(
-                sdk.CheckRequest(
-                    request.urn,
-                    PropertyValue.unmarshal_map(request.olds),
-                    PropertyValue.unmarshal_map(request.news),
-                    request.randomSeed,
-                )
-            ),
-        )
-        return _check_response(resp)
+        return await self._check(self._provider.check_config, request, context)
 
     async def DiffConfig(self, request: Any, context: Any) -> Any:  # noqa: N802
         """A changed setting (another project) replaces nothing: resources keep their ids."""
@@ -210,9 +199,18 @@ class PluginServicer(ProviderServicer):
 
     async def Check(self, request: Any, context: Any) -> Any:  # noqa: N802
         """Check a resource's inputs."""
+        return await self._check(self._provider.check, request, context)
+
+    async def _check(
+        self,
+        method: Callable[[sdk.CheckRequest], Awaitable[sdk.CheckResponse]],
+        request: Any,
+        context: Any,
+    ) -> Any:
+        """CheckConfig and Check: the same request and answer, for settings or a resource."""
         resp = await self._guard(
             context,
-            lambda: self._provider.check(
+            lambda: method(
                 sdk.CheckRequest(
                     request.urn,
                     PropertyValue.unmarshal_map(request.olds),
