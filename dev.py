@@ -662,10 +662,11 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> int:
     return subprocess.run(args, cwd=ROOT, check=False, env=env).returncode
 
 
-# Branch coverage of the package in the main environment's run (the real-engine tests run the
-# provider in the engine's plugin process, which this does not count). The floor is what the
-# suite measured when it was set; raise it when coverage rises.
-COVERAGE_FLOOR = 92  # measured 93 % (branch) when set
+# Branch coverage of the package in the main environment's run. It counts only this process:
+# not the provider plugins the engine starts, and not the `pinecone-restore` console script,
+# which the CLI tests drive as a subprocess (as a user runs it). The floor is what the suite
+# measured when it was set; raise it when coverage rises.
+COVERAGE_FLOOR = 90  # measured 90.8 % (branch) when set, after the CLI tests moved out of process
 COVERAGE = [
     "--cov=pulumi_pinecone_restore",
     "--cov-branch",
