@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Bootstrap the virtual environments and the Pulumi engine, and run the project's jobs.
+"""Bootstrap the virtual environments and the Pulumi CLI, and run the project's jobs.
 
-Needs only Python 3.10+ and git (and Go 1.26+ to build the Pulumi engine). Every command first
+Needs only Python 3.10+ and git (and Go 1.26+ to build the Pulumi CLI). Every command first
 makes sure ``.venv`` exists and holds this package with its ``dev`` extra, reinstalling only
 when ``pyproject.toml`` changed.
 
     python3 dev.py demo        # the main job: the demo stack against the local emulator
     python3 dev.py test        # ruff, mypy --strict, pytest; then pytest on the floor/SDK env
-    python3 dev.py engine      # make a Pulumi engine available; prints its directory last
+    python3 dev.py pulumi-cli  # make a Pulumi CLI available (alias: engine); prints its bin folder
     python3 dev.py sdk-env     # make the floor/SDK environment; prints its python last
     python3 dev.py sdks        # the Node.js, Go and Python SDKs; prints their folder last
     python3 dev.py emulator    # run the emulator in the foreground (extra args pass through)
@@ -15,8 +15,9 @@ when ``pyproject.toml`` changed.
     python3 dev.py lint        # ruff and mypy only
     python3 dev.py docs        # regenerate docs/reference/*.md and docs/schema.json
 
-The engine: a ``pulumi`` on PATH when it is at least version 3.223, else the CLI pinned in
-``engine/go.mod``, built once with Go into ``~/.cache/pulumi-pinecone-restore/engine/<version>/``
+The Pulumi CLI: a ``pulumi`` on PATH when it is at least version 3.223, else the CLI pinned in
+``pulumi_cli/go.mod``, built once with Go into
+``~/.cache/pulumi-pinecone-restore/pulumi-cli/<version>/``
 (``$XDG_CACHE_HOME`` is honoured), with a ``pulumi-resource-pulumi-python`` launcher beside it,
 and the YAML language host ``pulumi-language-yaml`` (built once with ``go install``, cached).
 
@@ -46,7 +47,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 SDK_VENV = ROOT / ".venv-sdk"
 STAMP_NAME = ".installed-from"
-ENGINE_MODULE = ROOT / "engine"
+PULUMI_CLI_MODULE = ROOT / "pulumi_cli"
 CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
 # The CLI reports this variable as its version; a plain `go build` leaves it empty, and the
 # Automation API refuses a CLI whose version it cannot read.
@@ -68,7 +69,7 @@ if [ -n "${PULUMI_RUNTIME_VIRTUALENV:-}" ]; then
 fi
 exec python3 -u -m pulumi.dynamic "$@"
 """
-ENGINE_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"
+PULUMI_CLI_ENV = "PULUMI_PINECONE_RESTORE_PULUMI_CLI"
 # The YAML language host: the one Pulumi language host the Go module proxy serves, so a
 # `runtime: yaml` Pulumi.yaml folder runs under the real `pulumi up` (the examples/yaml-* tests).
 YAML_HOST = "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
@@ -77,8 +78,8 @@ YAML_HOST_NAME = "pulumi-language-yaml"
 YAML_STAMP = ".pulumi-language-yaml.version"
 
 
-class EngineUnavailableError(RuntimeError):
-    """Raised when no Pulumi engine is on PATH and none can be built here."""
+class PulumiCliUnavailableError(RuntimeError):
+    """Raised when no Pulumi CLI is on PATH and none can be built here."""
 
 
 # ---------------------------------------------------------------- virtual environments
@@ -190,22 +191,33 @@ def sdk_env() -> Path:
     )
 
 
-# ---------------------------------------------------------------- the Pulumi engine
+# ---------------------------------------------------------------- the Pulumi CLI
 
 
-def pinned_engine_version() -> str:
-    """The Pulumi CLI version ``engine/go.mod`` pins, e.g. ``v3.274.1``."""
-    gomod = (ENGINE_MODULE / "go.mod").read_text(encoding="utf-8")
+def pinned_pulumi_version() -> str:
+    """The Pulumi CLI version ``pulumi_cli/go.mod`` pins, e.g. ``v3.274.1``."""
+    gomod = (PULUMI_CLI_MODULE / "go.mod").read_text(encoding="utf-8")
     found = re.search(r"github\.com/pulumi/pulumi/pkg/v3 (v\S+)", gomod)
     if found is None:
-        raise EngineUnavailableError("engine/go.mod does not pin github.com/pulumi/pulumi/pkg/v3")
+        raise PulumiCliUnavailableError(
+            "pulumi_cli/go.mod does not pin github.com/pulumi/pulumi/pkg/v3"
+        )
     return found.group(1)
 
 
-def engine_cache() -> Path:
-    """Where built engines live, one directory per version (outside the repository)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pulumi-pinecone-restore" / "engine"
+def pulumi_cli_cache() -> Path:
+    """Where built Pulumi CLIs live, one directory per version (outside the repository).
+
+    Releases before 0.3 built into ``engine/`` beside it: that folder is moved here once (and
+    left as a link, for shells that still name it) instead of building again for minutes.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache"))
+    cache = base / "pulumi-pinecone-restore" / "pulumi-cli"
+    old = cache.parent / "engine"
+    if not cache.exists() and old.is_dir() and not old.is_symlink():
+        old.rename(cache)
+        old.symlink_to(cache.name)
+    return cache
 
 
 def _cli_version(pulumi: Path | str) -> tuple[int, ...] | None:
@@ -226,7 +238,7 @@ def _write_launcher(bin_dir: Path) -> None:
     launcher.chmod(0o755)
 
 
-def _engine_from_path() -> Path | None:
+def _pulumi_cli_from_path() -> Path | None:
     """A ``bin`` directory holding a new enough ``pulumi`` from PATH and a launcher."""
     found = shutil.which("pulumi")
     if found is None:
@@ -243,7 +255,7 @@ def _engine_from_path() -> Path | None:
     if real.parent.name == "bin" and (real.parent / LAUNCHER_NAME).exists():
         return real.parent
     # The Automation API wants <root>/bin/pulumi; give this CLI that layout and our launcher.
-    bin_dir = engine_cache() / f"path-v{'.'.join(map(str, version))}" / "bin"
+    bin_dir = pulumi_cli_cache() / f"path-v{'.'.join(map(str, version))}" / "bin"
     bin_dir.mkdir(parents=True, exist_ok=True)
     link = bin_dir / "pulumi"
     if link.is_symlink() or link.exists():
@@ -255,7 +267,7 @@ def _engine_from_path() -> Path | None:
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (two checkouts building the same engine wait)."""
+    """Hold an exclusive lock on ``path`` (two checkouts building the same CLI wait)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as handle:
         try:
@@ -270,10 +282,10 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _build_engine(version: str, bin_dir: Path) -> None:
+def _build_pulumi_cli(version: str, bin_dir: Path) -> None:
     go = shutil.which("go")
     if go is None:
-        raise EngineUnavailableError(
+        raise PulumiCliUnavailableError(
             "no `pulumi` CLI (>= 3.223) on PATH and no Go toolchain to build one: install Go "
             "1.26+ (https://go.dev/dl/) and run `python3 dev.py engine`, or install the Pulumi "
             "CLI (https://www.pulumi.com/docs/install/)"
@@ -296,11 +308,13 @@ def _build_engine(version: str, bin_dir: Path) -> None:
             str(partial),
             CLI_PACKAGE,
         ],
-        cwd=ENGINE_MODULE,
+        cwd=PULUMI_CLI_MODULE,
         check=False,
     )
     if built.returncode != 0:
-        raise EngineUnavailableError(f"`go build {CLI_PACKAGE}` failed (exit {built.returncode})")
+        raise PulumiCliUnavailableError(
+            f"`go build {CLI_PACKAGE}` failed (exit {built.returncode})"
+        )
     partial.replace(bin_dir / "pulumi")
     print(
         f"dev.py: built the Pulumi CLI {version} in {time.monotonic() - started:.0f} s", flush=True
@@ -313,15 +327,15 @@ def _ensure_yaml_host(bin_dir: Path) -> None:
     Without Go nothing is built (the YAML examples skip); the rest of the engine still works.
 
     Raises:
-        EngineUnavailableError: ``go install`` failed.
+        PulumiCliUnavailableError: ``go install`` failed.
     """
     stamp = bin_dir / YAML_STAMP
     host = bin_dir / YAML_HOST_NAME
     if host.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == YAML_HOST_VERSION:
         return
-    built_dir = engine_cache() / f"yaml-{YAML_HOST_VERSION}" / "bin"
+    built_dir = pulumi_cli_cache() / f"yaml-{YAML_HOST_VERSION}" / "bin"
     built = built_dir / YAML_HOST_NAME
-    with _locked(engine_cache() / f"yaml-{YAML_HOST_VERSION}.lock"):
+    with _locked(pulumi_cli_cache() / f"yaml-{YAML_HOST_VERSION}.lock"):
         if not built.exists():
             go = shutil.which("go")
             if go is None:
@@ -339,62 +353,62 @@ def _ensure_yaml_host(bin_dir: Path) -> None:
             started = time.monotonic()
             code = subprocess.run(
                 [go, "install", f"{YAML_HOST}@{YAML_HOST_VERSION}"],
-                cwd=engine_cache(),
+                cwd=pulumi_cli_cache(),
                 env={**os.environ, "GOBIN": str(built_dir)},
                 check=False,
             ).returncode
             if code != 0 or not built.exists():
-                raise EngineUnavailableError(f"`go install {YAML_HOST}` failed (exit {code})")
+                raise PulumiCliUnavailableError(f"`go install {YAML_HOST}` failed (exit {code})")
             print(f"dev.py: built {YAML_HOST_NAME} in {time.monotonic() - started:.0f} s")
         shutil.copy2(built, host)
     stamp.write_text(YAML_HOST_VERSION, encoding="utf-8")
 
 
-def ensure_engine() -> Path:
-    """Make a Pulumi engine available, building it when needed.
+def ensure_pulumi_cli() -> Path:
+    """Make a Pulumi CLI available, building it when needed.
 
     Returns:
         The ``bin`` directory holding ``pulumi``, ``pulumi-resource-pulumi-python`` and
         ``pulumi-language-yaml``.
 
     Raises:
-        EngineUnavailableError: Neither a new enough ``pulumi`` nor Go is on PATH, or the
+        PulumiCliUnavailableError: Neither a new enough ``pulumi`` nor Go is on PATH, or the
             build failed.
     """
-    from_path = _engine_from_path()
+    from_path = _pulumi_cli_from_path()
     if from_path is not None:
         if not (from_path / YAML_HOST_NAME).exists():
             _ensure_yaml_host(from_path)
         return from_path
-    version = pinned_engine_version()
-    bin_dir = engine_cache() / version / "bin"
-    with _locked(engine_cache() / f"{version}.lock"):
+    version = pinned_pulumi_version()
+    bin_dir = pulumi_cli_cache() / version / "bin"
+    with _locked(pulumi_cli_cache() / f"{version}.lock"):
         expected = tuple(int(p) for p in version.lstrip("v").split("."))
         if _cli_version(bin_dir / "pulumi") != expected:
-            _build_engine(version, bin_dir)
+            _build_pulumi_cli(version, bin_dir)
         _write_launcher(bin_dir)
     _ensure_yaml_host(bin_dir)
     return bin_dir
 
 
-def _engine_or_reason() -> tuple[Path | None, str | None]:
-    """The engine when one is available or can be built; else why not (for the test run).
+def _pulumi_cli_or_reason() -> tuple[Path | None, str | None]:
+    """The Pulumi CLI when one is available or can be built; else why not (for the test run).
 
-    ``PULUMI_PINECONE_RESTORE_ENGINE`` set to a directory uses that engine as it is; set to
-    ``skip`` (e.g. offline, with Go but no module proxy) it skips the real-engine tests.
+    ``PULUMI_PINECONE_RESTORE_PULUMI_CLI`` set to a directory uses that Pulumi CLI as it is; set to
+    ``skip`` (e.g. offline, with Go but no module proxy) it skips the real-Pulumi tests.
     """
-    preset = os.environ.get(ENGINE_ENV)
+    preset = os.environ.get(PULUMI_CLI_ENV)
     if preset == "skip":
-        return None, f"{ENGINE_ENV}=skip"
+        return None, f"{PULUMI_CLI_ENV}=skip"
     if preset:
         return Path(preset), None
     if shutil.which("go") is None and shutil.which("pulumi") is None:
-        cached = engine_cache() / pinned_engine_version() / "bin"
+        cached = pulumi_cli_cache() / pinned_pulumi_version() / "bin"
         if (cached / "pulumi").exists():
             _write_launcher(cached)
             return cached, None  # the YAML examples skip when no host is beside it
         return None, "neither Go nor a `pulumi` CLI is on PATH"
-    return ensure_engine(), None
+    return ensure_pulumi_cli(), None
 
 
 # ---------------------------------------------------------------- SDKs for other languages
@@ -467,16 +481,16 @@ def ensure_sdkgen() -> Path:
     go = _tool("go", "the SDK generator is a Go program (Pulumi's code generators)")
     gomod = (SDKGEN_MODULE / "go.mod").read_text(encoding="utf-8")
     pinned = dict(_go_requirements(gomod)).get("github.com/pulumi/pulumi/pkg/v3")
-    if pinned != pinned_engine_version():
+    if pinned != pinned_pulumi_version():
         raise SdkBuildError(
             f"sdkgen/go.mod pins github.com/pulumi/pulumi/pkg/v3 {pinned}, the engine "
-            f"{pinned_engine_version()}: the SDKs must come from the engine's module version"
+            f"{pinned_pulumi_version()}: the SDKs must come from the engine's module version"
         )
     digest = hashlib.sha256(subprocess.run([go, "version"], capture_output=True, check=True).stdout)
     for source in [*sorted(SDKGEN_MODULE.glob("*.go")), SDKGEN_MODULE / "go.sum"]:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     digest.update(gomod.encode())
-    binary = engine_cache().parent / "sdkgen" / f"{pinned}-{digest.hexdigest()[:16]}" / "sdkgen"
+    binary = pulumi_cli_cache().parent / "sdkgen" / f"{pinned}-{digest.hexdigest()[:16]}" / "sdkgen"
     with _locked(binary.parent.with_suffix(".lock")):
         if not binary.exists():
             binary.parent.mkdir(parents=True, exist_ok=True)
@@ -502,7 +516,7 @@ def ensure_node_modules() -> Path:
     npm = _tool("npm", "the Node.js SDK is type-checked against @pulumi/pulumi from npm")
     manifest = json.dumps({"private": True, "dependencies": NPM_PINS}, indent=2, sort_keys=True)
     key = hashlib.sha256(manifest.encode()).hexdigest()[:16]
-    home = engine_cache().parent / "node" / key
+    home = pulumi_cli_cache().parent / "node" / key
     done = home / ".installed"
     with _locked(home.with_suffix(".lock")):
         if not done.exists():
@@ -677,20 +691,20 @@ COVERAGE = [
 
 def _test(python: str, rest: list[str]) -> int:
     try:
-        engine, reason = _engine_or_reason()
-    except EngineUnavailableError as exc:
+        pulumi_cli, reason = _pulumi_cli_or_reason()
+    except PulumiCliUnavailableError as exc:
         print(
-            f"dev.py: the Pulumi engine could not be made: {exc} (set {ENGINE_ENV}=skip to "
-            "run the rest without the real-engine tests)",
+            f"dev.py: the Pulumi CLI could not be made: {exc} (set {PULUMI_CLI_ENV}=skip to "
+            "run the rest without the real-Pulumi tests)",
             file=sys.stderr,
         )
         return 1
     env = dict(os.environ)
-    if engine is not None:
-        env[ENGINE_ENV] = str(engine)
-        print(f"dev.py: real-engine tests use {engine / 'pulumi'}", flush=True)
+    if pulumi_cli is not None:
+        env[PULUMI_CLI_ENV] = str(pulumi_cli)
+        print(f"dev.py: real-Pulumi tests use {pulumi_cli / 'pulumi'}", flush=True)
     else:
-        print(f"dev.py: real-engine tests will skip: {reason}", flush=True)
+        print(f"dev.py: real-Pulumi tests will skip: {reason}", flush=True)
     checks = (
         [python, "-m", "ruff", "check", "."],
         [python, "-m", "ruff", "format", "--check", "."],
@@ -704,11 +718,11 @@ def _test(python: str, rest: list[str]) -> int:
         if code != 0:
             return code
     # The floor env runs the whole suite again on the declared minimums and the official SDK's
-    # tests, which skip in .venv; the real-engine tests run only in .venv (the engine is the
+    # tests, which skip in .venv; the real-Pulumi tests run only in .venv (the engine is the
     # same). The two runs go side by side (2 cores; the engine tests mostly wait), the floor's
     # output kept in a file and shown after the main run's.
     sdk_python = str(sdk_env())
-    floor = [sdk_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "not engine", *rest]
+    floor = [sdk_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "not pulumi_cli", *rest]
     main = [python, "-m", "pytest", *COVERAGE, *rest]
     print(f"dev.py: [floor/SDK env, in the background] {' '.join(floor[2:])}", flush=True)
     print(f"dev.py: {' '.join(main[2:])}", flush=True)
@@ -729,13 +743,13 @@ def _test(python: str, rest: list[str]) -> int:
     return main_code or floor_code
 
 
-def _engine(_python: str, _rest: list[str]) -> int:
+def _pulumi_cli_job(_python: str, _rest: list[str]) -> int:
     try:
-        engine = ensure_engine()
-    except EngineUnavailableError as exc:
+        pulumi_cli = ensure_pulumi_cli()
+    except PulumiCliUnavailableError as exc:
         print(f"dev.py: {exc}", file=sys.stderr)
         return 1
-    print(engine)
+    print(pulumi_cli)
     return 0
 
 
@@ -764,29 +778,29 @@ def _sdks(python: str, rest: list[str]) -> int:
     return 0
 
 
-def _with_engine_env() -> dict[str, str]:
+def _with_pulumi_cli_env() -> dict[str, str]:
     """This environment, plus the engine's directory when there is (or can be) one."""
     env = dict(os.environ)
     try:
-        engine, reason = _engine_or_reason()
-    except EngineUnavailableError as exc:
-        engine, reason = None, str(exc)
-    if engine is not None:
-        env[ENGINE_ENV] = str(engine)
+        pulumi_cli, reason = _pulumi_cli_or_reason()
+    except PulumiCliUnavailableError as exc:
+        pulumi_cli, reason = None, str(exc)
+    if pulumi_cli is not None:
+        env[PULUMI_CLI_ENV] = str(pulumi_cli)
     else:
-        print(f"dev.py: no Pulumi engine: {reason}", flush=True)
+        print(f"dev.py: no Pulumi CLI: {reason}", flush=True)
     return env
 
 
 def _demo(python: str, rest: list[str]) -> int:
-    env = dict(os.environ) if "--no-pulumi" in rest else _with_engine_env()
+    env = dict(os.environ) if "--no-pulumi" in rest else _with_pulumi_cli_env()
     return _run([python, str(ROOT / "demo" / "run_demo.py"), *rest], env)
 
 
 JOBS = {
     "demo": _demo,
     "emulator": lambda py, rest: _run([py, "-m", "pulumi_pinecone_restore.emulator.cli", *rest]),
-    "bench": lambda py, rest: _run([py, "-m", "benchmarks", *rest], _with_engine_env()),
+    "bench": lambda py, rest: _run([py, "-m", "benchmarks", *rest], _with_pulumi_cli_env()),
     "lint": lambda py, _rest: (
         _run([py, "-m", "ruff", "check", "."])
         or _run([py, "-m", "ruff", "format", "--check", "."])
@@ -799,7 +813,8 @@ JOBS = {
         _run([py, "-m", "pulumi_pinecone_restore._reference", "docs/reference"])
         or _run([py, "-m", "pulumi_pinecone_restore.plugin.schema", "docs/schema.json"])
     ),
-    "engine": _engine,
+    "pulumi-cli": _pulumi_cli_job,
+    "engine": _pulumi_cli_job,  # its name before 0.3, kept: READMEs and habits still say it
     "sdk-env": _sdk_env,
     "sdks": _sdks,
 }
@@ -814,7 +829,7 @@ def main(argv: list[str]) -> int:
     if job is None:
         print(f"dev.py: unknown job {argv[0]!r}; try 'python3 dev.py --help'", file=sys.stderr)
         return 2
-    if argv[0] in {"engine", "sdk-env"}:
+    if argv[0] in {"pulumi-cli", "engine", "sdk-env"}:
         # Neither needs the main environment.
         return int(job(sys.executable, argv[1:]))
     return int(job(str(_bootstrap()), argv[1:]))

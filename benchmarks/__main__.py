@@ -13,7 +13,7 @@ Markdown. Each scenario runs ``--repeats`` times (default 3) and reports min and
    set's ``create_timeout`` bounds the whole set (17 members of 2 s each, a budget of 3 s that
    fits them and of 1.5 s that does not). The emulator serves these from its own process, as
    the real service never runs inside the provider (see ``emulated.RemoteEmulator``).
-3. Engine: ``benchmarks/engine_bench.py``'s ``run(repeats=...)`` (8 ``RestoredIndex`` vs a set
+3. Engine: ``benchmarks/pulumi_cli_bench.py``'s ``run(repeats=...)`` (8 ``RestoredIndex`` vs a set
    of 8 under ``pulumi up``) when it is importable; a note otherwise.
 4. Simulated: the poll schedule against the SDK's loop in virtual time, 30 s to 1 h.
 5. Deadlines: a ``RestoredIndex`` with ``create_timeout=2`` whose restore-job reads hang (the
@@ -42,7 +42,7 @@ from benchmarks import emulated, simulated
 from benchmarks.sdk_env import find_sdk_python
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("simulated", "lag", "long", "sets", "deadlines", "engine", "forecast")
+SECTIONS = ("simulated", "lag", "long", "sets", "deadlines", "pulumi_cli", "forecast")
 
 
 def _floats(text: str) -> list[float]:
@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--set-seconds", type=float, default=2.0)
     parser.add_argument("--set-sizes", type=_ints, default=[8, 16, 50])
     parser.add_argument("--no-sdk", action="store_true", help="skip the official SDK's side")
-    parser.add_argument("--no-engine", action="store_true")
+    parser.add_argument("--no-pulumi-cli", action="store_true")
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -146,11 +146,11 @@ def _measure(args: argparse.Namespace, only: set[str], sdk_python: str | None) -
     if "deadlines" in only:
         _log("deadlines")
         report["deadlines"] = {"hang": emulated.hang(), "fail_fast": emulated.fail_fast()}
-    if "engine" in only:
-        report["engine"] = (
-            {"skipped": "--no-engine"}
-            if args.no_engine
-            else dict(emulated.engine(args.repeats, _log))
+    if "pulumi_cli" in only:
+        report["pulumi_cli"] = (
+            {"skipped": "--no-pulumi-cli"}
+            if args.no_pulumi_cli
+            else dict(emulated.pulumi_cli(args.repeats, _log))
         )
     return report
 
@@ -214,7 +214,7 @@ def _keep_previous(
         "long": ("long",),
         "sets": ("sets", "set_budget"),
         "deadlines": ("deadlines",),
-        "engine": ("engine",),
+        "pulumi_cli": ("pulumi_cli",),
     }
     kept = []
     for section, names in keys.items():
@@ -297,15 +297,16 @@ def _budget_line(budget: dict[str, Any]) -> str:
     return head + f"succeeded after {_s(seconds)} ({within} the set's budget)."
 
 
-def _engine_rows(engine: dict[str, Any]) -> list[str]:
-    if "skipped" in engine:
-        return [f"Skipped: {engine['skipped']}"]
-    seconds = engine["seconds"]
+def _pulumi_cli_rows(pulumi_cli: dict[str, Any]) -> list[str]:
+    if "skipped" in pulumi_cli:
+        return [f"Skipped: {pulumi_cli['skipped']}"]
+    seconds = pulumi_cli["seconds"]
     single = seconds["single"]["median"]
     lines = [
         (
-            f"`pulumi up` with {engine['engine']}, {engine['restore_seconds']:g} s restores, "
-            f"N = {engine['indexes']}."
+            f"`pulumi up` with {pulumi_cli['pulumi_cli']}, "
+            f"{pulumi_cli['restore_seconds']:g} s restores, "
+            f"N = {pulumi_cli['indexes']}."
         ),
         "",
         "| scenario | wall time min / median | vs one restore (median) |",
@@ -449,7 +450,7 @@ def forecast_markdown(report: dict[str, Any]) -> str:
 def markdown(report: dict[str, Any]) -> str:
     """The results as the Markdown the README quotes."""
     budgets = report["set_budget"]
-    engine = report["engine"]
+    pulumi_cli = report["pulumi_cli"]
     progress = report["lag"]["progress_supported"]
     lines = [
         (
@@ -492,7 +493,7 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         "## Engine",
         "",
-        *_engine_rows(engine),
+        *_pulumi_cli_rows(pulumi_cli),
         "",
         "## Restores without progress: the forecast",
         "",

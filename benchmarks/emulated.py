@@ -533,29 +533,31 @@ def fail_fast(restore_seconds: float = 40.0, size: int = 3) -> dict[str, Any]:
     }
 
 
-def engine(repeats: int, log: Callable[[str], None]) -> Mapping[str, Any]:
-    """``benchmarks/engine_bench.py`` (N ``RestoredIndex`` vs a set of N under ``pulumi up``).
+def pulumi_cli(repeats: int, log: Callable[[str], None]) -> Mapping[str, Any]:
+    """``benchmarks/pulumi_cli_bench.py`` (N ``RestoredIndex`` vs a set of N under ``pulumi up``).
 
-    Calls its ``run_engine_bench(engine_dir)`` ``repeats`` times with the engine its
-    ``find_engine()`` finds, and reports min and median wall time per scenario; a note when
-    the module, its functions or the engine are missing.
+    Calls its ``run_pulumi_cli_bench(bin_dir)`` ``repeats`` times with the Pulumi CLI its
+    ``find_pulumi_cli()`` finds, and reports min and median wall time per scenario; a note when
+    the module, its functions or the Pulumi CLI are missing.
     """
     try:
-        engine_bench = importlib.import_module("benchmarks.engine_bench")
+        pulumi_cli_bench = importlib.import_module("benchmarks.pulumi_cli_bench")
     except ImportError as exc:
-        return {"skipped": f"benchmarks/engine_bench.py is not importable here ({exc})"}
-    run = getattr(engine_bench, "run_engine_bench", None)
-    find = getattr(engine_bench, "find_engine", None)
+        return {"skipped": f"benchmarks/pulumi_cli_bench.py is not importable here ({exc})"}
+    run = getattr(pulumi_cli_bench, "run_pulumi_cli_bench", None)
+    find = getattr(pulumi_cli_bench, "find_pulumi_cli", None)
     if not callable(run) or not callable(find):
-        return {"skipped": "benchmarks/engine_bench.py has no run_engine_bench/find_engine"}
+        return {
+            "skipped": "benchmarks/pulumi_cli_bench.py has no run_pulumi_cli_bench/find_pulumi_cli"
+        }
     where, reason = find()
     if where is None:
         return {"skipped": str(reason)}
-    log(f"engine: benchmarks/engine_bench.py with {where}, {repeats}x")
+    log(f"pulumi_cli: benchmarks/pulumi_cli_bench.py with {where}, {repeats}x")
     reports = [run(where) for _ in range(repeats)]
     scenarios = reports[0]["results"]
     return {
-        "engine": reports[0].get("engine"),
+        "pulumi_cli": reports[0].get("pulumi_cli"),
         "restore_seconds": reports[0].get("restore_seconds"),
         "indexes": reports[0].get("indexes"),
         "seconds": {

@@ -4,7 +4,7 @@
    visible) and seeds a "prod" project: indexes ``products``, ``reviews``, ``users``, each with a
    Ready backup.
 2. With a Pulumi engine (``dev.py`` builds one when Go is on PATH and passes its directory in
-   ``PULUMI_PINECONE_RESTORE_ENGINE``; else a ``pulumi`` on PATH with the dynamic-provider
+   ``PULUMI_PINECONE_RESTORE_PULUMI_CLI``; else a ``pulumi`` on PATH with the dynamic-provider
    launcher beside it): runs the demo stack's program (``demo/__main__.py``) under the real engine
    on a local file backend in ``.pulumi-demo/``: ``pulumi up``, the stack outputs, ``pulumi
    preview`` (no changes), ``pulumi refresh``, then ``pulumi destroy`` (``--keep`` skips the
@@ -53,7 +53,7 @@ INSTALL_HINT = (
     "install the Pulumi CLI with `curl -fsSL https://get.pulumi.com | sh` (or `brew install "
     "pulumi`); then run `python3 dev.py demo` again."
 )
-ENGINE_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"
+PULUMI_CLI_ENV = "PULUMI_PINECONE_RESTORE_PULUMI_CLI"
 DEMO_STATE = ROOT / ".pulumi-demo"
 PROJECT = "pinecone-restore-demo"
 
@@ -79,9 +79,9 @@ def seed(emulator: Emulator) -> dict[str, str]:
     return backups
 
 
-def find_engine(environ: Mapping[str, str] = os.environ) -> Path | None:
+def find_pulumi_cli(environ: Mapping[str, str] = os.environ) -> Path | None:
     """The ``bin`` directory of a Pulumi engine with the dynamic-provider launcher, if any."""
-    configured = environ.get(ENGINE_ENV)
+    configured = environ.get(PULUMI_CLI_ENV)
     if configured and (Path(configured) / "pulumi").exists():
         return Path(configured)
     found = shutil.which("pulumi")
@@ -100,7 +100,7 @@ def _changes(summary: Mapping[Any, int]) -> str:
     return ", ".join(f"{n} {op}" for op, n in sorted(counts.items())) or "nothing"
 
 
-def with_engine(engine: Path, url: str, *, keep: bool, state: Path = DEMO_STATE) -> None:
+def with_pulumi_cli(pulumi_cli: Path, url: str, *, keep: bool, state: Path = DEMO_STATE) -> None:
     """Run the demo stack's program under the real Pulumi engine on a local file backend."""
     program = runpy.run_path(str(ROOT / "demo" / "__main__.py"), run_name="demo_stack")["main"]
     # The emulator starts empty each run, so state left by an earlier run describes nothing.
@@ -115,7 +115,7 @@ def with_engine(engine: Path, url: str, *, keep: bool, state: Path = DEMO_STATE)
         # Everything the engine needs is beside it; never reach out for a plugin.
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
         "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
-        "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": f"{pulumi_cli}{os.pathsep}{os.environ.get('PATH', '')}",
         # The engine's dynamic-provider launcher runs `-m pulumi.dynamic` with this interpreter.
         "PULUMI_PYTHON_CMD": sys.executable,
         # Pulumi's own launcher (beside an installed CLI) reads the virtualenv instead.
@@ -129,7 +129,7 @@ def with_engine(engine: Path, url: str, *, keep: bool, state: Path = DEMO_STATE)
             work_dir=str(state / "project"),
             env_vars=env,
             pulumi_home=str(state / "home"),
-            pulumi_command=auto.PulumiCommand(root=str(engine.parent)),
+            pulumi_command=auto.PulumiCommand(root=str(pulumi_cli.parent)),
         ),
     )
     stack.set_config("pinecone:controllerHost", auto.ConfigValue(url))
@@ -235,10 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         backups = seed(emulator)
         for source, backup_id in backups.items():
             sys.stdout.write(f"  prod index {source:10} backup {backup_id}\n")
-        engine = None if args.no_pulumi else find_engine()
-        if engine is not None:
-            _say(f"Running the demo stack under the Pulumi engine {engine / 'pulumi'}")
-            with_engine(engine, server.url, keep=args.keep, state=args.state)
+        pulumi_cli = None if args.no_pulumi else find_pulumi_cli()
+        if pulumi_cli is not None:
+            _say(f"Running the demo stack under the Pulumi engine {pulumi_cli / 'pulumi'}")
+            with_pulumi_cli(pulumi_cli, server.url, keep=args.keep, state=args.state)
         else:
             _say(
                 "No Pulumi engine (no `pulumi` CLI on PATH, none built), so the stack itself "

@@ -29,7 +29,7 @@ from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
 from pulumi_pinecone_restore.lifecycle.runtime import POLL_SCALE_ENV
 
 # The suite's emulator ends lifecycles after a few reads, so providers in this process and in the
-# plugins and engines it starts poll at 1/20 of the production pace (budgets are unchanged).
+# plugins and Pulumi CLIs it starts poll at 1/20 of the production pace (budgets are unchanged).
 os.environ.setdefault(POLL_SCALE_ENV, "0.05")
 
 
@@ -37,7 +37,7 @@ os.environ.setdefault(POLL_SCALE_ENV, "0.05")
 def _owner_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Providers in this process keep their owner key under a temporary PULUMI_HOME.
 
-    Never the user's ~/.pulumi; engine stacks set a PULUMI_HOME of their own.
+    Never the user's ~/.pulumi; real-Pulumi stacks set a PULUMI_HOME of their own.
     """
     before = os.environ.get("PULUMI_HOME")
     os.environ["PULUMI_HOME"] = str(tmp_path_factory.mktemp("pulumi-home"))

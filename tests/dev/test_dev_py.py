@@ -1,4 +1,4 @@
-"""``dev.py``: the engine it makes, the launcher it writes, the floor it pins."""
+"""``dev.py``: the Pulumi CLI it makes, the launcher it writes, the floor it pins."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _dev() -> dict[str, Any]:
     return runpy.run_path(str(DEV), run_name="dev_under_test")
 
 
-def test_engine_without_go_or_pulumi_says_so_and_fails(tmp_path: Path) -> None:
+def test_pulumi_cli_without_go_or_pulumi_says_so_and_fails(tmp_path: Path) -> None:
     """`dev.py engine` with no Go, no pulumi and an empty cache exits 1, saying why."""
     env = {"PATH": str(tmp_path), "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
     result = subprocess.run(  # noqa: S603 - this interpreter running the repository's dev.py
@@ -72,10 +72,10 @@ dev = ["pytest>=8"]
     assert dev["floor_pins"](pyproject) == ["pulumi==3.223", "attrs==23.1", "werkzeug==3.0"]
 
 
-def test_pinned_engine_version_comes_from_go_mod(dev: dict[str, Any]) -> None:
-    """The engine version is the pkg/v3 requirement of engine/go.mod."""
-    gomod = (ROOT / "engine" / "go.mod").read_text()
-    version = dev["pinned_engine_version"]()
+def test_pinned_pulumi_version_comes_from_go_mod(dev: dict[str, Any]) -> None:
+    """The engine version is the pkg/v3 requirement of pulumi_cli/go.mod."""
+    gomod = (ROOT / "pulumi_cli" / "go.mod").read_text()
+    version = dev["pinned_pulumi_version"]()
     assert f"github.com/pulumi/pulumi/pkg/v3 {version}" in gomod
 
 
@@ -88,11 +88,11 @@ def fake_pulumi(directory: Path, version: str) -> Path:
     return cli
 
 
-def run_engine_job(path: Path, home: Path) -> subprocess.CompletedProcess[str]:
-    """`python3 dev.py engine` with only ``path`` on PATH and an empty cache in ``home``."""
+def run_pulumi_cli_job(path: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    """`python3 dev.py pulumi-cli` with only ``path`` on PATH and an empty cache in ``home``."""
     env = {"PATH": str(path), "HOME": str(home), "XDG_CACHE_HOME": str(home)}
     return subprocess.run(  # noqa: S603 - this interpreter running the repository's dev.py
-        [sys.executable, str(DEV), "engine"],
+        [sys.executable, str(DEV), "pulumi-cli"],
         env=env,
         capture_output=True,
         text=True,
@@ -100,27 +100,40 @@ def run_engine_job(path: Path, home: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_engine_uses_a_new_enough_pulumi_on_path(tmp_path: Path) -> None:
+def test_pulumi_cli_uses_a_new_enough_pulumi_on_path(tmp_path: Path) -> None:
     """A pulumi >= 3.223 on PATH is used: a bin/ in the cache links it, beside our launcher."""
     cli = fake_pulumi(tmp_path / "opt", "v3.250.0")
-    result = run_engine_job(cli.parent, tmp_path)
+    result = run_pulumi_cli_job(cli.parent, tmp_path)
     assert result.returncode == 0, result.stderr
     engine = Path(result.stdout.splitlines()[-1])
-    assert engine == tmp_path / "pulumi-pinecone-restore" / "engine" / "path-v3.250.0" / "bin"
+    assert engine == tmp_path / "pulumi-pinecone-restore" / "pulumi-cli" / "path-v3.250.0" / "bin"
     assert (engine / "pulumi").resolve() == cli.resolve()
     assert os.access(engine / "pulumi-resource-pulumi-python", os.X_OK)
 
 
-def test_engine_ignores_an_old_pulumi(tmp_path: Path) -> None:
+def test_pulumi_cli_moves_the_cache_of_older_releases_once(tmp_path: Path) -> None:
+    """A build cache under the old ``engine/`` name is moved to ``pulumi-cli/``, leaving a link."""
+    old = tmp_path / "pulumi-pinecone-restore" / "engine"
+    (old / "v0.0.0").mkdir(parents=True)
+    (old / "v0.0.0" / "built").write_text("kept", encoding="utf-8")
+    cli = fake_pulumi(tmp_path / "opt", "v3.250.0")
+    assert run_pulumi_cli_job(cli.parent, tmp_path).returncode == 0
+    moved = tmp_path / "pulumi-pinecone-restore" / "pulumi-cli" / "v0.0.0" / "built"
+    assert moved.read_text(encoding="utf-8") == "kept"
+    assert old.is_symlink()
+    assert (old / "v0.0.0" / "built").read_text(encoding="utf-8") == "kept"
+
+
+def test_pulumi_cli_ignores_an_old_pulumi(tmp_path: Path) -> None:
     """A pulumi older than 3.223 is named and ignored; with no Go, the job fails."""
     cli = fake_pulumi(tmp_path / "old", "v3.100.0")
-    result = run_engine_job(cli.parent, tmp_path)
+    result = run_pulumi_cli_job(cli.parent, tmp_path)
     assert result.returncode == 1
     assert f"ignoring {cli}" in result.stdout
     assert "no Go toolchain" in result.stderr
 
 
-def test_engine_puts_the_yaml_host_beside_the_cli_once(tmp_path: Path) -> None:
+def test_pulumi_cli_puts_the_yaml_host_beside_the_cli_once(tmp_path: Path) -> None:
     """`dev.py engine` go-installs pulumi-language-yaml v1.25.0 once and copies it beside pulumi."""
     tools = tmp_path / "tools"
     cli = fake_pulumi(tools, "v3.250.0")
@@ -134,8 +147,8 @@ def test_engine_puts_the_yaml_host_beside_the_cli_once(tmp_path: Path) -> None:
         f'{chmod} +x "$GOBIN/pulumi-language-yaml"\n'
     )
     go.chmod(0o755)
-    first = run_engine_job(cli.parent, tmp_path)
-    second = run_engine_job(cli.parent, tmp_path)
+    first = run_pulumi_cli_job(cli.parent, tmp_path)
+    second = run_pulumi_cli_job(cli.parent, tmp_path)
     assert first.returncode == 0, first.stderr
     assert second.returncode == 0, second.stderr
     engine = Path(second.stdout.splitlines()[-1])
@@ -149,7 +162,7 @@ def test_sdkgen_pins_the_engines_pkg_v3(dev: dict[str, Any]) -> None:
     """sdkgen/go.mod requires the pkg/v3 the engine is built from: the SDKs match the engine."""
     gomod = (ROOT / "sdkgen" / "go.mod").read_text()
     requirements = dict(dev["_go_requirements"](gomod))
-    assert requirements["github.com/pulumi/pulumi/pkg/v3"] == dev["pinned_engine_version"]()
+    assert requirements["github.com/pulumi/pulumi/pkg/v3"] == dev["pinned_pulumi_version"]()
 
 
 def test_go_requirements_reads_single_and_block_requires(dev: dict[str, Any]) -> None:

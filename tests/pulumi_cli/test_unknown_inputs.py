@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-from harness.engine import MakeStack, change_counts
+from harness.pulumi_cli import MakeStack, change_counts
 from pulumi import automation as auto
 
 from pulumi_pinecone_restore import (
@@ -23,7 +23,7 @@ from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, user_tags
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 
 def backup_then_restore() -> None:

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pulumi
 import pytest
-from harness.engine import MakeStack
+from harness.pulumi_cli import MakeStack
 from pulumi import automation as auto
 from support import API_KEY
 
 from pulumi_pinecone_restore import RestoredIndex
 from pulumi_pinecone_restore.emulator import Emulator
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 
 def program() -> None:

@@ -17,8 +17,8 @@ from typing import Any
 import attrs
 import pulumi
 import pytest
-from harness.engine import EngineStack, MakeStack
 from harness.project import CommandRun, ProjectFolder
+from harness.pulumi_cli import MakeStack, PulumiStack
 from pulumi import automation as auto
 from support import API_KEY
 from typing_extensions import override
@@ -27,7 +27,7 @@ from pulumi_pinecone_restore import IndexBackup, RestoredIndex
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 PROGRAMS = Path(__file__).resolve().parent / "yaml_programs"
 CREATE_FIRST = ("create-replacement", "replace", "delete-replaced")
@@ -107,8 +107,8 @@ def dynamic_unknown_program() -> None:
 class DynamicDoor(Door):
     """The Python program through the Automation API and the dynamic provider."""
 
-    stack: EngineStack
-    make: Callable[[str, Callable[[], None], dict[str, Any]], EngineStack]
+    stack: PulumiStack
+    make: Callable[[str, Callable[[], None], dict[str, Any]], PulumiStack]
     prefix: str = "dyn"
     tracebacks: list[str] = attrs.field(factory=list)
 
@@ -249,19 +249,19 @@ def run_table(door: Door, emulator: Emulator, client: ControlPlaneClient) -> lis
 
 @pytest.fixture(name="dynamic_door")
 def _dynamic_door(make_stack: MakeStack) -> DynamicDoor:
-    def make(project: str, program: Callable[[], None], config: dict[str, Any]) -> EngineStack:
+    def make(project: str, program: Callable[[], None], config: dict[str, Any]) -> PulumiStack:
         return make_stack(project, program, config)
 
     return DynamicDoor(make_stack("doors", dynamic_program, {}), make)
 
 
 @pytest.fixture(name="plugin_door")
-def _plugin_door(engine: Path, server: EmulatorServer, tmp_path: Path) -> PluginDoor:
-    if not (engine / "pulumi-language-yaml").exists():
+def _plugin_door(pulumi_cli: Path, server: EmulatorServer, tmp_path: Path) -> PluginDoor:
+    if not (pulumi_cli / "pulumi-language-yaml").exists():
         pytest.skip("no pulumi-language-yaml beside the CLI (`python3 dev.py engine` builds it)")
 
     def make(program: str) -> ProjectFolder:
-        folder = ProjectFolder.copy(engine, PROGRAMS / program, tmp_path / program)
+        folder = ProjectFolder.copy(pulumi_cli, PROGRAMS / program, tmp_path / program)
         folder.pulumi("stack", "init", "dev")
         folder.config("pinecone-restore:apiKey", API_KEY, secret=True)
         folder.config("pinecone-restore:controllerHost", server.url)

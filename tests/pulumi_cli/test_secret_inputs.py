@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-from harness.engine import MakeStack, to_text
+from harness.pulumi_cli import MakeStack, to_text
 from pulumi import automation as auto
 
 from pulumi_pinecone_restore import CloneEnvironment, RestoredIndex
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 QUIET = "quiet-7c1"  # the secret index name
 

@@ -1,4 +1,4 @@
-"""Fixtures of the real-engine tests: the engine, stacks on a file backend, a checking client."""
+"""Fixtures of the real-Pulumi tests: the engine, stacks on a file backend, a checking client."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness.engine import EngineStack, MakeStack, find_engine, new_stack
+from harness.pulumi_cli import MakeStack, PulumiStack, find_pulumi_cli, new_stack
 from support import API_KEY
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
@@ -15,9 +15,9 @@ from pulumi_pinecone_restore.emulator import EmulatorServer
 from pulumi_pinecone_restore.settings import ClientSettings
 
 
-@pytest.fixture(name="engine", scope="session")
+@pytest.fixture(name="pulumi_cli", scope="session")
 def _engine() -> Path:
-    bin_dir, reason = find_engine()
+    bin_dir, reason = find_pulumi_cli()
     if bin_dir is None:
         pytest.skip(reason)
     return bin_dir
@@ -31,16 +31,16 @@ def _client(server: EmulatorServer) -> Iterator[ControlPlaneClient]:
 
 
 @pytest.fixture(name="make_stack")
-def _make_stack(engine: Path, server: EmulatorServer, tmp_path: Path) -> MakeStack:
+def _make_stack(pulumi_cli: Path, server: EmulatorServer, tmp_path: Path) -> MakeStack:
     """Makes stacks whose provider config points at the test emulator (the key as a secret)."""
 
     def make(
         project: str,
         program: Callable[[], None],
         config: Mapping[str, Any] | None = None,
-    ) -> EngineStack:
+    ) -> PulumiStack:
         full = {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url}
         full.update({f"{project}:{key}": value for key, value in (config or {}).items()})
-        return new_stack(engine, tmp_path / project, project, program, full)
+        return new_stack(pulumi_cli, tmp_path / project, project, program, full)
 
     return make

@@ -15,14 +15,14 @@ import json
 import attrs
 import pulumi
 import pytest
-from harness.engine import MakeStack
+from harness.pulumi_cli import MakeStack
 from pulumi import automation as auto
 from support import FAST_TIMINGS
 
 from pulumi_pinecone_restore import CloneEnvironment, RestoredIndex
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 
 def program() -> None:

@@ -28,13 +28,13 @@ from typing import Any
 
 import pulumi
 import pytest
-from harness.engine import new_stack
+from harness.pulumi_cli import new_stack
 from support import API_KEY
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import EmulatorServer
 
-pytestmark = [pytest.mark.engine, pytest.mark.timeout(900)]  # a cold build compiles for minutes
+pytestmark = [pytest.mark.pulumi_cli, pytest.mark.timeout(900)]  # a cold build compiles for minutes
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = "pulumi-resource-pinecone-restore"
@@ -47,10 +47,10 @@ def _dev() -> dict[str, Any]:
 
 
 @pytest.fixture(name="sdks", scope="module")
-def _sdks(dev: dict[str, Any], engine: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def _sdks(dev: dict[str, Any], pulumi_cli: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The SDKs built as ``dev.py sdks`` builds them; skips when Go, npm or the engine is missing.
 
-    Without an engine (e.g. ``PULUMI_PINECONE_RESTORE_ENGINE=skip``, offline) the Go and npm
+    Without an engine (e.g. ``PULUMI_PINECONE_RESTORE_PULUMI_CLI=skip``, offline) the Go and npm
     registries are likely out of reach too, so the whole module skips with the engine tests.
     """
     try:
@@ -146,7 +146,7 @@ def _python_sdk(sdks: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 def test_python_program_restores_and_destroys_under_the_engine(
     python_sdk: Any,
-    engine: Path,
+    pulumi_cli: Path,
     server: EmulatorServer,
     client: ControlPlaneClient,
     tmp_path: Path,
@@ -164,7 +164,7 @@ def test_python_program_restores_and_destroys_under_the_engine(
         pulumi.export("host", index.host)
 
     config = {"pinecone-restore:apiKey": API_KEY, "pinecone-restore:controllerHost": server.url}
-    stack = new_stack(engine, tmp_path, "py-sdk", program, config, secrets=[*config][:1])
+    stack = new_stack(pulumi_cli, tmp_path, "py-sdk", program, config, secrets=[*config][:1])
     up, _ = stack.up()
     assert up.outputs["host"].value == client.describe_index("restored-py").host
     assert stack.resources("pinecone-restore:index:RestoredIndex")
@@ -187,19 +187,19 @@ def plugin_dir() -> str:
 
 
 def run_go_program(
-    sdks: Any, engine: Path, server: EmulatorServer, work: Path, phase: str
+    sdks: Any, pulumi_cli: Path, server: EmulatorServer, work: Path, phase: str
 ) -> dict[str, Any]:
     """One phase (``up`` or ``destroy``) of the Go program; returns what it printed (JSON)."""
     env = {
         **os.environ,
-        "PATH": os.pathsep.join([str(engine), plugin_dir(), os.environ["PATH"]]),
+        "PATH": os.pathsep.join([str(pulumi_cli), plugin_dir(), os.environ["PATH"]]),
         "PINECONE_API_KEY": API_KEY,
     }
     done = subprocess.run(  # noqa: S603 - the program build_sdks compiled
         [
             str(sdks.go_program),
             "-engine",
-            str(engine),
+            str(pulumi_cli),
             "-work",
             str(work),
             "-controller-host",
@@ -223,7 +223,7 @@ def run_go_program(
 
 
 def test_go_program_restores_and_destroys_under_the_engine(
-    sdks: Any, engine: Path, server: EmulatorServer, client: ControlPlaneClient, tmp_path: Path
+    sdks: Any, pulumi_cli: Path, server: EmulatorServer, client: ControlPlaneClient, tmp_path: Path
 ) -> None:
     """A Go program restores an index with the Go SDK (`up`) and deletes it (`destroy`).
 
@@ -232,7 +232,7 @@ def test_go_program_restores_and_destroys_under_the_engine(
     server.emulator.seed_index(name="prod", dimension=8, tags={"env": "prod"})
     backup_id = str(server.emulator.seed_backup(source_index_name="prod")["backup_id"])
 
-    up = run_go_program(sdks, engine, server, tmp_path, "up")
+    up = run_go_program(sdks, pulumi_cli, server, tmp_path, "up")
     restored = client.describe_index("restored-go")
     assert up["changes"].get("create", 0) >= 1
     assert restored.state == "Ready"
@@ -240,7 +240,7 @@ def test_go_program_restores_and_destroys_under_the_engine(
     assert up["outputs"]["backupId"] == backup_id
     assert up["outputs"]["tags"] == {"env": "go"}
 
-    destroy = run_go_program(sdks, engine, server, tmp_path, "destroy")
+    destroy = run_go_program(sdks, pulumi_cli, server, tmp_path, "destroy")
     assert destroy["changes"].get("delete", 0) >= 1
     assert {index.name for index in client.list_indexes()} == {"prod"}
     files = [path for path in tmp_path.rglob("*") if path.is_file()]  # state, history, config

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-from harness.engine import MakeStack
+from harness.pulumi_cli import MakeStack
 from pulumi import automation as auto
 
 from pulumi_pinecone_restore import RestoredIndex
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 TYPE = "pulumi-python:dynamic/pinecone:RestoredIndex"
 HAND_MADE = "restored-by-hand"

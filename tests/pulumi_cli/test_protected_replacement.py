@@ -13,14 +13,14 @@ import re
 
 import pulumi
 import pytest
-from harness.engine import EngineStack, MakeStack, Run
+from harness.pulumi_cli import MakeStack, PulumiStack, Run
 from pulumi import automation as auto
 
 from pulumi_pinecone_restore import RestoredIndex
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 PROJECT = "guarded"
 CREATE_FIRST = ["create-replacement", "replace", "delete-replaced"]
@@ -49,7 +49,7 @@ def backups(emulator: Emulator) -> tuple[str, str]:
     return str(first["backup_id"]), str(second["backup_id"])
 
 
-def configure(stack: EngineStack, **values: str | None) -> None:
+def configure(stack: PulumiStack, **values: str | None) -> None:
     """Set (a value) or remove (``None``) project config keys."""
     for key, value in values.items():
         if value is None:
@@ -112,7 +112,7 @@ def test_protected_replacement_fails_at_preview_and_both_ways_out_work(
     assert indexes(client) == set()
 
 
-def protect_in_state(stack: EngineStack, pending: str) -> None:
+def protect_in_state(stack: PulumiStack, pending: str) -> None:
     """Make the state show the pending-delete index protected, as an older release left it."""
     exported = stack.stack.export_stack()
     assert isinstance(exported.deployment, dict)

@@ -7,20 +7,20 @@ from pathlib import Path
 import pytest
 import run_demo as demo
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 
 def test_demo_runs_the_stack_under_the_engine(
-    engine: Path,
+    pulumi_cli: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Up with outputs, a no-change preview, refresh and destroy, on a file backend."""
-    monkeypatch.setenv(demo.ENGINE_ENV, str(engine))
+    monkeypatch.setenv(demo.PULUMI_CLI_ENV, str(pulumi_cli))
     assert demo.main(["--restore-seconds", "0.2", "--state", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert f"under the Pulumi engine {engine / 'pulumi'}" in out
+    assert f"under the Pulumi engine {pulumi_cli / 'pulumi'}" in out
     assert "RestoredIndex stg-products: ready at" in out
     assert "staging_names" in out
     assert "plan: 4 same" in out

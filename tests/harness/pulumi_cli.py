@@ -1,7 +1,7 @@
 """The real Pulumi engine behind a small test API: inline programs on a local file backend.
 
 ``python3 dev.py engine`` builds (or finds) the Pulumi CLI and puts its ``bin`` directory in
-``PULUMI_PINECONE_RESTORE_ENGINE``; ``python3 dev.py test`` passes it to pytest. The CLI serves
+``PULUMI_PINECONE_RESTORE_PULUMI_CLI``; ``python3 dev.py test`` passes it to pytest. The CLI serves
 dynamic providers through the ``pulumi-resource-pulumi-python`` launcher beside it, which runs
 ``python -m pulumi.dynamic`` with this interpreter (``PULUMI_PYTHON_CMD``).
 
@@ -26,27 +26,28 @@ from typing import Any
 import attrs
 from pulumi import automation as auto
 
-ENGINE_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"
-PASSPHRASE = "engine-tests"
+PULUMI_CLI_ENV = "PULUMI_PINECONE_RESTORE_PULUMI_CLI"
+OLD_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"  # its name before 0.3, still honoured
+PASSPHRASE = "pulumi-cli-tests"
 
 
-def find_engine() -> tuple[Path | None, str]:
-    """The engine's ``bin`` directory, or ``None`` and the reason there is none."""
-    configured = os.environ.get(ENGINE_ENV)
+def find_pulumi_cli() -> tuple[Path | None, str]:
+    """The Pulumi CLI's ``bin`` directory, or ``None`` and the reason there is none."""
+    configured = os.environ.get(PULUMI_CLI_ENV) or os.environ.get(OLD_ENV)
     if configured == "skip":
-        return None, f"{ENGINE_ENV}=skip: the real-engine tests were turned off"
+        return None, f"{PULUMI_CLI_ENV}=skip: the real-Pulumi tests were turned off"
     if configured:
         bin_dir = Path(configured)
         if (bin_dir / "pulumi").exists():
             return bin_dir, ""
-        return None, f"{ENGINE_ENV}={configured} holds no `pulumi`"
+        return None, f"{PULUMI_CLI_ENV}={configured} holds no `pulumi`"
     found = shutil.which("pulumi")
     if found and (Path(found).parent / "pulumi-resource-pulumi-python").exists():
         return Path(found).parent, ""
     return None, (
-        f"no Pulumi engine: {ENGINE_ENV} is unset and no `pulumi` on PATH; `python3 dev.py test` "
-        "builds one when Go is on PATH (or run `python3 dev.py engine` and set "
-        f"{ENGINE_ENV} to the directory it prints)"
+        f"no Pulumi CLI: {PULUMI_CLI_ENV} is unset and no `pulumi` on PATH; `python3 dev.py test` "
+        "builds one when Go is on PATH (or run `python3 dev.py pulumi-cli` and set "
+        f"{PULUMI_CLI_ENV} to the directory it prints)"
     )
 
 
@@ -84,7 +85,7 @@ class Run:
 class Workspace:
     """Where a test stack lives, enough to open it again from another process."""
 
-    engine: Path
+    pulumi_cli: Path
     work_dir: Path
     pulumi_home: Path
     backend: Path
@@ -96,12 +97,12 @@ class Workspace:
             work_dir=str(self.work_dir),
             env_vars=self.env,
             pulumi_home=str(self.pulumi_home),
-            pulumi_command=auto.PulumiCommand(root=str(self.engine.parent)),
+            pulumi_command=auto.PulumiCommand(root=str(self.pulumi_cli.parent)),
         )
 
 
 @attrs.define
-class EngineStack:
+class PulumiStack:
     """An Automation API stack on a file backend, with every run's events and output kept."""
 
     stack: auto.Stack
@@ -158,7 +159,7 @@ class EngineStack:
         """``pulumi stack export`` as the CLI prints it (secrets as ciphertext, unlike the API)."""
         workspace = self.workspace
         done = subprocess.run(  # noqa: S603 - the engine under test, fixed arguments
-            [str(workspace.engine / "pulumi"), "stack", "export", "--stack", self.stack.name],
+            [str(workspace.pulumi_cli / "pulumi"), "stack", "export", "--stack", self.stack.name],
             cwd=workspace.work_dir,
             env={**os.environ, **workspace.env, "PULUMI_HOME": str(workspace.pulumi_home)},
             capture_output=True,
@@ -193,7 +194,7 @@ def change_counts(summary: Mapping[Any, int]) -> dict[str, int]:
 
 
 def new_stack(
-    engine: Path,
+    pulumi_cli: Path,
     workdir: Path,
     project: str,
     program: Callable[[], None],
@@ -201,11 +202,11 @@ def new_stack(
     *,
     secrets: Iterable[str] = ("pinecone:apiKey",),
     stack_name: str = "dev",
-) -> EngineStack:
+) -> PulumiStack:
     """A new stack of ``project`` running ``program`` inline, with ``config`` set.
 
     Args:
-        engine: The ``bin`` directory of the CLI and the launcher.
+        pulumi_cli: The ``bin`` directory of the CLI and the launcher.
         workdir: A directory of the test's own (the backend and PULUMI_HOME go there).
         project: The project name (the namespace of ``pulumi.Config()``).
         program: The inline program.
@@ -221,7 +222,7 @@ def new_stack(
     backend.mkdir(parents=True, exist_ok=True)
     (workdir / "project").mkdir(exist_ok=True)
     workspace = Workspace(
-        engine=engine,
+        pulumi_cli=pulumi_cli,
         work_dir=workdir / "project",
         pulumi_home=workdir / "home",
         backend=backend,
@@ -232,7 +233,7 @@ def new_stack(
             # Everything the engine needs is beside it; never reach out for a plugin.
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
             "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
-            "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PATH": f"{pulumi_cli}{os.pathsep}{os.environ.get('PATH', '')}",
             # The launcher runs `-m pulumi.dynamic` with this interpreter (it has the package).
             "PULUMI_PYTHON_CMD": sys.executable,
             # Pulumi's own launcher (beside an installed CLI) reads the virtualenv instead.
@@ -255,8 +256,8 @@ def new_stack(
             for key, value in config.items()
         }
     )
-    return EngineStack(stack, workspace)
+    return PulumiStack(stack, workspace)
 
 
 #: The ``make_stack`` fixture: ``make_stack(project, program, config=None)``.
-MakeStack = Callable[..., EngineStack]
+MakeStack = Callable[..., PulumiStack]

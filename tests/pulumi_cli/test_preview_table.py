@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 import pytest
-from harness.engine import EngineStack, MakeStack, change_counts
+from harness.pulumi_cli import MakeStack, PulumiStack, change_counts
 from pulumi import automation as auto
 
 from pulumi_pinecone_restore import RestoredIndex
@@ -20,7 +20,7 @@ from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 PROJECT = "table"
 CREATE_FIRST = ["create-replacement", "replace", "delete-replaced"]
@@ -50,7 +50,7 @@ def backups(emulator: Emulator) -> tuple[str, str]:
     return str(first["backup_id"]), str(second["backup_id"])
 
 
-def set_config(stack: EngineStack, **values: Any) -> None:
+def set_config(stack: PulumiStack, **values: Any) -> None:
     """Set (a value) or remove (``None``) project config keys."""
     for key, value in values.items():
         full = f"{PROJECT}:{key}"
@@ -142,7 +142,7 @@ def test_replacements_take_the_promised_order(
     stack.destroy()
 
 
-def _job_of(stack: EngineStack) -> str:
+def _job_of(stack: PulumiStack) -> str:
     """The restore job id the state records for ``idx``."""
     found = [r for r in stack.resources("RestoredIndex") if str(r["urn"]).endswith("::idx")]
     return str(found[0]["outputs"]["restore_job_id"])
@@ -189,7 +189,7 @@ def test_issue_17_inputs_fail_before_any_api_call(
     assert stack.resources("RestoredIndex") == []
 
 
-def emulator_origin(stack: EngineStack) -> str:
+def emulator_origin(stack: PulumiStack) -> str:
     """``host:port`` of the controller the stack is configured with (the test emulator)."""
     url = stack.stack.get_config("pinecone:controllerHost").value
     return url.split("://", 1)[1]

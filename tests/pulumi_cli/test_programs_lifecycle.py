@@ -19,12 +19,12 @@ import attrs
 import pytest
 import run_demo as demo
 import yaml
-from harness.engine import EngineStack, MakeStack, change_counts
+from harness.pulumi_cli import MakeStack, PulumiStack, change_counts
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPE_PREFIX = "pulumi-python:dynamic/pinecone:"
@@ -159,7 +159,7 @@ def test_every_example_runs_here() -> None:
     assert on_disk == {p.project for p in PROGRAMS} - {"pinecone-restore-demo"}
 
 
-def dynamic_types(stack: EngineStack) -> dict[str, int]:
+def dynamic_types(stack: PulumiStack) -> dict[str, int]:
     """The exported dynamic resources, counted by type name."""
     counts: dict[str, int] = {}
     for resource in stack.resources():
@@ -170,7 +170,7 @@ def dynamic_types(stack: EngineStack) -> dict[str, int]:
     return counts
 
 
-def owner_of(stack: EngineStack, resource: str) -> dict[str, Any]:
+def owner_of(stack: PulumiStack, resource: str) -> dict[str, Any]:
     """The exported state of the resource named ``resource``."""
     found = [r for r in stack.resources() if str(r["urn"]).endswith(f"::{resource}")]
     assert len(found) == 1

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 import pulumi
 import pytest
-from harness.engine import EngineStack, change_counts, new_stack
+from harness.pulumi_cli import PulumiStack, change_counts, new_stack
 from pulumi import automation as auto
 from support import API_KEY
 
@@ -33,7 +33,7 @@ from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, index_mark
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 WRITES = ("POST", "PATCH", "DELETE")
 
@@ -90,19 +90,21 @@ def in_component(backup_id: str) -> Callable[[], None]:
 class Place:
     """Where the stacks of a test live (one file backend)."""
 
-    engine: Path
+    pulumi_cli: Path
     workdir: Path
     config: dict[str, Any]
 
-    def stack(self, project: str, name: str, program: Callable[[], None]) -> EngineStack:
+    def stack(self, project: str, name: str, program: Callable[[], None]) -> PulumiStack:
         """A new stack of ``project`` in this backend."""
-        return new_stack(self.engine, self.workdir, project, program, self.config, stack_name=name)
+        return new_stack(
+            self.pulumi_cli, self.workdir, project, program, self.config, stack_name=name
+        )
 
-    def cli(self, stack: EngineStack, *args: str) -> str:
+    def cli(self, stack: PulumiStack, *args: str) -> str:
         """Run the CLI in the stack's workspace (what Automation API has no call for)."""
         env = {**os.environ, **stack.workspace.env, "PULUMI_HOME": str(stack.workspace.pulumi_home)}
         done = subprocess.run(  # noqa: S603 - the engine under test, fixed arguments
-            [str(self.engine / "pulumi"), *args, "--non-interactive"],
+            [str(self.pulumi_cli / "pulumi"), *args, "--non-interactive"],
             cwd=stack.workspace.work_dir,
             env=env,
             capture_output=True,
@@ -114,17 +116,17 @@ class Place:
 
 
 def reselect(
-    place: Place, stack: EngineStack, project: str, name: str, program: Any
-) -> EngineStack:
+    place: Place, stack: PulumiStack, project: str, name: str, program: Any
+) -> PulumiStack:
     """The stack ``project/name`` of the same workspace, running ``program``."""
     opts = stack.workspace.options()
     # What a user edits for a project rename: the name in Pulumi.yaml.
     opts.project_settings = auto.ProjectSettings(name=project, runtime="python")
     selected = auto.select_stack(name, project_name=project, program=program, opts=opts)
-    return EngineStack(selected, stack.workspace)
+    return PulumiStack(selected, stack.workspace)
 
 
-def unchanged(stack: EngineStack, emulator: Emulator, name: str) -> None:
+def unchanged(stack: PulumiStack, emulator: Emulator, name: str) -> None:
     """Preview shows no change; up sends no write and keeps the index name."""
     emulator.reset_requests()
     preview, _ = stack.preview()
@@ -137,9 +139,9 @@ def unchanged(stack: EngineStack, emulator: Emulator, name: str) -> None:
 
 
 @pytest.fixture(name="place")
-def _place(engine: Path, server: EmulatorServer, tmp_path: Path) -> Place:
+def _place(pulumi_cli: Path, server: EmulatorServer, tmp_path: Path) -> Place:
     return Place(
-        engine, tmp_path, {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url}
+        pulumi_cli, tmp_path, {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url}
     )
 
 
@@ -203,7 +205,7 @@ def test_a_state_from_before_nonces_keeps_working(
 
 
 def test_same_names_in_two_backends_touch_nothing_of_each_other(
-    engine: Path,
+    pulumi_cli: Path,
     server: EmulatorServer,
     emulator: Emulator,
     client: ControlPlaneClient,
@@ -212,8 +214,8 @@ def test_same_names_in_two_backends_touch_nothing_of_each_other(
     """B is refused and leaves A's index alone; a newcomer with A's copied mark is not A's."""
     backup_id = seeded_backup(emulator)
     config = {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url}
-    a = Place(engine, tmp_path / "a", config).stack("twin", "dev", plain(backup_id))
-    b = Place(engine, tmp_path / "b", config).stack("twin", "dev", plain(backup_id))
+    a = Place(pulumi_cli, tmp_path / "a", config).stack("twin", "dev", plain(backup_id))
+    b = Place(pulumi_cli, tmp_path / "b", config).stack("twin", "dev", plain(backup_id))
     name = a.up()[0].outputs["name"].value
     before = client.describe_index(name)
 

@@ -1,12 +1,13 @@
-"""N separate ``RestoredIndex`` vs one ``CloneEnvironment`` of N under the real engine, both doors.
+"""N ``RestoredIndex`` vs one ``CloneEnvironment`` of N under the real Pulumi CLI, both doors.
 
 The dynamic door runs inline Python programs; the plugin door runs N separate ``RestoredIndex``
 through the provider plugin (a YAML program in its folder).
 
-``python -m benchmarks.engine_bench`` (after ``python3 dev.py engine``; the engine comes from
-``--engine DIR``, else ``PULUMI_PINECONE_RESTORE_ENGINE``, else a ``pulumi`` on PATH with the
-launcher beside it). Results go to ``benchmarks/results/engine.json`` and ``engine.md``.
-:func:`run_engine_bench` is the same measurement for ``benchmarks/__main__.py`` to call.
+``python -m benchmarks.pulumi_cli_bench`` (after ``python3 dev.py pulumi-cli``; the CLI comes
+from ``--pulumi-cli DIR``, else ``PULUMI_PINECONE_RESTORE_PULUMI_CLI``, else a ``pulumi`` on PATH
+with the launcher beside it). Results go to ``benchmarks/results/pulumi_cli.json`` and
+``pulumi_cli.md``.
+:func:`run_pulumi_cli_bench` is the same measurement for ``benchmarks/__main__.py`` to call.
 
 Each scenario is a fresh stack whose ``pulumi up`` is timed (wall clock, the whole CLI run:
 engine start, plugin start, the restores), against the emulator with restores that take a fixed
@@ -44,7 +45,7 @@ from pulumi_pinecone_restore.emulator import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-ENGINE_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"  # what `python3 dev.py bench` sets
+PULUMI_CLI_ENV = "PULUMI_PINECONE_RESTORE_PULUMI_CLI"  # what `python3 dev.py bench` sets
 
 API_KEY = "bench-key"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -123,14 +124,14 @@ def _yaml_program(backups: list[str], prefix: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cli(engine: Path, folder: Path, env: dict[str, str], *args: str) -> None:
+def _cli(pulumi_cli: Path, folder: Path, env: dict[str, str], *args: str) -> None:
     subprocess.run(  # noqa: S603 - the engine's CLI with fixed arguments
-        [str(engine / "pulumi"), *args], cwd=folder, env=env, check=True, capture_output=True
+        [str(pulumi_cli / "pulumi"), *args], cwd=folder, env=env, check=True, capture_output=True
     )
 
 
 def _measure_plugin(  # noqa: PLR0917 - private, called twice just below
-    engine: Path,
+    pulumi_cli: Path,
     server: EmulatorServer,
     workdir: Path,
     label: str,
@@ -145,37 +146,39 @@ def _measure_plugin(  # noqa: PLR0917 - private, called twice just below
     (workdir / label / "backend").mkdir()
     env = {
         "HOME": os.environ.get("HOME", str(workdir)),
-        "PATH": os.pathsep.join([str(engine), str(Path(sys.executable).parent), "/usr/bin:/bin"]),
+        "PATH": os.pathsep.join(
+            [str(pulumi_cli), str(Path(sys.executable).parent), "/usr/bin:/bin"]
+        ),
         "PULUMI_HOME": str(workdir / label / "home"),
         "PULUMI_BACKEND_URL": f"file://{workdir / label / 'backend'}",
         "PULUMI_CONFIG_PASSPHRASE": "bench",
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
     }
-    _cli(engine, folder, env, "stack", "init", "bench")
-    _cli(engine, folder, env, "config", "set", "pinecone-restore:controllerHost", server.url)
-    _cli(engine, folder, env, "config", "set", "--secret", "pinecone-restore:apiKey", API_KEY)
+    _cli(pulumi_cli, folder, env, "stack", "init", "bench")
+    _cli(pulumi_cli, folder, env, "config", "set", "pinecone-restore:controllerHost", server.url)
+    _cli(pulumi_cli, folder, env, "config", "set", "--secret", "pinecone-restore:apiKey", API_KEY)
     started = time.perf_counter()
-    _cli(engine, folder, env, "up", "--yes", "--skip-preview")
+    _cli(pulumi_cli, folder, env, "up", "--yes", "--skip-preview")
     seconds = time.perf_counter() - started
     calls = sum(server.emulator.request_counts().values())
     waves = _waves(server.emulator, restore_seconds)
-    _cli(engine, folder, env, "destroy", "--yes", "--skip-preview")
+    _cli(pulumi_cli, folder, env, "destroy", "--yes", "--skip-preview")
     return {"seconds": seconds, "api_calls": calls, "restores_per_wave": waves}
 
 
-def find_engine() -> tuple[Path | None, str]:
-    """The engine's ``bin`` directory (``dev.py`` passes it), or ``None`` and why not."""
-    configured = os.environ.get(ENGINE_ENV)
+def find_pulumi_cli() -> tuple[Path | None, str]:
+    """The Pulumi CLI's ``bin`` directory (``dev.py`` passes it), or ``None`` and why not."""
+    configured = os.environ.get(PULUMI_CLI_ENV)
     if configured and configured != "skip" and (Path(configured) / "pulumi").exists():
         return Path(configured), ""
     return None, (
-        f"no Pulumi engine: set {ENGINE_ENV} to the directory `python3 dev.py engine` prints "
+        f"no Pulumi CLI: set {PULUMI_CLI_ENV} to the directory `python3 dev.py pulumi-cli` prints "
         "(`python3 dev.py bench` does)"
     )
 
 
-def _stack(engine: Path, workdir: Path, program: Callable[[], None], url: str) -> auto.Stack:
+def _stack(pulumi_cli: Path, workdir: Path, program: Callable[[], None], url: str) -> auto.Stack:
     """A fresh stack running ``program`` inline on a file backend under ``workdir``."""
     backend = workdir / "backend"
     backend.mkdir(parents=True, exist_ok=True)
@@ -186,7 +189,7 @@ def _stack(engine: Path, workdir: Path, program: Callable[[], None], url: str) -
         "PULUMI_SKIP_UPDATE_CHECK": "true",
         "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
         "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
-        "PATH": f"{engine}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PATH": f"{pulumi_cli}{os.pathsep}{os.environ.get('PATH', '')}",
         # Our launcher beside the CLI runs `python -m pulumi.dynamic` with this interpreter.
         "PULUMI_PYTHON_CMD": sys.executable,
     }
@@ -198,7 +201,7 @@ def _stack(engine: Path, workdir: Path, program: Callable[[], None], url: str) -
             work_dir=str(workdir / "project"),
             env_vars=env,
             pulumi_home=str(workdir / "home"),
-            pulumi_command=auto.PulumiCommand(root=str(engine.parent)),
+            pulumi_command=auto.PulumiCommand(root=str(pulumi_cli.parent)),
         ),
     )
     stack.set_config("pinecone:controllerHost", auto.ConfigValue(url))
@@ -207,14 +210,14 @@ def _stack(engine: Path, workdir: Path, program: Callable[[], None], url: str) -
 
 
 def _measure(  # noqa: PLR0917 - private, called three times just above
-    engine: Path,
+    pulumi_cli: Path,
     server: EmulatorServer,
     workdir: Path,
     label: str,
     program: Callable[[], None],
     restore_seconds: float,
 ) -> dict[str, Any]:
-    stack = _stack(engine, workdir / label, program, server.url)
+    stack = _stack(pulumi_cli, workdir / label, program, server.url)
     started = time.perf_counter()
     stack.up()
     seconds = time.perf_counter() - started
@@ -224,13 +227,13 @@ def _measure(  # noqa: PLR0917 - private, called three times just above
     return {"seconds": seconds, "api_calls": calls, "restores_per_wave": waves}
 
 
-def run_engine_bench(
-    engine: Path, restore_seconds: float = 3.0, indexes: int = 8, repeats: int = 1
+def run_pulumi_cli_bench(
+    pulumi_cli: Path, restore_seconds: float = 3.0, indexes: int = 8, repeats: int = 1
 ) -> dict[str, Any]:
     """Time ``pulumi up`` of 1 restore, N separate restores and one set of N (both doors).
 
     Args:
-        engine: The ``bin`` directory of the Pulumi CLI and the dynamic-provider launcher.
+        pulumi_cli: The ``bin`` directory of the Pulumi CLI and the dynamic-provider launcher.
         restore_seconds: How long each restore takes in the emulator.
         indexes: N.
         repeats: Runs per scenario; the fastest is reported (all are kept).
@@ -242,7 +245,7 @@ def run_engine_bench(
     results: dict[str, Any] = {}
     with (
         EmulatorServer(emulator, host="127.0.0.1", port=0) as server,
-        tempfile.TemporaryDirectory(prefix="engine-bench-") as tmp,
+        tempfile.TemporaryDirectory(prefix="pulumi-cli-bench-") as tmp,
     ):
         workdir = Path(tmp)
         scenarios: list[tuple[str, int, Callable[[str, list[str]], dict[str, Any]]]] = [
@@ -250,38 +253,38 @@ def run_engine_bench(
                 "single",
                 1,
                 lambda label, b: _measure(
-                    engine, server, workdir, label, _separate(b), restore_seconds
+                    pulumi_cli, server, workdir, label, _separate(b), restore_seconds
                 ),
             ),
             (
                 "separate",
                 indexes,
                 lambda label, b: _measure(
-                    engine, server, workdir, label, _separate(b), restore_seconds
+                    pulumi_cli, server, workdir, label, _separate(b), restore_seconds
                 ),
             ),
             (
                 "set",
                 indexes,
                 lambda label, b: _measure(
-                    engine, server, workdir, label, _as_set(b), restore_seconds
+                    pulumi_cli, server, workdir, label, _as_set(b), restore_seconds
                 ),
             ),
         ]
-        if (engine / "pulumi-language-yaml").exists():
+        if (pulumi_cli / "pulumi-language-yaml").exists():
             scenarios += [
                 (
                     "plugin_single",
                     1,
                     lambda label, b: _measure_plugin(
-                        engine, server, workdir, label, b, restore_seconds
+                        pulumi_cli, server, workdir, label, b, restore_seconds
                     ),
                 ),
                 (
                     "plugin_separate",
                     indexes,
                     lambda label, b: _measure_plugin(
-                        engine, server, workdir, label, b, restore_seconds
+                        pulumi_cli, server, workdir, label, b, restore_seconds
                     ),
                 ),
             ]
@@ -299,7 +302,7 @@ def run_engine_bench(
         **plugin,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
-        "engine": str(engine / "pulumi"),
+        "pulumi_cli": str(pulumi_cli / "pulumi"),
         "restore_seconds": restore_seconds,
         "indexes": indexes,
         "repeats": repeats,
@@ -320,7 +323,7 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     lines = [
         (
-            f"`pulumi up` under the real engine; restore time in the emulator "
+            f"`pulumi up` under the real Pulumi CLI; restore time in the emulator "
             f"{report['restore_seconds']:.1f} s; the fastest of {report.get('repeats', 1)} run(s) "
             f"per scenario; {report['machine']}; {report['date']}."
         ),
@@ -358,28 +361,28 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and write ``benchmarks/results/engine.{json,md}``."""
+    """Run the benchmark and write ``benchmarks/results/pulumi_cli.{json,md}``."""
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.engine_bench",
+        prog="python -m benchmarks.pulumi_cli_bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--engine", type=Path, help="the engine's bin directory")
+    parser.add_argument("--pulumi-cli", type=Path, help="the Pulumi CLI's bin directory")
     parser.add_argument("--restore-seconds", type=float, default=3.0)
     parser.add_argument("--indexes", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    engine = args.engine
-    if engine is None:
-        engine, reason = find_engine()
-        if engine is None:
-            print(f"engine_bench: {reason}", file=sys.stderr)
+    pulumi_cli = args.pulumi_cli
+    if pulumi_cli is None:
+        pulumi_cli, reason = find_pulumi_cli()
+        if pulumi_cli is None:
+            print(f"pulumi_cli_bench: {reason}", file=sys.stderr)
             return 1
-    report = run_engine_bench(engine, args.restore_seconds, args.indexes, args.repeats)
+    report = run_pulumi_cli_bench(pulumi_cli, args.restore_seconds, args.indexes, args.repeats)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "engine.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / "pulumi_cli.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     table = markdown(report)
-    (RESULTS / "engine.md").write_text(table, encoding="utf-8")
+    (RESULTS / "pulumi_cli.md").write_text(table, encoding="utf-8")
     print(table)
     return 0
 

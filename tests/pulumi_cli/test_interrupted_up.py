@@ -23,8 +23,8 @@ from pathlib import Path
 import attrs
 import pulumi
 import pytest
-from harness.engine import MakeStack
-from harness.engine_child import spec
+from harness.pulumi_cli import MakeStack
+from harness.pulumi_cli_child import spec
 from pulumi import automation as auto
 from support import FAST_TIMINGS
 
@@ -33,7 +33,7 @@ from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, Timing
 
 pytestmark = [
-    pytest.mark.engine,
+    pytest.mark.pulumi_cli,
     pytest.mark.skipif(
         not Path("/proc/self/stat").exists(),
         reason="finds the CLI's processes through /proc (Linux)",
@@ -78,7 +78,7 @@ def test_killed_up_recovers_to_exactly_one_index(
 
     # `pulumi up` in a process group of its own, read until the restore has started.
     child = subprocess.Popen(  # noqa: S603 - this interpreter, a module of the test harness
-        [sys.executable, "-m", "harness.engine_child", spec(stack, Path(__file__), "program")],
+        [sys.executable, "-m", "harness.pulumi_cli_child", spec(stack, Path(__file__), "program")],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -21,7 +21,7 @@ from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
 
-pytestmark = pytest.mark.engine
+pytestmark = pytest.mark.pulumi_cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PROGRAMS = Path(__file__).resolve().parent / "yaml_programs"
@@ -29,10 +29,10 @@ RESTORED = "pinecone-restore:index:RestoredIndex"
 
 
 @pytest.fixture(name="yaml_engine")
-def _yaml_engine(engine: Path) -> Path:
-    if not (engine / "pulumi-language-yaml").exists():
+def _yaml_engine(pulumi_cli: Path) -> Path:
+    if not (pulumi_cli / "pulumi-language-yaml").exists():
         pytest.skip("no pulumi-language-yaml beside the CLI (`python3 dev.py engine` builds it)")
-    return engine
+    return pulumi_cli
 
 
 @pytest.fixture(name="restore_folder")
@@ -272,7 +272,7 @@ def test_the_plugin_exits_when_pulumi_is_killed(
         assert gone, f"plugin {plugin} still runs 30 s after pulumi was killed"
     finally:
         os.close(watched)
-    # docs/real-engine.md's recipe: the next up adopts the restore the killed one started.
+    # docs/pulumi-cli.md's recipe: the next up adopts the restore the killed one started.
     emulator.set_timings(FAST_TIMINGS)
     restore_folder.pulumi("cancel", "--yes")
     restore_folder.pulumi("refresh", "--clear-pending-creates", "--yes", "--skip-preview")
