@@ -40,6 +40,11 @@ from pulumi_pinecone_restore.emulator.records import (
     Record,
     RestoreJobRecord,
 )
+from pulumi_pinecone_restore.emulator.validation import (
+    CreateIndexForModelRequest,
+    CreateIndexFromBackupRequest,
+    CreateIndexRequest,
+)
 
 DEFAULT_API_KEY = "pclocal"
 REQUEST_LOG_SIZE = 10_000
@@ -190,14 +195,6 @@ class Backend:
         if region not in self.regions.get(cloud, ()):
             raise NotFoundError(f"Resource cloud: {cloud} region: {region} not found.")
 
-    def _check_new_index(self, name: str) -> None:
-        """Refuse a new index whose name is taken (even by a Terminating one) or over quota."""
-        existing = self._indexes.get(name)
-        if existing is not None:
-            detail = " (it is still Terminating)" if existing.state == TERMINATING else ""
-            raise AlreadyExistsError(f"Resource already exists. Index '{name}' exists{detail}.")
-        self._check_quota("indexes", len(self._indexes))
-
     def _check_quota(self, kind: str, current: int) -> None:
         limit = getattr(self.quotas, kind)
         if limit is not None and current >= limit:
@@ -207,16 +204,42 @@ class Backend:
             )
 
     def _new_index(
-        self, *, name: str, cloud: str, region: str, now: float, **fields: Any
+        self,
+        request: CreateIndexRequest | CreateIndexForModelRequest | CreateIndexFromBackupRequest,
+        now: float,
+        *,
+        like: CreateIndexRequest | CreateIndexForModelRequest | BackupRecord,
+        **fields: Any,
     ) -> IndexRecord:
-        """Store a new `Initializing` index named `name` (`fields`: the rest of its settings)."""
+        """Store the new `Initializing` index `request` asks for.
+
+        Args:
+            request: Gives the name, deletion protection and (unless `fields` has them) tags.
+            now: The current time.
+            like: Gives cloud, region, metric and vector type (`request` itself, or a backup).
+            fields: The rest of its settings.
+
+        Raises:
+            AlreadyExistsError: The name is taken, even by a Terminating index (409).
+            ForbiddenError: Index quota reached (403).
+        """
+        name = request.name
+        existing = self._indexes.get(name)
+        if existing is not None:
+            detail = " (it is still Terminating)" if existing.state == TERMINATING else ""
+            raise AlreadyExistsError(f"Resource already exists. Index '{name}' exists{detail}.")
+        self._check_quota("indexes", len(self._indexes))
         index = IndexRecord(
             id=new_id(),
             seq=self._next_seq(),
             name=name,
-            cloud=cloud,
-            region=region,
-            host=self._host(name, cloud, region),
+            cloud=like.cloud,
+            region=like.region,
+            metric=like.metric,
+            vector_type=like.vector_type,
+            host=self._host(name, like.cloud, like.region),
+            deletion_protection=request.deletion_protection,
+            tags=fields.pop("tags", request.tags),
             state=INITIALIZING,
             since=now,
             created_at=now,

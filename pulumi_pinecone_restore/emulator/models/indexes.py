@@ -68,14 +68,15 @@ class IndexBackend(RestoreJobBackend):
                     )
                 dimension = coll.dimension
                 record_count = coll.vector_count
-            return self._create_index(
+            return self._new_index(
                 request,
                 now,
+                like=request,
                 dimension=dimension,
                 source_collection=request.source_collection,
                 record_count=record_count,
                 namespace_count=min(record_count, 1),
-            )
+            ).to_json()
 
     def create_index_for_model(self, body: object) -> dict[str, Any]:
         """`POST /indexes/create-for-model`: a serverless index with integrated embedding.
@@ -93,32 +94,10 @@ class IndexBackend(RestoreJobBackend):
         request = CreateIndexForModelRequest.from_json(body)
         with self._locked() as now:
             self._check_region(request.cloud, request.region)
-            return self._create_index(
-                request, now, dimension=request.dimension, embed=request.embed
+            index = self._new_index(
+                request, now, like=request, dimension=request.dimension, embed=request.embed
             )
-
-    def _create_index(
-        self, request: CreateIndexRequest | CreateIndexForModelRequest, now: float, **fields: Any
-    ) -> dict[str, Any]:
-        """Store the new index `request` asks for (`fields`: what else it gets); its JSON.
-
-        Raises:
-            AlreadyExistsError: Name taken (409).
-            ForbiddenError: Index quota reached (403).
-        """
-        self._check_new_index(request.name)
-        index = self._new_index(
-            name=request.name,
-            cloud=request.cloud,
-            region=request.region,
-            now=now,
-            metric=request.metric,
-            vector_type=request.vector_type,
-            deletion_protection=request.deletion_protection,
-            tags=request.tags,
-            **fields,
-        )
-        return index.to_json()
+            return index.to_json()
 
     def describe_index(self, name: str) -> dict[str, Any]:
         """`GET /indexes/{name}`.

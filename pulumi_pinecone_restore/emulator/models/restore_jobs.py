@@ -75,17 +75,12 @@ class RestoreJobBackend(Backend):
             backup = self._ready(
                 self._get_backup(backup_id), "; only a Ready backup can be restored"
             )
-            self._check_new_index(request.name)
             job_id = new_id()
             index = self._new_index(
-                name=request.name,
-                cloud=backup.cloud,
-                region=backup.region,
-                now=now,
+                request,
+                now,
+                like=backup,
                 dimension=backup.dimension,
-                metric=backup.metric,
-                vector_type=backup.vector_type,
-                deletion_protection=request.deletion_protection,
                 tags=dict(backup.tags if request.tags is None else request.tags),
                 restore_job_id=job_id,
                 embed=None if backup.embed is None else dict(backup.embed),
