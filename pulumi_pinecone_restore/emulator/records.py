@@ -28,6 +28,11 @@ CANCELLED = "Cancelled"
 JOB_ENDED = (COMPLETED, FAILED, CANCELLED)
 
 
+def _present(**values: object) -> dict[str, object]:
+    """The values that are not None: the API leaves such fields out rather than send null."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
 @attrs.define(kw_only=True)
 class Record:
     """What every stored object has: its place in creation order and its current phase.
@@ -106,11 +111,8 @@ class IndexRecord(Record):
         }
         # Sparse indexes have no dimension; the field is left out rather than null because
         # the 2025-04 schema does not declare it nullable.
-        if self.dimension is not None:
-            model["dimension"] = self.dimension
-        if self.embed is not None:
-            model["embed"] = dict(self.embed)
-        return model
+        embed = None if self.embed is None else dict(self.embed)
+        return model | _present(dimension=self.dimension, embed=embed)
 
 
 @attrs.define(kw_only=True)
@@ -154,10 +156,7 @@ class BackupRecord(Record):
             "tags": dict(self.tags),
             "created_at": rfc3339(self.created_at, created_digits),
         }
-        for key in ("name", "description", "dimension"):
-            value = getattr(self, key)
-            if value is not None:
-                model[key] = value
+        model |= _present(name=self.name, description=self.description, dimension=self.dimension)
         if self.status == READY:
             model["record_count"] = self.record_count
             model["namespace_count"] = self.namespace_count
@@ -237,6 +236,4 @@ class CollectionRecord(Record):
             "size": self.size,
             "vector_count": self.vector_count,
         }
-        if self.dimension is not None:
-            model["dimension"] = self.dimension
-        return model
+        return model | _present(dimension=self.dimension)
