@@ -248,20 +248,23 @@ class Backend:
         return self._add(self._indexes, name, index)
 
     @staticmethod
-    def _ready(record: _Settled, why: str = "") -> _Settled:
-        """`record`, if it is Ready; `why` ends the refusal's message.
+    def _ready(record: _Settled, to: str | None = None) -> _Settled:
+        """`record`, if it is Ready (`to`: what only a Ready one can be, for the refusal).
 
         Raises:
             FailedPreconditionError: It is not Ready (412).
         """
         if isinstance(record, IndexRecord):
-            what, field, status = f"Index {record.name}", "state", record.state
+            kind, what, field, status = "index", record.name, "state", record.state
         elif isinstance(record, BackupRecord):
-            what, field, status = f"Backup {record.id}", "status", record.status
+            kind, what, field, status = "backup", record.id, "status", record.status
         else:
-            what, field, status = f"Collection {record.name}", "status", record.status
+            kind, what, field, status = "collection", record.name, "status", record.status
         if status != READY:
-            raise FailedPreconditionError(f"{what} is not ready ({field}: {status}){why}.")
+            why = "" if to is None else f"; only a Ready {kind} can be {to}"
+            raise FailedPreconditionError(
+                f"{kind.capitalize()} {what} is not ready ({field}: {status}){why}."
+            )
         return record
 
     @staticmethod

@@ -37,9 +37,7 @@ class BackupBackend(Backend):
         """
         request = CreateBackupRequest.from_json(body)
         with self._locked() as now:
-            index = self._ready(
-                self._get_index(index_name), "; only a Ready index can be backed up"
-            )
+            index = self._ready(self._get_index(index_name), to="backed up")
             self._check_quota("backups", len(self._backups))
             backup = self._new_backup(
                 index=index, name=request.name, description=request.description, now=now

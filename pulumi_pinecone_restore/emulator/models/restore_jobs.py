@@ -72,9 +72,7 @@ class RestoreJobBackend(Backend):
         """
         request = CreateIndexFromBackupRequest.from_json(body)
         with self._locked() as now:
-            backup = self._ready(
-                self._get_backup(backup_id), "; only a Ready backup can be restored"
-            )
+            backup = self._ready(self._get_backup(backup_id), to="restored")
             job_id = new_id()
             index = self._new_index(
                 request,
