@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -23,7 +22,6 @@ from pulumi_pinecone_restore.emulator.models.collections import CollectionBacken
 from pulumi_pinecone_restore.emulator.models.indexes import IndexBackend
 from pulumi_pinecone_restore.emulator.models.state import Managed
 from pulumi_pinecone_restore.emulator.records import (
-    READY,
     BackupRecord,
     CollectionRecord,
     IndexRecord,
@@ -78,62 +76,6 @@ class Emulator(IndexBackend, BackupBackend, CollectionBackend):
                 self._load(snapshot)
 
     # ------------------------------------------------------------------ seeding
-
-    def seed_index(
-        self,
-        *,
-        name: str,
-        dimension: int | None = 8,
-        metric: str = "cosine",
-        cloud: str = "aws",
-        region: str = "us-east-1",
-        tags: Mapping[str, str] | None = None,
-        deletion_protection: str = "disabled",
-        vector_type: str = "dense",
-        ready: bool = True,
-        pod_type: str | None = None,
-        record_count: int = 0,
-        namespace_count: int | None = None,
-    ) -> dict[str, Any]:
-        """Create an index directly, optionally already Ready, with the API's validation.
-
-        `pod_type` (e.g. `"p1.x1"`) makes a pod-based index instead: the API cannot create
-        one here, but a seeded one is listed, described, deleted and is the source
-        collections are made from. `record_count` and `namespace_count` (default: 1 when
-        there are records) are the data it is taken to hold; its backups report them once
-        Ready, and restores and collections carry them on.
-
-        Returns:
-            The IndexModel JSON.
-
-        Raises:
-            EmulatorError: The same refusals as `create_index`.
-        """
-        body: dict[str, Any] = {
-            "name": name,
-            "metric": metric,
-            "spec": {"serverless": {"cloud": cloud, "region": region}},
-            "tags": dict(tags or {}),
-            "deletion_protection": deletion_protection,
-            "vector_type": vector_type,
-        }
-        if dimension is not None and vector_type == "dense":
-            body["dimension"] = dimension
-        with self._lock:
-            self.create_index(body)
-            with self._locked():
-                index = self._get_index(name)
-                if ready:
-                    index.state = READY
-                    self._dirty = True
-                if pod_type is not None:
-                    index.pod_type = pod_type
-                index.record_count = record_count
-                index.namespace_count = (
-                    namespace_count if namespace_count is not None else min(record_count, 1)
-                )
-                self._dirty = True
-                return index.to_json()
 
     def seed_demo(self) -> str:
         """Ensure a Ready `demo-source` index with a Ready backup exists.

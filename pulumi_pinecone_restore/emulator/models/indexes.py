@@ -184,6 +184,62 @@ class IndexBackend(RestoreJobBackend):
             if job is not None and job.status == PENDING:
                 self._end_job(job, FAILED, now)
 
+    def seed_index(
+        self,
+        *,
+        name: str,
+        dimension: int | None = 8,
+        metric: str = "cosine",
+        cloud: str = "aws",
+        region: str = "us-east-1",
+        tags: Mapping[str, str] | None = None,
+        deletion_protection: str = "disabled",
+        vector_type: str = "dense",
+        ready: bool = True,
+        pod_type: str | None = None,
+        record_count: int = 0,
+        namespace_count: int | None = None,
+    ) -> dict[str, Any]:
+        """Create an index directly, optionally already Ready, with the API's validation.
+
+        `pod_type` (e.g. `"p1.x1"`) makes a pod-based index instead: the API cannot create
+        one here, but a seeded one is listed, described, deleted and is the source
+        collections are made from. `record_count` and `namespace_count` (default: 1 when
+        there are records) are the data it is taken to hold; its backups report them once
+        Ready, and restores and collections carry them on.
+
+        Returns:
+            The IndexModel JSON.
+
+        Raises:
+            EmulatorError: The same refusals as `create_index`.
+        """
+        body: dict[str, Any] = {
+            "name": name,
+            "metric": metric,
+            "spec": {"serverless": {"cloud": cloud, "region": region}},
+            "tags": dict(tags or {}),
+            "deletion_protection": deletion_protection,
+            "vector_type": vector_type,
+        }
+        if dimension is not None and vector_type == "dense":
+            body["dimension"] = dimension
+        with self._lock:
+            self.create_index(body)
+            with self._locked():
+                index = self._get_index(name)
+                if ready:
+                    index.state = READY
+                    self._dirty = True
+                if pod_type is not None:
+                    index.pod_type = pod_type
+                index.record_count = record_count
+                index.namespace_count = (
+                    namespace_count if namespace_count is not None else min(record_count, 1)
+                )
+                self._dirty = True
+                return index.to_json()
+
     # ------------------------------------------------------------------ status changes
 
     def _index_phase(self, index: IndexRecord) -> Timing | None:

@@ -134,7 +134,7 @@ class RestoreJobBackend(Backend):
         """Whether a job is old enough to be listed; a listing that leaves it out counts."""
         if not job.listed:
             lag = self._behaviour.restore_listing_lag
-            if not state.reached(lag, since=job.created_at, reads=job.listing_misses, now=now):
+            if not state.reached(lag, reads=job.listing_misses, elapsed=now - job.created_at):
                 job.listing_misses += 1
                 self._dirty = True
                 return False
@@ -160,9 +160,7 @@ class RestoreJobBackend(Backend):
             job = self._get_job(job_id)
             faults = self._behaviour
             # The first `job_404_first` describes of a job are refused: a read-counted gate.
-            refused = not state.reached(
-                Timing(reads=faults.job_404_first), since=now, reads=job.describes, now=now
-            )
+            refused = not state.reached(Timing(reads=faults.job_404_first), reads=job.describes)
             job.describes += 1
             self._dirty = True
             if refused or (

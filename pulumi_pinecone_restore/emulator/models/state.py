@@ -30,16 +30,15 @@ from pulumi_pinecone_restore.emulator.records import Record
 _R = TypeVar("_R", bound=Record)
 
 
-def reached(timing: Timing, *, since: float, reads: int, now: float) -> bool:
-    """Whether a threshold counted from `since` with `reads` observations so far is met at `now`.
+def reached(timing: Timing, *, reads: int, elapsed: float = 0.0) -> bool:
+    """Whether `timing` is met after `elapsed` clock seconds and `reads` observations.
 
     Args:
         timing: The threshold: clock seconds and observations, both needed.
-        since: Clock seconds when the counting began.
         reads: Observations counted so far.
-        now: The current clock time.
+        elapsed: Clock seconds since the counting began (0: a gate of reads alone).
     """
-    return timing.is_due(now - since, reads)
+    return timing.is_due(elapsed, reads)
 
 
 def ended_at(record: Record, timing: Timing, now: float) -> float | None:
@@ -49,7 +48,7 @@ def ended_at(record: Record, timing: Timing, now: float) -> float | None:
     a restore's `completed_at` and the start of the next phase are exact however late the
     request that notices comes.
     """
-    if not reached(timing, since=record.since, reads=record.reads, now=now):
+    if not reached(timing, reads=record.reads, elapsed=now - record.since):
         return None
     due = record.since + timing.seconds
     if timing.reads and record.last_read_at is not None:
