@@ -58,6 +58,29 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def placement(
+    source: CreateIndexRequest | CreateIndexForModelRequest | IndexRecord | BackupRecord,
+) -> dict[str, Any]:
+    """Where an index is and what its vectors are: what a new one takes from its source."""
+    return {
+        "cloud": source.cloud,
+        "region": source.region,
+        "metric": source.metric,
+        "vector_type": source.vector_type,
+    }
+
+
+def carried(source: IndexRecord | BackupRecord) -> dict[str, Any]:
+    """What a backup keeps of its index, and an index restored from it gets back."""
+    return {
+        **placement(source),
+        "dimension": source.dimension,
+        "embed": None if source.embed is None else dict(source.embed),
+        "record_count": source.record_count,
+        "namespace_count": source.namespace_count,
+    }
+
+
 @attrs.define
 class Backend:
     """The emulated project's state and the plumbing every operation shares (see `Emulator`)."""
@@ -207,8 +230,6 @@ class Backend:
         self,
         request: CreateIndexRequest | CreateIndexForModelRequest | CreateIndexFromBackupRequest,
         now: float,
-        *,
-        like: CreateIndexRequest | CreateIndexForModelRequest | BackupRecord,
         **fields: Any,
     ) -> IndexRecord:
         """Store the new `Initializing` index `request` asks for.
@@ -216,8 +237,7 @@ class Backend:
         Args:
             request: Gives the name, deletion protection and (unless `fields` has them) tags.
             now: The current time.
-            like: Gives cloud, region, metric and vector type (`request` itself, or a backup).
-            fields: The rest of its settings.
+            fields: The rest of its settings, its `placement` among them.
 
         Raises:
             AlreadyExistsError: The name is taken, even by a Terminating index (409).
@@ -233,11 +253,7 @@ class Backend:
             id=new_id(),
             seq=self._next_seq(),
             name=name,
-            cloud=like.cloud,
-            region=like.region,
-            metric=like.metric,
-            vector_type=like.vector_type,
-            host=self._host(name, like.cloud, like.region),
+            host=self._host(name, fields["cloud"], fields["region"]),
             deletion_protection=request.deletion_protection,
             tags=fields.pop("tags", request.tags),
             state=INITIALIZING,

@@ -12,7 +12,7 @@ from pulumi_pinecone_restore.emulator.config import Timing
 from pulumi_pinecone_restore.emulator.exceptions import (
     AlreadyExistsError,
 )
-from pulumi_pinecone_restore.emulator.models.backend import Backend, new_id
+from pulumi_pinecone_restore.emulator.models.backend import Backend, carried, new_id
 from pulumi_pinecone_restore.emulator.records import PENDING, READY, BackupRecord, IndexRecord
 from pulumi_pinecone_restore.emulator.validation import CreateBackupRequest
 
@@ -61,19 +61,12 @@ class BackupBackend(Backend):
             description=description,
             source_index_name=index.name,
             source_index_id=index.id,
-            cloud=index.cloud,
-            region=index.region,
-            dimension=index.dimension,
-            metric=index.metric,
-            vector_type=index.vector_type,
             tags=dict(index.tags if tags is None else tags),
             status=self._behaviour.backup_initial_status,
             since=now,
             created_at=now,
-            embed=None if index.embed is None else dict(index.embed),
-            record_count=index.record_count,
-            namespace_count=index.namespace_count,
             size_bytes=index.size_bytes(),
+            **carried(index),
         )
         return self._add(self._backups, backup.id, backup)
 

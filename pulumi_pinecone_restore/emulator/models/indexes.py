@@ -15,6 +15,7 @@ from pulumi_pinecone_restore.emulator.exceptions import (
     ForbiddenError,
     InvalidArgumentError,
 )
+from pulumi_pinecone_restore.emulator.models.backend import placement
 from pulumi_pinecone_restore.emulator.models.restore_jobs import RestoreJobBackend
 from pulumi_pinecone_restore.emulator.records import (
     FAILED,
@@ -71,7 +72,7 @@ class IndexBackend(RestoreJobBackend):
             return self._new_index(
                 request,
                 now,
-                like=request,
+                **placement(request),
                 dimension=dimension,
                 source_collection=request.source_collection,
                 record_count=record_count,
@@ -95,7 +96,7 @@ class IndexBackend(RestoreJobBackend):
         with self._locked() as now:
             self._check_region(request.cloud, request.region)
             index = self._new_index(
-                request, now, like=request, dimension=request.dimension, embed=request.embed
+                request, now, **placement(request), dimension=request.dimension, embed=request.embed
             )
             return index.to_json()
 

@@ -16,7 +16,7 @@ from pulumi_pinecone_restore.emulator.exceptions import (
     NotFoundError,
 )
 from pulumi_pinecone_restore.emulator.models import state
-from pulumi_pinecone_restore.emulator.models.backend import Backend, new_id
+from pulumi_pinecone_restore.emulator.models.backend import Backend, carried, new_id
 from pulumi_pinecone_restore.emulator.records import (
     CANCELLED,
     COMPLETED,
@@ -77,13 +77,9 @@ class RestoreJobBackend(Backend):
             index = self._new_index(
                 request,
                 now,
-                like=backup,
-                dimension=backup.dimension,
+                **carried(backup),
                 tags=dict(backup.tags if request.tags is None else request.tags),
                 restore_job_id=job_id,
-                embed=None if backup.embed is None else dict(backup.embed),
-                record_count=backup.record_count,
-                namespace_count=backup.namespace_count,
             )
             scatter = self._timings.restore.scatter
             job = RestoreJobRecord(
