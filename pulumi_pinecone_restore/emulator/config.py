@@ -136,6 +136,10 @@ class RestoreTiming(Timing):
         """Clock seconds a restore of ``record_count`` records lasts, for a job's ``factor``."""
         return (self.seconds + self.per_million_records * record_count / 1e6) * factor
 
+    def phase(self, record_count: int, factor: float = 1.0) -> Timing:
+        """The plain timing of one restore: its own duration, and this timing's reads."""
+        return Timing(seconds=self.duration(record_count, factor), reads=self.reads)
+
     def to_json(self) -> dict[str, Any]:
         """Return the JSON form used by the admin API."""
         return {

@@ -11,7 +11,8 @@ Tree (HTTP status, `error.code`)::
     ├── FailedPreconditionError  412 FAILED_PRECONDITION   state forbids the call
     └── UnprocessableError       422 UNPROCESSABLE_ENTITY  not JSON, missing field, wrong type
 
-None of these know about HTTP beyond carrying the status number.
+None of these know about HTTP beyond carrying the status number; each kind names its status
+and code in its class statement (`class NotFoundError(EmulatorError, status=404, ...)`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ class EmulatorError(Exception):
     status: ClassVar[int] = 500
     code: ClassVar[str] = "UNKNOWN"
 
+    def __init_subclass__(
+        cls, *, status: int | None = None, code: str | None = None, **kwargs: object
+    ) -> None:
+        """Give a kind of refusal its HTTP status and `error.code` (else its base's)."""
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
+        if code is not None:
+            cls.code = code
+
     def __init__(self, message: str) -> None:
         """Keep the message for rendering."""
         super().__init__(message)
@@ -39,50 +50,29 @@ class EmulatorError(Exception):
         return {"error": {"code": self.code, "message": self.message}, "status": self.status}
 
 
-class InvalidArgumentError(EmulatorError):
+class InvalidArgumentError(EmulatorError, status=400, code="INVALID_ARGUMENT"):
     """Raised when a well-formed body carries a value the API rejects (400)."""
 
-    status = 400
-    code = "INVALID_ARGUMENT"
 
-
-class UnauthenticatedError(EmulatorError):
+class UnauthenticatedError(EmulatorError, status=401, code="UNAUTHENTICATED"):
     """Raised when the `Api-Key` header is missing or wrong (401)."""
 
-    status = 401
-    code = "UNAUTHENTICATED"
 
-
-class ForbiddenError(EmulatorError):
+class ForbiddenError(EmulatorError, status=403, code="FORBIDDEN"):
     """Raised when a quota is exhausted or deletion protection blocks a delete (403)."""
 
-    status = 403
-    code = "FORBIDDEN"
 
-
-class NotFoundError(EmulatorError):
+class NotFoundError(EmulatorError, status=404, code="NOT_FOUND"):
     """Raised when the named object (or cloud/region) does not exist (404)."""
 
-    status = 404
-    code = "NOT_FOUND"
 
-
-class AlreadyExistsError(EmulatorError):
+class AlreadyExistsError(EmulatorError, status=409, code="ALREADY_EXISTS"):
     """Raised when a name is already taken (409)."""
 
-    status = 409
-    code = "ALREADY_EXISTS"
 
-
-class FailedPreconditionError(EmulatorError):
+class FailedPreconditionError(EmulatorError, status=412, code="FAILED_PRECONDITION"):
     """Raised when the object's state forbids the call, e.g. restoring a backup not Ready (412)."""
 
-    status = 412
-    code = "FAILED_PRECONDITION"
 
-
-class UnprocessableError(EmulatorError):
+class UnprocessableError(EmulatorError, status=422, code="UNPROCESSABLE_ENTITY"):
     """Raised when a body cannot be deserialized: bad JSON, missing field, wrong type (422)."""
-
-    status = 422
-    code = "UNPROCESSABLE_ENTITY"

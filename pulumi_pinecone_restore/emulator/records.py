@@ -1,8 +1,9 @@
 """The stored objects (indexes, backups, restore jobs, collections) and their JSON renderings.
 
 Each record remembers when its current lifecycle phase began (`since`, clock seconds) and how
-many times it was observed in that phase (`reads`); `Emulator` compares both against the
-configured `Timing` to decide when the phase ends.
+many times it was observed in that phase (`reads`); the transition helper
+(`emulator.models.state`) compares both against the configured `Timing` to decide when the
+phase ends.
 """
 
 from __future__ import annotations
@@ -27,12 +28,35 @@ CANCELLED = "Cancelled"
 JOB_ENDED = (COMPLETED, FAILED, CANCELLED)
 
 
-@attrs.define
-class IndexRecord:
+def _present(**values: object) -> dict[str, object]:
+    """The values that are not None: the API leaves such fields out rather than send null."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+@attrs.define(kw_only=True)
+class Record:
+    """What every stored object has: its place in creation order and its current phase.
+
+    Args:
+        seq: Creation sequence number (listings are ordered and paged by it).
+        since: Clock seconds when the current lifecycle phase began.
+        created_at: Clock seconds when the object was created.
+        reads: Observations (describes, listings) made in the current phase.
+        last_read_at: When the last of those reads came, if any.
+    """
+
+    seq: int
+    since: float
+    created_at: float
+    reads: int = 0
+    last_read_at: float | None = None
+
+
+@attrs.define(kw_only=True)
+class IndexRecord(Record):
     """A serverless index."""
 
     id: str
-    seq: int
     name: str
     dimension: int | None
     metric: str
@@ -43,12 +67,8 @@ class IndexRecord:
     deletion_protection: str
     tags: dict[str, str]
     state: str
-    since: float
-    created_at: float
-    reads: int = 0
     source_collection: str | None = None
     restore_job_id: str | None = None
-    last_read_at: float | None = None
     #: Integrated-embedding configuration (a ModelIndexEmbed), for create-for-model indexes.
     embed: dict[str, Any] | None = None
     #: Set only on seeded pod-based indexes, which exist here as sources of collections.
@@ -91,19 +111,15 @@ class IndexRecord:
         }
         # Sparse indexes have no dimension; the field is left out rather than null because
         # the 2025-04 schema does not declare it nullable.
-        if self.dimension is not None:
-            model["dimension"] = self.dimension
-        if self.embed is not None:
-            model["embed"] = dict(self.embed)
-        return model
+        embed = None if self.embed is None else dict(self.embed)
+        return model | _present(dimension=self.dimension, embed=embed)
 
 
-@attrs.define
-class BackupRecord:
+@attrs.define(kw_only=True)
+class BackupRecord(Record):
     """A backup of an index; it outlives its source index."""
 
     id: str
-    seq: int
     name: str | None
     description: str | None
     source_index_name: str
@@ -115,14 +131,10 @@ class BackupRecord:
     vector_type: str
     tags: dict[str, str]
     status: str
-    since: float
-    created_at: float
-    reads: int = 0
     record_count: int = 0
     namespace_count: int = 0
     size_bytes: int = 0
     fail_restores: bool = False
-    last_read_at: float | None = None
     #: The source's integrated-embedding configuration; not part of the 2025-04 BackupModel,
     #: but a restore recreates it.
     embed: dict[str, Any] | None = None
@@ -144,10 +156,7 @@ class BackupRecord:
             "tags": dict(self.tags),
             "created_at": rfc3339(self.created_at, created_digits),
         }
-        for key in ("name", "description", "dimension"):
-            value = getattr(self, key)
-            if value is not None:
-                model[key] = value
+        model |= _present(name=self.name, description=self.description, dimension=self.dimension)
         if self.status == READY:
             model["record_count"] = self.record_count
             model["namespace_count"] = self.namespace_count
@@ -155,22 +164,17 @@ class BackupRecord:
         return model
 
 
-@attrs.define
-class RestoreJobRecord:
+@attrs.define(kw_only=True)
+class RestoreJobRecord(Record):
     """A restore of a backup into a new index."""
 
     id: str
-    seq: int
     backup_id: str
     target_index_name: str
     target_index_id: str
     status: str
-    since: float
-    created_at: float
-    reads: int = 0
     completed_at: float | None = None
     percent_complete: float = 0.0
-    last_read_at: float | None = None
     #: Listings that left the job out while it was new (see `Behaviour.restore_listing_lag`).
     listing_misses: int = 0
     listed: bool = False
@@ -211,22 +215,17 @@ class RestoreJobRecord:
         return model
 
 
-@attrs.define
-class CollectionRecord:
+@attrs.define(kw_only=True)
+class CollectionRecord(Record):
     """A collection (a static copy of an index's records)."""
 
-    seq: int
     name: str
     source: str
     dimension: int | None
     environment: str
     status: str
-    since: float
-    created_at: float
-    reads: int = 0
     size: int = 0
     vector_count: int = 0
-    last_read_at: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Render as the API's CollectionModel."""
@@ -237,6 +236,4 @@ class CollectionRecord:
             "size": self.size,
             "vector_count": self.vector_count,
         }
-        if self.dimension is not None:
-            model["dimension"] = self.dimension
-        return model
+        return model | _present(dimension=self.dimension)

@@ -7,16 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from emulator.bodies import INDEX, TIMEOUT
 
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule, ManualClock, Timing, Timings
-
-TIMEOUT = 5
-INDEX = {
-    "name": "idx",
-    "dimension": 8,
-    "metric": "cosine",
-    "spec": {"serverless": {"cloud": "aws", "region": "us-east-1"}},
-}
 
 
 def test_missing_key_is_unauthenticated(base_url: str) -> None:

@@ -7,16 +7,9 @@ import json
 
 import pytest
 import requests
+from emulator.bodies import INDEX, TIMEOUT
 
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing, Timings
-
-TIMEOUT = 5
-INDEX = {
-    "name": "idx",
-    "dimension": 8,
-    "metric": "cosine",
-    "spec": {"serverless": {"cloud": "aws", "region": "us-east-1"}},
-}
 
 
 def _connections(base_url: str) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from emulator.bodies import from_collection
 
 from pulumi_pinecone_restore.emulator import (
     AlreadyExistsError,
@@ -270,12 +271,7 @@ def test_collection_lifecycle_and_index_from_collection(clock: ManualClock) -> N
     emu.seed_index(name="src", dimension=12, pod_type="p1.x1")
     coll = emu.create_collection({"name": "snap", "source": "src"})
     assert (coll["status"], coll["dimension"]) == ("Initializing", 12)
-    body = {
-        "name": "from-snap",
-        "spec": {
-            "serverless": {"cloud": "aws", "region": "us-east-1", "source_collection": "snap"}
-        },
-    }
+    body = from_collection("from-snap", "snap")
     with pytest.raises(FailedPreconditionError):
         emu.create_index(body)
     with pytest.raises(FailedPreconditionError):
@@ -307,14 +303,8 @@ def test_collection_errors(emulator: Emulator) -> None:
 
 def test_index_from_unknown_collection_is_not_found(emulator: Emulator) -> None:
     """Creating an index from a missing collection is 404."""
-    body = {
-        "name": "x",
-        "spec": {
-            "serverless": {"cloud": "aws", "region": "us-east-1", "source_collection": "nope"}
-        },
-    }
     with pytest.raises(NotFoundError):
-        emulator.create_index(body)
+        emulator.create_index(from_collection("x", "nope"))
 
 
 def test_seed_demo_is_idempotent(emulator: Emulator) -> None:
