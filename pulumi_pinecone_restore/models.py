@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
+
+if TYPE_CHECKING:
+    from attrs import AttrsInstance
 
 __all__ = [
     "BackupModel",
@@ -24,6 +27,8 @@ __all__ = [
     "is_terminal_job_status",
     "parse_timestamp",
 ]
+
+_M = TypeVar("_M", bound="AttrsInstance")
 
 # Restore-job statuses that end a job. The API documents no enum for them; anything else
 # (`Pending`, `InProgress`, or a value invented later) means the job is still running.
@@ -87,8 +92,8 @@ def _float(data: Mapping[str, Any], key: str) -> float | None:
     return None
 
 
-def _tags(data: Mapping[str, Any]) -> dict[str, str]:
-    value = data.get("tags")
+def _tags(data: Mapping[str, Any], key: str = "tags") -> dict[str, str]:
+    value = data.get(key)
     if not isinstance(value, Mapping):
         return {}
     return {str(k): str(v) for k, v in value.items() if v is not None}
@@ -105,6 +110,34 @@ def _require(data: Mapping[str, Any], key: str, model: str) -> str:
         # The server broke its own contract; say so rather than carry a None around.
         raise ValueError(f"{model} response lacks required field {key!r}")  # noqa: TRY004
     return value
+
+
+# How a field of a flat model is read, by its declared type: a value of another type is as
+# good as absent (``None``, or the fallback of a required string).
+_READERS: dict[str, Callable[[Mapping[str, Any], str], Any]] = {
+    "str | None": _str,
+    "int | None": _int,
+    "float | None": _float,
+    "dict[str, str]": _tags,
+}
+
+
+def _flat(cls: type[_M], data: Mapping[str, Any], *, key: str) -> _M:
+    """Build a model whose attribute names are its JSON keys, each read by its declared type.
+
+    ``key`` (the object's id or name) must be a string; another ``str`` field missing from
+    ``data`` reads as ``""`` (``status`` as ``"Unknown"``); unknown keys are ignored.
+    """
+    values: dict[str, Any] = {}
+    for field in attrs.fields(cls):
+        name = field.name
+        if name == key:
+            values[name] = _require(data, name, cls.__name__)
+        elif field.type == "str":
+            values[name] = _str(data, name) or ("Unknown" if name == "status" else "")
+        else:
+            values[name] = _READERS[str(field.type)](data, name)
+    return cls(**values)
 
 
 @attrs.frozen
@@ -204,23 +237,7 @@ class BackupModel:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BackupModel:
         """Build from a decoded BackupModel JSON object."""
-        return cls(
-            backup_id=_require(data, "backup_id", "BackupModel"),
-            source_index_name=_str(data, "source_index_name") or "",
-            source_index_id=_str(data, "source_index_id") or "",
-            status=_str(data, "status") or "Unknown",
-            cloud=_str(data, "cloud") or "",
-            region=_str(data, "region") or "",
-            name=_str(data, "name"),
-            description=_str(data, "description"),
-            dimension=_int(data, "dimension"),
-            metric=_str(data, "metric"),
-            record_count=_int(data, "record_count"),
-            namespace_count=_int(data, "namespace_count"),
-            size_bytes=_int(data, "size_bytes"),
-            tags=_tags(data),
-            created_at=_str(data, "created_at"),
-        )
+        return _flat(cls, data, key="backup_id")
 
 
 @attrs.frozen
@@ -255,16 +272,7 @@ class RestoreJobModel:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RestoreJobModel:
         """Build from a decoded RestoreJobModel JSON object."""
-        return cls(
-            restore_job_id=_require(data, "restore_job_id", "RestoreJobModel"),
-            backup_id=_str(data, "backup_id") or "",
-            target_index_name=_str(data, "target_index_name") or "",
-            target_index_id=_str(data, "target_index_id") or "",
-            status=_str(data, "status") or "Unknown",
-            created_at=_str(data, "created_at"),
-            completed_at=_str(data, "completed_at"),
-            percent_complete=_float(data, "percent_complete"),
-        )
+        return _flat(cls, data, key="restore_job_id")
 
 
 @attrs.frozen
@@ -297,14 +305,7 @@ class CollectionModel:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CollectionModel:
         """Build from a decoded CollectionModel JSON object."""
-        return cls(
-            name=_require(data, "name", "CollectionModel"),
-            status=_str(data, "status") or "Unknown",
-            environment=_str(data, "environment"),
-            dimension=_int(data, "dimension"),
-            vector_count=_int(data, "vector_count"),
-            size=_int(data, "size"),
-        )
+        return _flat(cls, data, key="name")
 
 
 @attrs.frozen
