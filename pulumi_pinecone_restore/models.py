@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
 if TYPE_CHECKING:
-    from attrs import AttrsInstance
+    from typing_extensions import Self
 
 __all__ = [
     "BackupModel",
@@ -27,8 +27,6 @@ __all__ = [
     "is_terminal_job_status",
     "parse_timestamp",
 ]
-
-_M = TypeVar("_M", bound="AttrsInstance")
 
 # Restore-job statuses that end a job. The API documents no enum for them; anything else
 # (`Pending`, `InProgress`, or a value invented later) means the job is still running.
@@ -122,22 +120,31 @@ _READERS: dict[str, Callable[[Mapping[str, Any], str], Any]] = {
 }
 
 
-def _flat(cls: type[_M], data: Mapping[str, Any], *, key: str) -> _M:
-    """Build a model whose attribute names are its JSON keys, each read by its declared type.
+class _FlatModel:
+    """A wire model whose attribute names are its JSON keys, each read by its declared type.
 
-    ``key`` (the object's id or name) must be a string; another ``str`` field missing from
-    ``data`` reads as ``""`` (``status`` as ``"Unknown"``); unknown keys are ignored.
+    The field named by ``_key`` (the object's id or name) must be a string; another ``str``
+    field missing from the JSON reads as ``""`` (``status`` as ``"Unknown"``); unknown keys
+    are ignored.
     """
-    values: dict[str, Any] = {}
-    for field in attrs.fields(cls):
-        name = field.name
-        if name == key:
-            values[name] = _require(data, name, cls.__name__)
-        elif field.type == "str":
-            values[name] = _str(data, name) or ("Unknown" if name == "status" else "")
-        else:
-            values[name] = _READERS[str(field.type)](data, name)
-    return cls(**values)
+
+    __slots__ = ()
+    __attrs_attrs__: ClassVar[tuple[Any, ...]]  # set by attrs on each model
+    _key: ClassVar[str]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Build from a decoded JSON object of this model."""
+        values: dict[str, Any] = {}
+        for field in attrs.fields(cls):
+            name = field.name
+            if name == cls._key:
+                values[name] = _require(data, name, cls.__name__)
+            elif field.type == "str":
+                values[name] = _str(data, name) or ("Unknown" if name == "status" else "")
+            else:
+                values[name] = _READERS[str(field.type)](data, name)
+        return cls(**values)
 
 
 @attrs.frozen
@@ -197,7 +204,7 @@ class IndexModel:
 
 
 @attrs.frozen
-class BackupModel:
+class BackupModel(_FlatModel):
     """A backup as described by ``GET /backups/{id}``.
 
     Attributes:
@@ -218,6 +225,8 @@ class BackupModel:
         created_at: Creation time as the API wrote it (RFC 3339 text), if given.
     """
 
+    _key: ClassVar[str] = "backup_id"
+
     backup_id: str
     source_index_name: str
     source_index_id: str
@@ -234,14 +243,9 @@ class BackupModel:
     tags: dict[str, str] = attrs.field(factory=dict)
     created_at: str | None = None
 
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> BackupModel:
-        """Build from a decoded BackupModel JSON object."""
-        return _flat(cls, data, key="backup_id")
-
 
 @attrs.frozen
-class RestoreJobModel:
+class RestoreJobModel(_FlatModel):
     """A restore job as described by ``GET /restore-jobs/{id}``.
 
     Attributes:
@@ -254,6 +258,8 @@ class RestoreJobModel:
         completed_at: When it ended, if it has.
         percent_complete: Progress 0..100, when the API gives it.
     """
+
+    _key: ClassVar[str] = "restore_job_id"
 
     restore_job_id: str
     backup_id: str
@@ -268,11 +274,6 @@ class RestoreJobModel:
     def is_terminal(self) -> bool:
         """Whether the job has stopped for good."""
         return is_terminal_job_status(self.status)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> RestoreJobModel:
-        """Build from a decoded RestoreJobModel JSON object."""
-        return _flat(cls, data, key="restore_job_id")
 
 
 @attrs.frozen
@@ -292,8 +293,10 @@ class RestoreStarted:
 
 
 @attrs.frozen
-class CollectionModel:
+class CollectionModel(_FlatModel):
     """A collection (a static copy of a pod-based index)."""
+
+    _key: ClassVar[str] = "name"
 
     name: str
     status: str
@@ -301,11 +304,6 @@ class CollectionModel:
     dimension: int | None = None
     vector_count: int | None = None
     size: int | None = None
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> CollectionModel:
-        """Build from a decoded CollectionModel JSON object."""
-        return _flat(cls, data, key="name")
 
 
 @attrs.frozen
