@@ -34,7 +34,7 @@ import json as jsonlib
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote
 
 import attrs
@@ -65,6 +65,7 @@ from pulumi_pinecone_restore.settings import RETRY_STATUSES, ClientSettings
 __all__ = ["API_VERSION", "REDACTED", "ControlPlaneClient"]
 
 API_VERSION = "2025-04"
+_T = TypeVar("_T")
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PATCH", "DELETE"})
 REDACTED = "[redacted]"
 _MAX_BODY_IN_MESSAGE = 500
@@ -425,16 +426,10 @@ class ControlPlaneClient:
 
     def iter_backups(self, *, index_name: str | None = None) -> Iterator[BackupModel]:
         """Every backup listed, following pagination, each id once."""
-        seen: set[str] = set()
-        token: str | None = None
-        while True:
-            items, token = self.list_backups_page(index_name=index_name, token=token)
-            for item in items:
-                if item.backup_id not in seen:
-                    seen.add(item.backup_id)
-                    yield item
-            if not token:
-                return
+        return _each_once(
+            lambda token: self.list_backups_page(index_name=index_name, token=token),
+            lambda backup: backup.backup_id,
+        )
 
     # Restores ------------------------------------------------------------------------------
 
@@ -485,16 +480,9 @@ class ControlPlaneClient:
         Best effort, as the live listing is: it can leave jobs out, stop early and repeat
         rows across pages (repeats are dropped here). A job missing from it may exist.
         """
-        seen: set[str] = set()
-        token: str | None = None
-        while True:
-            items, token = self.list_restore_jobs_page(token=token)
-            for item in items:
-                if item.restore_job_id not in seen:
-                    seen.add(item.restore_job_id)
-                    yield item
-            if not token:
-                return
+        return _each_once(
+            lambda token: self.list_restore_jobs_page(token=token), lambda job: job.restore_job_id
+        )
 
     # Collections ---------------------------------------------------------------------------
 
@@ -562,6 +550,22 @@ def _segment(value: str) -> str:
     if not isinstance(value, str) or value in {"", ".", ".."}:
         raise ValueError(f"{value!r} cannot name an index, backup, job or collection")
     return quote(value, safe="")
+
+
+def _each_once(
+    page: Callable[[str | None], tuple[list[_T], str | None]], key: Callable[[_T], str]
+) -> Iterator[_T]:
+    """Every item of every page, following the tokens, each key once (live listings repeat rows)."""
+    seen: set[str] = set()
+    token: str | None = None
+    while True:
+        items, token = page(token)
+        for item in items:
+            if key(item) not in seen:
+                seen.add(key(item))
+                yield item
+        if not token:
+            return
 
 
 def _page_params(limit: int, token: str | None) -> dict[str, Any]:

@@ -141,7 +141,22 @@ class ReadTimeoutError(TransportError):
     """Raised when the request was sent but no answer came in time: the server may have acted."""
 
 
-class OperationError(PineconeRestoreError):
+class _LocalError(PineconeRestoreError):
+    """An error decided here rather than answered by the API: each class has a fixed ``code``.
+
+    A subclass names its code in its header, ``class VanishedError(OperationError,
+    code="VANISHED")``; one that names none keeps its parent's.
+    """
+
+    code: ClassVar[str]
+
+    def __init_subclass__(cls, *, code: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+
+
+class OperationError(_LocalError, code="OPERATION_FAILED"):
     """Raised when a long-running operation (restore, backup, deletion) ends badly.
 
     Attributes:
@@ -154,43 +169,32 @@ class OperationError(PineconeRestoreError):
             records it as a partial create, so the next ``pulumi up`` continues it.
     """
 
-    code: ClassVar[str] = "OPERATION_FAILED"
     discarded: str | None = None
     left_running: str | None = None
     left_running_id: str | None = None
 
 
-class RestoreFailedError(OperationError):
+class RestoreFailedError(OperationError, code="RESTORE_FAILED"):
     """Raised when a restore job ends ``Failed``/``Cancelled`` or its index fails to initialize."""
 
-    code: ClassVar[str] = "RESTORE_FAILED"
 
-
-class BackupFailedError(OperationError):
+class BackupFailedError(OperationError, code="BACKUP_FAILED"):
     """Raised when a backup ends ``Failed`` or disappears while it is being taken."""
 
-    code: ClassVar[str] = "BACKUP_FAILED"
 
-
-class CollectionFailedError(OperationError):
+class CollectionFailedError(OperationError, code="COLLECTION_FAILED"):
     """Raised when a collection cannot be used, or an index made from it fails to initialize."""
 
-    code: ClassVar[str] = "COLLECTION_FAILED"
 
-
-class VanishedError(OperationError):
+class VanishedError(OperationError, code="VANISHED"):
     """Raised when what a create was waiting for was deleted outside this tool meanwhile."""
 
-    code: ClassVar[str] = "VANISHED"
 
-
-class StartFailedError(OperationError):
+class StartFailedError(OperationError, code="START_FAILED"):
     """Raised when the starting request kept failing (5xx, no answer) until retries ran out."""
 
-    code: ClassVar[str] = "START_FAILED"
 
-
-class SetOperationError(OperationError):
+class SetOperationError(OperationError, code="SET_FAILED"):
     """Raised when members of a set failed; lists each member's error and what was left.
 
     Attributes:
@@ -199,8 +203,6 @@ class SetOperationError(OperationError):
             (nothing of it left), ``stopped`` (stopped before it started anything) or
             ``never started``; empty when the set does not know.
     """
-
-    code: ClassVar[str] = "SET_FAILED"
 
     def __init__(self, message: str, outcomes: dict[str, str] | None = None) -> None:
         """Build the error; ``outcomes`` by member key (see the class docstring)."""
@@ -212,56 +214,40 @@ class SetOperationError(OperationError):
         return str(self.args[0])
 
 
-class CancelledError(OperationError):
+class CancelledError(OperationError, code="CANCELLED"):
     """Raised when a wait or request stopped because another member of its set failed.
 
     What it had started is deleted again (``discarded``), as after any failed create, or, if
     that failed, keeps running (``left_running``).
     """
 
-    code: ClassVar[str] = "CANCELLED"
 
-
-class WaitTimeoutError(OperationError):
+class WaitTimeoutError(OperationError, code="TIMEOUT"):
     """Raised when a time budget runs out while waiting for an operation."""
 
-    code: ClassVar[str] = "TIMEOUT"
 
-
-class RefusedError(PineconeRestoreError):
+class RefusedError(_LocalError, code="REFUSED"):
     """Raised when this tool decides not to act; nothing was refused by the API itself."""
 
-    code: ClassVar[str] = "REFUSED"
 
-
-class NameTakenError(RefusedError):
+class NameTakenError(RefusedError, code="NAME_TAKEN"):
     """Raised when the name is held by an object this stack (or command) did not make."""
 
-    code: ClassVar[str] = "NAME_TAKEN"
 
-
-class NotOursError(RefusedError):
+class NotOursError(RefusedError, code="NOT_OURS"):
     """Raised when the object under a resource's id lacks this stack's ownership mark."""
 
-    code: ClassVar[str] = "NOT_OURS"
 
-
-class DeletionProtectedError(RefusedError):
+class DeletionProtectedError(RefusedError, code="DELETION_PROTECTED"):
     """Raised when deleting a protected index without ``force_destroy``; nothing was sent."""
 
-    code: ClassVar[str] = "DELETION_PROTECTED"
 
-
-class InputMismatchError(RefusedError):
+class InputMismatchError(RefusedError, code="INPUT_MISMATCH"):
     """Raised when inputs contradict what exists (e.g. a dimension that is not the source's)."""
 
-    code: ClassVar[str] = "INPUT_MISMATCH"
 
-
-class ImportRefusedError(RefusedError):
+class ImportRefusedError(RefusedError, code="IMPORT_REFUSED"):
     """Raised when an existing object cannot be managed (imported) as this resource."""
-
-    code: ClassVar[str] = "IMPORT_REFUSED"
 
 
 @attrs.frozen

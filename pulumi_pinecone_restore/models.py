@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = [
     "BackupModel",
@@ -87,8 +90,8 @@ def _float(data: Mapping[str, Any], key: str) -> float | None:
     return None
 
 
-def _tags(data: Mapping[str, Any]) -> dict[str, str]:
-    value = data.get("tags")
+def _tags(data: Mapping[str, Any], key: str = "tags") -> dict[str, str]:
+    value = data.get(key)
     if not isinstance(value, Mapping):
         return {}
     return {str(k): str(v) for k, v in value.items() if v is not None}
@@ -105,6 +108,43 @@ def _require(data: Mapping[str, Any], key: str, model: str) -> str:
         # The server broke its own contract; say so rather than carry a None around.
         raise ValueError(f"{model} response lacks required field {key!r}")  # noqa: TRY004
     return value
+
+
+# How a field of a flat model is read, by its declared type: a value of another type is as
+# good as absent (``None``, or the fallback of a required string).
+_READERS: dict[str, Callable[[Mapping[str, Any], str], Any]] = {
+    "str | None": _str,
+    "int | None": _int,
+    "float | None": _float,
+    "dict[str, str]": _tags,
+}
+
+
+class _FlatModel:
+    """A wire model whose attribute names are its JSON keys, each read by its declared type.
+
+    The field named by ``_key`` (the object's id or name) must be a string; another ``str``
+    field missing from the JSON reads as ``""`` (``status`` as ``"Unknown"``); unknown keys
+    are ignored.
+    """
+
+    __slots__ = ()
+    __attrs_attrs__: ClassVar[tuple[Any, ...]]  # set by attrs on each model
+    _key: ClassVar[str]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Build from a decoded JSON object of this model."""
+        values: dict[str, Any] = {}
+        for field in attrs.fields(cls):
+            name = field.name
+            if name == cls._key:
+                values[name] = _require(data, name, cls.__name__)
+            elif field.type == "str":
+                values[name] = _str(data, name) or ("Unknown" if name == "status" else "")
+            else:
+                values[name] = _READERS[str(field.type)](data, name)
+        return cls(**values)
 
 
 @attrs.frozen
@@ -164,7 +204,7 @@ class IndexModel:
 
 
 @attrs.frozen
-class BackupModel:
+class BackupModel(_FlatModel):
     """A backup as described by ``GET /backups/{id}``.
 
     Attributes:
@@ -185,6 +225,8 @@ class BackupModel:
         created_at: Creation time as the API wrote it (RFC 3339 text), if given.
     """
 
+    _key: ClassVar[str] = "backup_id"
+
     backup_id: str
     source_index_name: str
     source_index_id: str
@@ -201,30 +243,9 @@ class BackupModel:
     tags: dict[str, str] = attrs.field(factory=dict)
     created_at: str | None = None
 
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> BackupModel:
-        """Build from a decoded BackupModel JSON object."""
-        return cls(
-            backup_id=_require(data, "backup_id", "BackupModel"),
-            source_index_name=_str(data, "source_index_name") or "",
-            source_index_id=_str(data, "source_index_id") or "",
-            status=_str(data, "status") or "Unknown",
-            cloud=_str(data, "cloud") or "",
-            region=_str(data, "region") or "",
-            name=_str(data, "name"),
-            description=_str(data, "description"),
-            dimension=_int(data, "dimension"),
-            metric=_str(data, "metric"),
-            record_count=_int(data, "record_count"),
-            namespace_count=_int(data, "namespace_count"),
-            size_bytes=_int(data, "size_bytes"),
-            tags=_tags(data),
-            created_at=_str(data, "created_at"),
-        )
-
 
 @attrs.frozen
-class RestoreJobModel:
+class RestoreJobModel(_FlatModel):
     """A restore job as described by ``GET /restore-jobs/{id}``.
 
     Attributes:
@@ -237,6 +258,8 @@ class RestoreJobModel:
         completed_at: When it ended, if it has.
         percent_complete: Progress 0..100, when the API gives it.
     """
+
+    _key: ClassVar[str] = "restore_job_id"
 
     restore_job_id: str
     backup_id: str
@@ -251,20 +274,6 @@ class RestoreJobModel:
     def is_terminal(self) -> bool:
         """Whether the job has stopped for good."""
         return is_terminal_job_status(self.status)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> RestoreJobModel:
-        """Build from a decoded RestoreJobModel JSON object."""
-        return cls(
-            restore_job_id=_require(data, "restore_job_id", "RestoreJobModel"),
-            backup_id=_str(data, "backup_id") or "",
-            target_index_name=_str(data, "target_index_name") or "",
-            target_index_id=_str(data, "target_index_id") or "",
-            status=_str(data, "status") or "Unknown",
-            created_at=_str(data, "created_at"),
-            completed_at=_str(data, "completed_at"),
-            percent_complete=_float(data, "percent_complete"),
-        )
 
 
 @attrs.frozen
@@ -284,8 +293,10 @@ class RestoreStarted:
 
 
 @attrs.frozen
-class CollectionModel:
+class CollectionModel(_FlatModel):
     """A collection (a static copy of a pod-based index)."""
+
+    _key: ClassVar[str] = "name"
 
     name: str
     status: str
@@ -293,18 +304,6 @@ class CollectionModel:
     dimension: int | None = None
     vector_count: int | None = None
     size: int | None = None
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> CollectionModel:
-        """Build from a decoded CollectionModel JSON object."""
-        return cls(
-            name=_require(data, "name", "CollectionModel"),
-            status=_str(data, "status") or "Unknown",
-            environment=_str(data, "environment"),
-            dimension=_int(data, "dimension"),
-            vector_count=_int(data, "vector_count"),
-            size=_int(data, "size"),
-        )
 
 
 @attrs.frozen

@@ -1,7 +1,9 @@
 """Input rules of the Pinecone API, checked before anything is sent.
 
-Every check returns a message that names what is wrong and how to fix it, or ``None``; the
-providers attach the message to the property (a ``CheckFailure``) so `pulumi preview` shows it.
+Every ``check_*`` function takes one proposed value, as a program or the CLI gave it, and
+returns a message that names what is wrong and how to fix it, or ``None`` when the value is
+valid; it never raises. The providers attach the message to the property (a ``CheckFailure``)
+so `pulumi preview` shows it.
 Every pattern is matched against the whole value (``re.fullmatch``): ``$`` would let a trailing
 newline through.
 
@@ -27,8 +29,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import attrs
 
 __all__ = [
     "BACKUP_ID_MAX",
@@ -60,13 +64,9 @@ INDEX_NAME_MAX = 45
 _INDEX_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 TAG_KEY_MAX = 80
 TAG_VALUE_MAX = 120
-_TAG_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_TAG_VALUE = re.compile(r"[A-Za-z0-9;@_\-.+ ]*")
 DELETION_PROTECTION_VALUES = ("enabled", "disabled")
 BACKUP_ID_MAX = 128
-_BACKUP_ID = re.compile(r"[A-Za-z0-9_-]+")
 REGION_MAX = 64
-_REGION = re.compile(r"[a-z0-9-]+")
 # API 2025-04 has closed enums for these; later versions open them (outputs accept anything).
 CLOUDS = ("aws", "gcp", "azure")
 METRICS = ("cosine", "euclidean", "dotproduct")
@@ -89,15 +89,73 @@ _DURATION_HINT = "use seconds (600) or h/m/s parts, largest first, e.g. '90s', '
 AUTO_SUFFIX_LEN = 7
 
 
-def check_index_name(value: Any) -> str | None:
-    """Check an index name against Pinecone's rules (1-45 chars, ``a-z0-9-``, alnum ends).
+@attrs.frozen
+class _Spelling:
+    """Text of at most ``most`` characters, all of ``pattern``; ``problem`` says otherwise.
 
-    Args:
-        value: The proposed name.
-
-    Returns:
-        What is wrong and how to fix it, or ``None`` when the name is valid.
+    ``problem`` is formatted with ``value`` (the text), ``most`` and any names the caller adds.
     """
+
+    pattern: re.Pattern[str]
+    most: int
+    problem: str
+
+    def __call__(self, value: str, **names: Any) -> str | None:
+        if len(value) <= self.most and self.pattern.fullmatch(value):
+            return None
+        return self.problem.format(value=value, most=self.most, **names)
+
+
+_BACKUP_HINT = "see `pinecone-restore backups list` for the ids of this project's backups"
+_TAG_KEY = _Spelling(
+    re.compile(r"[A-Za-z0-9_-]+"),
+    TAG_KEY_MAX,
+    "tag key {value!r} is invalid: at most {most} characters of letters, digits, '_' and '-'",
+)
+_TAG_VALUE = _Spelling(
+    re.compile(r"[A-Za-z0-9;@_\-.+ ]*"),
+    TAG_VALUE_MAX,
+    "tag {key!r} value {value!r} is invalid: at most {most} characters of letters, digits, "
+    "spaces and ; @ _ - . +",
+)
+_BACKUP_ID = _Spelling(
+    re.compile(r"[A-Za-z0-9_-]+"),
+    BACKUP_ID_MAX,
+    "{value!r} is not a backup id: at most {most} letters, digits, '_' and '-' (a UUID, for "
+    "example); " + _BACKUP_HINT,
+)
+_REGION = _Spelling(
+    re.compile(r"[a-z0-9-]+"),
+    REGION_MAX,
+    "{value!r} is not a region: use the provider's lowercase name, e.g. 'us-east-1', "
+    "'eastus2' or 'europe-west4'",
+)
+
+
+def _one_of(name: str, choices: tuple[str, ...], what: str) -> Callable[[Any], str | None]:
+    """The check ``name``: it accepts only one of ``choices`` (closed enums of API 2025-04)."""
+    first, *rest = choices
+    accepted = f"{first!r} or {rest[0]!r}" if len(rest) == 1 else f"one of {', '.join(choices)}"
+
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str) or value not in choices:
+            return f"must be {accepted}, got {value!r}"
+        return None
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = f"Check {what} ({accepted}): what is accepted, or ``None`` when valid."
+    return check
+
+
+check_deletion_protection = _one_of(
+    "check_deletion_protection", DELETION_PROTECTION_VALUES, "a deletion-protection value"
+)
+check_cloud = _one_of("check_cloud", CLOUDS, "a cloud")
+check_metric = _one_of("check_metric", METRICS, "a similarity metric")
+
+
+def check_index_name(value: Any) -> str | None:
+    """Check an index name against Pinecone's rules (1-45 chars, ``a-z0-9-``, alnum ends)."""
     if not isinstance(value, str):
         return f"must be a string, got {type(value).__name__}"
     if not value:
@@ -113,28 +171,14 @@ def check_index_name(value: Any) -> str | None:
 
 
 def check_collection_name(value: Any) -> str | None:
-    """Check a collection name (the same rules as an index name).
-
-    Args:
-        value: The proposed name.
-
-    Returns:
-        What is wrong and how to fix it, or ``None`` when the name is valid.
-    """
+    """Check a collection name (the same rules as an index name)."""
     if isinstance(value, str) and not value.strip():
         return "must name a Ready collection of this project (see GET /collections)"
     return check_index_name(value)
 
 
 def check_tags(value: Any) -> str | None:
-    """Check a tag map against Pinecone's key/value rules.
-
-    Args:
-        value: The proposed tags.
-
-    Returns:
-        What is wrong with the first bad entry and how to fix it, or ``None``.
-    """
+    """Check a tag map against Pinecone's key/value rules."""
     if not isinstance(value, Mapping):
         return f"must be a map of strings to strings, got {type(value).__name__}"
     for key, item in value.items():
@@ -146,11 +190,9 @@ def check_tags(value: Any) -> str | None:
         if item == "":
             # On the wire "" means "remove this key"; as a desired value it cannot be kept.
             return f"tag {key!r} has an empty value, which Pinecone treats as removal; omit the key"
-        if len(item) > TAG_VALUE_MAX or not _TAG_VALUE.fullmatch(item):
-            return (
-                f"tag {key!r} value {item!r} is invalid: at most {TAG_VALUE_MAX} characters of "
-                "letters, digits, spaces and ; @ _ - . +"
-            )
+        reason = _TAG_VALUE(item, key=key)
+        if reason:
+            return reason
     return None
 
 
@@ -194,26 +236,7 @@ def _tag_value_type(key: Any, item: Any) -> str:
 def _check_tag_key(key: Any) -> str | None:
     if not isinstance(key, str) or not key:
         return f"tag key {key!r} must be a non-empty string"
-    if len(key) > TAG_KEY_MAX or not _TAG_KEY.fullmatch(key):
-        return (
-            f"tag key {key!r} is invalid: at most {TAG_KEY_MAX} characters of letters, "
-            "digits, '_' and '-'"
-        )
-    return None
-
-
-def check_deletion_protection(value: Any) -> str | None:
-    """Check a deletion-protection value (``enabled`` or ``disabled``).
-
-    Args:
-        value: The proposed value.
-
-    Returns:
-        What is accepted, or ``None`` when the value is valid.
-    """
-    if not isinstance(value, str) or value not in DELETION_PROTECTION_VALUES:
-        return f"must be 'enabled' or 'disabled', got {value!r}"
-    return None
+    return _TAG_KEY(key)
 
 
 def check_backup_id(value: Any) -> str | None:
@@ -221,81 +244,28 @@ def check_backup_id(value: Any) -> str | None:
 
     The id goes into URL paths (``/backups/{id}``), so nothing that could spell another path
     (``/``, ``?``, ``#``, ``..``, ``%``) is accepted, whatever the client escapes.
-
-    Args:
-        value: The proposed id.
-
-    Returns:
-        What is wrong and where to find a valid id, or ``None``.
     """
-    hint = "see `pinecone-restore backups list` for the ids of this project's backups"
     if not isinstance(value, str):
-        return f"must be a string, the id of a Ready backup, got {type(value).__name__}; {hint}"
-    if not value.strip():
-        return f"is required: the id of a Ready backup; {hint}"
-    if len(value) > BACKUP_ID_MAX or not _BACKUP_ID.fullmatch(value):
         return (
-            f"{value!r} is not a backup id: at most {BACKUP_ID_MAX} letters, digits, '_' and "
-            f"'-' (a UUID, for example); {hint}"
+            f"must be a string, the id of a Ready backup, got {type(value).__name__}; "
+            f"{_BACKUP_HINT}"
         )
-    return None
+    if not value.strip():
+        return f"is required: the id of a Ready backup; {_BACKUP_HINT}"
+    return _BACKUP_ID(value)
 
 
 def check_region(value: Any) -> str | None:
-    """Check a cloud region name such as ``us-east-1`` (1-64 characters of ``a-z0-9-``).
-
-    Args:
-        value: The proposed region.
-
-    Returns:
-        What is wrong and what a region looks like, or ``None``.
-    """
+    """Check a cloud region name such as ``us-east-1`` (1-64 characters of ``a-z0-9-``)."""
     if not isinstance(value, str):
         return f"must be a string such as 'us-east-1', got {type(value).__name__}"
-    if len(value) > REGION_MAX or not _REGION.fullmatch(value):
-        return (
-            f"{value!r} is not a region: use the provider's lowercase name, e.g. 'us-east-1', "
-            "'eastus2' or 'europe-west4'"
-        )
-    return None
-
-
-def check_cloud(value: Any) -> str | None:
-    """Check a cloud (``aws``, ``gcp`` or ``azure``).
-
-    Args:
-        value: The proposed cloud.
-
-    Returns:
-        What is accepted, or ``None`` when the value is valid.
-    """
-    if not isinstance(value, str) or value not in CLOUDS:
-        return f"must be one of {', '.join(CLOUDS)}, got {value!r}"
-    return None
-
-
-def check_metric(value: Any) -> str | None:
-    """Check a similarity metric (``cosine``, ``euclidean`` or ``dotproduct``).
-
-    Args:
-        value: The proposed metric.
-
-    Returns:
-        What is accepted, or ``None`` when the value is valid.
-    """
-    if not isinstance(value, str) or value not in METRICS:
-        return f"must be one of {', '.join(METRICS)}, got {value!r}"
-    return None
+    return _REGION(value)
 
 
 def check_dimension(value: Any) -> str | None:
     """Check a vector dimension: a whole number from 1 to 20000 (``8.0`` counts as 8).
 
-    Args:
-        value: The proposed dimension; numbers cross Pulumi's gRPC boundary as floats.
-
-    Returns:
-        What is wrong, or ``None`` when the value is valid.
+    Numbers cross Pulumi's gRPC boundary as floats, so a whole float is a whole number.
     """
     whole = (
         isinstance(value, (int, float))
@@ -311,14 +281,7 @@ def check_dimension(value: Any) -> str | None:
 
 
 def check_bool(value: Any) -> str | None:
-    """Check a flag such as ``force_destroy``: ``true`` or ``false``, not a string or number.
-
-    Args:
-        value: The proposed flag.
-
-    Returns:
-        What is accepted, or ``None`` when the value is a boolean.
-    """
+    """Check a flag such as ``force_destroy``: ``true`` or ``false``, not a string or number."""
     if not isinstance(value, bool):
         return f"must be true or false, got {value!r}"
     return None
@@ -328,12 +291,6 @@ def check_backup_name(value: Any) -> str | None:
     """Check a backup name: a non-blank string without control characters.
 
     The API documents no other limit on backup names.
-
-    Args:
-        value: The proposed name.
-
-    Returns:
-        What is wrong, or ``None`` when the name is usable.
     """
     if not isinstance(value, str) or not value.strip():
         return "must be a non-empty string; omit it for an unnamed backup"
@@ -343,14 +300,7 @@ def check_backup_name(value: Any) -> str | None:
 
 
 def check_description(value: Any) -> str | None:
-    """Check a backup description: a string; newlines and tabs allowed, other controls not.
-
-    Args:
-        value: The proposed description.
-
-    Returns:
-        What is wrong, or ``None`` when the description is usable.
-    """
+    """Check a backup description: a string; newlines and tabs allowed, other controls not."""
     if not isinstance(value, str):
         return f"must be a string, got {type(value).__name__}"
     if _DESCRIPTION_CONTROL.search(value):
@@ -359,14 +309,7 @@ def check_description(value: Any) -> str | None:
 
 
 def check_trigger(value: Any) -> str | None:
-    """Check a backup ``trigger``: a string or a finite number (changing it takes a new backup).
-
-    Args:
-        value: The proposed trigger.
-
-    Returns:
-        What is wrong, or ``None`` when the trigger is usable.
-    """
+    """Check a backup ``trigger``: a string or a finite number (changing it takes a new backup)."""
     if isinstance(value, str):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 import grpc
 import grpc.aio
-from google.protobuf import any_pb2, empty_pb2  # type: ignore[import-untyped]
+from google.protobuf import any_pb2, empty_pb2, struct_pb2  # type: ignore[import-untyped]
 from pulumi.provider.experimental import provider as sdk
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
@@ -54,12 +54,23 @@ from pulumi_pinecone_restore.plugin.provider import (
 __all__ = ["EngineLog", "PluginServicer", "main", "watch_engine"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 ENGINE_CHECK_EVERY = 1.0  # seconds between checks that the engine is still there
 ENGINE_READY_TIMEOUT = 2.0  # how long one check waits for the engine's channel
 # Consecutive failed checks before the plugin exits (about 30 s): a backstop only, since a
 # parent that died is noticed on the next check; a loaded machine must not end a live plugin.
 ENGINE_MISSES = 10
 _CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
+# The fields of the engine's request that each SDK request takes, in its argument order.
+_FIELDS: dict[Callable[..., Any], tuple[str, ...]] = {
+    sdk.CheckRequest: ("urn", "olds", "news", "randomSeed"),
+    sdk.DiffRequest: ("urn", "id", "olds", "news", "ignoreChanges"),
+    sdk.CreateRequest: ("urn", "properties", "timeout", "preview"),
+    sdk.ReadRequest: ("urn", "id", "properties", "inputs"),
+    sdk.UpdateRequest: ("urn", "id", "olds", "news", "timeout", "ignoreChanges", "preview"),
+    sdk.DeleteRequest: ("urn", "id", "properties", "timeout"),
+    sdk.InvokeRequest: ("tok", "args"),
+}
 
 
 class EngineLog:
@@ -138,6 +149,16 @@ class PluginServicer(ProviderServicer):
             await context.abort(grpc.StatusCode.UNKNOWN, self._message(exc))
             raise
 
+    async def _serve(
+        self,
+        context: Any,
+        method: Callable[[R], Awaitable[T]],
+        kind: Callable[..., R],
+        request: Any,
+    ) -> T:
+        """``method`` on the SDK request of ``kind`` built from the engine's ``request``."""
+        return await self._guard(context, lambda: method(_sdk_request(kind, request)))
+
     def _init_failed(self, exc: PartialCreateError) -> grpc.Status:
         reason = self._message(exc)
         detail = provider_pb2.ErrorResourceInitFailed(
@@ -208,33 +229,11 @@ class PluginServicer(ProviderServicer):
         context: Any,
     ) -> Any:
         """CheckConfig and Check: the same request and answer, for settings or a resource."""
-        resp = await self._guard(
-            context,
-            lambda: method(
-                sdk.CheckRequest(
-                    request.urn,
-                    PropertyValue.unmarshal_map(request.olds),
-                    PropertyValue.unmarshal_map(request.news),
-                    request.randomSeed,
-                )
-            ),
-        )
-        return _check_response(resp)
+        return _check_response(await self._serve(context, method, sdk.CheckRequest, request))
 
     async def Diff(self, request: Any, context: Any) -> Any:  # noqa: N802
         """Diff a resource."""
-        resp = await self._guard(
-            context,
-            lambda: self._provider.diff(
-                sdk.DiffRequest(
-                    request.urn,
-                    request.id,
-                    PropertyValue.unmarshal_map(request.olds),
-                    PropertyValue.unmarshal_map(request.news),
-                    list(request.ignoreChanges),
-                )
-            ),
-        )
+        resp = await self._serve(context, self._provider.diff, sdk.DiffRequest, request)
         changes = provider_pb2.DiffResponse.DIFF_UNKNOWN
         if resp.changes is not None:
             changes = (
@@ -260,34 +259,14 @@ class PluginServicer(ProviderServicer):
 
     async def Create(self, request: Any, context: Any) -> Any:  # noqa: N802
         """Create a resource."""
-        resp = await self._guard(
-            context,
-            lambda: self._provider.create(
-                sdk.CreateRequest(
-                    request.urn,
-                    PropertyValue.unmarshal_map(request.properties),
-                    request.timeout,
-                    request.preview,
-                )
-            ),
-        )
+        resp = await self._serve(context, self._provider.create, sdk.CreateRequest, request)
         return provider_pb2.CreateResponse(
             id=resp.resource_id or "", properties=PropertyValue.marshal_map(resp.properties)
         )
 
     async def Read(self, request: Any, context: Any) -> Any:  # noqa: N802
         """Read (refresh or import) a resource."""
-        resp = await self._guard(
-            context,
-            lambda: self._provider.read(
-                sdk.ReadRequest(
-                    request.urn,
-                    request.id,
-                    PropertyValue.unmarshal_map(request.properties),
-                    PropertyValue.unmarshal_map(request.inputs),
-                )
-            ),
-        )
+        resp = await self._serve(context, self._provider.read, sdk.ReadRequest, request)
         return provider_pb2.ReadResponse(
             id=resp.resource_id or "",
             properties=PropertyValue.marshal_map(resp.properties),
@@ -296,45 +275,17 @@ class PluginServicer(ProviderServicer):
 
     async def Update(self, request: Any, context: Any) -> Any:  # noqa: N802
         """Update a resource in place."""
-        resp = await self._guard(
-            context,
-            lambda: self._provider.update(
-                sdk.UpdateRequest(
-                    request.urn,
-                    request.id,
-                    PropertyValue.unmarshal_map(request.olds),
-                    PropertyValue.unmarshal_map(request.news),
-                    timeout=request.timeout,
-                    ignore_changes=list(request.ignoreChanges),
-                    preview=request.preview,
-                )
-            ),
-        )
+        resp = await self._serve(context, self._provider.update, sdk.UpdateRequest, request)
         return provider_pb2.UpdateResponse(properties=PropertyValue.marshal_map(resp.properties))
 
     async def Delete(self, request: Any, context: Any) -> Any:  # noqa: N802
         """Delete a resource."""
-        await self._guard(
-            context,
-            lambda: self._provider.delete(
-                sdk.DeleteRequest(
-                    request.urn,
-                    request.id,
-                    PropertyValue.unmarshal_map(request.properties),
-                    timeout=request.timeout,
-                )
-            ),
-        )
+        await self._serve(context, self._provider.delete, sdk.DeleteRequest, request)
         return empty_pb2.Empty()
 
     async def Invoke(self, request: Any, context: Any) -> Any:  # noqa: N802
         """Call a function (``getBackup``, ``getRestoreJob``)."""
-        resp = await self._guard(
-            context,
-            lambda: self._provider.invoke(
-                sdk.InvokeRequest(request.tok, PropertyValue.unmarshal_map(request.args))
-            ),
-        )
+        resp = await self._serve(context, self._provider.invoke, sdk.InvokeRequest, request)
         failures = [
             provider_pb2.CheckFailure(property=f.property, reason=f.reason) for f in resp.failures
         ]
@@ -351,6 +302,19 @@ class _Status(grpc.Status):  # type: ignore[misc]
         self.code = code
         self.details = details
         self.trailing_metadata = trailing_metadata
+
+
+def _sdk_request(kind: Callable[..., R], request: Any) -> R:
+    """The SDK request of ``kind`` from the engine's: maps unmarshalled, lists copied."""
+    values: list[Any] = []
+    for name in _FIELDS[kind]:
+        value = getattr(request, name)
+        if isinstance(value, struct_pb2.Struct):
+            value = PropertyValue.unmarshal_map(value)
+        elif name == "ignoreChanges":
+            value = list(value)
+        values.append(value)
+    return kind(*values)
 
 
 def _check_response(resp: sdk.CheckResponse) -> Any:
