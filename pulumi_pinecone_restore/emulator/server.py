@@ -144,6 +144,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         if self.close_connection:
             self.send_header("Connection", "close")
+        # Idle from here: once the answer starts arriving, the client has no request outstanding
+        # on this connection, so an idle-connection fault it triggers next must find it idle
+        # (marking it only after the write raced the client's next call).
+        self.server.connections.set_idle(self.connection, idle=True)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
