@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import attrs
 import pulumi
+from harness.mocks import ProviderRoutingMocks
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_pinecone_restore.emulator import Behaviour, EmulatorServer, Timing, Timings
@@ -98,6 +99,37 @@ class ProviderFactory:
             progress=self.progress.append,
         )
         return provider
+
+
+def checked(
+    provider: ProviderBase, news: dict[str, Any], olds: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Run check and insist that it passes, as the engine would before create."""
+    result = provider.check(olds or {}, news)
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    return dict(result.inputs)
+
+
+def create(provider: ProviderBase, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Check then create; returns (id, outputs)."""
+    result = provider.create(checked(provider, news))
+    assert result.outs is not None
+    return result.id, dict(result.outs)
+
+
+def program_engine(server: EmulatorServer, stack: str = "staging") -> ProviderRoutingMocks:
+    """An empty stack ``search/<stack>`` whose registrations reach the real providers."""
+    return ProviderRoutingMocks(
+        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
+        project="search",
+        stack=stack,
+    )
+
+
+def export_outputs(resource: pulumi.CustomResource, *names: str) -> None:
+    """Export the resource's outputs ``names`` under the same names."""
+    for name in names:
+        pulumi.export(name, getattr(resource, name))
 
 
 def engine_runtime(server: EmulatorServer, **changes: Any) -> Runtime:

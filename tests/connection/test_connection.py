@@ -8,9 +8,8 @@ from typing import Any
 import attrs
 import pulumi
 import pytest
-from harness.mocks import ProviderRoutingMocks
 from pulumi.dynamic import Config, ConfigureRequest
-from support import API_KEY, FAST_TIMINGS, NO_WAIT_RETRY
+from support import API_KEY, FAST_TIMINGS, NO_WAIT_RETRY, program_engine
 
 from pulumi_pinecone_restore import Connection, IndexBackup, RestoredIndex
 from pulumi_pinecone_restore._resources import resource_props
@@ -186,11 +185,7 @@ def test_get_reads_an_existing_index_without_managing_it(
     client.create_index_from_backup(backup_id, name="outside")
     # Restored "a while ago": past the moment in which a new job is missing from listings.
     assert any(j.target_index_name == "outside" for j in _listed_twice(client))
-    engine = ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="dev",
-    )
+    engine = program_engine(server, "dev")
 
     def program() -> None:
         found = RestoredIndex.get("found", "outside")
@@ -213,11 +208,7 @@ def test_index_backup_get_reads_a_backup(emulator: Emulator, server: EmulatorSer
     """IndexBackup.get(name, backup_id) reads an existing backup's outputs."""
     emulator.seed_index(name="prod-search", dimension=8)
     backup_id = str(emulator.seed_backup(source_index_name="prod-search", name="b")["backup_id"])
-    engine = ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="dev",
-    )
+    engine = program_engine(server, "dev")
 
     def program() -> None:
         pulumi.export("source", IndexBackup.get("b", backup_id).source_index_name)

@@ -56,24 +56,21 @@ def test_a_new_seed_keeps_the_auto_name_seed_and_nonce(
     assert not life.diff({**old, "owner_mark": "x"}, again).changes
 
 
+@pytest.mark.parametrize(
+    "seed_key",
+    [
+        "owner_seed",  # a state from before nonces
+        "auto_name_seed",  # the oldest releases' key for the seed
+    ],
+)
 def test_an_old_style_state_keeps_its_seed_and_name(
-    life: Lifecycle[Any, Any, Any], backup_id: str
+    life: Lifecycle[Any, Any, Any], backup_id: str, seed_key: str
 ) -> None:
-    """Inputs from before nonces keep their seed and auto-name under a renamed stack."""
-    old = {"backup_id": backup_id, "name": "docs-1234567", "owner_seed": "search/dev/docs"}
+    """Inputs from before nonces keep their seed (under either key) and auto-name when renamed."""
+    old = {"backup_id": backup_id, "name": "docs-1234567", seed_key: "search/dev/docs"}
     again, _ = life.check(old, {"backup_id": backup_id, "owner_seed": SEED})
     assert again["owner_seed"] == "search/dev/docs"
     assert again["name"] == "docs-1234567"
-
-
-def test_a_state_with_the_oldest_seed_key_keeps_it(
-    life: Lifecycle[Any, Any, Any], backup_id: str
-) -> None:
-    """Inputs that hold the seed as ``auto_name_seed`` (the oldest releases) keep that seed."""
-    old = {"backup_id": backup_id, "name": "docs-7654321", "auto_name_seed": "search/dev/docs"}
-    again, _ = life.check(old, {"backup_id": backup_id, "owner_seed": SEED})
-    assert again["owner_seed"] == "search/dev/docs"
-    assert again["name"] == "docs-7654321"
 
 
 def test_a_new_backup_gets_a_new_name_from_the_carried_seed(

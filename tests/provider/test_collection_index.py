@@ -9,7 +9,7 @@ import attrs
 import pulumi
 import pytest
 from harness.mocks import CheckFailedError, ProviderRoutingMocks
-from support import API_KEY, NO_WAIT_RETRY, ProviderFactory
+from support import API_KEY, NO_WAIT_RETRY, ProviderFactory, checked, create, export_outputs
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.collection_index import CollectionIndex, CollectionIndexArgs
@@ -47,22 +47,6 @@ def _provider(make_provider: ProviderFactory) -> CollectionIndexProvider:
 def inputs(**extra: Any) -> dict[str, Any]:
     """Minimal valid inputs from the test collection, plus ``extra``."""
     return {"source_collection": COLLECTION, "cloud": "aws", "region": "us-east-1", **extra}
-
-
-def checked(
-    provider: CollectionIndexProvider, news: dict[str, Any], olds: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Run check and insist that it passes, as the engine would before create."""
-    result = provider.check(olds or {}, news)
-    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
-    return dict(result.inputs)
-
-
-def create(provider: CollectionIndexProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Check then create; returns (id, outputs)."""
-    result = provider.create(checked(provider, news))
-    assert result.outs is not None
-    return result.id, dict(result.outs)
 
 
 # lifecycle ---------------------------------------------------------------------------------
@@ -396,24 +380,12 @@ def test_failed_initialization_deletes_the_index(
 # the resource class, its registrations routed into the real provider ----------------------
 
 
-@pytest.fixture(name="engine")
-def _engine(server: EmulatorServer) -> ProviderRoutingMocks:
-    return ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="staging",
-    )
-
-
 def program_with(**kwargs: Any) -> Callable[[], None]:
     """A program with one CollectionIndex that exports its outputs."""
 
     def program() -> None:
         index = CollectionIndex("search", cloud="aws", region="us-east-1", **kwargs)
-        pulumi.export("name", index.name)
-        pulumi.export("host", index.host)
-        pulumi.export("dimension", index.dimension)
-        pulumi.export("source_collection", index.source_collection)
+        export_outputs(index, "name", "host", "dimension", "source_collection")
 
     return program
 

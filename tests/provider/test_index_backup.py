@@ -7,8 +7,7 @@ from typing import Any
 import attrs
 import pulumi
 import pytest
-from harness.mocks import ProviderRoutingMocks
-from support import API_KEY, ProviderFactory
+from support import API_KEY, ProviderFactory, checked, create, program_engine
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
@@ -37,20 +36,6 @@ def _source(emulator: Emulator) -> str:
 @pytest.fixture(name="provider")
 def _provider(make_provider: ProviderFactory) -> IndexBackupProvider:
     return make_provider(IndexBackupProvider)
-
-
-def checked(provider: IndexBackupProvider, news: dict[str, Any]) -> dict[str, Any]:
-    """Run check and insist that it passes, as the engine would before create."""
-    result = provider.check({}, news)
-    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
-    return dict(result.inputs)
-
-
-def create(provider: IndexBackupProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Check then create; returns (id, outputs)."""
-    result = provider.create(checked(provider, news))
-    assert result.outs is not None
-    return result.id, dict(result.outs)
 
 
 def use_fake_clock(provider: IndexBackupProvider) -> None:
@@ -367,11 +352,7 @@ def test_progress_names_the_backup(
 
 def test_program_backs_up_then_clones(server: EmulatorServer, source: str) -> None:
     """In a program the backup feeds a RestoredIndex; a new trigger replaces both in order."""
-    engine = ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="staging",
-    )
+    engine = program_engine(server)
 
     def program(trigger: str) -> None:
         backup = IndexBackup(

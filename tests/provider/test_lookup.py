@@ -8,8 +8,7 @@ from typing import Any
 import attrs
 import pulumi
 import pytest
-from harness.mocks import ProviderRoutingMocks
-from support import API_KEY
+from support import API_KEY, program_engine
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, ManualClock, Timing
@@ -205,11 +204,7 @@ def test_restored_index_follows_then_ignores_a_newer_backup(
     server: EmulatorServer,
 ) -> None:
     """A clone fed by latest_backup_id is replaced by a newer backup unless ignore_changes."""
-    engine = ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="staging",
-    )
+    engine = program_engine(server)
     client = ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
     seed(emulator, clock, "nightly-1")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 import pytest
-from support import ProviderFactory
+from support import ProviderFactory, checked, create
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
@@ -32,22 +32,6 @@ def _backup_id(emulator: Emulator) -> str:
 @pytest.fixture(name="provider")
 def _provider(make_provider: ProviderFactory) -> RestoredIndexProvider:
     return make_provider(RestoredIndexProvider)
-
-
-def checked(
-    provider: RestoredIndexProvider, news: dict[str, Any], olds: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Run check and insist that it passes, as the engine would before create."""
-    result = provider.check(olds or {}, news)
-    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
-    return dict(result.inputs)
-
-
-def create(provider: RestoredIndexProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Check then create; returns (id, outputs)."""
-    result = provider.create(checked(provider, news))
-    assert result.outs is not None
-    return result.id, dict(result.outs)
 
 
 def test_full_lifecycle(
