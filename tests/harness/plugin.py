@@ -160,15 +160,7 @@ class FakeEngine(engine_pb2_grpc.EngineServicer):
         self._lock = threading.Lock()
 
     def Log(self, request: Any, context: Any) -> empty_pb2.Empty:  # noqa: N802 - gRPC name
-        """Record one log message.
-
-        Args:
-            request: The ``LogRequest``.
-            context: The gRPC context (unused).
-
-        Returns:
-            Empty.
-        """
+        """Record the ``LogRequest``; the gRPC context is unused."""
         del context
         with self._lock:
             self.messages.append(
@@ -184,28 +176,12 @@ class FakeEngine(engine_pb2_grpc.EngineServicer):
         return empty_pb2.Empty()
 
     def GetRootResource(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
-        """Answer that there is no root resource.
-
-        Args:
-            request: The request (unused).
-            context: The gRPC context (unused).
-
-        Returns:
-            An empty ``GetRootResourceResponse``.
-        """
+        """Answer that there is no root resource (request and context are unused)."""
         del request, context
         return engine_pb2.GetRootResourceResponse(urn="")
 
     def SetRootResource(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
-        """Accept and ignore a root resource.
-
-        Args:
-            request: The request (unused).
-            context: The gRPC context (unused).
-
-        Returns:
-            An empty ``SetRootResourceResponse``.
-        """
+        """Accept and ignore a root resource (request and context are unused)."""
         del request, context
         return engine_pb2.SetRootResourceResponse()
 

@@ -273,20 +273,25 @@ def test_adopt_existing_takes_an_index_the_cli_restored(
     assert len(emulator.dump()["restore_jobs"]) == 1
 
 
+def adoption_refusal(life: Lifecycle[Any, Any, Any], backup_id: str) -> str:
+    """The refusal met by an adopt_existing restore named stg-docs, which never advises the flag."""
+    inputs = first_check(
+        life,
+        {"backup_id": backup_id, "name": "stg-docs", "owner_seed": SEED, "adopt_existing": True},
+    )
+    with pytest.raises(NameTakenError) as info:
+        life.create(inputs)
+    assert "set adopt_existing" not in str(info.value)
+    return str(info.value)
+
+
 def test_a_refused_adoption_does_not_advise_adopt_existing(
     life: Lifecycle[Any, Any, Any], server: EmulatorServer, backup_id: str, emulator: Emulator
 ) -> None:
     """With adopt_existing already set, the refusal says why, never "set adopt_existing=True"."""
     cli_restore(server, backup_id, "stg-docs")
     other = str(emulator.seed_backup(source_index_name="prod-search", name="other")["backup_id"])
-    inputs = first_check(
-        life,
-        {"backup_id": other, "name": "stg-docs", "owner_seed": SEED, "adopt_existing": True},
-    )
-    with pytest.raises(NameTakenError) as info:
-        life.create(inputs)
-    assert "set adopt_existing" not in str(info.value)
-    assert "left untouched" in str(info.value)
+    assert "left untouched" in adoption_refusal(life, other)
 
 
 def test_a_refused_adoption_of_an_unmarked_index_says_why(
@@ -300,14 +305,7 @@ def test_a_refused_adoption_of_an_unmarked_index_says_why(
             "spec": {"serverless": {"cloud": "aws", "region": "us-east-1"}},
         }
     )
-    inputs = first_check(
-        life,
-        {"backup_id": backup_id, "name": "stg-docs", "owner_seed": SEED, "adopt_existing": True},
-    )
-    with pytest.raises(NameTakenError) as info:
-        life.create(inputs)
-    assert "set adopt_existing" not in str(info.value)
-    assert "not made from this resource's origin" in str(info.value)
+    assert "not made from this resource's origin" in adoption_refusal(life, backup_id)
 
 
 # secret inputs --------------------------------------------------------------------------------

@@ -9,7 +9,17 @@ import attrs
 import pulumi
 import pytest
 from harness.mocks import CheckFailedError, ProviderRoutingMocks
-from support import API_KEY, NO_WAIT_RETRY, ProviderFactory, checked, create, export_outputs
+from support import (
+    API_KEY,
+    NO_WAIT_RETRY,
+    ProviderFactory,
+    assert_refused_by_name,
+    checked,
+    create,
+    export_outputs,
+    read_back,
+    update_in_place,
+)
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.collection_index import CollectionIndex, CollectionIndexArgs
@@ -65,10 +75,7 @@ def test_full_lifecycle(
     assert outs["host"]
     assert "inputs" not in outs  # no internal copy of the inputs among the outputs
 
-    read = provider.read(id_, outs)
-    assert read.id == id_
-    assert read.outs is not None
-    assert read.outs["host"] == outs["host"]
+    assert read_back(provider, id_, outs)["host"] == outs["host"]
 
     news = checked(
         provider,
@@ -79,11 +86,7 @@ def test_full_lifecycle(
             deletion_protection="enabled",
         ),
     )
-    diff = provider.diff(id_, outs, news)
-    assert diff.changes
-    assert not diff.replaces
-    updated = provider.update(id_, outs, news).outs
-    assert updated is not None
+    updated = update_in_place(provider, id_, outs, news)
     assert updated["tags"] == {"env": "prod"}
     assert client.describe_index(id_).deletion_protection == "enabled"
 
@@ -228,9 +231,7 @@ def test_check_reports_bad_input_per_property(
     provider: CollectionIndexProvider, news: dict[str, Any], prop: str
 ) -> None:
     """Each bad input yields one failure naming its property, before any API call."""
-    failures = provider.check({}, {"name": "x", **news}).failures
-    assert [f.property for f in failures] == [prop]
-    assert prop in failures[0].reason
+    assert_refused_by_name(provider, {"name": "x", **news}, prop)
 
 
 # create: preconditions -----------------------------------------------------------------------

@@ -7,7 +7,16 @@ from typing import Any
 import attrs
 import pulumi
 import pytest
-from support import API_KEY, ProviderFactory, checked, create, program_engine
+from support import (
+    API_KEY,
+    ProviderFactory,
+    assert_refused_by_name,
+    checked,
+    create,
+    program_engine,
+    read_back,
+    update_in_place,
+)
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
@@ -66,10 +75,7 @@ def test_full_lifecycle(
     assert outs["record_count"] is not None
     assert outs["created_at"]
 
-    read = provider.read(id_, outs)
-    assert read.id == id_
-    assert read.outs is not None
-    assert read.outs["status"] == "Ready"
+    assert read_back(provider, id_, outs)["status"] == "Ready"
 
     news = checked(
         provider,
@@ -80,11 +86,7 @@ def test_full_lifecycle(
             "delete_timeout": "20m",
         },
     )
-    diff = provider.diff(id_, outs, news)
-    assert diff.changes
-    assert diff.replaces == []
-    updated = provider.update(id_, outs, news).outs
-    assert updated is not None
+    updated = update_in_place(provider, id_, outs, news)
     assert updated["backup_id"] == id_
     assert updated["delete_timeout"] == "20m"
 
@@ -150,9 +152,7 @@ def test_check_reports_bad_input_per_property(
     provider: IndexBackupProvider, news: dict[str, Any], prop: str
 ) -> None:
     """Each bad input yields one failure naming its property, before any API call."""
-    failures = provider.check({}, news).failures
-    assert [f.property for f in failures] == [prop]
-    assert prop in failures[0].reason
+    assert_refused_by_name(provider, news, prop)
 
 
 def test_missing_source_index_is_a_clear_error(provider: IndexBackupProvider) -> None:

@@ -35,6 +35,13 @@ def _source(emulator: Emulator, clock: ManualClock) -> str:
     return SOURCE
 
 
+@pytest.fixture(name="backup_id")
+def _backup_id(emulator: Emulator, clock: ManualClock, source: str) -> str:
+    """One backup of the source index."""
+    del source  # requested so that the index exists
+    return seed(emulator, clock, "x")
+
+
 def seed(emulator: Emulator, clock: ManualClock, name: str | None, **kwargs: Any) -> str:
     """Seed one backup one minute after the previous one; returns its id."""
     clock.advance(60)
@@ -143,14 +150,9 @@ def test_by_id(
 
 
 def test_credentials_from_stack_config(
-    emulator: Emulator,
-    clock: ManualClock,
-    source: str,
-    server: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
+    backup_id: str, source: str, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Inside a program the stack config pinecone:apiKey/controllerHost is used first."""
-    backup_id = seed(emulator, clock, "x")
     monkeypatch.setenv(
         "PULUMI_CONFIG",
         json.dumps({"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url}),
@@ -160,14 +162,9 @@ def test_credentials_from_stack_config(
 
 
 def test_credentials_from_the_environment(
-    emulator: Emulator,
-    clock: ManualClock,
-    source: str,
-    server: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
+    backup_id: str, source: str, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Outside a program the environment is used; with nothing set the error says what to do."""
-    backup_id = seed(emulator, clock, "x")
     monkeypatch.delenv("PULUMI_CONFIG", raising=False)
     env = {"PINECONE_API_KEY": API_KEY, "PINECONE_CONTROLLER_HOST": server.url}
     assert find_backup(source_index_name=source, environ=env).backup_id == backup_id

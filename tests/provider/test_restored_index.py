@@ -6,7 +6,14 @@ from typing import Any
 
 import attrs
 import pytest
-from support import ProviderFactory, checked, create
+from support import (
+    ProviderFactory,
+    assert_refused_by_name,
+    checked,
+    create,
+    read_back,
+    update_in_place,
+)
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
@@ -48,10 +55,7 @@ def test_full_lifecycle(
     assert outs["source_index_name"] == "prod-search"
     assert outs["host"]
 
-    read = provider.read(id_, outs)
-    assert read.id == id_
-    assert read.outs is not None
-    assert read.outs["host"] == outs["host"]
+    assert read_back(provider, id_, outs)["host"] == outs["host"]
 
     news = checked(
         provider,
@@ -62,11 +66,7 @@ def test_full_lifecycle(
             "deletion_protection": "enabled",
         },
     )
-    diff = provider.diff(id_, outs, news)
-    assert diff.changes
-    assert not diff.replaces
-    updated = provider.update(id_, outs, news).outs
-    assert updated is not None
+    updated = update_in_place(provider, id_, outs, news)
     assert updated["tags"] == {"env": "staging"}  # "team" removed, "env" changed
     assert client.describe_index(id_).deletion_protection == "enabled"
 
@@ -151,9 +151,7 @@ def test_check_reports_bad_input_per_property(
     provider: RestoredIndexProvider, news: dict[str, Any], prop: str
 ) -> None:
     """Each bad input yields one failure naming its property, before any API call."""
-    failures = provider.check({}, news).failures
-    assert [f.property for f in failures] == [prop]
-    assert prop in failures[0].reason
+    assert_refused_by_name(provider, news, prop)
 
 
 def test_failed_restore_deletes_its_index(
