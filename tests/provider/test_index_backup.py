@@ -255,12 +255,14 @@ def test_delete_blocked_by_restore_names_it_after_budget(
 
 
 def test_delete_of_missing_backup_is_done(
-    provider: IndexBackupProvider, source: str, client: ControlPlaneClient
+    provider: IndexBackupProvider, source: str, client: ControlPlaneClient, emulator: Emulator
 ) -> None:
-    """Deleting a backup that is already gone succeeds."""
+    """Deleting a backup that is already gone succeeds at once: one DELETE, not retried."""
     id_, outs = create(provider, {"source_index_name": source})
     client.delete_backup(id_)
-    provider.delete(id_, outs)
+    emulator.reset_requests()
+    provider.delete(id_, outs)  # the 404 means done: nothing raised
+    assert emulator.request_counts().get("DELETE /backups/{backup_id}") == 1
 
 
 def test_out_of_band_delete_drops_the_resource(

@@ -104,24 +104,27 @@ def test_auto_name_is_stable_and_changes_with_backup(
     assert diff.delete_before_replace is False
 
 
-def test_explicit_name_replaces_delete_first(
-    provider: RestoredIndexProvider, backup_id: str
+@pytest.mark.parametrize(
+    ("change", "replaces", "delete_first"),
+    [
+        ({"backup_id": "other"}, ["backup_id"], True),  # the same name must be free first
+        ({"name": "new-name"}, ["name"], False),  # a new name frees nothing: create first
+    ],
+    ids=["new-backup", "new-name"],
+)
+def test_an_explicit_name_is_replaced_delete_first_only_when_kept(
+    provider: RestoredIndexProvider,
+    backup_id: str,
+    change: dict[str, str],
+    replaces: list[str],
+    delete_first: bool,
 ) -> None:
-    """With an explicit name a new backup means delete-before-replace (names are unique)."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "fixed"})
-    diff = provider.diff(id_, outs, checked(provider, {"backup_id": "other", "name": "fixed"}))
-    assert diff.replaces == ["backup_id"]
-    assert diff.delete_before_replace is True
-
-
-def test_renamed_index_is_created_before_the_old_one_goes(
-    provider: RestoredIndexProvider, backup_id: str
-) -> None:
-    """A new explicit name frees nothing, so the replacement is created first."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "old-name"})
-    diff = provider.diff(id_, outs, checked(provider, {"backup_id": backup_id, "name": "new-name"}))
-    assert diff.replaces == ["name"]
-    assert diff.delete_before_replace is False
+    """A replace that keeps an explicit name deletes first (names are unique); a rename does not."""
+    news = {"backup_id": backup_id, "name": "fixed"}
+    id_, outs = create(provider, news)
+    diff = provider.diff(id_, outs, checked(provider, {**news, **change}))
+    assert diff.replaces == replaces
+    assert diff.delete_before_replace is delete_first
 
 
 def test_unknown_backup_at_preview_means_replace(
