@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import attrs
 import pulumi
 import pytest
+from harness.mocks import ProviderRoutingMocks
 from support import (
     API_KEY,
     FAST_TIMINGS,
@@ -23,6 +24,7 @@ from support import (
     EchoMocks,
     ProviderFactory,
     emulator_behaviour,
+    program_engine,
 )
 
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
@@ -120,3 +122,9 @@ def _make_provider(server: EmulatorServer) -> ProviderFactory:
 def _mocked_runtime() -> None:
     """A Pulumi program runtime whose resources echo their inputs (no provider code runs)."""
     pulumi.runtime.set_mocks(EchoMocks(), preview=False)
+
+
+@pytest.fixture(name="engine")
+def _engine(server: EmulatorServer) -> ProviderRoutingMocks:
+    """An empty stack ``search/staging`` whose program registrations reach the real providers."""
+    return program_engine(server)

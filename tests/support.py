@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
 import pulumi
+from harness.mocks import ProviderRoutingMocks
+from harness.plugin import DynamicPluginProcess
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_pinecone_restore.emulator import Behaviour, EmulatorServer, Timing, Timings
@@ -73,6 +76,24 @@ def emulator_behaviour(
     return attrs.evolve(base, **changes)
 
 
+class FakeClock:
+    """A clock that moves only when slept on; calling it gives the current time."""
+
+    def __init__(self) -> None:
+        """Start at zero."""
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        """The current fake time."""
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        """Record the sleep and advance the time instead of sleeping."""
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 @attrs.define
 class ProviderFactory:
     """Builds providers configured for the test emulator, with sleeping turned off."""
@@ -98,6 +119,75 @@ class ProviderFactory:
             progress=self.progress.append,
         )
         return provider
+
+
+def checked(
+    provider: ProviderBase, news: dict[str, Any], olds: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Run check and insist that it passes, as the engine would before create."""
+    result = provider.check(olds or {}, news)
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    return dict(result.inputs)
+
+
+def assert_refused_by_name(provider: ProviderBase, news: dict[str, Any], prop: str) -> None:
+    """Check ``news`` and insist on one failure, naming ``prop`` in its property and reason."""
+    failures = provider.check({}, news).failures
+    assert [f.property for f in failures] == [prop]
+    assert prop in failures[0].reason
+
+
+def create(provider: ProviderBase, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Check then create; returns (id, outputs)."""
+    result = provider.create(checked(provider, news))
+    assert result.outs is not None
+    return result.id, dict(result.outs)
+
+
+def read_back(provider: ProviderBase, id_: str, outs: dict[str, Any]) -> dict[str, Any]:
+    """Read the resource and insist that it is there under the same id; returns its outputs."""
+    read = provider.read(id_, outs)
+    assert read.id == id_
+    assert read.outs is not None
+    return dict(read.outs)
+
+
+def update_in_place(
+    provider: ProviderBase, id_: str, outs: dict[str, Any], news: dict[str, Any]
+) -> dict[str, Any]:
+    """Diff and update, insisting on a change without replacement; returns the new outputs."""
+    diff = provider.diff(id_, outs, news)
+    assert diff.changes
+    assert diff.replaces == []
+    updated = provider.update(id_, outs, news).outs
+    assert updated is not None
+    return dict(updated)
+
+
+def program_engine(server: EmulatorServer, stack: str = "staging") -> ProviderRoutingMocks:
+    """An empty stack ``search/<stack>`` whose registrations reach the real providers."""
+    return ProviderRoutingMocks(
+        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
+        project="search",
+        stack=stack,
+    )
+
+
+@contextlib.contextmanager
+def dynamic_plugin(server: EmulatorServer) -> Iterator[DynamicPluginProcess]:
+    """The real ``python -m pulumi.dynamic`` plugin, configured (key as a secret) for ``server``."""
+    with DynamicPluginProcess() as plugin:
+        plugin.configure(
+            {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
+            secret_keys={"pinecone:apiKey"},
+        )
+        yield plugin
+
+
+def export_outputs(resource: pulumi.CustomResource, *names: str) -> None:
+    """Export the resource's outputs ``names`` under the same names."""
+    for name in names:
+        pulumi.export(name, getattr(resource, name))
 
 
 def engine_runtime(server: EmulatorServer, **changes: Any) -> Runtime:

@@ -8,9 +8,8 @@ from typing import Any
 import attrs
 import pulumi
 import pytest
-from harness.mocks import ProviderRoutingMocks
 from pulumi.dynamic import Config, ConfigureRequest
-from support import API_KEY, FAST_TIMINGS, NO_WAIT_RETRY
+from support import API_KEY, FAST_TIMINGS, NO_WAIT_RETRY, create, program_engine
 
 from pulumi_pinecone_restore import Connection, IndexBackup, RestoredIndex
 from pulumi_pinecone_restore._resources import resource_props
@@ -52,11 +51,17 @@ def _provider(server: EmulatorServer, extra: dict[str, str]) -> RestoredIndexPro
     return provider
 
 
-def _create(provider: RestoredIndexProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    checked = provider.check({}, news)
-    assert not checked.failures, checked.failures
-    result = provider.create(dict(checked.inputs))
-    return str(result.id), dict(result.outs or {})
+def _restore(
+    provider: RestoredIndexProvider, connection: Connection, backup_id: str, name: str
+) -> tuple[str, dict[str, Any]]:
+    """Restore index ``name`` through ``connection`` (check, then create); (id, outputs)."""
+    news = {
+        "backup_id": backup_id,
+        "name": name,
+        "connection": connection.to_input(),
+        "owner_seed": f"p/s/{name}",
+    }
+    return create(provider, news)
 
 
 def test_connection_fields_are_validated() -> None:
@@ -86,16 +91,8 @@ def test_a_resource_with_a_connection_lives_in_the_other_project(
 ) -> None:
     """Create, read and delete go to the connection's host with the key from its config key."""
     provider = _provider(server, {"projb:apiKey": OTHER_KEY})
-    connection = Connection(api_key_config="projb:apiKey", controller_host=other.url).to_input()
-    id_, outs = _create(
-        provider,
-        {
-            "backup_id": other_backup,
-            "name": "mirror",
-            "connection": connection,
-            "owner_seed": "p/s/mirror",
-        },
-    )
+    connection = Connection(api_key_config="projb:apiKey", controller_host=other.url)
+    id_, outs = _restore(provider, connection, other_backup, "mirror")
     other_client = ControlPlaneClient(ClientSettings(api_key=OTHER_KEY, controller_host=other.url))
     assert other_client.describe_index("mirror").ready
     assert "mirror" not in {i.name for i in server.emulator.dump()["indexes"]}
@@ -112,16 +109,8 @@ def test_a_connection_may_read_its_key_from_the_environment(
     """api_key_env names a variable of the environment the provider runs in."""
     provider = _provider(server, {})
     provider.runtime = attrs.evolve(provider.runtime, environ={"PROJB_KEY": OTHER_KEY})
-    connection = Connection(api_key_env="PROJB_KEY", controller_host=other.url).to_input()
-    _, outs = _create(
-        provider,
-        {
-            "backup_id": other_backup,
-            "name": "from-env",
-            "connection": connection,
-            "owner_seed": "p/s/from-env",
-        },
-    )
+    connection = Connection(api_key_env="PROJB_KEY", controller_host=other.url)
+    _, outs = _restore(provider, connection, other_backup, "from-env")
     assert outs["state"] == "Ready"
 
 
@@ -130,17 +119,9 @@ def test_a_missing_key_names_where_it_was_looked_for(
 ) -> None:
     """No value under the connection's config key: a ConfigurationError that says what to set."""
     provider = _provider(server, {})
-    connection = Connection(api_key_config="projb:apiKey", controller_host=other.url).to_input()
+    connection = Connection(api_key_config="projb:apiKey", controller_host=other.url)
     with pytest.raises(ConfigurationError) as info:
-        _create(
-            provider,
-            {
-                "backup_id": other_backup,
-                "name": "nokey",
-                "connection": connection,
-                "owner_seed": "p/s/nokey",
-            },
-        )
+        _restore(provider, connection, other_backup, "nokey")
     assert "pulumi config set --secret projb:apiKey" in str(info.value)
 
 
@@ -186,11 +167,7 @@ def test_get_reads_an_existing_index_without_managing_it(
     client.create_index_from_backup(backup_id, name="outside")
     # Restored "a while ago": past the moment in which a new job is missing from listings.
     assert any(j.target_index_name == "outside" for j in _listed_twice(client))
-    engine = ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="dev",
-    )
+    engine = program_engine(server, "dev")
 
     def program() -> None:
         found = RestoredIndex.get("found", "outside")
@@ -213,11 +190,7 @@ def test_index_backup_get_reads_a_backup(emulator: Emulator, server: EmulatorSer
     """IndexBackup.get(name, backup_id) reads an existing backup's outputs."""
     emulator.seed_index(name="prod-search", dimension=8)
     backup_id = str(emulator.seed_backup(source_index_name="prod-search", name="b")["backup_id"])
-    engine = ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="dev",
-    )
+    engine = program_engine(server, "dev")
 
     def program() -> None:
         pulumi.export("source", IndexBackup.get("b", backup_id).source_index_name)

@@ -568,7 +568,7 @@ class ProviderRoutingMocks(pulumi_mocks.Mocks):
         self, request: _Request, args: pulumi_mocks.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
         urn = request.urn
-        news = _unwrap_secrets(args.inputs)
+        news = unwrap_secrets(args.inputs)
         serialized = news[PROVIDER_KEY]
         provider = self._provider(serialized)
         prior = self._state.get(urn)
@@ -646,25 +646,39 @@ class ProviderRoutingMocks(pulumi_mocks.Mocks):
     ) -> tuple[str | None, dict[str, Any]]:
         self.operations.append(("create", request.urn))
         result = provider.create(_plain(checked))
-        serialized = checked[PROVIDER_KEY]
-        outs = {**(result.outs or {}), PROVIDER_KEY: serialized}
+        return self._record(request, args, str(result.id), checked, result.outs)
+
+    def _record(
+        self,
+        request: _Request,
+        args: pulumi_mocks.MockResourceArgs,
+        id_: str,
+        inputs: dict[str, Any],
+        outs: Mapping[str, Any] | None,
+        *,
+        external: bool = False,
+    ) -> tuple[str, dict[str, Any]]:
+        # Checkpoint a created or read resource; its outputs keep __provider, as real state does.
+        serialized = inputs[PROVIDER_KEY]
+        outputs = {**(outs or {}), PROVIDER_KEY: serialized}
         self._state[request.urn] = ResourceState(
             urn=request.urn,
             type=args.typ,
             name=args.name,
-            id=str(result.id),
-            inputs=checked,
-            outputs=outs,
+            id=id_,
+            inputs=inputs,
+            outputs=outputs,
             provider=serialized,
-            options=request.options,
+            options=ResourceOptionsSeen() if external else request.options,
             seq=next(self._seq),
+            external=external,
         )
-        return str(result.id), _without_provider(outs)
+        return id_, _without_provider(outputs)
 
     def _read_external(
         self, request: _Request, args: pulumi_mocks.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
-        props = _unwrap_secrets(args.inputs)
+        props = unwrap_secrets(args.inputs)
         serialized = props[PROVIDER_KEY]
         provider = self._provider(serialized)
         self._steps[request.urn] = "read"
@@ -672,19 +686,7 @@ class ProviderRoutingMocks(pulumi_mocks.Mocks):
         result = provider.read(str(args.resource_id), _plain(props))
         if not result.id:
             raise HarnessError(f"{request.urn}: resource {args.resource_id!r} does not exist")
-        outs = {**(result.outs or {}), PROVIDER_KEY: serialized}
-        self._state[request.urn] = ResourceState(
-            urn=request.urn,
-            type=args.typ,
-            name=args.name,
-            id=str(result.id),
-            inputs=props,
-            outputs=outs,
-            provider=serialized,
-            seq=next(self._seq),
-            external=True,
-        )
-        return str(result.id), _without_provider(outs)
+        return self._record(request, args, str(result.id), props, result.outs, external=True)
 
     def _delete(self, res: ResourceState, *, record_step: bool) -> None:
         if record_step:
@@ -747,15 +749,16 @@ def _without_provider(props: Mapping[str, Any]) -> dict[str, Any]:
 
 def _plain(props: Mapping[str, Any]) -> dict[str, Any]:
     # Each provider call gets its own copy, as each gRPC call deserializes a fresh dict.
-    plain: dict[str, Any] = _unwrap_secrets(props)
+    plain: dict[str, Any] = unwrap_secrets(props)
     return plain
 
 
-def _unwrap_secrets(value: Any) -> Any:
+def unwrap_secrets(value: Any) -> Any:
+    """``value`` with every secret wrapper (at any depth) replaced by the plain value."""
     if rpc.is_rpc_secret(value):
-        return _unwrap_secrets(rpc.unwrap_rpc_secret(value))
+        return unwrap_secrets(rpc.unwrap_rpc_secret(value))
     if isinstance(value, Mapping):
-        return {key: _unwrap_secrets(item) for key, item in value.items()}
+        return {key: unwrap_secrets(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_unwrap_secrets(item) for item in value]
+        return [unwrap_secrets(item) for item in value]
     return value

@@ -45,6 +45,8 @@ from pulumi.runtime._serialization import _serialize
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 from typing_extensions import Self
 
+from harness.mocks import unwrap_secrets
+
 PROVIDER_KEY = "__provider"
 STARTUP_TIMEOUT = 20.0
 """Seconds to wait for the plugin to print its port."""
@@ -158,15 +160,7 @@ class FakeEngine(engine_pb2_grpc.EngineServicer):
         self._lock = threading.Lock()
 
     def Log(self, request: Any, context: Any) -> empty_pb2.Empty:  # noqa: N802 - gRPC name
-        """Record one log message.
-
-        Args:
-            request: The ``LogRequest``.
-            context: The gRPC context (unused).
-
-        Returns:
-            Empty.
-        """
+        """Record the ``LogRequest``; the gRPC context is unused."""
         del context
         with self._lock:
             self.messages.append(
@@ -182,28 +176,12 @@ class FakeEngine(engine_pb2_grpc.EngineServicer):
         return empty_pb2.Empty()
 
     def GetRootResource(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
-        """Answer that there is no root resource.
-
-        Args:
-            request: The request (unused).
-            context: The gRPC context (unused).
-
-        Returns:
-            An empty ``GetRootResourceResponse``.
-        """
+        """Answer that there is no root resource (request and context are unused)."""
         del request, context
         return engine_pb2.GetRootResourceResponse(urn="")
 
     def SetRootResource(self, request: Any, context: Any) -> Any:  # noqa: N802 - gRPC name
-        """Accept and ignore a root resource.
-
-        Args:
-            request: The request (unused).
-            context: The gRPC context (unused).
-
-        Returns:
-            An empty ``SetRootResourceResponse``.
-        """
+        """Accept and ignore a root resource (request and context are unused)."""
         del request, context
         return engine_pb2.SetRootResourceResponse()
 
@@ -251,16 +229,6 @@ def _serialize_struct(props: Mapping[str, Any]) -> struct_pb2.Struct:
 
 def _deserialize_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
     return dict(rpc.deserialize_properties(struct, keep_unknowns=True) or {})
-
-
-def _strip_secrets(value: Any) -> Any:
-    if rpc.is_rpc_secret(value):
-        return _strip_secrets(rpc.unwrap_rpc_secret(value))
-    if isinstance(value, Mapping):
-        return {key: _strip_secrets(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_strip_secrets(item) for item in value]
-    return value
 
 
 def _urn_parts(urn: str) -> tuple[str, str]:
@@ -506,8 +474,19 @@ class DynamicPluginProcess:
 
     def _props(self, props: Mapping[str, Any]) -> struct_pb2.Struct:
         # A plugin that answered acceptSecrets=False (the dynamic one does) gets plain values.
-        plain = props if self.accept_secrets else _strip_secrets(props)
+        plain = props if self.accept_secrets else unwrap_secrets(props)
         return _serialize_struct(plain)
+
+    def _resource_call(self, method: str, urn: str, **fields: Any) -> Any:
+        # A per-resource request carries the URN, the name and type in it, and property structs.
+        type_, name = _urn_parts(urn)
+        request = getattr(provider_pb2, f"{method}Request")(
+            urn=urn,
+            name=name,
+            type=type_,
+            **{k: self._props(v) if isinstance(v, Mapping) else v for k, v in fields.items()},
+        )
+        return self._call(method, request)
 
     def configure(self, config: Mapping[str, Any], *, secret_keys: Collection[str] = ()) -> bool:
         """Send the stack config, as the engine does once before any other call.
@@ -536,24 +515,14 @@ class DynamicPluginProcess:
         self.accept_secrets = bool(response.acceptSecrets)
         return self.accept_secrets
 
+    # The resource RPCs take the engine's arguments: ``urn`` the resource's URN, ``id_`` its
+    # id, ``olds``/``props`` its stored outputs (Check: its old inputs), ``news`` the checked
+    # new inputs and ``inputs``/``old_inputs`` the stored inputs; property maps include
+    # ``__provider`` where the engine sends it.
+
     def check(self, urn: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResponse:
-        """Call Check.
-
-        Args:
-            urn: The resource URN.
-            olds: The old inputs (``{}`` for a new resource).
-            news: The new inputs, including ``__provider``.
-
-        Returns:
-            The checked inputs and failures.
-        """
-        type_, name = _urn_parts(urn)
-        response = self._call(
-            "Check",
-            provider_pb2.CheckRequest(
-                urn=urn, olds=self._props(olds), news=self._props(news), name=name, type=type_
-            ),
-        )
+        """Call Check; returns the checked inputs and failures."""
+        response = self._resource_call("Check", urn, olds=olds, news=news)
         failures = [(f.property, f.reason) for f in response.failures]
         return CheckResponse(_deserialize_struct(response.inputs), failures)
 
@@ -565,52 +534,16 @@ class DynamicPluginProcess:
         news: Mapping[str, Any],
         old_inputs: Mapping[str, Any] | None = None,
     ) -> DiffResponse:
-        """Call Diff.
-
-        Args:
-            id_: The resource id.
-            urn: The resource URN.
-            olds: The stored outputs.
-            news: The checked new inputs.
-            old_inputs: The stored inputs (the engine sends them; the Python plugin ignores them).
-
-        Returns:
-            The diff the engine receives.
-        """
-        type_, name = _urn_parts(urn)
-        response = self._call(
-            "Diff",
-            provider_pb2.DiffRequest(
-                id=id_,
-                urn=urn,
-                olds=self._props(olds),
-                news=self._props(news),
-                old_inputs=self._props(old_inputs or {}),
-                name=name,
-                type=type_,
-            ),
+        """Call Diff; returns the diff the engine receives."""
+        response = self._resource_call(
+            "Diff", urn, id=id_, olds=olds, news=news, old_inputs=old_inputs or {}
         )
         changes: DiffChanges = provider_pb2.DiffResponse.DiffChanges.Name(response.changes)
         return DiffResponse(changes, list(response.replaces), bool(response.deleteBeforeReplace))
 
     def create(self, urn: str, props: Mapping[str, Any], *, timeout: float = 0) -> CreateResponse:
-        """Call Create.
-
-        Args:
-            urn: The resource URN.
-            props: The checked inputs, including ``__provider``.
-            timeout: The request's timeout (``customTimeouts.create`` in seconds; 0: none).
-
-        Returns:
-            The id and outputs.
-        """
-        type_, name = _urn_parts(urn)
-        response = self._call(
-            "Create",
-            provider_pb2.CreateRequest(
-                urn=urn, properties=self._props(props), name=name, type=type_, timeout=timeout
-            ),
-        )
+        """Call Create; returns the id and outputs."""
+        response = self._resource_call("Create", urn, properties=props, timeout=timeout)
         return CreateResponse(response.id, _deserialize_struct(response.properties))
 
     def read(
@@ -620,29 +553,8 @@ class DynamicPluginProcess:
         props: Mapping[str, Any],
         inputs: Mapping[str, Any] | None = None,
     ) -> ReadResponse:
-        """Call Read, as ``pulumi refresh`` does.
-
-        Args:
-            id_: The resource id.
-            urn: The resource URN.
-            props: The stored outputs, including ``__provider``.
-            inputs: The stored inputs.
-
-        Returns:
-            The id (empty when gone), outputs and optional new inputs.
-        """
-        type_, name = _urn_parts(urn)
-        response = self._call(
-            "Read",
-            provider_pb2.ReadRequest(
-                id=id_,
-                urn=urn,
-                properties=self._props(props),
-                inputs=self._props(inputs or {}),
-                name=name,
-                type=type_,
-            ),
-        )
+        """Call Read (as ``pulumi refresh`` does); returns the id (empty when gone) and state."""
+        response = self._resource_call("Read", urn, id=id_, properties=props, inputs=inputs or {})
         new_inputs = _deserialize_struct(response.inputs) if response.HasField("inputs") else None
         return ReadResponse(response.id, _deserialize_struct(response.properties), new_inputs)
 
@@ -654,30 +566,9 @@ class DynamicPluginProcess:
         news: Mapping[str, Any],
         old_inputs: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Call Update.
-
-        Args:
-            id_: The resource id.
-            urn: The resource URN.
-            olds: The stored outputs.
-            news: The checked new inputs, including ``__provider``.
-            old_inputs: The stored inputs.
-
-        Returns:
-            The new outputs.
-        """
-        type_, name = _urn_parts(urn)
-        response = self._call(
-            "Update",
-            provider_pb2.UpdateRequest(
-                id=id_,
-                urn=urn,
-                olds=self._props(olds),
-                news=self._props(news),
-                old_inputs=self._props(old_inputs or {}),
-                name=name,
-                type=type_,
-            ),
+        """Call Update; returns the new outputs."""
+        response = self._resource_call(
+            "Update", urn, id=id_, olds=olds, news=news, old_inputs=old_inputs or {}
         )
         return _deserialize_struct(response.properties)
 
@@ -688,26 +579,8 @@ class DynamicPluginProcess:
         props: Mapping[str, Any],
         old_inputs: Mapping[str, Any] | None = None,
     ) -> None:
-        """Call Delete.
-
-        Args:
-            id_: The resource id.
-            urn: The resource URN.
-            props: The stored outputs, including ``__provider``.
-            old_inputs: The stored inputs.
-        """
-        type_, name = _urn_parts(urn)
-        self._call(
-            "Delete",
-            provider_pb2.DeleteRequest(
-                id=id_,
-                urn=urn,
-                properties=self._props(props),
-                old_inputs=self._props(old_inputs or {}),
-                name=name,
-                type=type_,
-            ),
-        )
+        """Call Delete."""
+        self._resource_call("Delete", urn, id=id_, properties=props, old_inputs=old_inputs or {})
 
 
 __all__ = [

@@ -21,7 +21,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from pulumi import automation as auto
@@ -29,6 +29,7 @@ from pulumi import automation as auto
 PULUMI_CLI_ENV = "PULUMI_PINECONE_RESTORE_PULUMI_CLI"
 OLD_ENV = "PULUMI_PINECONE_RESTORE_ENGINE"  # its name before 0.3, still honoured
 PASSPHRASE = "pulumi-cli-tests"
+_T = TypeVar("_T")
 
 
 def find_pulumi_cli() -> tuple[Path | None, str]:
@@ -114,40 +115,28 @@ class PulumiStack:
         """The file backend's directory."""
         return self.workspace.backend
 
-    def _run(self) -> Run:
+    def _observed(self, command: Callable[..., _T], **kwargs: Any) -> tuple[_T, Run]:
+        # Every command's events and output land in a new Run, kept in ``runs``.
         run = Run()
         self.runs.append(run)
-        return run
+        result = command(on_event=run.events.append, on_output=run.output.append, **kwargs)
+        return result, run
 
     def preview(self, **kwargs: Any) -> tuple[auto.PreviewResult, Run]:
         """``pulumi preview``."""
-        run = self._run()
-        result = self.stack.preview(
-            on_event=run.events.append, on_output=run.output.append, **kwargs
-        )
-        return result, run
+        return self._observed(self.stack.preview, **kwargs)
 
     def up(self, **kwargs: Any) -> tuple[auto.UpResult, Run]:
         """``pulumi up --yes --skip-preview``."""
-        run = self._run()
-        result = self.stack.up(on_event=run.events.append, on_output=run.output.append, **kwargs)
-        return result, run
+        return self._observed(self.stack.up, **kwargs)
 
     def refresh(self, **kwargs: Any) -> tuple[auto.RefreshResult, Run]:
         """``pulumi refresh --yes``."""
-        run = self._run()
-        result = self.stack.refresh(
-            on_event=run.events.append, on_output=run.output.append, **kwargs
-        )
-        return result, run
+        return self._observed(self.stack.refresh, **kwargs)
 
     def destroy(self, **kwargs: Any) -> tuple[auto.DestroyResult, Run]:
         """``pulumi destroy --yes``."""
-        run = self._run()
-        result = self.stack.destroy(
-            on_event=run.events.append, on_output=run.output.append, **kwargs
-        )
-        return result, run
+        return self._observed(self.stack.destroy, **kwargs)
 
     def deployment(self) -> dict[str, Any]:
         """``pulumi stack export``: the deployment (``resources``, ``pending_operations``...)."""

@@ -3,8 +3,8 @@
 Each ``Counter`` is one JSON file in a directory named by the ``toy:stateDir`` config key, so the
 plugin subprocess and the test share the "cloud" through the filesystem. The provider covers the
 whole contract: per-property check failures, a replace-triggering property (``name``), an
-updatable one (``value``), ``read`` reporting a vanished resource, ``delete``, a deliberately slow
-create (``slow``) and a create that raises (``fail``).
+updatable one (``value``), ``read`` reporting a vanished resource, ``delete``, a create that
+raises (``fail``) and one that logs to the engine itself (``engine_log``).
 
 The class lives in an importable module so dill pickles it by reference, like the real providers.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 STATE_DIR_KEY = "toy:stateDir"
 """Config key naming the directory that holds one JSON file per counter."""
 
-INPUT_KEYS = ("name", "value", "slow", "fail", "engine_log")
+INPUT_KEYS = ("name", "value", "fail", "engine_log")
 
 
 class ToyProviderError(Exception):
@@ -63,11 +62,7 @@ class CounterProvider(ResourceProvider):
     _state_dir: Path | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Read the state directory from stack config.
-
-        Args:
-            req: The configure request the plugin builds from the engine's config.
-        """
+        """Read the state directory from stack config."""
         state_dir = req.config.get(STATE_DIR_KEY)
         self._state_dir = Path(state_dir) if state_dir else None
 
@@ -77,15 +72,7 @@ class CounterProvider(ResourceProvider):
         return self._state_dir / f"{id_}.json"
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Report a missing name or a negative value against the property.
-
-        Args:
-            _olds: Old inputs (unused).
-            news: New inputs.
-
-        Returns:
-            The inputs with defaults applied, and the failures.
-        """
+        """Report a missing name or a negative value against the property."""
         failures: list[CheckFailure] = []
         if not news.get("name"):
             failures.append(CheckFailure("name", "name is required"))
@@ -97,37 +84,16 @@ class CounterProvider(ResourceProvider):
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Replace when the name changes, update when the value changes.
-
-        Args:
-            _id: The counter's id.
-            olds: The stored outputs.
-            news: The checked new inputs.
-
-        Returns:
-            The diff.
-        """
+        """Replace when the name changes, update when the value changes."""
         replaces = ["name"] if olds.get("name") != news.get("name") else []
         changed = replaces or olds.get("value") != news.get("value")
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Write a new counter file, sleeping first when ``slow`` is set.
-
-        Args:
-            props: The checked inputs.
-
-        Returns:
-            The new id and outputs.
-
-        Raises:
-            ToyProviderError: When ``fail`` is set; its text is the message.
-        """
+        """Write a new counter file."""
         pulumi.log.info(f"creating counter {props['name']}")
         if props.get("engine_log"):
             _engine_log(f"engine log: creating counter {props['name']}")
-        if props.get("slow"):
-            time.sleep(float(props["slow"]))  # the deliberate slow create of the 4-worker test
         if props.get("fail"):
             raise ToyProviderError(str(props["fail"]))
         id_ = f"{props['name']}-{uuid.uuid4().hex[:8]}"
@@ -136,15 +102,7 @@ class CounterProvider(ResourceProvider):
         return CreateResult(id_, {**outs, "path": str(self._path(id_))})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Read the counter file back; an empty id when it is gone.
-
-        Args:
-            id_: The counter's id.
-            props: The stored outputs.
-
-        Returns:
-            The current outputs and inputs, or an empty id.
-        """
+        """Read the counter file back; an empty id when it is gone."""
         path = self._path(id_)
         if not path.exists():
             return ReadResult("", {})
@@ -154,16 +112,7 @@ class CounterProvider(ResourceProvider):
         return ReadResult(id_, outs, inputs)
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Rewrite the counter's value.
-
-        Args:
-            id_: The counter's id.
-            _olds: The stored outputs.
-            news: The checked new inputs.
-
-        Returns:
-            The new outputs.
-        """
+        """Rewrite the counter's value."""
         path = self._path(id_)
         stored = json.loads(path.read_text())
         stored["value"] = news["value"]
@@ -171,12 +120,7 @@ class CounterProvider(ResourceProvider):
         return UpdateResult({**stored, "path": str(path)})
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        """Remove the counter file; a missing file is already deleted.
-
-        Args:
-            id_: The counter's id.
-            _props: The stored outputs.
-        """
+        """Remove the counter file; a missing file is already deleted."""
         self._path(id_).unlink(missing_ok=True)
 
 
@@ -194,7 +138,6 @@ class Counter(Resource, module="toy", name="Counter"):
         name: pulumi.Input[str],
         value: pulumi.Input[int] = 0,
         *,
-        slow: float = 0,
         fail: str = "",
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -204,13 +147,10 @@ class Counter(Resource, module="toy", name="Counter"):
             resource_name: The Pulumi resource name.
             name: The counter's name; changing it replaces the counter.
             value: The counter's value; changing it updates in place.
-            slow: Seconds the create sleeps.
             fail: When set, create raises with this message.
             opts: Resource options.
         """
         props: dict[str, Any] = {"name": name, "value": value, "path": None, "pid": None}
-        if slow:
-            props["slow"] = slow
         if fail:
             props["fail"] = fail
         super().__init__(CounterProvider(), resource_name, props, opts)

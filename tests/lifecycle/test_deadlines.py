@@ -7,7 +7,7 @@ never answers); how long it takes is measured in benchmarks/, not asserted here.
 from __future__ import annotations
 
 import pytest
-from support import API_KEY
+from support import API_KEY, FakeClock
 
 from pulumi_pinecone_restore.client import ControlPlaneClient, _retry_after
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
@@ -28,30 +28,12 @@ from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 HANG_JOBS = FaultRule(method="GET", path="/restore-jobs/*", hang=True)
 
 
-class FakeTime:
-    """A clock that moves only when slept on."""
-
-    def __init__(self) -> None:
-        """Start at 0."""
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        """The current time."""
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        """Record the sleep and move the clock on."""
-        self.slept.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture(name="fake")
-def _fake() -> FakeTime:
-    return FakeTime()
+def _fake() -> FakeClock:
+    return FakeClock()
 
 
-def client_for(server: EmulatorServer, fake: FakeTime, **settings: object) -> ControlPlaneClient:
+def client_for(server: EmulatorServer, fake: FakeClock, **settings: object) -> ControlPlaneClient:
     """A client whose retries sleep on ``fake`` and wait as long as a server asks (up to 60 s)."""
     policy = RetryPolicy(attempts=3, backoff_factor=0.5, max_retry_after=60.0)
     values = {"api_key": API_KEY, "controller_host": server.url, "retry": policy, **settings}
@@ -97,37 +79,37 @@ def test_a_create_cut_short_by_a_hang_leaves_its_restore_to_the_next_run(
 
 
 def test_a_retry_after_longer_than_the_budget_is_not_waited_for(
-    server: EmulatorServer, emulator: Emulator, fake: FakeTime
+    server: EmulatorServer, emulator: Emulator, fake: FakeClock
 ) -> None:
     """A 429 asking for 60 s under a 10 s budget is raised at once: no sleep, one request."""
     emulator.add_fault(FaultRule(method="GET", path="/indexes", status=429, retry_after=60))
     with bounded(Deadline(10, clock=fake)), pytest.raises(RateLimitedError):
         client_for(server, fake).list_indexes()
-    assert (fake.slept, sum(emulator.request_counts().values())) == ([], 1)
+    assert (fake.sleeps, sum(emulator.request_counts().values())) == ([], 1)
 
 
 def test_a_retry_after_within_the_budget_is_honoured(
-    server: EmulatorServer, emulator: Emulator, fake: FakeTime
+    server: EmulatorServer, emulator: Emulator, fake: FakeClock
 ) -> None:
     """A 429 asking for 3 s under a 10 s budget is retried after exactly 3 s."""
     emulator.add_fault(FaultRule(method="GET", path="/indexes", status=429, retry_after=3, times=1))
     with bounded(Deadline(10, clock=fake)):
         client_for(server, fake).list_indexes()
-    assert fake.slept == [3.0]
+    assert fake.sleeps == [3.0]
 
 
 def test_a_backoff_that_would_outlast_the_budget_stops_the_retries(
-    server: EmulatorServer, emulator: Emulator, fake: FakeTime
+    server: EmulatorServer, emulator: Emulator, fake: FakeClock
 ) -> None:
     """With 1.5 s left, 503s are retried at once, then not after a 1 s and a 2 s backoff."""
     emulator.add_fault(FaultRule(method="GET", path="/indexes", status=503))
     with bounded(Deadline(1.5, clock=fake)), pytest.raises(ServerError):
         client_for(server, fake).list_indexes()
-    assert fake.slept == [0.0, 1.0]
+    assert fake.sleeps == [0.0, 1.0]
 
 
 def test_a_spent_budget_sends_nothing(
-    server: EmulatorServer, emulator: Emulator, fake: FakeTime
+    server: EmulatorServer, emulator: Emulator, fake: FakeClock
 ) -> None:
     """Once the budget is spent a request is not sent, and says so (ConnectError, budget)."""
     deadline = Deadline(1, clock=fake)
@@ -137,7 +119,7 @@ def test_a_spent_budget_sends_nothing(
     assert (caught.value.out_of_budget, emulator.request_counts()) == (True, {})
 
 
-def test_a_refused_connection_is_a_connect_error_that_sent_nothing(fake: FakeTime) -> None:
+def test_a_refused_connection_is_a_connect_error_that_sent_nothing(fake: FakeClock) -> None:
     """Nothing listening: ConnectError, whose request cannot have acted."""
     settings = ClientSettings(
         api_key=API_KEY,
@@ -150,7 +132,7 @@ def test_a_refused_connection_is_a_connect_error_that_sent_nothing(fake: FakeTim
 
 
 def test_an_unanswered_post_is_a_read_timeout_that_may_have_acted(
-    server: EmulatorServer, emulator: Emulator, fake: FakeTime
+    server: EmulatorServer, emulator: Emulator, fake: FakeClock
 ) -> None:
     """A POST that got no answer in time raises ReadTimeoutError and is not sent again."""
     emulator.add_fault(FaultRule(method="POST", path="/collections", hang=True, times=3))
@@ -193,7 +175,7 @@ def test_a_create_bounds_its_starting_request(
 
 
 def test_a_throttled_post_is_sent_again(
-    server: EmulatorServer, emulator: Emulator, fake: FakeTime
+    server: EmulatorServer, emulator: Emulator, fake: FakeClock
 ) -> None:
     """A 429 to a POST was refused before acting: the client sends it again by itself."""
     emulator.add_fault(FaultRule(method="POST", path="/collections", status=429, times=1))
@@ -203,7 +185,7 @@ def test_a_throttled_post_is_sent_again(
 
 
 def test_a_post_answered_5xx_is_not_sent_again(
-    server: EmulatorServer, emulator: Emulator, fake: FakeTime
+    server: EmulatorServer, emulator: Emulator, fake: FakeClock
 ) -> None:
     """A 503 to a POST may hide a started operation: raised after one send, for reconciling."""
     emulator.add_fault(FaultRule(method="POST", path="/collections", status=503))

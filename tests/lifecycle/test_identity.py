@@ -56,24 +56,21 @@ def test_a_new_seed_keeps_the_auto_name_seed_and_nonce(
     assert not life.diff({**old, "owner_mark": "x"}, again).changes
 
 
+@pytest.mark.parametrize(
+    "seed_key",
+    [
+        "owner_seed",  # a state from before nonces
+        "auto_name_seed",  # the oldest releases' key for the seed
+    ],
+)
 def test_an_old_style_state_keeps_its_seed_and_name(
-    life: Lifecycle[Any, Any, Any], backup_id: str
+    life: Lifecycle[Any, Any, Any], backup_id: str, seed_key: str
 ) -> None:
-    """Inputs from before nonces keep their seed and auto-name under a renamed stack."""
-    old = {"backup_id": backup_id, "name": "docs-1234567", "owner_seed": "search/dev/docs"}
+    """Inputs from before nonces keep their seed (under either key) and auto-name when renamed."""
+    old = {"backup_id": backup_id, "name": "docs-1234567", seed_key: "search/dev/docs"}
     again, _ = life.check(old, {"backup_id": backup_id, "owner_seed": SEED})
     assert again["owner_seed"] == "search/dev/docs"
     assert again["name"] == "docs-1234567"
-
-
-def test_a_state_with_the_oldest_seed_key_keeps_it(
-    life: Lifecycle[Any, Any, Any], backup_id: str
-) -> None:
-    """Inputs that hold the seed as ``auto_name_seed`` (the oldest releases) keep that seed."""
-    old = {"backup_id": backup_id, "name": "docs-7654321", "auto_name_seed": "search/dev/docs"}
-    again, _ = life.check(old, {"backup_id": backup_id, "owner_seed": SEED})
-    assert again["owner_seed"] == "search/dev/docs"
-    assert again["name"] == "docs-7654321"
 
 
 def test_a_new_backup_gets_a_new_name_from_the_carried_seed(
@@ -276,20 +273,25 @@ def test_adopt_existing_takes_an_index_the_cli_restored(
     assert len(emulator.dump()["restore_jobs"]) == 1
 
 
+def adoption_refusal(life: Lifecycle[Any, Any, Any], backup_id: str) -> str:
+    """The refusal met by an adopt_existing restore named stg-docs, which never advises the flag."""
+    inputs = first_check(
+        life,
+        {"backup_id": backup_id, "name": "stg-docs", "owner_seed": SEED, "adopt_existing": True},
+    )
+    with pytest.raises(NameTakenError) as info:
+        life.create(inputs)
+    assert "set adopt_existing" not in str(info.value)
+    return str(info.value)
+
+
 def test_a_refused_adoption_does_not_advise_adopt_existing(
     life: Lifecycle[Any, Any, Any], server: EmulatorServer, backup_id: str, emulator: Emulator
 ) -> None:
     """With adopt_existing already set, the refusal says why, never "set adopt_existing=True"."""
     cli_restore(server, backup_id, "stg-docs")
     other = str(emulator.seed_backup(source_index_name="prod-search", name="other")["backup_id"])
-    inputs = first_check(
-        life,
-        {"backup_id": other, "name": "stg-docs", "owner_seed": SEED, "adopt_existing": True},
-    )
-    with pytest.raises(NameTakenError) as info:
-        life.create(inputs)
-    assert "set adopt_existing" not in str(info.value)
-    assert "left untouched" in str(info.value)
+    assert "left untouched" in adoption_refusal(life, other)
 
 
 def test_a_refused_adoption_of_an_unmarked_index_says_why(
@@ -303,14 +305,7 @@ def test_a_refused_adoption_of_an_unmarked_index_says_why(
             "spec": {"serverless": {"cloud": "aws", "region": "us-east-1"}},
         }
     )
-    inputs = first_check(
-        life,
-        {"backup_id": backup_id, "name": "stg-docs", "owner_seed": SEED, "adopt_existing": True},
-    )
-    with pytest.raises(NameTakenError) as info:
-        life.create(inputs)
-    assert "set adopt_existing" not in str(info.value)
-    assert "not made from this resource's origin" in str(info.value)
+    assert "not made from this resource's origin" in adoption_refusal(life, backup_id)
 
 
 # secret inputs --------------------------------------------------------------------------------

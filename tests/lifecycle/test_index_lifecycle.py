@@ -35,6 +35,7 @@ class Kind:
     post: str  # the emulator's route key of the starting request
     post_path: str  # its path glob, for faults
     origin: Callable[[Emulator], dict[str, Any]]
+    job_output: str | None = None  # the output naming the job a create started, if it has one
 
 
 def _backup(emulator: Emulator) -> dict[str, Any]:
@@ -55,6 +56,7 @@ KINDS = {
         "POST /backups/{backup_id}/create-index",
         "/backups/*/create-index",
         _backup,
+        "restore_job_id",
     ),
     "CollectionIndex": Kind(
         lambda r: Lifecycle(COLLECTION_INDEX, r), "POST /indexes", "/indexes", _collection
@@ -126,12 +128,16 @@ def test_force_destroy_disables_protection_then_deletes(
 
 
 def test_delete_of_missing_index_is_done(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
+    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator, sleeps: list[float]
 ) -> None:
-    """Deleting an index that is already gone succeeds."""
+    """Deleting an index that is already gone succeeds at once: one DELETE, no retry, no wait."""
     created = life.create({**origin, "name": "gone"})
     emulator.delete_index("gone")
-    life.delete(created.id, created.outputs)
+    emulator.reset_requests()
+    waited = len(sleeps)
+    life.delete(created.id, created.outputs)  # the 404 means done: nothing raised
+    assert emulator.request_counts().get("DELETE /indexes/{index_name}") == 1
+    assert sleeps[waited:] == []
 
 
 def test_out_of_band_delete_drops_the_resource(
@@ -222,13 +228,15 @@ def test_timeout_then_next_create_adopts(
 def test_lost_answer_is_adopted_not_repeated(
     life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator, kind: Kind
 ) -> None:
-    """When the start acted but answered 503, create adopts what it started."""
+    """When the start acted but answered 503, create adopts what it started (and its job)."""
     emulator.add_fault(
         FaultRule(method="POST", path=kind.post_path, status=503, after_action=True, times=1)
     )
     created = life.create({**origin, "name": "once"})
     assert created.outputs["state"] == "Ready"
     assert emulator.request_counts()[kind.post] == 1
+    if kind.job_output is not None:
+        assert created.outputs[kind.job_output]
 
 
 @pytest.mark.parametrize("fault", [{"status": 503}, {"drop": True}], ids=["503", "drop"])

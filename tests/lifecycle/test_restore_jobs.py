@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 
@@ -15,14 +17,19 @@ from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 pytestmark = pytest.mark.job_faults
 
 
+def start_twice(runtime: Runtime, backup_id: str, name: str) -> tuple[Any, Any]:
+    """Start a restore of ``name``, then start it again as a rerun would (which adopts it)."""
+    life = Lifecycle(RESTORED_INDEX, runtime)
+    inp = life.typed({"backup_id": backup_id, "name": name})
+    return life.start(inp), life.start(inp)
+
+
 @pytest.mark.emulator_behaviour(restore_listing_lag=Timing(reads=3))
 def test_adoption_lists_again_until_the_new_job_shows(
     runtime: Runtime, backup_id: str, sleeps: list[float]
 ) -> None:
     """A job missing from three listings is still found: the adopted start knows its id."""
-    life = Lifecycle(RESTORED_INDEX, runtime)
-    inp = life.typed({"backup_id": backup_id, "name": "lagging"})
-    first, second = life.start(inp), life.start(inp)
+    first, second = start_twice(runtime, backup_id, "lagging")
     assert second.handle.job_id == first.handle.job_id
     assert sleeps == list(LISTING_LAG_DELAYS[:3])
 
@@ -32,10 +39,7 @@ def test_job_lookup_gives_up_after_bounded_waits(
     runtime: Runtime, backup_id: str, sleeps: list[float]
 ) -> None:
     """A job that never shows is looked for a bounded number of times, then the index alone."""
-    life = Lifecycle(RESTORED_INDEX, runtime)
-    inp = life.typed({"backup_id": backup_id, "name": "unlisted"})
-    life.start(inp)
-    adopted = life.start(inp)
+    _, adopted = start_twice(runtime, backup_id, "unlisted")
     assert (adopted.adopted, adopted.handle.job_id) == (True, None)
     assert sleeps == list(LISTING_LAG_DELAYS)
 

@@ -159,6 +159,12 @@ class VirtualClock:
         return max(self.times.values(), default=0.0)
 
 
+def timed_set(runtime: Runtime) -> tuple[RestoreSet, VirtualClock]:
+    """A set runner whose waits advance a virtual clock instead of taking time."""
+    clock = VirtualClock()
+    return RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep)), clock
+
+
 def never_finishing_members(emulator: Emulator, count: int) -> dict[str, Any]:
     """``count`` members whose restores outlast any budget (a million reads each)."""
     emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=10**6)))
@@ -174,8 +180,7 @@ def test_a_set_longer_than_its_budget_times_out_naming_each_member(
     runtime: Runtime, emulator: Emulator
 ) -> None:
     """A set whose restores outlast its create_timeout fails with TIMEOUT, naming every member."""
-    clock = VirtualClock()
-    engine = RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep))
+    engine, clock = timed_set(runtime)
     members = never_finishing_members(emulator, 17)
     with pytest.raises(WaitTimeoutError) as info:
         engine.create(checked(engine, {"members": members, "create_timeout": 30}))
@@ -188,8 +193,7 @@ def test_a_set_longer_than_its_budget_times_out_naming_each_member(
 
 def test_the_set_budget_caps_each_member_budget(runtime: Runtime, emulator: Emulator) -> None:
     """A member's own longer create_timeout does not outlive the set's create_timeout."""
-    clock = VirtualClock()
-    engine = RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep))
+    engine, clock = timed_set(runtime)
     members = {
         k: {**m, "create_timeout": "2h"} for k, m in never_finishing_members(emulator, 2).items()
     }
@@ -202,8 +206,7 @@ def test_a_timed_out_set_leaves_its_restores_for_the_next_run(
     runtime: Runtime, emulator: Emulator
 ) -> None:
     """Nothing is deleted on a timeout, and the next create adopts every member's restore."""
-    clock = VirtualClock()
-    engine = RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep))
+    engine, _ = timed_set(runtime)
     members = never_finishing_members(emulator, 3)
     inputs = checked(engine, {"members": members, "create_timeout": 30})
     with pytest.raises(WaitTimeoutError):
@@ -225,26 +228,27 @@ def test_a_bad_set_budget_is_refused_by_name(runtime: Runtime, backups: dict[str
     assert [prop for prop, _ in failures] == ["create_timeout"]
 
 
-def stuck_members_and_a_refused_one(emulator: Emulator) -> dict[str, Any]:
-    """Two members whose restores never finish, and a third whose restore is refused at once."""
+def refused_member_failure(
+    runtime: Runtime, emulator: Emulator
+) -> tuple[SetOperationError, VirtualClock]:
+    """Create a set of two members that never finish and one refused at once; its error."""
     members = never_finishing_members(emulator, 3)
     refused = members["m2"]["backup_id"]
     emulator.add_fault(
         FaultRule(method="POST", path=f"/backups/{refused}/create-index", status=403)
     )
-    return members
+    engine, clock = timed_set(runtime)
+    with pytest.raises(SetOperationError) as info:
+        engine.create(checked(engine, {"members": members}))
+    return info.value, clock
 
 
 def test_a_failed_member_stops_the_others_long_before_their_budget(
     runtime: Runtime, emulator: Emulator
 ) -> None:
     """One member refused at once stops the two still restoring well within their hour."""
-    clock = VirtualClock()
-    engine = RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep))
-    inputs = checked(engine, {"members": stuck_members_and_a_refused_one(emulator)})
-    with pytest.raises(SetOperationError) as info:
-        engine.create(inputs)
-    assert info.value.outcomes["m2"] == "failed"
+    error, clock = refused_member_failure(runtime, emulator)
+    assert error.outcomes["m2"] == "failed"
     assert clock.latest < 3600  # the stuck members were stopped, not timed out
 
 
@@ -252,12 +256,8 @@ def test_members_stopped_by_a_failure_leave_nothing_behind(
     runtime: Runtime, emulator: Emulator
 ) -> None:
     """The members a failure stopped delete the restores they started (the create rule)."""
-    clock = VirtualClock()
-    engine = RestoreSet(attrs.evolve(runtime, clock=clock, sleep=clock.sleep))
-    inputs = checked(engine, {"members": stuck_members_and_a_refused_one(emulator)})
-    with pytest.raises(SetOperationError) as info:
-        engine.create(inputs)
-    assert set(info.value.outcomes.values()) <= {"failed", "deleted", "stopped", "never started"}
+    error, _ = refused_member_failure(runtime, emulator)
+    assert set(error.outcomes.values()) <= {"failed", "deleted", "stopped", "never started"}
     assert index_names(emulator) == {"src-0", "src-1", "src-2"}
 
 

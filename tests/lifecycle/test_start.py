@@ -82,18 +82,6 @@ def test_the_backoff_stops_at_the_create_deadline(
     assert sum(sleeps) <= 2.5
 
 
-def test_lost_answer_is_adopted_not_repeated(
-    runtime: Runtime, backup_id: str, emulator: Emulator
-) -> None:
-    """A POST that acted but answered 503 is found, not sent again: one restore job."""
-    emulator.add_fault(
-        FaultRule(method="POST", path=RESTORE_POST, status=503, after_action=True, times=1)
-    )
-    created = Lifecycle(RESTORED_INDEX, runtime).create({"backup_id": backup_id, "name": "once"})
-    assert emulator.request_counts()["POST /backups/{backup_id}/create-index"] == 1
-    assert created.outputs["restore_job_id"]
-
-
 def test_start_twice_adopts_the_first(runtime: Runtime, backup_id: str) -> None:
     """Starting the same restore again (no wait in between) adopts the first one's job."""
     life = Lifecycle(RESTORED_INDEX, runtime)

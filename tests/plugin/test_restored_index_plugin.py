@@ -11,7 +11,7 @@ import attrs
 import pytest
 from harness.plugin import DynamicPluginProcess, PluginRpcError, provider_props, serialize_provider
 from pulumi.dynamic import Config, ConfigureRequest
-from support import API_KEY
+from support import API_KEY, dynamic_plugin
 
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
@@ -21,11 +21,7 @@ URN = "urn:pulumi:staging::search::pulumi-python:dynamic/pinecone:RestoredIndex:
 
 @pytest.fixture(name="plugin")
 def _plugin(server: EmulatorServer) -> Iterator[DynamicPluginProcess]:
-    with DynamicPluginProcess() as plugin:
-        plugin.configure(
-            {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-            secret_keys={"pinecone:apiKey"},
-        )
+    with dynamic_plugin(server) as plugin:
         yield plugin
 
 

@@ -9,7 +9,7 @@ import pytest
 from harness.plugin import DynamicPluginProcess, provider_props
 from pulumi.dynamic import ResourceProvider
 from pulumi.runtime.rpc import UNKNOWN
-from support import API_KEY
+from support import dynamic_plugin
 
 from pulumi_pinecone_restore.emulator import EmulatorServer
 from pulumi_pinecone_restore.providers.collection_index import CollectionIndexProvider
@@ -68,11 +68,7 @@ CASES: dict[str, tuple[ResourceProvider, dict[str, Any], dict[str, Any], str]] =
 
 @pytest.fixture(name="plugin", scope="module")
 def _plugin(emulator_server: EmulatorServer) -> Iterator[DynamicPluginProcess]:
-    with DynamicPluginProcess() as plugin:
-        plugin.configure(
-            {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": emulator_server.url},
-            secret_keys={"pinecone:apiKey"},
-        )
+    with dynamic_plugin(emulator_server) as plugin:
         yield plugin
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pulumi
 import pytest
 from harness.mocks import CheckFailedError, ProviderRoutingMocks
-from support import API_KEY
+from support import API_KEY, export_outputs
 
 from pulumi_pinecone_restore import RestoredIndex, RestoredIndexArgs
 from pulumi_pinecone_restore.client import ControlPlaneClient
@@ -17,15 +17,6 @@ from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.settings import ClientSettings
 
 TYPE = "pulumi-python:dynamic/pinecone:RestoredIndex"
-
-
-@pytest.fixture(name="engine")
-def _engine(server: EmulatorServer) -> ProviderRoutingMocks:
-    return ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="staging",
-    )
 
 
 @pytest.fixture(name="backup_id")
@@ -44,10 +35,7 @@ def restore(backup_id: str, **kwargs: object) -> Callable[[], None]:
 
     def program() -> None:
         index = RestoredIndex("search-staging", backup_id=backup_id, **kwargs)  # type: ignore[arg-type]
-        pulumi.export("name", index.name)
-        pulumi.export("host", index.host)
-        pulumi.export("dimension", index.dimension)
-        pulumi.export("tags", index.tags)
+        export_outputs(index, "name", "host", "dimension", "tags")
 
     return program
 

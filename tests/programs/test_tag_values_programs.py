@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 import pytest
 from harness.mocks import CheckFailedError, ProviderRoutingMocks
-from support import API_KEY
 
 from pulumi_pinecone_restore import (
     CloneEnvironment,
@@ -21,18 +20,8 @@ from pulumi_pinecone_restore import (
     RestoredIndex,
 )
 from pulumi_pinecone_restore.clone import RestoredIndexSet
-from pulumi_pinecone_restore.emulator import EmulatorServer
 
 NONE_TAG = re.escape("tag 'env' has no value (None)")
-
-
-@pytest.fixture(name="engine")
-def _engine(server: EmulatorServer) -> ProviderRoutingMocks:
-    return ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="staging",
-    )
 
 
 def _restore(**tags: object) -> Callable[[], None]:

@@ -5,19 +5,9 @@ from __future__ import annotations
 import pulumi
 import pytest
 from harness.mocks import ProviderRoutingMocks
-from support import API_KEY
 
 from pulumi_pinecone_restore import CloneEnvironment, IndexBackup, RestoredIndex
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
-
-
-@pytest.fixture(name="engine")
-def _engine(server: EmulatorServer) -> ProviderRoutingMocks:
-    return ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="staging",
-    )
+from pulumi_pinecone_restore.emulator import Emulator
 
 
 @pytest.fixture(name="source")

@@ -9,7 +9,17 @@ import attrs
 import pulumi
 import pytest
 from harness.mocks import CheckFailedError, ProviderRoutingMocks
-from support import API_KEY, NO_WAIT_RETRY, ProviderFactory
+from support import (
+    API_KEY,
+    NO_WAIT_RETRY,
+    ProviderFactory,
+    assert_refused_by_name,
+    checked,
+    create,
+    export_outputs,
+    read_back,
+    update_in_place,
+)
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.collection_index import CollectionIndex, CollectionIndexArgs
@@ -49,22 +59,6 @@ def inputs(**extra: Any) -> dict[str, Any]:
     return {"source_collection": COLLECTION, "cloud": "aws", "region": "us-east-1", **extra}
 
 
-def checked(
-    provider: CollectionIndexProvider, news: dict[str, Any], olds: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Run check and insist that it passes, as the engine would before create."""
-    result = provider.check(olds or {}, news)
-    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
-    return dict(result.inputs)
-
-
-def create(provider: CollectionIndexProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Check then create; returns (id, outputs)."""
-    result = provider.create(checked(provider, news))
-    assert result.outs is not None
-    return result.id, dict(result.outs)
-
-
 # lifecycle ---------------------------------------------------------------------------------
 
 
@@ -81,10 +75,7 @@ def test_full_lifecycle(
     assert outs["host"]
     assert "inputs" not in outs  # no internal copy of the inputs among the outputs
 
-    read = provider.read(id_, outs)
-    assert read.id == id_
-    assert read.outs is not None
-    assert read.outs["host"] == outs["host"]
+    assert read_back(provider, id_, outs)["host"] == outs["host"]
 
     news = checked(
         provider,
@@ -95,11 +86,7 @@ def test_full_lifecycle(
             deletion_protection="enabled",
         ),
     )
-    diff = provider.diff(id_, outs, news)
-    assert diff.changes
-    assert not diff.replaces
-    updated = provider.update(id_, outs, news).outs
-    assert updated is not None
+    updated = update_in_place(provider, id_, outs, news)
     assert updated["tags"] == {"env": "prod"}
     assert client.describe_index(id_).deletion_protection == "enabled"
 
@@ -244,9 +231,7 @@ def test_check_reports_bad_input_per_property(
     provider: CollectionIndexProvider, news: dict[str, Any], prop: str
 ) -> None:
     """Each bad input yields one failure naming its property, before any API call."""
-    failures = provider.check({}, {"name": "x", **news}).failures
-    assert [f.property for f in failures] == [prop]
-    assert prop in failures[0].reason
+    assert_refused_by_name(provider, {"name": "x", **news}, prop)
 
 
 # create: preconditions -----------------------------------------------------------------------
@@ -396,24 +381,12 @@ def test_failed_initialization_deletes_the_index(
 # the resource class, its registrations routed into the real provider ----------------------
 
 
-@pytest.fixture(name="engine")
-def _engine(server: EmulatorServer) -> ProviderRoutingMocks:
-    return ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="staging",
-    )
-
-
 def program_with(**kwargs: Any) -> Callable[[], None]:
     """A program with one CollectionIndex that exports its outputs."""
 
     def program() -> None:
         index = CollectionIndex("search", cloud="aws", region="us-east-1", **kwargs)
-        pulumi.export("name", index.name)
-        pulumi.export("host", index.host)
-        pulumi.export("dimension", index.dimension)
-        pulumi.export("source_collection", index.source_collection)
+        export_outputs(index, "name", "host", "dimension", "source_collection")
 
     return program
 

@@ -7,8 +7,16 @@ from typing import Any
 import attrs
 import pulumi
 import pytest
-from harness.mocks import ProviderRoutingMocks
-from support import API_KEY, ProviderFactory
+from support import (
+    API_KEY,
+    ProviderFactory,
+    assert_refused_by_name,
+    checked,
+    create,
+    program_engine,
+    read_back,
+    update_in_place,
+)
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
@@ -39,20 +47,6 @@ def _provider(make_provider: ProviderFactory) -> IndexBackupProvider:
     return make_provider(IndexBackupProvider)
 
 
-def checked(provider: IndexBackupProvider, news: dict[str, Any]) -> dict[str, Any]:
-    """Run check and insist that it passes, as the engine would before create."""
-    result = provider.check({}, news)
-    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
-    return dict(result.inputs)
-
-
-def create(provider: IndexBackupProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Check then create; returns (id, outputs)."""
-    result = provider.create(checked(provider, news))
-    assert result.outs is not None
-    return result.id, dict(result.outs)
-
-
 def use_fake_clock(provider: IndexBackupProvider) -> None:
     """Make the provider's sleeps advance a fake clock instead of waiting."""
     now = [0.0]
@@ -81,10 +75,7 @@ def test_full_lifecycle(
     assert outs["record_count"] is not None
     assert outs["created_at"]
 
-    read = provider.read(id_, outs)
-    assert read.id == id_
-    assert read.outs is not None
-    assert read.outs["status"] == "Ready"
+    assert read_back(provider, id_, outs)["status"] == "Ready"
 
     news = checked(
         provider,
@@ -95,11 +86,7 @@ def test_full_lifecycle(
             "delete_timeout": "20m",
         },
     )
-    diff = provider.diff(id_, outs, news)
-    assert diff.changes
-    assert diff.replaces == []
-    updated = provider.update(id_, outs, news).outs
-    assert updated is not None
+    updated = update_in_place(provider, id_, outs, news)
     assert updated["backup_id"] == id_
     assert updated["delete_timeout"] == "20m"
 
@@ -165,9 +152,7 @@ def test_check_reports_bad_input_per_property(
     provider: IndexBackupProvider, news: dict[str, Any], prop: str
 ) -> None:
     """Each bad input yields one failure naming its property, before any API call."""
-    failures = provider.check({}, news).failures
-    assert [f.property for f in failures] == [prop]
-    assert prop in failures[0].reason
+    assert_refused_by_name(provider, news, prop)
 
 
 def test_missing_source_index_is_a_clear_error(provider: IndexBackupProvider) -> None:
@@ -270,12 +255,14 @@ def test_delete_blocked_by_restore_names_it_after_budget(
 
 
 def test_delete_of_missing_backup_is_done(
-    provider: IndexBackupProvider, source: str, client: ControlPlaneClient
+    provider: IndexBackupProvider, source: str, client: ControlPlaneClient, emulator: Emulator
 ) -> None:
-    """Deleting a backup that is already gone succeeds."""
+    """Deleting a backup that is already gone succeeds at once: one DELETE, not retried."""
     id_, outs = create(provider, {"source_index_name": source})
     client.delete_backup(id_)
-    provider.delete(id_, outs)
+    emulator.reset_requests()
+    provider.delete(id_, outs)  # the 404 means done: nothing raised
+    assert emulator.request_counts().get("DELETE /backups/{backup_id}") == 1
 
 
 def test_out_of_band_delete_drops_the_resource(
@@ -367,11 +354,7 @@ def test_progress_names_the_backup(
 
 def test_program_backs_up_then_clones(server: EmulatorServer, source: str) -> None:
     """In a program the backup feeds a RestoredIndex; a new trigger replaces both in order."""
-    engine = ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="staging",
-    )
+    engine = program_engine(server)
 
     def program(trigger: str) -> None:
         backup = IndexBackup(

@@ -8,8 +8,7 @@ from typing import Any
 import attrs
 import pulumi
 import pytest
-from harness.mocks import ProviderRoutingMocks
-from support import API_KEY
+from support import API_KEY, program_engine
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, ManualClock, Timing
@@ -34,6 +33,13 @@ def _clock(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> ManualClock:
 def _source(emulator: Emulator, clock: ManualClock) -> str:
     emulator.seed_index(name=SOURCE, tags={"env": "prod"})
     return SOURCE
+
+
+@pytest.fixture(name="backup_id")
+def _backup_id(emulator: Emulator, clock: ManualClock, source: str) -> str:
+    """One backup of the source index."""
+    del source  # requested so that the index exists
+    return seed(emulator, clock, "x")
 
 
 def seed(emulator: Emulator, clock: ManualClock, name: str | None, **kwargs: Any) -> str:
@@ -144,14 +150,9 @@ def test_by_id(
 
 
 def test_credentials_from_stack_config(
-    emulator: Emulator,
-    clock: ManualClock,
-    source: str,
-    server: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
+    backup_id: str, source: str, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Inside a program the stack config pinecone:apiKey/controllerHost is used first."""
-    backup_id = seed(emulator, clock, "x")
     monkeypatch.setenv(
         "PULUMI_CONFIG",
         json.dumps({"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url}),
@@ -161,14 +162,9 @@ def test_credentials_from_stack_config(
 
 
 def test_credentials_from_the_environment(
-    emulator: Emulator,
-    clock: ManualClock,
-    source: str,
-    server: EmulatorServer,
-    monkeypatch: pytest.MonkeyPatch,
+    backup_id: str, source: str, server: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Outside a program the environment is used; with nothing set the error says what to do."""
-    backup_id = seed(emulator, clock, "x")
     monkeypatch.delenv("PULUMI_CONFIG", raising=False)
     env = {"PINECONE_API_KEY": API_KEY, "PINECONE_CONTROLLER_HOST": server.url}
     assert find_backup(source_index_name=source, environ=env).backup_id == backup_id
@@ -205,11 +201,7 @@ def test_restored_index_follows_then_ignores_a_newer_backup(
     server: EmulatorServer,
 ) -> None:
     """A clone fed by latest_backup_id is replaced by a newer backup unless ignore_changes."""
-    engine = ProviderRoutingMocks(
-        {"pinecone:apiKey": API_KEY, "pinecone:controllerHost": server.url},
-        project="search",
-        stack="staging",
-    )
+    engine = program_engine(server)
     client = ControlPlaneClient(ClientSettings(api_key=API_KEY, controller_host=server.url))
     seed(emulator, clock, "nightly-1")
 

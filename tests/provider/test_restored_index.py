@@ -6,7 +6,14 @@ from typing import Any
 
 import attrs
 import pytest
-from support import ProviderFactory
+from support import (
+    ProviderFactory,
+    assert_refused_by_name,
+    checked,
+    create,
+    read_back,
+    update_in_place,
+)
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
@@ -34,22 +41,6 @@ def _provider(make_provider: ProviderFactory) -> RestoredIndexProvider:
     return make_provider(RestoredIndexProvider)
 
 
-def checked(
-    provider: RestoredIndexProvider, news: dict[str, Any], olds: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Run check and insist that it passes, as the engine would before create."""
-    result = provider.check(olds or {}, news)
-    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
-    return dict(result.inputs)
-
-
-def create(provider: RestoredIndexProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Check then create; returns (id, outputs)."""
-    result = provider.create(checked(provider, news))
-    assert result.outs is not None
-    return result.id, dict(result.outs)
-
-
 def test_full_lifecycle(
     provider: RestoredIndexProvider, backup_id: str, client: ControlPlaneClient
 ) -> None:
@@ -64,10 +55,7 @@ def test_full_lifecycle(
     assert outs["source_index_name"] == "prod-search"
     assert outs["host"]
 
-    read = provider.read(id_, outs)
-    assert read.id == id_
-    assert read.outs is not None
-    assert read.outs["host"] == outs["host"]
+    assert read_back(provider, id_, outs)["host"] == outs["host"]
 
     news = checked(
         provider,
@@ -78,11 +66,7 @@ def test_full_lifecycle(
             "deletion_protection": "enabled",
         },
     )
-    diff = provider.diff(id_, outs, news)
-    assert diff.changes
-    assert not diff.replaces
-    updated = provider.update(id_, outs, news).outs
-    assert updated is not None
+    updated = update_in_place(provider, id_, outs, news)
     assert updated["tags"] == {"env": "staging"}  # "team" removed, "env" changed
     assert client.describe_index(id_).deletion_protection == "enabled"
 
@@ -120,24 +104,27 @@ def test_auto_name_is_stable_and_changes_with_backup(
     assert diff.delete_before_replace is False
 
 
-def test_explicit_name_replaces_delete_first(
-    provider: RestoredIndexProvider, backup_id: str
+@pytest.mark.parametrize(
+    ("change", "replaces", "delete_first"),
+    [
+        ({"backup_id": "other"}, ["backup_id"], True),  # the same name must be free first
+        ({"name": "new-name"}, ["name"], False),  # a new name frees nothing: create first
+    ],
+    ids=["new-backup", "new-name"],
+)
+def test_an_explicit_name_is_replaced_delete_first_only_when_kept(
+    provider: RestoredIndexProvider,
+    backup_id: str,
+    change: dict[str, str],
+    replaces: list[str],
+    delete_first: bool,
 ) -> None:
-    """With an explicit name a new backup means delete-before-replace (names are unique)."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "fixed"})
-    diff = provider.diff(id_, outs, checked(provider, {"backup_id": "other", "name": "fixed"}))
-    assert diff.replaces == ["backup_id"]
-    assert diff.delete_before_replace is True
-
-
-def test_renamed_index_is_created_before_the_old_one_goes(
-    provider: RestoredIndexProvider, backup_id: str
-) -> None:
-    """A new explicit name frees nothing, so the replacement is created first."""
-    id_, outs = create(provider, {"backup_id": backup_id, "name": "old-name"})
-    diff = provider.diff(id_, outs, checked(provider, {"backup_id": backup_id, "name": "new-name"}))
-    assert diff.replaces == ["name"]
-    assert diff.delete_before_replace is False
+    """A replace that keeps an explicit name deletes first (names are unique); a rename does not."""
+    news = {"backup_id": backup_id, "name": "fixed"}
+    id_, outs = create(provider, news)
+    diff = provider.diff(id_, outs, checked(provider, {**news, **change}))
+    assert diff.replaces == replaces
+    assert diff.delete_before_replace is delete_first
 
 
 def test_unknown_backup_at_preview_means_replace(
@@ -167,9 +154,7 @@ def test_check_reports_bad_input_per_property(
     provider: RestoredIndexProvider, news: dict[str, Any], prop: str
 ) -> None:
     """Each bad input yields one failure naming its property, before any API call."""
-    failures = provider.check({}, news).failures
-    assert [f.property for f in failures] == [prop]
-    assert prop in failures[0].reason
+    assert_refused_by_name(provider, news, prop)
 
 
 def test_failed_restore_deletes_its_index(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import ProviderFactory
+from support import ProviderFactory, checked
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator
@@ -36,15 +36,6 @@ def members_for(backups: dict[str, str], **extra: Any) -> dict[str, Any]:
     return {
         "members": {s: {"backup_id": b, "name": f"stg-{s}", **extra} for s, b in backups.items()}
     }
-
-
-def checked(
-    provider: RestoredIndexSetProvider, news: dict[str, Any], olds: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Check and insist on no failures."""
-    result = provider.check(olds or {}, news)
-    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
-    return dict(result.inputs)
 
 
 def test_create_restores_every_member(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from support import FakeClock
 
 from pulumi_pinecone_restore.errors import (
     CancelledError,
@@ -23,24 +24,6 @@ from pulumi_pinecone_restore.polling import (
 )
 
 
-class FakeClock:
-    """A clock that moves only when slept on."""
-
-    def __init__(self) -> None:
-        """Start at zero."""
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def time(self) -> float:
-        """Current fake time."""
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        """Advance time instead of sleeping."""
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def test_schedule_starts_fast_and_caps() -> None:
     """Delays start at 0.1 s, grow by 1.5x and never exceed 10 s."""
     delays = list(itertools.islice(PollSchedule().delays(), 20))
@@ -54,7 +37,7 @@ def test_wait_returns_first_result_and_counts_polls() -> None:
     clock = FakeClock()
     answers = iter([None, None, "done"])
     result = wait_for(
-        lambda: next(answers), deadline=Deadline(60, clock=clock.time), what="x", sleep=clock.sleep
+        lambda: next(answers), deadline=Deadline(60, clock=clock), what="x", sleep=clock.sleep
     )
     assert (result.value, result.polls) == ("done", 3)
     assert clock.now == pytest.approx(0.25)
@@ -66,7 +49,7 @@ def test_wait_times_out_with_what_it_waited_for() -> None:
     with pytest.raises(WaitTimeoutError, match="restore job j"):
         wait_for(
             lambda: None,
-            deadline=Deadline(30, clock=clock.time),
+            deadline=Deadline(30, clock=clock),
             what="restore job j",
             sleep=clock.sleep,
         )
@@ -83,7 +66,7 @@ def test_long_waits_cost_few_polls() -> None:
         calls += 1
 
     with pytest.raises(WaitTimeoutError):
-        wait_for(probe, deadline=Deadline(3600, clock=clock.time), what="x", sleep=clock.sleep)
+        wait_for(probe, deadline=Deadline(3600, clock=clock), what="x", sleep=clock.sleep)
     assert calls < 400
 
 
@@ -96,7 +79,7 @@ def test_a_cancelled_wait_stops_before_probing() -> None:
     with pytest.raises(CancelledError) as caught:
         wait_for(
             lambda: probes.append(1),
-            deadline=Deadline(60, clock=clock.time, cancel=cancel),
+            deadline=Deadline(60, clock=clock, cancel=cancel),
             what="x",
             sleep=clock.sleep,
         )
@@ -135,7 +118,7 @@ def test_a_request_cut_short_by_the_budget_ends_the_wait_as_a_timeout() -> None:
         raise ReadTimeoutError("GET /x got no answer", out_of_budget=True)
 
     with pytest.raises(WaitTimeoutError):
-        wait_for(probe, deadline=Deadline(60, clock=clock.time), what="x", sleep=clock.sleep)
+        wait_for(probe, deadline=Deadline(60, clock=clock), what="x", sleep=clock.sleep)
 
 
 def test_a_transport_error_with_time_left_is_raised_as_it_is() -> None:
@@ -146,14 +129,14 @@ def test_a_transport_error_with_time_left_is_raised_as_it_is() -> None:
         raise TransportError("GET /x got no answer")
 
     with pytest.raises(TransportError) as caught:
-        wait_for(probe, deadline=Deadline(60, clock=clock.time), what="x", sleep=clock.sleep)
+        wait_for(probe, deadline=Deadline(60, clock=clock), what="x", sleep=clock.sleep)
     assert type(caught.value) is TransportError
 
 
 def test_a_probe_runs_under_its_waits_deadline() -> None:
     """Inside a probe, current_deadline() is the wait's, and outside it there is none."""
     clock = FakeClock()
-    deadline = Deadline(60, clock=clock.time)
+    deadline = Deadline(60, clock=clock)
     seen = wait_for(current_deadline, deadline=deadline, what="x", sleep=clock.sleep).value
     assert (seen is deadline, current_deadline()) == (True, None)
 
@@ -161,7 +144,7 @@ def test_a_probe_runs_under_its_waits_deadline() -> None:
 def test_pause_is_cut_to_the_bound_deadline() -> None:
     """A 30 s pause with 5 s left of the bound deadline sleeps 5 s."""
     clock = FakeClock()
-    deadline = Deadline(10, clock=clock.time)
+    deadline = Deadline(10, clock=clock)
     clock.now = 5.0
     with bounded(deadline):
         pause(30, clock.sleep)
@@ -172,7 +155,7 @@ def test_a_deadline_without_its_cancel_keeps_its_time() -> None:
     """The copy a reconciling lookup runs under ends when the original does, uncancelled."""
     clock = FakeClock()
     cancel = Cancellation()
-    deadline = Deadline(10, clock=clock.time, cancel=cancel)
+    deadline = Deadline(10, clock=clock, cancel=cancel)
     clock.now = 4.0
     cancel.cancel("stop")
     copy = deadline.without_cancel()
