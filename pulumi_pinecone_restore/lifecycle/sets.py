@@ -46,10 +46,10 @@ from pulumi_pinecone_restore.errors import (
 )
 from pulumi_pinecone_restore.lifecycle.engine import OPAQUE_ID_PREFIX, Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import (
-    UNKNOWN,
     contains_unknown,
     differs,
     duration,
+    is_unknown,
 )
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
@@ -234,7 +234,7 @@ class RestoreSet:
         failures += _check_budget(news.get(SET_BUDGET), inputs)
         failures += _check_concurrency(news.get(SET_CONCURRENCY), inputs)
         members = news.get("members")
-        if members is UNKNOWN:
+        if is_unknown(members):
             return inputs, failures
         if not isinstance(members, Mapping) or not members:
             failures.append(("members", "members must be a non-empty map of key to restore inputs"))
@@ -243,7 +243,7 @@ class RestoreSet:
         member = self._member_check()
         checked: Bag = {}
         for key, value in members.items():
-            if value is UNKNOWN:
+            if is_unknown(value):
                 checked[str(key)] = value  # a whole member not known yet: checked once it is
                 continue
             shape = _member_shape(value)

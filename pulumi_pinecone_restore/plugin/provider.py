@@ -63,7 +63,12 @@ from pulumi_pinecone_restore.errors import (
 )
 from pulumi_pinecone_restore.lifecycle.engine import Created, Lifecycle, Spec
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, IndexSpec
-from pulumi_pinecone_restore.lifecycle.inputs import contains_unknown, differs, user_props
+from pulumi_pinecone_restore.lifecycle.inputs import (
+    contains_unknown,
+    differs,
+    is_unknown,
+    user_props,
+)
 from pulumi_pinecone_restore.lifecycle.inputs import identity as decl_identity
 from pulumi_pinecone_restore.lifecycle.runtime import (
     CONFIG_API_KEY,
@@ -81,7 +86,7 @@ from pulumi_pinecone_restore.plugin.schema import (
     schema_json,
     token,
 )
-from pulumi_pinecone_restore.plugin.values import WIRE_UNKNOWN, from_wire, secret_keys, to_wire
+from pulumi_pinecone_restore.plugin.values import from_wire, secret_keys, to_wire
 from pulumi_pinecone_restore.settings import normalize_controller_host
 
 __all__ = [
@@ -162,7 +167,7 @@ def camel_message(text: str) -> str:
 def _string(value: PropertyValue | None) -> str | None:
     raw = None if value is None else value.value
     # A setting not known yet (preview) is no setting: nothing is sent before it is known.
-    return raw if isinstance(raw, str) and raw and raw != WIRE_UNKNOWN else None
+    return raw if isinstance(raw, str) and raw and not is_unknown(raw) else None
 
 
 def _no_connection(kind: str, name: str) -> str:

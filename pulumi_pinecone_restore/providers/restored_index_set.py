@@ -23,7 +23,6 @@ from pulumi_pinecone_restore.lifecycle.sets import RestoreSet
 from pulumi_pinecone_restore.providers.base import (
     ProviderBase,
     from_pulumi,
-    to_pulumi,
     with_secrets,
 )
 
@@ -44,7 +43,7 @@ class RestoredIndexSetProvider(ProviderBase):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Check each member with the RestoredIndex rules; names must be unique in the set."""
         inputs, failures = self.engine.check(from_pulumi(_olds), from_pulumi(news))
-        return CheckResult(to_pulumi(inputs), [CheckFailure(p, r) for p, r in failures])
+        return CheckResult(inputs, [CheckFailure(p, r) for p, r in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Any member added, removed or changed is an in-place update of the set."""
