@@ -61,7 +61,7 @@ from pulumi_pinecone_restore.errors import (
     ImportRefusedError,
     WaitTimeoutError,
 )
-from pulumi_pinecone_restore.lifecycle.engine import Created, Lifecycle, Spec
+from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, AnySpec, Created, Lifecycle
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, IndexSpec
 from pulumi_pinecone_restore.lifecycle.inputs import (
     contains_unknown,
@@ -180,7 +180,7 @@ def _no_connection(kind: str, name: str) -> str:
 
 def _check_import(
     kind: ResourceKind,
-    life: Lifecycle[Any, Any, Any],
+    life: AnyLifecycle,
     urn: str,
     outputs: Mapping[str, Any],
     inputs: Mapping[str, Any],
@@ -208,7 +208,7 @@ def _check_import(
         )
 
 
-def _is_partial(spec: Spec[Any, Any, Any], outputs: Mapping[str, Any]) -> bool:
+def _is_partial(spec: AnySpec, outputs: Mapping[str, Any]) -> bool:
     """A state recorded by a create that ran out of time: no output observed from the object.
 
     A partial create records the inputs (and an index's ownership mark) and leaves every
@@ -258,9 +258,6 @@ class PineconeRestoreProvider(Provider):
 
     def _runtime_for(self, urn: str) -> Runtime:
         return attrs.evolve(self._runtime, progress=partial(self._log, urn))
-
-    def _life(self, spec: Spec[Any, Any, Any], urn: str) -> Lifecycle[Any, Any, Any]:
-        return Lifecycle(spec, self._runtime_for(urn))
 
     # provider config ---------------------------------------------------------------------
 
@@ -411,8 +408,8 @@ class PineconeRestoreProvider(Provider):
         if kind.spec is None:
             if request.timeout > 0 and props.get(SET_BUDGET) is None:
                 props[SET_BUDGET] = request.timeout
-            engine = RestoreSet(runtime)
-            set_id, outs = await self._in_thread(lambda: engine.create(props))
+            restores = RestoreSet(runtime)
+            set_id, outs = await self._in_thread(lambda: restores.create(props))
             hidden = secrets | set(RestoreSet.secret_outputs(props))
             return CreateResponse(resource_id=set_id, properties=to_wire(outs, hidden))
         life = Lifecycle(kind.spec, runtime)
@@ -424,7 +421,7 @@ class PineconeRestoreProvider(Provider):
 
     async def _create(
         self,
-        life: Lifecycle[Any, Any, Any],
+        life: AnyLifecycle,
         props: Bag,
         timeout: float,
         secrets: frozenset[str],
@@ -462,9 +459,9 @@ class PineconeRestoreProvider(Provider):
         secrets = secret_keys(request.properties)
         runtime = self._runtime_for(request.urn)
         if kind.spec is None:
-            engine = RestoreSet(runtime)
+            restores = RestoreSet(runtime)
             new_id, outs, inputs = await self._in_thread(
-                lambda: engine.read(request.resource_id, outputs)
+                lambda: restores.read(request.resource_id, outputs)
             )
         else:
             life = Lifecycle(kind.spec, runtime)
@@ -493,8 +490,8 @@ class PineconeRestoreProvider(Provider):
         secrets = secret_keys(request.news)
         runtime = self._runtime_for(request.urn)
         if kind.spec is None:
-            engine = RestoreSet(runtime)
-            outs = await self._in_thread(lambda: engine.update(olds, news))
+            restores = RestoreSet(runtime)
+            outs = await self._in_thread(lambda: restores.update(olds, news))
             hidden = secrets | set(RestoreSet.secret_outputs(news))
             return UpdateResponse(properties=to_wire(outs, hidden))
         life = Lifecycle(kind.spec, runtime)
@@ -515,8 +512,8 @@ class PineconeRestoreProvider(Provider):
             props["delete_timeout"] = request.timeout
         runtime = self._runtime_for(request.urn)
         if kind.spec is None:
-            engine = RestoreSet(runtime)
-            await self._in_thread(lambda: engine.delete(props))
+            restores = RestoreSet(runtime)
+            await self._in_thread(lambda: restores.delete(props))
             return
         life = Lifecycle(kind.spec, runtime)
         await self._in_thread(lambda: life.delete(request.resource_id, props))

@@ -30,7 +30,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import wrap_rpc_secret
 
-from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Spec
+from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, AnySpec, Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN
 from pulumi_pinecone_restore.lifecycle.inputs import is_unknown as is_engine_unknown
 from pulumi_pinecone_restore.lifecycle.intents import PROCESS_INTENTS
@@ -125,10 +125,6 @@ class ProviderBase(ResourceProvider):
         # request is kept (in memory only) to read it then.
         self.runtime = attrs.evolve(self.runtime, config=config, lookup_config=req.config.get)
 
-    def runtime_for(self, props: Mapping[str, Any]) -> Runtime:
-        """The runtime for one resource: its own ``connection`` input, if it has one."""
-        return self.runtime.with_connection(props.get("connection"))
-
 
 class LifecycleProvider(ProviderBase):
     """A dynamic provider that is one :class:`~pulumi_pinecone_restore.lifecycle.Spec`.
@@ -137,24 +133,24 @@ class LifecycleProvider(ProviderBase):
     its typed answer into Pulumi's result type; nothing else happens here.
     """
 
-    spec: ClassVar[Spec[Any, Any, Any]]
+    spec: ClassVar[AnySpec]
 
-    @property
-    def lifecycle(self) -> Lifecycle[Any, Any, Any]:
-        """The engine for this provider's spec and runtime."""
-        return Lifecycle(self.spec, self.runtime)
+    def _life(self, props: Mapping[str, Any]) -> AnyLifecycle:
+        """The lifecycle of this provider's spec for a resource with these inputs/outputs.
 
-    def _life(self, props: Mapping[str, Any]) -> Lifecycle[Any, Any, Any]:
-        return Lifecycle(self.spec, self.runtime_for(props))
+        Its ``connection`` is resolved when a request is first made: check and diff never
+        need it (a malformed one is a check failure, not an error).
+        """
+        return Lifecycle(self.spec, self.runtime, connection=props.get("connection"))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs per property at preview time (unknown values pass) and settle names."""
-        inputs, failures = self.lifecycle.check(from_pulumi(_olds), from_pulumi(news))
+        inputs, failures = self._life(news).check(from_pulumi(_olds), from_pulumi(news))
         return CheckResult(inputs, [CheckFailure(p, r) for p, r in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare stored outputs with new inputs; an unknown replace key may replace."""
-        diff = self.lifecycle.diff(from_pulumi(olds), from_pulumi(news))
+        diff = self._life(news).diff(from_pulumi(olds), from_pulumi(news))
         return DiffResult(
             changes=diff.changes,
             replaces=list(diff.replaces),
