@@ -12,9 +12,8 @@ import inspect
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
 
-from pulumi_pinecone_restore.lifecycle.engine import Spec
+from pulumi_pinecone_restore.lifecycle.engine import AnySpec
 from pulumi_pinecone_restore.lifecycle.inputs import CommonInputs, Prop, user_props
 
 __all__ = ["PAGES", "render", "write_pages"]
@@ -25,7 +24,7 @@ _HEADER = (
 )
 
 
-def _resources() -> list[tuple[Spec[Any, Any, Any], type]]:
+def _resources() -> list[tuple[AnySpec, type]]:
     from pulumi_pinecone_restore.collection_index import CollectionIndex  # noqa: PLC0415
     from pulumi_pinecone_restore.index_backup import IndexBackup  # noqa: PLC0415
     from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP  # noqa: PLC0415
@@ -94,7 +93,7 @@ def _md(text: str) -> str:
     return text.replace("``", "`")
 
 
-def _on_change(spec: Spec[Any, Any, Any], name: str, replace: bool, update: bool) -> str:
+def _on_change(spec: AnySpec, name: str, replace: bool, update: bool) -> str:
     if replace:
         if spec.unique_name and name == "name":
             return "replace (the new index is created first, then the old one is deleted)"
@@ -111,7 +110,7 @@ def _on_change(spec: Spec[Any, Any, Any], name: str, replace: bool, update: bool
     return "-"
 
 
-def render(spec: Spec[Any, Any, Any], cls: type) -> str:
+def render(spec: AnySpec, cls: type) -> str:
     """The Markdown reference page of one resource.
 
     Args:

@@ -16,7 +16,7 @@ from pulumi.dynamic import Resource, ResourceProvider
 from typing_extensions import Self
 
 from pulumi_pinecone_restore.connection import Connection
-from pulumi_pinecone_restore.lifecycle.engine import Spec
+from pulumi_pinecone_restore.lifecycle.engine import AnySpec
 from pulumi_pinecone_restore.lifecycle.inputs import user_props
 from pulumi_pinecone_restore.validation import check_tag_nulls, parse_duration
 
@@ -69,7 +69,7 @@ def secret_inputs(given: Mapping[str, Any]) -> pulumi.Output[list[str]]:
 
 
 def resource_props(
-    spec: Spec[Any, Any, Any],
+    spec: AnySpec,
     resource_name: str,
     args: object | None,
     keywords: Mapping[str, Any],
@@ -162,7 +162,7 @@ def _seconds(value: Any) -> float | None:
 
 def get_resource(
     cls: type[R],
-    spec: Spec[Any, Any, Any],
+    spec: AnySpec,
     provider: ResourceProvider,
     *,
     resource_name: str,
@@ -200,7 +200,7 @@ class DeclaredResource(Resource):
     Subclasses set ``spec`` (their declaration) and ``provider_class`` (their dynamic provider).
     """
 
-    spec: ClassVar[Spec[Any, Any, Any]]
+    spec: ClassVar[AnySpec]
     provider_class: ClassVar[type[ResourceProvider]]
 
     @classmethod

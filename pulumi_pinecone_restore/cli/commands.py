@@ -47,7 +47,12 @@ from pulumi_pinecone_restore.errors import (
     VanishedError,
     WaitTimeoutError,
 )
-from pulumi_pinecone_restore.lifecycle.engine import DEFAULT_CREATE_TIMEOUT, Lifecycle, Run
+from pulumi_pinecone_restore.lifecycle.engine import (
+    DEFAULT_CREATE_TIMEOUT,
+    AnyLifecycle,
+    Lifecycle,
+    Run,
+)
 from pulumi_pinecone_restore.lifecycle.final_backup import UNTOUCHED_ADVICE, take_final_backup
 from pulumi_pinecone_restore.lifecycle.index import CLI_SEED, MARK_KEY
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
@@ -529,12 +534,12 @@ def restore(ctx: Context) -> int:
 
 def _started(
     ctx: Context,
-    life: Lifecycle[Any, Any, Any],
+    life: AnyLifecycle,
     inputs: Mapping[str, Any],
     progress: ProgressLine,
     action: Action,
 ) -> int:
-    started = _api(action, lambda: life.start(life.typed(inputs)))
+    started = _api(action, lambda: life.start(inputs))
     job_id = started.handle.job_id
     verb = "resumed" if started.adopted else "started"
     shown = f"restore job {job_id}" if job_id else "the restore (its job is not listed yet)"

@@ -39,6 +39,10 @@ from pulumi_pinecone_restore.errors import (
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.engine import (
+    CustomDelete,
+    CustomRead,
+    CustomUpdate,
+    Reconciles,
     Run,
     Spec,
     Started,
@@ -126,7 +130,13 @@ def strip_mark(description: str | None) -> str | None:
     return head.rstrip(" ") or None
 
 
-class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
+class BackupSpec(
+    Spec[IndexBackupInputs, BackupModel, None, None],
+    Reconciles[IndexBackupInputs, None],
+    CustomRead[BackupModel],
+    CustomUpdate[IndexBackupInputs, BackupModel],
+    CustomDelete,
+):
     """The declaration of ``IndexBackup``."""
 
     kind: ClassVar[str] = "IndexBackup"
@@ -158,7 +168,7 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
 
     # create ------------------------------------------------------------------------------
 
-    def start(self, run: Run, inp: IndexBackupInputs, prerequisite: Any) -> Started[None]:
+    def start(self, run: Run, inp: IndexBackupInputs, prerequisite: None) -> Started[None]:
         mark = backup_mark(inp)
         description = f"{inp.description} {mark}" if inp.description else mark
         try:
@@ -229,7 +239,7 @@ class BackupSpec(Spec[IndexBackupInputs, BackupModel, None]):
         return obj
 
     def watch(
-        self, run: Run, inp: IndexBackupInputs, started: Started[None], prerequisite: Any
+        self, run: Run, inp: IndexBackupInputs, started: Started[None], prerequisite: None
     ) -> Callable[[], Observation[BackupModel]]:
         since = run.runtime.clock()
         seen: list[bool] = []

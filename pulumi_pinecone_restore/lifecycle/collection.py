@@ -94,7 +94,7 @@ class CollectionIndexInputs(IndexInputs):
     )
 
 
-class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
+class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None, CollectionModel]):
     """The declaration of ``CollectionIndex``."""
 
     kind: ClassVar[str] = "CollectionIndex"
@@ -102,12 +102,6 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
     output_names: ClassVar[tuple[str, ...]] = (*INDEX_OUTPUTS, "source_collection")
     name_origin: ClassVar[tuple[str, ...] | None] = ("source_collection", "cloud", "region")
     origin_hint: ClassVar[str] = "create it again from the collection"
-
-    def index_of(self, obj: IndexModel) -> IndexModel:
-        return obj
-
-    def with_index(self, obj: IndexModel | None, index: IndexModel) -> IndexModel:
-        return index
 
     # create ------------------------------------------------------------------------------
 
@@ -142,12 +136,6 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
 
         return probe
 
-    def origin(self, inp: CollectionIndexInputs) -> list[Any]:
-        return [inp.source_collection, inp.cloud, inp.region]
-
-    def handle_of(self, run: Run, inp: CollectionIndexInputs, index: IndexModel) -> None:
-        return None
-
     def same_origin(self, run: Run, inp: CollectionIndexInputs, index: IndexModel) -> bool:
         """An unmarked index is adoptable when it was made from this collection, here."""
         del run
@@ -157,7 +145,9 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
             inp.region,
         )
 
-    def start(self, run: Run, inp: CollectionIndexInputs, prerequisite: Any) -> Started[None]:
+    def start(
+        self, run: Run, inp: CollectionIndexInputs, prerequisite: CollectionModel
+    ) -> Started[None]:
         try:
             run.client.create_serverless_index(
                 name=inp.name,
@@ -181,7 +171,11 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None]):
         return f"index from collection {inp.source_collection} in {inp.cloud}/{inp.region}"
 
     def watch(
-        self, run: Run, inp: CollectionIndexInputs, started: Started[None], prerequisite: Any
+        self,
+        run: Run,
+        inp: CollectionIndexInputs,
+        started: Started[None],
+        prerequisite: CollectionModel,
     ) -> Callable[[], Observation[IndexModel]]:
         def probe() -> Observation[IndexModel]:
             try:

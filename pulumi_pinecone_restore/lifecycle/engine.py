@@ -1,6 +1,14 @@
 """The lifecycle of a Pinecone object made by one starting request, written once, without Pulumi.
 
-A resource declares data and a few small steps (a :class:`Spec`); :class:`Lifecycle` runs them:
+A resource declares six things (a :class:`Spec`: its ``kind``, ``inputs`` and ``output_names``,
+and the steps ``start``, ``watch`` and ``outputs``) and opts into the rest: by implementing
+:class:`Reconciles` (find its own earlier attempt, discard a failed one), :class:`CustomRead`,
+:class:`CustomUpdate` and :class:`CustomDelete` (as pulumi-go-provider's ``infer`` discovers
+``CustomRead``...), or by overriding one of the :class:`Spec` hooks that have a default
+(``prerequisite``, ``label``, ``schedule``, ``converge``...). Without them the engine does what
+``infer`` does: read returns the state, update applies nothing remote, delete forgets. Every
+step is typed by the spec's parameters: inputs ``I``, observed object ``O``, start handle ``H``,
+prerequisite value ``P``. :class:`Lifecycle` runs them:
 
 - check: the declared inputs, per property; unknown values pass; the identity (seed, nonce)
   and an omitted name are read from the previous inputs, and made only on the first check.
@@ -41,6 +49,7 @@ from pulumi_pinecone_restore.errors import (
     CancelledError,
     ConflictError,
     ConnectError,
+    ImportRefusedError,
     OperationError,
     PineconeRestoreError,
     RefusedError,
@@ -66,10 +75,16 @@ from pulumi_pinecone_restore.settings import RetryPolicy
 
 __all__ = [
     "OPAQUE_ID_PREFIX",
+    "AnyLifecycle",
+    "AnySpec",
     "Created",
+    "CustomDelete",
+    "CustomRead",
+    "CustomUpdate",
     "Diff",
     "Lifecycle",
     "Read",
+    "Reconciles",
     "Run",
     "Spec",
     "Started",
@@ -79,6 +94,7 @@ __all__ = [
 I = TypeVar("I", bound=decl.CommonInputs)  # noqa: E741 - the typed inputs
 O = TypeVar("O")  # noqa: E741 - the object as observed (what outputs are built from)
 H = TypeVar("H")  # what the starting request returned (ids of job, index...)
+P = TypeVar("P")  # what the prerequisite's wait found (the backup, the collection; None: none)
 T = TypeVar("T")
 
 DEFAULT_CREATE_TIMEOUT = decl.DEFAULT_CREATE_TIMEOUT
@@ -250,8 +266,13 @@ class Read:
     inputs: dict[str, Any] | None
 
 
-class Spec(abc.ABC, Generic[I, O, H]):
+class Spec(abc.ABC, Generic[I, O, H, P]):
     """What one resource declares; the :class:`Lifecycle` does the rest.
+
+    Required: ``kind``, ``inputs``, ``output_names`` and the steps :meth:`start`,
+    :meth:`watch` and :meth:`outputs`. Everything else is opt-in: the interfaces
+    :class:`Reconciles`, :class:`CustomRead`, :class:`CustomUpdate`, :class:`CustomDelete`, and
+    the hooks below that have a default.
 
     Class attributes:
         kind: The resource's name in messages (``RestoredIndex``).
@@ -280,22 +301,35 @@ class Spec(abc.ABC, Generic[I, O, H]):
     derived: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     delete_settings: ClassVar[tuple[str, ...]] = ()
 
-    @abc.abstractmethod
-    def label(self, inp: I) -> str:
-        """How progress lines and errors name this object before it has an id."""
+    # required ----------------------------------------------------------------------------
 
-    def prerequisite(self, run: Run, inp: I) -> Callable[[], Observation[Any]] | None:
+    @abc.abstractmethod
+    def start(self, run: Run, inp: I, prerequisite: P) -> Started[H]:
+        """Send the one starting request."""
+
+    @abc.abstractmethod
+    def watch(
+        self, run: Run, inp: I, started: Started[H], prerequisite: P
+    ) -> Callable[[], Observation[O]]:
+        """A probe that follows the started object until it is done (raises if it failed)."""
+
+    @abc.abstractmethod
+    def outputs(
+        self, given: Mapping[str, Any], obj: O, previous: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Every output; ``previous`` holds the last outputs, for what was not looked up."""
+
+    # hooks with a default ----------------------------------------------------------------
+
+    def prerequisite(self, run: Run, inp: I) -> Callable[[], Observation[P]] | None:
         """A probe of what must be ready before the start (a backup, a collection), or None."""
         del run, inp
         return None
 
-    @abc.abstractmethod
-    def start(self, run: Run, inp: I, prerequisite: Any) -> Started[H]:
-        """Send the one starting request."""
-
-    @abc.abstractmethod
-    def find_attempt(self, run: Run, inp: I, *, lost_answer: bool) -> Started[H] | None:
-        """This resource's own earlier attempt (or the one a lost answer hid), if any."""
+    def label(self, inp: I) -> str:
+        """How progress lines and errors name this object before it has an id."""
+        name = getattr(inp, "name", None)
+        return f"{self.kind} {name}" if name else self.kind
 
     def summary(self, inp: I, started: Started[H]) -> str:
         """What was started (or found), for the first progress line."""
@@ -307,48 +341,22 @@ class Spec(abc.ABC, Generic[I, O, H]):
         del obj
         return "ready"
 
-    def name_taken(self, run: Run, inp: I, conflict: ConflictError) -> RefusedError | None:
-        """After a 409 with no attempt of ours: the refusal, or ``None`` if the name is free."""
-        del run, inp
-        return RefusedError(str(conflict))
-
-    def schedule(self, run: Run, inp: I, started: Started[H], prerequisite: Any) -> Schedule | None:
+    def schedule(self, run: Run, inp: I, started: Started[H], prerequisite: P) -> Schedule | None:
         """When to poll the started object (default: the runtime's backoff); called once."""
         del run, inp, started, prerequisite
         return None
-
-    @abc.abstractmethod
-    def watch(
-        self, run: Run, inp: I, started: Started[H], prerequisite: Any
-    ) -> Callable[[], Observation[O]]:
-        """A probe that follows the started object until it is done (raises if it failed)."""
-
-    @abc.abstractmethod
-    def discard(self, run: Run, inp: I, started: Started[H]) -> bool:
-        """Delete what a failed create left, if it is ours; whether something was deleted."""
 
     def converge(self, run: Run, inp: I, obj: O, started: Started[H]) -> O:
         """Make an adopted or finished object match the inputs (e.g. tags); default: as is."""
         del run, inp, started
         return obj
 
-    @abc.abstractmethod
-    def outputs(
-        self, given: Mapping[str, Any], obj: O, previous: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """Every output; ``previous`` holds the last outputs, for what was not looked up."""
-
-    @abc.abstractmethod
     def timeout_message(self, inp: I, started: Started[H], detail: str) -> str:
         """What happened and what to do when the create ran out of time."""
-
-    @abc.abstractmethod
-    def describe(self, run: Run, id_: str, previous: Mapping[str, Any]) -> O | None:
-        """The object under ``id_`` as it is now, or ``None`` when it is gone (or not ours)."""
-
-    @abc.abstractmethod
-    def import_inputs(self, run: Run, obj: O) -> tuple[dict[str, Any], O]:
-        """An object read without prior state (an import): its inputs, and it, looked up."""
+        return (
+            f"{detail}. {self.kind} {started.id!r} ({self.summary(inp, started)}) was left "
+            "running; run `pulumi up` again to resume waiting, or raise create_timeout"
+        )
 
     def drift(self, stored: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, Any]:
         """Stored inputs with managed ones set to the server's values (refresh shows drift)."""
@@ -357,14 +365,6 @@ class Spec(abc.ABC, Generic[I, O, H]):
             if prop.managed and outputs.get(prop.name) is not None:
                 drifted[prop.name] = outputs[prop.name]
         return drifted
-
-    @abc.abstractmethod
-    def apply(self, run: Run, id_: str, olds: Mapping[str, Any], inp: I) -> O | None:
-        """The in-place update; ``None`` when nothing is sent (only budgets changed)."""
-
-    @abc.abstractmethod
-    def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
-        """Delete the object and wait until it is gone; gone already counts as deleted."""
 
     def replace_refusal(
         self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: tuple[str, ...]
@@ -384,25 +384,91 @@ class Spec(abc.ABC, Generic[I, O, H]):
         return False
 
 
-class Lifecycle(Generic[I, O, H]):
-    """Runs a :class:`Spec`'s lifecycle against the control plane.
+# opt-in steps ------------------------------------------------------------------------------
+
+
+class Reconciles(abc.ABC, Generic[I, H]):
+    """Opt-in: the create reconciles (adopts its own earlier attempt, discards a failed one).
+
+    Without it a create never adopts: a 409 refuses the name, a lost answer is sent again, and
+    a failed object is left where it is.
+    """
+
+    @abc.abstractmethod
+    def find_attempt(self, run: Run, inp: I, *, lost_answer: bool) -> Started[H] | None:
+        """This resource's own earlier attempt (or the one a lost answer hid), if any."""
+
+    @abc.abstractmethod
+    def discard(self, run: Run, inp: I, started: Started[H]) -> bool:
+        """Delete what a failed create left, if it is ours; whether something was deleted."""
+
+    def name_taken(self, run: Run, inp: I, conflict: ConflictError) -> RefusedError | None:
+        """After a 409 with no attempt of ours: the refusal, or ``None`` if the name is free."""
+        del run, inp
+        return RefusedError(str(conflict))
+
+
+class CustomRead(abc.ABC, Generic[O]):
+    """Opt-in: read describes the object (refresh, drift, import); without it, state stands."""
+
+    @abc.abstractmethod
+    def describe(self, run: Run, id_: str, previous: Mapping[str, Any]) -> O | None:
+        """The object under ``id_`` as it is now, or ``None`` when it is gone (or not ours)."""
+
+    @abc.abstractmethod
+    def import_inputs(self, run: Run, obj: O) -> tuple[dict[str, Any], O]:
+        """An object read without prior state (an import): its inputs, and it, looked up."""
+
+
+class CustomUpdate(abc.ABC, Generic[I, O]):
+    """Opt-in: an in-place update; without it an update changes only the stored inputs."""
+
+    @abc.abstractmethod
+    def apply(self, run: Run, id_: str, olds: Mapping[str, Any], inp: I) -> O | None:
+        """The in-place update; ``None`` when nothing is sent (only budgets changed)."""
+
+
+class CustomDelete(abc.ABC):
+    """Opt-in: delete the object; without it a delete only drops it from the state."""
+
+    @abc.abstractmethod
+    def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
+        """Delete the object and wait until it is gone; gone already counts as deleted."""
+
+
+AnySpec = Spec[Any, Any, Any, Any]
+
+
+class Lifecycle(Generic[I, O, H, P]):
+    """Runs a :class:`Spec`'s lifecycle against the control plane (the one way to get one).
 
     Args:
         spec: The resource's declaration.
         runtime: Client, clock, sleep, progress.
+        connection: The resource's ``connection`` input: where its API key and control plane
+            are (resolved when a request is first made, so check and diff never need it).
         client: A client to use instead of the runtime's (a set shares one sized for it).
     """
 
     def __init__(
-        self, spec: Spec[I, O, H], runtime: Runtime, client: ControlPlaneClient | None = None
+        self,
+        spec: Spec[I, O, H, P],
+        runtime: Runtime,
+        *,
+        connection: Any = None,
+        client: ControlPlaneClient | None = None,
     ) -> None:
         """Bind a spec to a runtime."""
         self.spec = spec
         self.runtime = runtime
+        self._connection = connection
         self._client = client
 
     def _run(self) -> Run:
-        return Run(self._client or self.runtime.client(), self.runtime)
+        if self._client is not None:
+            return Run(self._client, self.runtime)
+        runtime = self.runtime.with_connection(self._connection)
+        return Run(runtime.client(), runtime)
 
     # inputs ------------------------------------------------------------------------------
 
@@ -481,22 +547,23 @@ class Lifecycle(Generic[I, O, H]):
 
     # create ------------------------------------------------------------------------------
 
-    def start(self, inp: I, *, deadline: Deadline | None = None) -> Started[H]:
+    def start(self, inputs: Mapping[str, Any], *, deadline: Deadline | None = None) -> Started[H]:
         """Wait for the prerequisite, then start (or adopt) without following the object."""
         run = self._run()
+        inp = self.typed(inputs)
         deadline = deadline or self.runtime.deadline(inp.create_timeout)
         with bounded(deadline):
             return self._start(run, inp, self._prerequisite(run, inp, deadline), deadline)
 
-    def create(self, inputs: Mapping[str, Any] | I, *, deadline: Deadline | None = None) -> Created:
+    def create(self, inputs: Mapping[str, Any], *, deadline: Deadline | None = None) -> Created:
         """Start (or adopt) the object, follow it until done, and return its outputs.
 
         Args:
-            inputs: Checked raw inputs, or typed ones.
+            inputs: Checked inputs (what :meth:`check` returned); typed here, once.
             deadline: A deadline shared with other creates (a set); default: create_timeout.
         """
-        given = dict(inputs) if isinstance(inputs, Mapping) else _given(inputs)
-        inp = self.typed(given) if isinstance(inputs, Mapping) else inputs
+        given = dict(inputs)
+        inp = self.typed(given)
         deadline = deadline or self.runtime.deadline(inp.create_timeout)
         # Every request of the create, retries included, ends by the deadline (see `bounded`);
         # only the cleanup of a failed create may outlast it (`_discard` lifts the bound).
@@ -564,10 +631,10 @@ class Lifecycle(Generic[I, O, H]):
             return name
         return id_
 
-    def _prerequisite(self, run: Run, inp: I, deadline: Deadline) -> Any:
+    def _prerequisite(self, run: Run, inp: I, deadline: Deadline) -> P:
         probe = self.spec.prerequisite(run, inp)
         if probe is None:
-            return None
+            return None  # type: ignore[return-value]  # a spec without one has P = None
         label = self.spec.label(inp)
         try:
             return run.follow(probe, deadline, f"the source of {label} to be ready", label)
@@ -577,7 +644,7 @@ class Lifecycle(Generic[I, O, H]):
                 "is Ready, or raise create_timeout"
             ) from exc
 
-    def _start(self, run: Run, inp: I, prerequisite: Any, deadline: Deadline) -> Started[H]:
+    def _start(self, run: Run, inp: I, prerequisite: P, deadline: Deadline) -> Started[H]:
         """Send the starting request, backing off between sends, within the deadline."""
         try:
             return self._send(run, inp, prerequisite, deadline)
@@ -595,9 +662,9 @@ class Lifecycle(Generic[I, O, H]):
                 f"starting ({exc}). {sent}. Run `pulumi up` again, or raise create_timeout"
             ) from exc
 
-    def _send(self, run: Run, inp: I, prerequisite: Any, deadline: Deadline) -> Started[H]:
+    def _send(self, run: Run, inp: I, prerequisite: P, deadline: Deadline) -> Started[H]:
         spec = self.spec
-        if spec.look_first:
+        if spec.look_first and isinstance(spec, Reconciles):
             found = spec.find_attempt(run, inp, lost_answer=False)
             if found is not None:
                 return attrs.evolve(found, sent=False)
@@ -620,7 +687,7 @@ class Lifecycle(Generic[I, O, H]):
             "later; nothing was left behind"
         ) from last
 
-    def _attempt(self, run: Run, inp: I, prerequisite: Any) -> Started[H] | PineconeRestoreError:
+    def _attempt(self, run: Run, inp: I, prerequisite: P) -> Started[H] | PineconeRestoreError:
         """One send, reconciled: what it started or found, or the error to resend after."""
         spec = self.spec
         try:
@@ -629,7 +696,11 @@ class Lifecycle(Generic[I, O, H]):
             found = self._find(run, inp, lost_answer=False)
             if found is not None:
                 return found
-            refusal = spec.name_taken(run, inp, exc)
+            refusal = (
+                spec.name_taken(run, inp, exc)
+                if isinstance(spec, Reconciles)
+                else RefusedError(str(exc))
+            )
             if refusal is not None:
                 raise refusal from exc
             return exc  # the name was freed meanwhile
@@ -650,9 +721,12 @@ class Lifecycle(Generic[I, O, H]):
         After a send that may have acted, not looking could leave a started object nobody
         follows; found, it is followed (and a cancelled create deletes it, as it should).
         """
+        spec = self.spec
+        if not isinstance(spec, Reconciles):
+            return None
         deadline = current_deadline()
         with bounded(None if deadline is None else deadline.without_cancel()):
-            return self.spec.find_attempt(run, inp, lost_answer=lost_answer)
+            return spec.find_attempt(run, inp, lost_answer=lost_answer)
 
     def _where(self, inp: I, started: Started[H]) -> str:
         """What was started, and where, for an error that leaves it running."""
@@ -665,9 +739,12 @@ class Lifecycle(Generic[I, O, H]):
         ran out of would leave an orphan.
         """
         label = self.spec.label(inp)
+        spec = self.spec
+        if not isinstance(spec, Reconciles):
+            return False
         try:
             with bounded(None):
-                removed = self.spec.discard(run, inp, started)
+                removed = spec.discard(run, inp, started)
         except PineconeRestoreError as exc:
             error = type(cause)(
                 f"{cause}. Deleting what it left ({self.spec.summary(inp, started)}, "
@@ -684,14 +761,19 @@ class Lifecycle(Generic[I, O, H]):
 
     def read(self, id_: str, outputs: Mapping[str, Any]) -> Read:
         """Describe the object; report it gone, or its outputs and (drifted) inputs."""
+        spec = self.spec
+        stored = self.stored(outputs)
+        if not isinstance(spec, CustomRead):
+            if not any(outputs.get(k) is not None for k in spec.output_names):
+                raise ImportRefusedError(f"{spec.kind} cannot be imported: it is never read")
+            return Read(id_, dict(outputs), {**stored, **identity_of(outputs)})
         run = self._run()
-        obj = self.spec.describe(run, self.target(id_, outputs), outputs)
+        obj = spec.describe(run, self.target(id_, outputs), outputs)
         if obj is None:
             return Read(None, {}, None)
-        if not any(outputs.get(k) is not None for k in self.spec.output_names):
-            inputs, found = self.spec.import_inputs(run, obj)
-            return Read(id_, self.spec.outputs(inputs, found, {}), inputs)
-        stored = self.stored(outputs)
+        if not any(outputs.get(k) is not None for k in spec.output_names):
+            inputs, found = spec.import_inputs(run, obj)
+            return Read(id_, spec.outputs(inputs, found, {}), inputs)
         # The identity rides in the outputs too: a refresh replaces the stored inputs with
         # what read returns, and the read sees only the outputs.
         kept = identity_of(outputs)
@@ -703,7 +785,12 @@ class Lifecycle(Generic[I, O, H]):
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         """Apply the in-place changes; returns the new outputs."""
         inp = self.typed(news)
-        obj = self.spec.apply(self._run(), self.target(id_, olds), olds, inp)
+        spec = self.spec
+        obj = (
+            spec.apply(self._run(), self.target(id_, olds), olds, inp)
+            if isinstance(spec, CustomUpdate)
+            else None
+        )
         if obj is None:
             return {
                 **{k: olds.get(k) for k in self.spec.output_names},
@@ -728,6 +815,8 @@ class Lifecycle(Generic[I, O, H]):
                 ``olds`` only.
         """
         spec = self.spec
+        if not isinstance(spec, CustomDelete):
+            return  # nothing remote to delete: the state forgets it
         run = self._run()
         settings = {**dict(olds), **self.stored(olds)}
         said = (
@@ -745,6 +834,9 @@ class Lifecycle(Generic[I, O, H]):
                     "(this run replaces it), not the state's"
                 )
         spec.remove(run, self.target(id_, olds), settings)
+
+
+AnyLifecycle = Lifecycle[Any, Any, Any, Any]
 
 
 def duration_text(seconds: float) -> str:
@@ -798,21 +890,12 @@ def _discarded(cause: OperationError, id_: str) -> OperationError:
     return error
 
 
-def _given(inp: Any) -> dict[str, Any]:
-    """Typed inputs back to given raw inputs (for outputs)."""
-    return {
-        p.name: getattr(inp, p.name)
-        for p in decl.props_of(type(inp))
-        if getattr(inp, p.name) is not None
-    }
-
-
 def identity_of(bag: Mapping[str, Any]) -> dict[str, Any]:
     """The identity (seed, nonce) that a bag of inputs or outputs holds."""
     return {k: bag[k] for k in decl.IDENTITY_KEYS if bag.get(k) is not None}
 
 
-def top_inputs(spec: Spec[Any, Any, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+def top_inputs(spec: AnySpec, given: Mapping[str, Any]) -> dict[str, Any]:
     """User inputs that are not outputs of their own (budgets, flags, trigger)."""
     names = set(spec.output_names)
     return {

@@ -28,7 +28,6 @@ A replacement's delete follows the running program's ``force_destroy`` / ``final
 
 from __future__ import annotations
 
-import abc
 import hashlib
 import json
 from collections.abc import Mapping
@@ -49,6 +48,10 @@ from pulumi_pinecone_restore.errors import (
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.engine import (
+    CustomDelete,
+    CustomRead,
+    CustomUpdate,
+    Reconciles,
     Run,
     Spec,
     Started,
@@ -73,6 +76,7 @@ __all__ = [
 I = TypeVar("I", bound="IndexInputs")  # noqa: E741 - the typed inputs
 O = TypeVar("O")  # noqa: E741 - the observed object
 H = TypeVar("H")
+P = TypeVar("P")
 
 INDEX_OUTPUTS = (
     "name",
@@ -358,22 +362,37 @@ def _send_delete(run: Run, index: IndexModel, deadline: Deadline) -> bool:
     return True
 
 
-class IndexSpec(Spec[I, O, H]):
-    """The parts of a :class:`~.engine.Spec` that are the same for every index resource."""
+class IndexSpec(
+    Spec[I, O, H, P],
+    Reconciles[I, H],
+    CustomRead[O],
+    CustomUpdate[I, O],
+    CustomDelete,
+):
+    """What every index resource shares: all opt-in steps, done once for indexes.
+
+    An index resource declares what any resource must (``kind``, ``inputs``,
+    ``output_names``, ``start``, ``watch``, ``outputs``) and ``name_origin``; the rest here has
+    a default for an observed object that is the :class:`~..models.IndexModel` itself and a
+    start that returns no handle. A resource that follows more than the index (a restore job)
+    overrides :meth:`index_of`, :meth:`with_index` and :meth:`handle_of`.
+    """
 
     unique_name: ClassVar[bool] = True
     # The host is `<name>-<project>.svc...`: it carries the name.
     derived: ClassVar[Mapping[str, tuple[str, ...]]] = {"name": ("host",)}
-    origin_hint: ClassVar[str]  # how to make it again, for "gone" messages
+    origin_hint: ClassVar[str] = "create it again"  # how to make it again, for "gone" messages
     delete_settings: ClassVar[tuple[str, ...]] = ("force_destroy", "final_backup", "delete_timeout")
 
-    @abc.abstractmethod
     def index_of(self, obj: O) -> IndexModel:
-        """The index inside an observed object."""
+        """The index inside an observed object (default: the object is the index)."""
+        assert isinstance(obj, IndexModel), obj  # noqa: S101 - a spec with another O overrides
+        return obj
 
-    @abc.abstractmethod
     def with_index(self, obj: O | None, index: IndexModel) -> O:
         """The observed object with a fresher index (``obj=None``: only the index is known)."""
+        del obj
+        return index  # type: ignore[return-value]  # O is IndexModel unless overridden
 
     def label(self, inp: I) -> str:
         # Progress lines end up in the engine's update log: a secret name stays out of them.
@@ -392,9 +411,9 @@ class IndexSpec(Spec[I, O, H]):
             "indexes in this project"
         )
 
-    @abc.abstractmethod
     def origin(self, inp: I) -> list[Any]:
-        """The inputs that say where the index comes from (they seed its mark)."""
+        """The inputs that say where the index comes from (they seed its mark and name)."""
+        return [getattr(inp, key) for key in self.name_origin or ()]
 
     def mark(self, inp: I) -> str:
         """This resource's ownership mark for these inputs.
@@ -416,8 +435,9 @@ class IndexSpec(Spec[I, O, H]):
         return {**tags, MARK_KEY: self.mark(inp)}
 
     def handle_of(self, run: Run, inp: I, index: IndexModel) -> H:
-        """The handle of an adopted index (what following it needs)."""
-        raise NotImplementedError
+        """The handle of an adopted index (what following it needs; default: none)."""
+        del run, inp, index
+        return None  # type: ignore[return-value]  # H is None unless overridden
 
     def find_attempt(self, run: Run, inp: I, *, lost_answer: bool) -> Started[H] | None:
         """The index of this name if it carries this resource's mark (an earlier attempt).

@@ -6,8 +6,10 @@ carries a :class:`Prop` (in ``metadata``) that says whether the input is require
 is parsed (a parser raises ``ValueError`` with the reason), and whether a change replaces the
 object or updates it in place.
 
-Values that are not known yet (an output of another resource, at preview) are the engine's
-:data:`UNKNOWN`; the adapter maps Pulumi's representations onto it. Check skips an unknown
+Values that are not known yet (an output of another resource, at preview) are
+:data:`UNKNOWN`, the one sentinel of the whole package: the string Pulumi's own protocol uses
+for them, so a door maps only its object forms (``pulumi.output.Unknown``, ``Computed``) onto
+it on the way in and nothing on the way out. Check skips an unknown
 value (and unknown entries of maps and lists) and checks the rest; diff treats an unknown as a
 possible change.
 """
@@ -40,6 +42,7 @@ __all__ = [
     "differs",
     "identity",
     "input_prop",
+    "is_unknown",
     "props_of",
 ]
 
@@ -52,20 +55,19 @@ DEFAULT_DELETE_TIMEOUT = 600.0
 IDENTITY_KEYS = ("owner_seed", "owner_nonce")
 
 
-@attrs.frozen
-class _Unknown:
-    """The engine's marker for an input value that is not known yet."""
-
-    def __repr__(self) -> str:
-        return "<unknown>"
+# `pulumi.runtime.rpc.UNKNOWN`, also the plugin protocol's wire value (the engine stays
+# Pulumi-free, so it is spelled here).
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
-UNKNOWN: Any = _Unknown()
+def is_unknown(value: Any) -> bool:
+    """Whether ``value`` is the not-yet-known sentinel (not what it may hold)."""
+    return isinstance(value, str) and value == UNKNOWN
 
 
 def contains_unknown(value: Any) -> bool:
     """Whether ``value`` is unknown or holds an unknown (in a map value or list item)."""
-    if value is UNKNOWN:
+    if is_unknown(value):
         return True
     if isinstance(value, Mapping):
         return any(contains_unknown(v) for v in value.values())
@@ -82,9 +84,9 @@ def known_part(value: Any) -> Any:
     belongs.
     """
     if isinstance(value, Mapping):
-        return {k: known_part(v) for k, v in value.items() if v is not UNKNOWN}
+        return {k: known_part(v) for k, v in value.items() if not is_unknown(v)}
     if isinstance(value, (list, tuple)):
-        return [known_part(v) for v in value if v is not UNKNOWN]
+        return [known_part(v) for v in value if not is_unknown(v)]
     return value
 
 
@@ -180,7 +182,7 @@ def check_bag(cls: type, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[
                 failures.append((prop.name, f"{prop.name} is required: {prop.required}"))
             continue
         inputs[prop.name] = value
-        if value is UNKNOWN:
+        if is_unknown(value):
             continue
         try:
             prop.parse(known_part(value))

@@ -87,7 +87,7 @@ class RestoreHandle:
     index_id: str | None
 
 
-class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
+class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle, BackupModel]):
     """The declaration of ``RestoredIndex``."""
 
     kind: ClassVar[str] = "RestoredIndex"
@@ -136,9 +136,6 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
 
         return probe
 
-    def origin(self, inp: RestoredIndexInputs) -> list[Any]:
-        return [inp.backup_id]
-
     def start(
         self, run: Run, inp: RestoredIndexInputs, prerequisite: BackupModel
     ) -> Started[RestoreHandle]:
@@ -169,7 +166,7 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         run: Run,
         inp: RestoredIndexInputs,
         started: Started[RestoreHandle],
-        prerequisite: Any,
+        prerequisite: BackupModel,
     ) -> Schedule:
         """Poll where the forecast puts the finish (a job adopted part-way: the SDK's pace)."""
         forecast, calls = _forecast(run, inp, prerequisite)
@@ -182,7 +179,7 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
         run: Run,
         inp: RestoredIndexInputs,
         started: Started[RestoreHandle],
-        prerequisite: Any,
+        prerequisite: BackupModel,
     ) -> Callable[[], Observation[Restored]]:
         forecast, _ = _forecast(run, inp, prerequisite)
         job = _JobWatch(started.handle.job_id, forecast)
@@ -276,11 +273,9 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle]):
 
 
 def _forecast(
-    run: Run, inp: RestoredIndexInputs, prerequisite: Any
+    run: Run, inp: RestoredIndexInputs, prerequisite: BackupModel
 ) -> tuple[DurationForecast | None, int]:
     """The restore's forecast from the project's history, and the calls reading it made."""
-    if not isinstance(prerequisite, BackupModel):
-        return None, 0
     read = run.runtime.history.read(run.client, {inp.backup_id: prerequisite})
     return forecast_duration(size_of(prerequisite), read.finished), read.calls
 

@@ -44,12 +44,12 @@ from pulumi_pinecone_restore.errors import (
     SetOperationError,
     WaitTimeoutError,
 )
-from pulumi_pinecone_restore.lifecycle.engine import OPAQUE_ID_PREFIX, Lifecycle
+from pulumi_pinecone_restore.lifecycle.engine import OPAQUE_ID_PREFIX, AnyLifecycle, Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import (
-    UNKNOWN,
     contains_unknown,
     differs,
     duration,
+    is_unknown,
 )
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
@@ -204,16 +204,23 @@ def _outcomes(
 
 @attrs.define
 class RestoreSet:
-    """The lifecycle of a set of ``RestoredIndex`` members."""
+    """The lifecycle of a set of ``RestoredIndex`` members, run side by side.
+
+    Args:
+        runtime: Client, clock, sleep, progress.
+        connection: The set's ``connection`` input, resolved when a member first sends.
+    """
 
     runtime: Runtime
+    connection: Any = None
 
-    def _member(self, count: int, props: Mapping[str, Any]) -> Lifecycle[Any, Any, Any]:
-        client = self.runtime.client(concurrency=max(min(count, concurrency(props)), 1))
-        return Lifecycle(RESTORED_INDEX, self.runtime, client)
-
-    def _member_check(self) -> Lifecycle[Any, Any, Any]:
-        return Lifecycle(RESTORED_INDEX, self.runtime)
+    def _member(self, count: int = 0, props: Mapping[str, Any] | None = None) -> AnyLifecycle:
+        """The members' lifecycle; ``count`` members at once share one client sized for them."""
+        if not count:
+            return Lifecycle(RESTORED_INDEX, self.runtime, connection=self.connection)
+        runtime = self.runtime.with_connection(self.connection)
+        client = runtime.client(concurrency=max(min(count, concurrency(props or {})), 1))
+        return Lifecycle(RESTORED_INDEX, runtime, client=client)
 
     # check / diff ------------------------------------------------------------------------
 
@@ -234,16 +241,16 @@ class RestoreSet:
         failures += _check_budget(news.get(SET_BUDGET), inputs)
         failures += _check_concurrency(news.get(SET_CONCURRENCY), inputs)
         members = news.get("members")
-        if members is UNKNOWN:
+        if is_unknown(members):
             return inputs, failures
         if not isinstance(members, Mapping) or not members:
             failures.append(("members", "members must be a non-empty map of key to restore inputs"))
             return inputs, failures
         old_members = members_of(olds)
-        member = self._member_check()
+        member = self._member()
         checked: Bag = {}
         for key, value in members.items():
-            if value is UNKNOWN:
+            if is_unknown(value):
                 checked[str(key)] = value  # a whole member not known yet: checked once it is
                 continue
             shape = _member_shape(value)
@@ -284,7 +291,7 @@ class RestoreSet:
             differs(olds.get(key), news.get(key)) for key in (SET_BUDGET, SET_CONCURRENCY)
         ):
             return True
-        member = self._member_check()
+        member = self._member()
         # Every member is diffed (no short cut): each diff may refuse a replacement that could
         # not delete its protected index, and records the program's word for its delete.
         return any([member.diff(old_outs[k], new[k]).changes for k in new])  # noqa: C419
@@ -312,7 +319,7 @@ class RestoreSet:
 
     def _create(
         self,
-        member: Lifecycle[Any, Any, Any],
+        member: AnyLifecycle,
         members: Mapping[str, Bag],
         budget: Any = None,
         limit: int = DEFAULT_MAX_CONCURRENCY,
@@ -347,7 +354,7 @@ class RestoreSet:
 
     def _fail_create(
         self,
-        member: Lifecycle[Any, Any, Any],
+        member: AnyLifecycle,
         created: Mapping[str, Bag],
         errors: Mapping[str, Exception],
         limit: int = DEFAULT_MAX_CONCURRENCY,
@@ -449,7 +456,7 @@ class RestoreSet:
 
     def _fail_update(
         self,
-        member: Lifecycle[Any, Any, Any],
+        member: AnyLifecycle,
         plan: _Plan,
         created: Mapping[str, Bag],
         updated: Mapping[str, Bag],
@@ -488,7 +495,7 @@ class RestoreSet:
 
     def _delete_all(
         self,
-        member: Lifecycle[Any, Any, Any],
+        member: AnyLifecycle,
         members: Mapping[str, Bag],
         limit: int = DEFAULT_MAX_CONCURRENCY,
     ) -> None:
@@ -604,9 +611,7 @@ class _Plan:
     delete_after: dict[str, Bag] = attrs.field(factory=dict)
 
     @classmethod
-    def of(
-        cls, member: Lifecycle[Any, Any, Any], old: Mapping[str, Bag], new: Mapping[str, Bag]
-    ) -> _Plan:
+    def of(cls, member: AnyLifecycle, old: Mapping[str, Bag], new: Mapping[str, Bag]) -> _Plan:
         plan = cls(delete_after={k: o for k, o in old.items() if k not in new})
         for key, inputs in new.items():
             if key not in old:
@@ -624,22 +629,22 @@ class _Plan:
         return plan
 
 
-def _remove_forced(member: Lifecycle[Any, Any, Any], outs: Bag) -> Callable[[], None]:
+def _remove_forced(member: AnyLifecycle, outs: Bag) -> Callable[[], None]:
     # Undoing what this call made: nothing was written to it yet, so no final backup.
     return lambda: member.delete(
         str(outs.get("name")), {**outs, "force_destroy": True, "final_backup": None}, undo=True
     )
 
 
-def _delete(member: Lifecycle[Any, Any, Any], outs: Bag) -> Callable[[], None]:
+def _delete(member: AnyLifecycle, outs: Bag) -> Callable[[], None]:
     return lambda: member.delete(str(outs.get("name")), outs)
 
 
-def _read(member: Lifecycle[Any, Any, Any], outs: Bag) -> Callable[[], Any]:
+def _read(member: AnyLifecycle, outs: Bag) -> Callable[[], Any]:
     return lambda: member.read(str(outs.get("name")), outs)
 
 
-def _update(member: Lifecycle[Any, Any, Any], old: Bag, inputs: Bag) -> Callable[[], Bag]:
+def _update(member: AnyLifecycle, old: Bag, inputs: Bag) -> Callable[[], Bag]:
     return lambda: member.update(str(old.get("name")), old, inputs)
 
 

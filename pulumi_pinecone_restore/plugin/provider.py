@@ -61,9 +61,14 @@ from pulumi_pinecone_restore.errors import (
     ImportRefusedError,
     WaitTimeoutError,
 )
-from pulumi_pinecone_restore.lifecycle.engine import Created, Lifecycle, Spec
+from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, AnySpec, Created, Lifecycle
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, IndexSpec
-from pulumi_pinecone_restore.lifecycle.inputs import contains_unknown, differs, user_props
+from pulumi_pinecone_restore.lifecycle.inputs import (
+    contains_unknown,
+    differs,
+    is_unknown,
+    user_props,
+)
 from pulumi_pinecone_restore.lifecycle.inputs import identity as decl_identity
 from pulumi_pinecone_restore.lifecycle.runtime import (
     CONFIG_API_KEY,
@@ -81,7 +86,7 @@ from pulumi_pinecone_restore.plugin.schema import (
     schema_json,
     token,
 )
-from pulumi_pinecone_restore.plugin.values import WIRE_UNKNOWN, from_wire, secret_keys, to_wire
+from pulumi_pinecone_restore.plugin.values import from_wire, secret_keys, to_wire
 from pulumi_pinecone_restore.settings import normalize_controller_host
 
 __all__ = [
@@ -162,7 +167,7 @@ def camel_message(text: str) -> str:
 def _string(value: PropertyValue | None) -> str | None:
     raw = None if value is None else value.value
     # A setting not known yet (preview) is no setting: nothing is sent before it is known.
-    return raw if isinstance(raw, str) and raw and raw != WIRE_UNKNOWN else None
+    return raw if isinstance(raw, str) and raw and not is_unknown(raw) else None
 
 
 def _no_connection(kind: str, name: str) -> str:
@@ -175,7 +180,7 @@ def _no_connection(kind: str, name: str) -> str:
 
 def _check_import(
     kind: ResourceKind,
-    life: Lifecycle[Any, Any, Any],
+    life: AnyLifecycle,
     urn: str,
     outputs: Mapping[str, Any],
     inputs: Mapping[str, Any],
@@ -203,7 +208,7 @@ def _check_import(
         )
 
 
-def _is_partial(spec: Spec[Any, Any, Any], outputs: Mapping[str, Any]) -> bool:
+def _is_partial(spec: AnySpec, outputs: Mapping[str, Any]) -> bool:
     """A state recorded by a create that ran out of time: no output observed from the object.
 
     A partial create records the inputs (and an index's ownership mark) and leaves every
@@ -253,9 +258,6 @@ class PineconeRestoreProvider(Provider):
 
     def _runtime_for(self, urn: str) -> Runtime:
         return attrs.evolve(self._runtime, progress=partial(self._log, urn))
-
-    def _life(self, spec: Spec[Any, Any, Any], urn: str) -> Lifecycle[Any, Any, Any]:
-        return Lifecycle(spec, self._runtime_for(urn))
 
     # provider config ---------------------------------------------------------------------
 
@@ -406,8 +408,8 @@ class PineconeRestoreProvider(Provider):
         if kind.spec is None:
             if request.timeout > 0 and props.get(SET_BUDGET) is None:
                 props[SET_BUDGET] = request.timeout
-            engine = RestoreSet(runtime)
-            set_id, outs = await self._in_thread(lambda: engine.create(props))
+            restores = RestoreSet(runtime)
+            set_id, outs = await self._in_thread(lambda: restores.create(props))
             hidden = secrets | set(RestoreSet.secret_outputs(props))
             return CreateResponse(resource_id=set_id, properties=to_wire(outs, hidden))
         life = Lifecycle(kind.spec, runtime)
@@ -419,7 +421,7 @@ class PineconeRestoreProvider(Provider):
 
     async def _create(
         self,
-        life: Lifecycle[Any, Any, Any],
+        life: AnyLifecycle,
         props: Bag,
         timeout: float,
         secrets: frozenset[str],
@@ -457,9 +459,9 @@ class PineconeRestoreProvider(Provider):
         secrets = secret_keys(request.properties)
         runtime = self._runtime_for(request.urn)
         if kind.spec is None:
-            engine = RestoreSet(runtime)
+            restores = RestoreSet(runtime)
             new_id, outs, inputs = await self._in_thread(
-                lambda: engine.read(request.resource_id, outputs)
+                lambda: restores.read(request.resource_id, outputs)
             )
         else:
             life = Lifecycle(kind.spec, runtime)
@@ -488,8 +490,8 @@ class PineconeRestoreProvider(Provider):
         secrets = secret_keys(request.news)
         runtime = self._runtime_for(request.urn)
         if kind.spec is None:
-            engine = RestoreSet(runtime)
-            outs = await self._in_thread(lambda: engine.update(olds, news))
+            restores = RestoreSet(runtime)
+            outs = await self._in_thread(lambda: restores.update(olds, news))
             hidden = secrets | set(RestoreSet.secret_outputs(news))
             return UpdateResponse(properties=to_wire(outs, hidden))
         life = Lifecycle(kind.spec, runtime)
@@ -510,8 +512,8 @@ class PineconeRestoreProvider(Provider):
             props["delete_timeout"] = request.timeout
         runtime = self._runtime_for(request.urn)
         if kind.spec is None:
-            engine = RestoreSet(runtime)
-            await self._in_thread(lambda: engine.delete(props))
+            restores = RestoreSet(runtime)
+            await self._in_thread(lambda: restores.delete(props))
             return
         life = Lifecycle(kind.spec, runtime)
         await self._in_thread(lambda: life.delete(request.resource_id, props))

@@ -29,7 +29,7 @@ import attrs
 from pulumi_pinecone_restore import __version__
 from pulumi_pinecone_restore._reference import _attribute_docs, _summary_and_example
 from pulumi_pinecone_restore.lifecycle import inputs as decl
-from pulumi_pinecone_restore.lifecycle.engine import Spec
+from pulumi_pinecone_restore.lifecycle.engine import AnySpec
 
 __all__ = [
     "PACKAGE",
@@ -79,7 +79,7 @@ class ResourceKind:
     """One resource of the plugin: its token and where its declaration and class are."""
 
     name: str
-    spec: Spec[Any, Any, Any] | None
+    spec: AnySpec | None
     cls: type
 
     @property

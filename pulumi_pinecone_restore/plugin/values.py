@@ -7,8 +7,9 @@ renamed, and so are the keys of each member of a ``RestoredIndexSet`` (``members
 their keys.
 
 Values not known yet arrive as the wire sentinel string (the plugin does not accept output
-values, so the engine sends unknowns that way); they become the lifecycle's
-:data:`~pulumi_pinecone_restore.lifecycle.inputs.UNKNOWN` and go back as the sentinel. Numbers
+values, so the engine sends unknowns that way), which is the lifecycle's one sentinel
+(:data:`~pulumi_pinecone_restore.lifecycle.inputs.UNKNOWN`) already; a ``Computed`` value is
+mapped onto it. Numbers
 cross the wire as floats: whole ones come back as ``int`` (a dimension of 16 stays 16).
 """
 
@@ -23,16 +24,15 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN
 from pulumi_pinecone_restore.plugin.schema import camel, snake
 
-__all__ = ["WIRE_UNKNOWN", "from_wire", "secret_keys", "to_wire"]
+__all__ = ["from_wire", "secret_keys", "to_wire"]
 
-WIRE_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN
 # Properties whose values are maps of objects named like a resource's properties.
 _OBJECT_MAPS = frozenset({"members", "clones"})
 
 
 def _plain(value: PropertyValue) -> Any:
     raw = value.value
-    if isinstance(raw, Computed) or (isinstance(raw, str) and raw == WIRE_UNKNOWN):
+    if isinstance(raw, Computed):
         return UNKNOWN
     if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
         return int(raw)
@@ -64,8 +64,6 @@ def secret_keys(props: Mapping[str, PropertyValue]) -> frozenset[str]:
 
 
 def _wire(value: Any) -> PropertyValue:
-    if value is UNKNOWN:
-        return PropertyValue(WIRE_UNKNOWN)
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return PropertyValue(value)
     if isinstance(value, (int, float)):

@@ -6,9 +6,9 @@ or the environment, and the HTTP client is made lazily, once per process.
 
 Unknown inputs: through the real plugin a value that is not known yet (an output of another
 resource, at preview) arrives as a ``pulumi.output.Unknown`` instance, at the top level or
-inside maps and lists; under ``set_mocks`` it is the sentinel string ``rpc.UNKNOWN``. Both are
-mapped onto the engine's :data:`~pulumi_pinecone_restore.lifecycle.inputs.UNKNOWN` on the way
-in, and back to the sentinel on the way out.
+inside maps and lists; under ``set_mocks`` it is the sentinel string ``rpc.UNKNOWN``, which is
+the engine's one sentinel (:data:`~pulumi_pinecone_restore.lifecycle.inputs.UNKNOWN`) already.
+So ``Unknown`` instances are mapped onto it on the way in, and nothing on the way out.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import wrap_rpc_secret
 
-from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Spec
-from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN as ENGINE_UNKNOWN
+from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, AnySpec, Lifecycle
+from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN
+from pulumi_pinecone_restore.lifecycle.inputs import is_unknown as is_engine_unknown
 from pulumi_pinecone_restore.lifecycle.intents import PROCESS_INTENTS
 from pulumi_pinecone_restore.lifecycle.runtime import (
     CONFIG_API_KEY,
@@ -50,16 +51,13 @@ __all__ = [
     "from_pulumi",
     "is_unknown",
     "shared_client",
-    "to_pulumi",
     "with_secrets",
 ]
-
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN, preview-time value
 
 
 def is_unknown(value: Any) -> bool:
     """Whether an input is not known yet (either representation Pulumi uses for it)."""
-    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
+    return isinstance(value, Unknown) or is_engine_unknown(value)
 
 
 def from_pulumi(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,7 +67,7 @@ def from_pulumi(props: Mapping[str, Any]) -> dict[str, Any]:
 
 def _engine_value(value: Any) -> Any:
     if is_unknown(value):
-        return ENGINE_UNKNOWN
+        return UNKNOWN
     if isinstance(value, Mapping):
         return {k: _engine_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -87,17 +85,6 @@ def with_secrets(outputs: Mapping[str, Any], secret: Any) -> dict[str, Any]:
     return {
         k: wrap_rpc_secret(v) if k in secret and v is not None else v for k, v in outputs.items()
     }
-
-
-def to_pulumi(value: Any) -> Any:
-    """The engine's values back into a property bag (unknowns as the wire sentinel)."""
-    if value is ENGINE_UNKNOWN:
-        return UNKNOWN
-    if isinstance(value, Mapping):
-        return {k: to_pulumi(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_pulumi(v) for v in value]
-    return value
 
 
 class ProviderBase(ResourceProvider):
@@ -138,10 +125,6 @@ class ProviderBase(ResourceProvider):
         # request is kept (in memory only) to read it then.
         self.runtime = attrs.evolve(self.runtime, config=config, lookup_config=req.config.get)
 
-    def runtime_for(self, props: Mapping[str, Any]) -> Runtime:
-        """The runtime for one resource: its own ``connection`` input, if it has one."""
-        return self.runtime.with_connection(props.get("connection"))
-
 
 class LifecycleProvider(ProviderBase):
     """A dynamic provider that is one :class:`~pulumi_pinecone_restore.lifecycle.Spec`.
@@ -150,24 +133,24 @@ class LifecycleProvider(ProviderBase):
     its typed answer into Pulumi's result type; nothing else happens here.
     """
 
-    spec: ClassVar[Spec[Any, Any, Any]]
+    spec: ClassVar[AnySpec]
 
-    @property
-    def lifecycle(self) -> Lifecycle[Any, Any, Any]:
-        """The engine for this provider's spec and runtime."""
-        return Lifecycle(self.spec, self.runtime)
+    def _life(self, props: Mapping[str, Any]) -> AnyLifecycle:
+        """The lifecycle of this provider's spec for a resource with these inputs/outputs.
 
-    def _life(self, props: Mapping[str, Any]) -> Lifecycle[Any, Any, Any]:
-        return Lifecycle(self.spec, self.runtime_for(props))
+        Its ``connection`` is resolved when a request is first made: check and diff never
+        need it (a malformed one is a check failure, not an error).
+        """
+        return Lifecycle(self.spec, self.runtime, connection=props.get("connection"))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs per property at preview time (unknown values pass) and settle names."""
-        inputs, failures = self.lifecycle.check(from_pulumi(_olds), from_pulumi(news))
-        return CheckResult(to_pulumi(inputs), [CheckFailure(p, r) for p, r in failures])
+        inputs, failures = self._life(news).check(from_pulumi(_olds), from_pulumi(news))
+        return CheckResult(inputs, [CheckFailure(p, r) for p, r in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare stored outputs with new inputs; an unknown replace key may replace."""
-        diff = self.lifecycle.diff(from_pulumi(olds), from_pulumi(news))
+        diff = self._life(news).diff(from_pulumi(olds), from_pulumi(news))
         return DiffResult(
             changes=diff.changes,
             replaces=list(diff.replaces),

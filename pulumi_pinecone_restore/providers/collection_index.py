@@ -7,10 +7,10 @@ stack states pickle providers by module and class name.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
-from pulumi_pinecone_restore.lifecycle.engine import Spec
+from pulumi_pinecone_restore.lifecycle.engine import AnySpec
 from pulumi_pinecone_restore.providers.base import LifecycleProvider
 
 __all__ = ["CollectionIndexProvider"]
@@ -19,4 +19,4 @@ __all__ = ["CollectionIndexProvider"]
 class CollectionIndexProvider(LifecycleProvider):
     """CRUD for a serverless index created from a Pinecone collection."""
 
-    spec: ClassVar[Spec[Any, Any, Any]] = COLLECTION_INDEX
+    spec: ClassVar[AnySpec] = COLLECTION_INDEX

@@ -6,10 +6,10 @@ This class is kept at this path because stack states pickle providers by module 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
-from pulumi_pinecone_restore.lifecycle.engine import Spec
+from pulumi_pinecone_restore.lifecycle.engine import AnySpec
 from pulumi_pinecone_restore.providers.base import LifecycleProvider
 
 __all__ = ["IndexBackupProvider"]
@@ -18,4 +18,4 @@ __all__ = ["IndexBackupProvider"]
 class IndexBackupProvider(LifecycleProvider):
     """CRUD for a backup of a Pinecone serverless index."""
 
-    spec: ClassVar[Spec[Any, Any, Any]] = INDEX_BACKUP
+    spec: ClassVar[AnySpec] = INDEX_BACKUP

@@ -7,9 +7,9 @@ this path because stack states pickle providers by module and class name.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from pulumi_pinecone_restore.lifecycle.engine import Spec
+from pulumi_pinecone_restore.lifecycle.engine import AnySpec
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.providers.base import LifecycleProvider
 
@@ -19,4 +19,4 @@ __all__ = ["RestoredIndexProvider"]
 class RestoredIndexProvider(LifecycleProvider):
     """CRUD for an index restored from a Pinecone backup."""
 
-    spec: ClassVar[Spec[Any, Any, Any]] = RESTORED_INDEX
+    spec: ClassVar[AnySpec] = RESTORED_INDEX

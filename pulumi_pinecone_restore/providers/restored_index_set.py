@@ -7,6 +7,7 @@ states pickle providers by module and class name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pulumi.dynamic import (
@@ -23,7 +24,6 @@ from pulumi_pinecone_restore.lifecycle.sets import RestoreSet
 from pulumi_pinecone_restore.providers.base import (
     ProviderBase,
     from_pulumi,
-    to_pulumi,
     with_secrets,
 )
 
@@ -33,41 +33,37 @@ __all__ = ["RestoredIndexSetProvider", "SetOperationError"]
 class RestoredIndexSetProvider(ProviderBase):
     """CRUD for a set of indexes restored from backups, followed concurrently."""
 
-    @property
-    def engine(self) -> RestoreSet:
-        """The set engine on this provider's runtime."""
-        return RestoreSet(self.runtime)
-
-    def _engine(self, props: dict[str, Any]) -> RestoreSet:
-        return RestoreSet(self.runtime_for(props))
+    def _restores(self, props: Mapping[str, Any]) -> RestoreSet:
+        """The set's lifecycle, with its ``connection`` (resolved once it sends)."""
+        return RestoreSet(self.runtime, connection=props.get("connection"))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Check each member with the RestoredIndex rules; names must be unique in the set."""
-        inputs, failures = self.engine.check(from_pulumi(_olds), from_pulumi(news))
-        return CheckResult(to_pulumi(inputs), [CheckFailure(p, r) for p, r in failures])
+        inputs, failures = self._restores(news).check(from_pulumi(_olds), from_pulumi(news))
+        return CheckResult(inputs, [CheckFailure(p, r) for p, r in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Any member added, removed or changed is an in-place update of the set."""
-        changed = self.engine.diff(from_pulumi(olds), from_pulumi(news))
+        changed = self._restores(news).diff(from_pulumi(olds), from_pulumi(news))
         return DiffResult(changes=changed, replaces=[], stables=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Restore every member at once; all succeed, or the ones made here are removed."""
         given = from_pulumi(props)
-        id_, outs = self._engine(props).create(given)
+        id_, outs = self._restores(props).create(given)
         return CreateResult(id_, with_secrets(outs, RestoreSet.secret_outputs(given)))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Refresh every member; members deleted out of band drop out (and show as a diff)."""
-        new_id, outs, inputs = self._engine(props).read(id_, from_pulumi(props))
+        new_id, outs, inputs = self._restores(props).read(id_, from_pulumi(props))
         return ReadResult(new_id, outs, inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Create new members, replace or update changed ones, then delete removed ones."""
         given = from_pulumi(news)
-        outs = self._engine(news).update(from_pulumi(olds), given)
+        outs = self._restores(news).update(from_pulumi(olds), given)
         return UpdateResult(with_secrets(outs, RestoreSet.secret_outputs(given)))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Delete every member at once (each honouring its deletion protection)."""
-        self._engine(props).delete(from_pulumi(props))
+        self._restores(props).delete(from_pulumi(props))

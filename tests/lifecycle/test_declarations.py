@@ -19,12 +19,12 @@ from pulumi_pinecone_restore.clone import COMPONENT_TYPE
 from pulumi_pinecone_restore.emulator import Emulator
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
-from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Spec
+from pulumi_pinecone_restore.lifecycle.engine import AnySpec, Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN, props_of, user_props
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 
-RESOURCES: list[tuple[Spec[Any, Any, Any], type, type]] = [
+RESOURCES: list[tuple[AnySpec, type, type]] = [
     (RESTORED_INDEX, RestoredIndex, RestoredIndexArgs),
     (COLLECTION_INDEX, CollectionIndex, CollectionIndexArgs),
     (INDEX_BACKUP, IndexBackup, IndexBackupArgs),
@@ -44,7 +44,7 @@ def keyword_names(func: Any) -> set[str]:
 
 @pytest.mark.parametrize(("spec", "resource", "args"), RESOURCES, ids=IDS)
 def test_resource_and_args_take_exactly_the_declared_inputs(
-    spec: Spec[Any, Any, Any], resource: type, args: type
+    spec: AnySpec, resource: type, args: type
 ) -> None:
     """A new input is declared once; the classes that do not take it fail this test."""
     declared = {p.name for p in user_props(spec.inputs)}
@@ -53,9 +53,7 @@ def test_resource_and_args_take_exactly_the_declared_inputs(
 
 
 @pytest.mark.parametrize(("spec", "resource", "args"), RESOURCES, ids=IDS)
-def test_resource_declares_exactly_the_outputs(
-    spec: Spec[Any, Any, Any], resource: type, args: type
-) -> None:
+def test_resource_declares_exactly_the_outputs(spec: AnySpec, resource: type, args: type) -> None:
     """The output attributes of the resource class are the declaration's outputs."""
     annotated = {
         k
@@ -68,9 +66,7 @@ def test_resource_declares_exactly_the_outputs(
 
 
 @pytest.mark.parametrize(("spec", "resource", "args"), RESOURCES, ids=IDS)
-def test_every_input_has_a_rule_and_a_sentence(
-    spec: Spec[Any, Any, Any], resource: type, args: type
-) -> None:
+def test_every_input_has_a_rule_and_a_sentence(spec: AnySpec, resource: type, args: type) -> None:
     """Each declared input has a parser and a one-sentence description for users."""
     for prop in props_of(spec.inputs):
         assert prop.doc.strip()
@@ -80,7 +76,7 @@ def test_every_input_has_a_rule_and_a_sentence(
 
 @pytest.mark.parametrize(("spec", "resource", "args"), RESOURCES, ids=IDS)
 def test_unknown_values_pass_check_for_every_input(
-    spec: Spec[Any, Any, Any], resource: type, args: type, runtime: Runtime
+    spec: AnySpec, resource: type, args: type, runtime: Runtime
 ) -> None:
     """Every input, required or not, may be unknown at preview."""
     news = {p.name: UNKNOWN for p in props_of(spec.inputs)}
@@ -90,7 +86,7 @@ def test_unknown_values_pass_check_for_every_input(
 
 @pytest.mark.parametrize(("spec", "resource", "args"), RESOURCES, ids=IDS)
 def test_unknown_property_names_are_refused(
-    spec: Spec[Any, Any, Any], resource: type, args: type, runtime: Runtime
+    spec: AnySpec, resource: type, args: type, runtime: Runtime
 ) -> None:
     """A property the resource does not have is refused, naming it."""
     _, failures = Lifecycle(spec, runtime).check({}, {"colour": "blue"})

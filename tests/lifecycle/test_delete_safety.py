@@ -10,7 +10,7 @@ import pytest
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule
 from pulumi_pinecone_restore.errors import BackupFailedError, DeletionProtectedError
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
-from pulumi_pinecone_restore.lifecycle.engine import Created, Lifecycle
+from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, Created, Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
@@ -25,7 +25,7 @@ def _said() -> list[str]:
 
 
 @pytest.fixture(name="life")
-def _life(runtime: Runtime, said: list[str]) -> Lifecycle[Any, Any, Any]:
+def _life(runtime: Runtime, said: list[str]) -> AnyLifecycle:
     return Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, progress=said.append))
 
 
@@ -35,14 +35,14 @@ def _second_backup(emulator: Emulator, backup_id: str) -> str:
     return str(emulator.seed_backup(source_index_name="prod-search", name="later")["backup_id"])
 
 
-def checked(life: Lifecycle[Any, Any, Any], olds: dict[str, Any], **news: Any) -> dict[str, Any]:
+def checked(life: AnyLifecycle, olds: dict[str, Any], **news: Any) -> dict[str, Any]:
     """Check inputs (with the program's seed) and insist that they pass."""
     inputs, failures = life.check(olds, {"owner_seed": SEED, **news})
     assert failures == []
     return inputs
 
 
-def restored(life: Lifecycle[Any, Any, Any], backup_id: str, **news: Any) -> Created:
+def restored(life: AnyLifecycle, backup_id: str, **news: Any) -> Created:
     """Restore ``backup_id`` as the program's resource."""
     return life.create(checked(life, {}, backup_id=backup_id, **news))
 
@@ -53,7 +53,7 @@ def names(emulator: Emulator) -> set[str]:
 
 
 def test_diff_refuses_protected_replacement_without_force(
-    life: Lifecycle[Any, Any, Any], backup_id: str, second_backup: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, second_backup: str, emulator: Emulator
 ) -> None:
     """Changing the backup of an index protected in the state fails at the diff, sending nothing."""
     old = restored(life, backup_id, deletion_protection="enabled")
@@ -65,7 +65,7 @@ def test_diff_refuses_protected_replacement_without_force(
 
 
 def test_replacement_deletes_with_the_programs_force_destroy(
-    life: Lifecycle[Any, Any, Any], backup_id: str, second_backup: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, second_backup: str, emulator: Emulator
 ) -> None:
     """force_destroy given with the backup change lets that replacement delete the old index."""
     old = restored(life, backup_id, deletion_protection="enabled")
@@ -77,7 +77,7 @@ def test_replacement_deletes_with_the_programs_force_destroy(
 
 
 def test_pending_delete_of_this_resource_follows_the_program(
-    life: Lifecycle[Any, Any, Any], backup_id: str, second_backup: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, second_backup: str, emulator: Emulator
 ) -> None:
     """An old index this resource left behind is deleted once its program sets force_destroy."""
     old = restored(life, backup_id, deletion_protection="enabled")
@@ -88,7 +88,7 @@ def test_pending_delete_of_this_resource_follows_the_program(
 
 
 def test_another_resources_force_destroy_does_not_cover(
-    life: Lifecycle[Any, Any, Any], backup_id: str, second_backup: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, second_backup: str, emulator: Emulator
 ) -> None:
     """A protected index of another resource is not deleted because this program forces its own."""
     other_inputs, _ = life.check(
@@ -104,7 +104,7 @@ def test_another_resources_force_destroy_does_not_cover(
 
 
 def test_final_backup_is_ready_and_reported_before_the_delete(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator, said: list[str]
+    life: AnyLifecycle, backup_id: str, emulator: Emulator, said: list[str]
 ) -> None:
     """A destroy with final_backup takes a Ready backup of the index, reports its id, deletes."""
     created = restored(life, backup_id, final_backup=True)
@@ -117,7 +117,7 @@ def test_final_backup_is_ready_and_reported_before_the_delete(
 
 
 def test_failed_final_backup_leaves_the_index_untouched(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
 ) -> None:
     """When the final backup cannot be taken, nothing is deleted and protection stays on."""
     created = restored(
@@ -130,7 +130,7 @@ def test_failed_final_backup_leaves_the_index_untouched(
 
 
 def test_lost_final_backup_answer_is_found_by_its_run_name(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
 ) -> None:
     """A backup POST whose answer was lost is found by this run's name, not taken twice."""
     created = restored(life, backup_id, final_backup="keep")
@@ -144,9 +144,7 @@ def test_lost_final_backup_answer_is_found_by_its_run_name(
 
 
 @pytest.mark.parametrize("value", ["", 3, "two\nlines"])
-def test_bad_final_backup_fails_check_on_its_property(
-    life: Lifecycle[Any, Any, Any], value: object
-) -> None:
+def test_bad_final_backup_fails_check_on_its_property(life: AnyLifecycle, value: object) -> None:
     """A final_backup that is neither a backup name nor a flag is refused on that property."""
     _, failures = life.check({}, {"backup_id": "b", "final_backup": value})
     assert [prop for prop, _ in failures] == ["final_backup"]
@@ -192,7 +190,7 @@ def test_collection_index_takes_a_final_backup_too(runtime: Runtime, emulator: E
 
 
 def test_possible_replacement_of_protected_index_passes_until_known(
-    life: Lifecycle[Any, Any, Any], backup_id: str, second_backup: str
+    life: AnyLifecycle, backup_id: str, second_backup: str
 ) -> None:
     """An unknown backup_id may not replace, so the diff refuses only once it is known."""
     old = restored(life, backup_id, deletion_protection="enabled")

@@ -14,7 +14,7 @@ from pulumi_pinecone_restore.cli import main
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
 from pulumi_pinecone_restore.errors import ConfigurationError, NameTakenError, NotOursError
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP, backup_mark
-from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
+from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, Lifecycle
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, not_ours_reason
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import CONFIG_OWNER_KEY, Runtime
@@ -24,11 +24,11 @@ SEED = "organization/search/dev/docs"
 
 
 @pytest.fixture(name="life")
-def _life(runtime: Runtime) -> Lifecycle[Any, Any, Any]:
+def _life(runtime: Runtime) -> AnyLifecycle:
     return Lifecycle(RESTORED_INDEX, runtime)
 
 
-def first_check(life: Lifecycle[Any, Any, Any], news: dict[str, Any]) -> dict[str, Any]:
+def first_check(life: AnyLifecycle, news: dict[str, Any]) -> dict[str, Any]:
     """The inputs of a resource's first check (no state yet)."""
     inputs, failures = life.check({}, news)
     assert failures == []
@@ -47,7 +47,7 @@ def first_check(life: Lifecycle[Any, Any, Any], news: dict[str, Any]) -> dict[st
     ],
 )
 def test_a_new_seed_keeps_the_auto_name_seed_and_nonce(
-    life: Lifecycle[Any, Any, Any], backup_id: str, seed: str
+    life: AnyLifecycle, backup_id: str, seed: str
 ) -> None:
     """A program that gives another seed keeps the state's name, seed and nonce: no diff."""
     old = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
@@ -64,7 +64,7 @@ def test_a_new_seed_keeps_the_auto_name_seed_and_nonce(
     ],
 )
 def test_an_old_style_state_keeps_its_seed_and_name(
-    life: Lifecycle[Any, Any, Any], backup_id: str, seed_key: str
+    life: AnyLifecycle, backup_id: str, seed_key: str
 ) -> None:
     """Inputs from before nonces keep their seed (under either key) and auto-name when renamed."""
     old = {"backup_id": backup_id, "name": "docs-1234567", seed_key: "search/dev/docs"}
@@ -74,7 +74,7 @@ def test_an_old_style_state_keeps_its_seed_and_name(
 
 
 def test_a_new_backup_gets_a_new_name_from_the_carried_seed(
-    life: Lifecycle[Any, Any, Any], backup_id: str
+    life: AnyLifecycle, backup_id: str
 ) -> None:
     """A replacement's auto-name derives from the state's seed, not the program's new one."""
     old = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
@@ -83,7 +83,7 @@ def test_a_new_backup_gets_a_new_name_from_the_carried_seed(
     assert again["name"].startswith("docs-")
 
 
-def test_identity_survives_a_refresh(life: Lifecycle[Any, Any, Any], backup_id: str) -> None:
+def test_identity_survives_a_refresh(life: AnyLifecycle, backup_id: str) -> None:
     """A refresh returns the seed and nonce among the inputs, so the next check keeps them."""
     inputs = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
     created = life.create(inputs)
@@ -99,15 +99,13 @@ def test_identity_survives_a_refresh(life: Lifecycle[Any, Any, Any], backup_id: 
 
 
 @pytest.fixture(name="elsewhere")
-def _elsewhere(runtime: Runtime) -> Lifecycle[Any, Any, Any]:
+def _elsewhere(runtime: Runtime) -> AnyLifecycle:
     """The same resource declared by someone else: another backend, another owner key."""
     config = {**runtime.config, CONFIG_OWNER_KEY: "someone-else"}
     return Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, config=config))
 
 
-def test_a_first_check_finds_the_same_nonce_again(
-    life: Lifecycle[Any, Any, Any], backup_id: str
-) -> None:
+def test_a_first_check_finds_the_same_nonce_again(life: AnyLifecycle, backup_id: str) -> None:
     """With the same owner key, a run after a failed create makes the same nonce (and mark)."""
     a = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
     b = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
@@ -115,7 +113,7 @@ def test_a_first_check_finds_the_same_nonce_again(
 
 
 def test_equal_names_under_another_key_make_another_mark(
-    life: Lifecycle[Any, Any, Any], elsewhere: Lifecycle[Any, Any, Any], backup_id: str
+    life: AnyLifecycle, elsewhere: AnyLifecycle, backup_id: str
 ) -> None:
     """Equal names in two backends: equal auto-names, different nonces and marks."""
     a = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
@@ -125,8 +123,8 @@ def test_equal_names_under_another_key_make_another_mark(
 
 
 def test_a_same_named_stack_in_another_backend_is_refused(
-    life: Lifecycle[Any, Any, Any],
-    elsewhere: Lifecycle[Any, Any, Any],
+    life: AnyLifecycle,
+    elsewhere: AnyLifecycle,
     backup_id: str,
     emulator: Emulator,
 ) -> None:
@@ -141,25 +139,25 @@ def test_a_same_named_stack_in_another_backend_is_refused(
 
 
 def test_a_failed_create_is_adopted_by_the_next_run(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
 ) -> None:
     """What an unrecorded attempt left is adopted by the next first check: one restore."""
     killed = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
-    life.start(life.typed(killed))
+    life.start(killed)
     created = life.create(first_check(life, {"backup_id": backup_id, "owner_seed": SEED}))
     assert created.id == killed["name"]
     assert len(emulator.dump()["restore_jobs"]) == 1
 
 
 def test_adopt_existing_takes_an_attempt_made_under_another_key(
-    life: Lifecycle[Any, Any, Any],
-    elsewhere: Lifecycle[Any, Any, Any],
+    life: AnyLifecycle,
+    elsewhere: AnyLifecycle,
     backup_id: str,
     emulator: Emulator,
 ) -> None:
     """An index of these names left under another key is taken over with adopt_existing."""
     killed = first_check(elsewhere, {"backup_id": backup_id, "owner_seed": SEED})
-    elsewhere.start(elsewhere.typed(killed))
+    elsewhere.start(killed)
     again = first_check(life, {"backup_id": backup_id, "owner_seed": SEED, "adopt_existing": True})
     created = life.create(again)
     assert created.id == killed["name"]
@@ -211,7 +209,7 @@ def test_what_proves_an_index_is_ours(
 
 @pytest.mark.parametrize("shape", [{"dimension": 16}, {"metric": "euclidean"}])
 def test_a_copied_mark_on_another_shape_is_not_ours(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator, shape: dict[str, Any]
+    life: AnyLifecycle, backup_id: str, emulator: Emulator, shape: dict[str, Any]
 ) -> None:
     """An index of our name with our mark but another shape: refresh says gone, destroy refuses."""
     emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
@@ -260,7 +258,7 @@ def cli_restore(server: EmulatorServer, backup_id: str, name: str) -> None:
 
 
 def test_adopt_existing_takes_an_index_the_cli_restored(
-    life: Lifecycle[Any, Any, Any], server: EmulatorServer, backup_id: str, emulator: Emulator
+    life: AnyLifecycle, server: EmulatorServer, backup_id: str, emulator: Emulator
 ) -> None:
     """A CLI restore of the same backup is adopted (no second restore) and gets our mark."""
     cli_restore(server, backup_id, "stg-docs")
@@ -273,7 +271,7 @@ def test_adopt_existing_takes_an_index_the_cli_restored(
     assert len(emulator.dump()["restore_jobs"]) == 1
 
 
-def adoption_refusal(life: Lifecycle[Any, Any, Any], backup_id: str) -> str:
+def adoption_refusal(life: AnyLifecycle, backup_id: str) -> str:
     """The refusal met by an adopt_existing restore named stg-docs, which never advises the flag."""
     inputs = first_check(
         life,
@@ -286,7 +284,7 @@ def adoption_refusal(life: Lifecycle[Any, Any, Any], backup_id: str) -> str:
 
 
 def test_a_refused_adoption_does_not_advise_adopt_existing(
-    life: Lifecycle[Any, Any, Any], server: EmulatorServer, backup_id: str, emulator: Emulator
+    life: AnyLifecycle, server: EmulatorServer, backup_id: str, emulator: Emulator
 ) -> None:
     """With adopt_existing already set, the refusal says why, never "set adopt_existing=True"."""
     cli_restore(server, backup_id, "stg-docs")
@@ -295,7 +293,7 @@ def test_a_refused_adoption_does_not_advise_adopt_existing(
 
 
 def test_a_refused_adoption_of_an_unmarked_index_says_why(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
 ) -> None:
     """An unmarked index from another origin is refused naming the origin, not the flag."""
     emulator.create_index(
@@ -312,7 +310,7 @@ def test_a_refused_adoption_of_an_unmarked_index_says_why(
 
 
 def test_a_secret_name_hides_the_id_and_marks_its_outputs(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
 ) -> None:
     """An index named by a secret gets an opaque id; name and host are to be stored encrypted."""
     inputs = first_check(

@@ -19,7 +19,7 @@ from pulumi_pinecone_restore.errors import (
     WaitTimeoutError,
 )
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
-from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
+from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, Lifecycle
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.job_faults
 class Kind:
     """One index declaration with its start request and a way to give it an origin."""
 
-    life: Callable[[Runtime], Lifecycle[Any, Any, Any]]
+    life: Callable[[Runtime], AnyLifecycle]
     post: str  # the emulator's route key of the starting request
     post_path: str  # its path glob, for faults
     origin: Callable[[Emulator], dict[str, Any]]
@@ -75,20 +75,18 @@ def _origin(kind: Kind, emulator: Emulator) -> dict[str, Any]:
 
 
 @pytest.fixture(name="life")
-def _life(kind: Kind, runtime: Runtime) -> Lifecycle[Any, Any, Any]:
+def _life(kind: Kind, runtime: Runtime) -> AnyLifecycle:
     return kind.life(runtime)
 
 
-def checked(life: Lifecycle[Any, Any, Any], news: dict[str, Any]) -> dict[str, Any]:
+def checked(life: AnyLifecycle, news: dict[str, Any]) -> dict[str, Any]:
     """Check inputs and insist that they pass."""
     inputs, failures = life.check({}, news)
     assert failures == []
     return inputs
 
 
-def test_full_lifecycle(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
-) -> None:
+def test_full_lifecycle(life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator) -> None:
     """Create, read, update (one PATCH) and delete map onto the API."""
     created = life.create(checked(life, {**origin, "name": "full"}))
     assert (created.id, created.outputs["state"]) == ("full", "Ready")
@@ -106,7 +104,7 @@ def test_full_lifecycle(
 
 
 def test_deletion_protection_blocks_destroy_with_guidance(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
+    life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator
 ) -> None:
     """A protected index is not deleted; the error explains both ways out."""
     created = life.create({**origin, "name": "guarded", "deletion_protection": "enabled"})
@@ -117,7 +115,7 @@ def test_deletion_protection_blocks_destroy_with_guidance(
 
 
 def test_force_destroy_disables_protection_then_deletes(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
+    life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator
 ) -> None:
     """With force_destroy the protection is turned off and the index deleted."""
     created = life.create(
@@ -128,7 +126,7 @@ def test_force_destroy_disables_protection_then_deletes(
 
 
 def test_delete_of_missing_index_is_done(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator, sleeps: list[float]
+    life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator, sleeps: list[float]
 ) -> None:
     """Deleting an index that is already gone succeeds at once: one DELETE, no retry, no wait."""
     created = life.create({**origin, "name": "gone"})
@@ -141,7 +139,7 @@ def test_delete_of_missing_index_is_done(
 
 
 def test_out_of_band_delete_drops_the_resource(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
+    life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator
 ) -> None:
     """Refresh of an index deleted outside Pulumi reports it gone, terminating or not."""
     created = life.create({**origin, "name": "vanishing"})
@@ -152,7 +150,7 @@ def test_out_of_band_delete_drops_the_resource(
 
 
 def test_drift_in_managed_inputs_shows_on_refresh(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
+    life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator
 ) -> None:
     """Tags and protection changed out of band come back as inputs and are put right."""
     news = checked(
@@ -171,7 +169,7 @@ def test_drift_in_managed_inputs_shows_on_refresh(
 
 
 def test_unmanaged_settings_never_drift(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
+    life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator
 ) -> None:
     """With tags and protection omitted, server-side changes are shown but never diffed."""
     news = checked(life, {**origin, "name": "loose"})
@@ -183,7 +181,7 @@ def test_unmanaged_settings_never_drift(
 
 
 def test_update_of_vanished_index_says_how_to_recover(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator
+    life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator
 ) -> None:
     """An update whose index is gone fails with the real 404 and says to refresh."""
     emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
@@ -200,7 +198,7 @@ def test_update_of_vanished_index_says_how_to_recover(
 
 
 def test_timeout_then_next_create_adopts(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator, kind: Kind
+    life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator, kind: Kind
 ) -> None:
     """A create that runs out of budget is resumed, not duplicated, by the next create."""
     slow = attrs.evolve(
@@ -226,7 +224,7 @@ def test_timeout_then_next_create_adopts(
 
 
 def test_lost_answer_is_adopted_not_repeated(
-    life: Lifecycle[Any, Any, Any], origin: dict[str, Any], emulator: Emulator, kind: Kind
+    life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator, kind: Kind
 ) -> None:
     """When the start acted but answered 503, create adopts what it started (and its job)."""
     emulator.add_fault(
@@ -241,7 +239,7 @@ def test_lost_answer_is_adopted_not_repeated(
 
 @pytest.mark.parametrize("fault", [{"status": 503}, {"drop": True}], ids=["503", "drop"])
 def test_refused_start_is_sent_again(
-    life: Lifecycle[Any, Any, Any],
+    life: AnyLifecycle,
     origin: dict[str, Any],
     emulator: Emulator,
     kind: Kind,

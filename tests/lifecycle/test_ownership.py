@@ -19,7 +19,7 @@ from pulumi_pinecone_restore.errors import (
 )
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP, backup_mark
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
-from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
+from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, Lifecycle
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
@@ -32,7 +32,7 @@ BACKUP_TAGS = {"team": "search"}  # see conftest
 
 
 @pytest.fixture(name="life")
-def _life(runtime: Runtime) -> Lifecycle[Any, Any, Any]:
+def _life(runtime: Runtime) -> AnyLifecycle:
     return Lifecycle(RESTORED_INDEX, runtime)
 
 
@@ -56,18 +56,16 @@ def counts(emulator: Emulator, prefix: str) -> int:
 
 
 def test_the_create_request_itself_carries_the_mark(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
 ) -> None:
     """Right after the POST (before any follow-up) the index has the mark and the backup's tags."""
-    started = life.start(life.typed(ours(backup_id)))
+    started = life.start(ours(backup_id))
     tags = emulator.describe_index(started.id)["tags"]
     assert tags[MARK_KEY] == RESTORED_INDEX.mark(life.typed(ours(backup_id)))
     assert {k: v for k, v in tags.items() if k != MARK_KEY} == BACKUP_TAGS
 
 
-def test_the_mark_is_no_user_tag(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
-) -> None:
+def test_the_mark_is_no_user_tag(life: AnyLifecycle, backup_id: str, emulator: Emulator) -> None:
     """The mark is in no output tags and no diff, and a PATCH that drops tags keeps it."""
     created = life.create(ours(backup_id, tags={"a": "1", "b": "2"}))
     assert created.outputs["tags"] == {"a": "1", "b": "2"}
@@ -78,7 +76,7 @@ def test_the_mark_is_no_user_tag(
     assert MARK_KEY in emulator.describe_index("stg-docs")["tags"]
 
 
-def test_the_mark_key_is_reserved(life: Lifecycle[Any, Any, Any]) -> None:
+def test_the_mark_key_is_reserved(life: AnyLifecycle) -> None:
     """A user cannot set the mark's tag key; check says so on `tags`."""
     _, failures = life.check({}, {"backup_id": "b", "tags": {MARK_KEY: "x"}})
     assert [prop for prop, _ in failures] == ["tags"]
@@ -88,7 +86,7 @@ def test_the_mark_key_is_reserved(life: Lifecycle[Any, Any, Any]) -> None:
 
 
 def test_stale_restore_job_does_not_make_a_foreign_index_ours(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
 ) -> None:
     """Restore, destroy, someone restores the same backup into the name: up refuses it."""
     created = life.create(ours(backup_id))
@@ -111,7 +109,7 @@ def test_another_stacks_restore_is_not_adopted(
 
 
 @pytest.fixture(name="replaced")
-def _replaced(life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator) -> dict[str, Any]:
+def _replaced(life: AnyLifecycle, backup_id: str, emulator: Emulator) -> dict[str, Any]:
     """Our index, deleted out of band, its name then taken by a foreign index; our outputs."""
     emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
     created = life.create(ours(backup_id))
@@ -122,14 +120,14 @@ def _replaced(life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
 
 
 def test_refresh_reports_ours_gone_not_the_foreign_one(
-    life: Lifecycle[Any, Any, Any], replaced: dict[str, Any]
+    life: AnyLifecycle, replaced: dict[str, Any]
 ) -> None:
     """Refresh sees the name held by an index without our mark: ours is gone."""
     assert life.read("stg-docs", replaced).id is None
 
 
 def test_update_never_changes_a_foreign_index(
-    life: Lifecycle[Any, Any, Any],
+    life: AnyLifecycle,
     backup_id: str,
     replaced: dict[str, Any],
     emulator: Emulator,
@@ -143,7 +141,7 @@ def test_update_never_changes_a_foreign_index(
 
 
 def test_delete_never_deletes_a_foreign_index(
-    life: Lifecycle[Any, Any, Any], replaced: dict[str, Any], emulator: Emulator
+    life: AnyLifecycle, replaced: dict[str, Any], emulator: Emulator
 ) -> None:
     """A delete refuses with what to do, sends no DELETE, and the foreign index survives."""
     with pytest.raises(NotOursError) as info:
@@ -197,7 +195,7 @@ def test_collection_index_of_same_origin_without_mark_is_refused(
 
 
 def test_a_deliberate_import_gets_the_mark_on_its_first_update(
-    life: Lifecycle[Any, Any, Any], backup_id: str, emulator: Emulator
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
 ) -> None:
     """An index read without state has no mark recorded; its first update puts ours on."""
     emulator.create_index_from_backup(backup_id, {"name": "stg-docs"})
@@ -212,7 +210,7 @@ def test_a_deliberate_import_gets_the_mark_on_its_first_update(
 
 
 @pytest.fixture(name="backups")
-def _backups(runtime: Runtime, emulator: Emulator) -> Lifecycle[Any, Any, Any]:
+def _backups(runtime: Runtime, emulator: Emulator) -> AnyLifecycle:
     emulator.seed_index(name="src", dimension=4)
     return Lifecycle(INDEX_BACKUP, runtime)
 
@@ -233,7 +231,7 @@ def backup_ids(emulator: Emulator) -> list[str]:
     ids=["5xx-after-acting", "no-answer-after-acting"],
 )
 def test_a_backup_post_whose_answer_is_lost_leaves_one_backup(
-    backups: Lifecycle[Any, Any, Any], emulator: Emulator, fault: dict[str, Any]
+    backups: AnyLifecycle, emulator: Emulator, fault: dict[str, Any]
 ) -> None:
     """The server took the backup but the answer was lost: the create finds it, no second one."""
     emulator.add_fault(FaultRule(method="POST", path="/indexes/src/backups", times=1, **fault))
@@ -242,19 +240,17 @@ def test_a_backup_post_whose_answer_is_lost_leaves_one_backup(
 
 
 def test_a_create_killed_midway_is_adopted_by_the_next(
-    backups: Lifecycle[Any, Any, Any], emulator: Emulator
+    backups: AnyLifecycle, emulator: Emulator
 ) -> None:
     """A create that died after its POST leaves a backup the next create adopts: no orphan."""
     inputs = {"source_index_name": "src", "name": "nightly", "owner_seed": SEED}
-    orphan = backups.start(backups.typed(inputs))  # the process died here
+    orphan = backups.start(inputs)  # the process died here
     created = backups.create(inputs)
     assert created.id == orphan.id
     assert backup_ids(emulator) == [orphan.id]
 
 
-def test_another_resources_backup_is_not_adopted(
-    backups: Lifecycle[Any, Any, Any], emulator: Emulator
-) -> None:
+def test_another_resources_backup_is_not_adopted(backups: AnyLifecycle, emulator: Emulator) -> None:
     """Same source and name but another resource (or stack): a backup of its own."""
     first = backups.create({"source_index_name": "src", "name": "nightly", "owner_seed": SEED})
     second = backups.create(
@@ -294,7 +290,7 @@ def test_a_backup_deleted_after_it_was_seen_fails_at_once(
 
 
 def test_a_forced_replacement_goes_delete_first_so_it_cannot_adopt_the_old(
-    life: Lifecycle[Any, Any, Any], backups: Lifecycle[Any, Any, Any], backup_id: str
+    life: AnyLifecycle, backups: AnyLifecycle, backup_id: str
 ) -> None:
     """With unchanged marks (`pulumi up --replace`), the old object goes first; else not."""
     index = life.create(ours(backup_id))
@@ -330,7 +326,7 @@ def test_a_lost_post_that_acts_late_is_swept_by_the_create(
 
 
 def test_destroy_deletes_only_the_backup_id_in_state(
-    backups: Lifecycle[Any, Any, Any], emulator: Emulator
+    backups: AnyLifecycle, emulator: Emulator
 ) -> None:
     """Another backup carrying the same mark (a mark can be copied) survives the destroy."""
     inputs = {"source_index_name": "src", "owner_seed": SEED}
@@ -340,6 +336,6 @@ def test_destroy_deletes_only_the_backup_id_in_state(
     assert backup_ids(emulator) == [other]
 
 
-def backup_mark_of(life: Lifecycle[Any, Any, Any], inputs: dict[str, Any]) -> str:
+def backup_mark_of(life: AnyLifecycle, inputs: dict[str, Any]) -> str:
     """The mark these backup inputs carry."""
     return backup_mark(life.typed(inputs))

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.job_faults
 def start_twice(runtime: Runtime, backup_id: str, name: str) -> tuple[Any, Any]:
     """Start a restore of ``name``, then start it again as a rerun would (which adopts it)."""
     life = Lifecycle(RESTORED_INDEX, runtime)
-    inp = life.typed({"backup_id": backup_id, "name": name})
-    return life.start(inp), life.start(inp)
+    inputs = {"backup_id": backup_id, "name": name}
+    return life.start(inputs), life.start(inputs)
 
 
 @pytest.mark.emulator_behaviour(restore_listing_lag=Timing(reads=3))

@@ -85,8 +85,8 @@ def test_the_backoff_stops_at_the_create_deadline(
 def test_start_twice_adopts_the_first(runtime: Runtime, backup_id: str) -> None:
     """Starting the same restore again (no wait in between) adopts the first one's job."""
     life = Lifecycle(RESTORED_INDEX, runtime)
-    inp = life.typed({"backup_id": backup_id, "name": "twice"})
-    first, second = life.start(inp), life.start(inp)
+    inputs = {"backup_id": backup_id, "name": "twice"}
+    first, second = life.start(inputs), life.start(inputs)
     assert (first.adopted, second.adopted) == (False, True)
     assert second.handle == first.handle
 
@@ -103,7 +103,7 @@ def test_an_adopted_restore_the_listing_lags_records_its_job(
     said: list[str] = []
     life = Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, progress=said.append))
     inputs = {"backup_id": backup_id, "name": "resumed"}
-    first = life.start(life.typed(inputs))
+    first = life.start(inputs)
     created = life.create(inputs)
     assert created.outputs["restore_job_id"] == first.handle.job_id
     assert created.outputs["restore_job_status"] == "Completed"
@@ -144,6 +144,7 @@ def test_a_post_that_was_never_sent_is_sent_again_without_looking(
 ) -> None:
     """After a ConnectError nothing can have started: the POST goes again, no lookup between."""
     client = _RefusedOnce(runtime.client().settings)
-    Lifecycle(RESTORED_INDEX, runtime, client).create({"backup_id": backup_id, "name": "twice"})
+    life = Lifecycle(RESTORED_INDEX, runtime, client=client)
+    life.create({"backup_id": backup_id, "name": "twice"})
     routes = [entry["route"] for entry in emulator.request_log()]
     assert routes[:2] == ["GET /backups/{backup_id}", "POST /backups/{backup_id}/create-index"]

@@ -8,14 +8,14 @@ from concurrent import futures
 import grpc
 import pytest
 from harness.plugin import FakeEngine
-from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime.proto import engine_pb2_grpc
 
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN
 from pulumi_pinecone_restore.plugin.provider import camel_message, owner_seed_of
 from pulumi_pinecone_restore.plugin.schema import camel, snake
 from pulumi_pinecone_restore.plugin.server import ENGINE_MISSES, EngineLog, watch_engine
-from pulumi_pinecone_restore.plugin.values import WIRE_UNKNOWN, from_wire, to_wire
+from pulumi_pinecone_restore.plugin.values import from_wire, to_wire
 
 
 class StopWatchError(Exception):
@@ -53,16 +53,22 @@ def test_messages_use_schema_names() -> None:
 
 
 def test_wire_values_round_trip_with_unknowns_and_whole_numbers() -> None:
-    """Unknowns map to the engine's marker and back; 16.0 arrives as 16; map keys stay."""
+    """Unknowns (sentinel or Computed) are the engine's sentinel; 16.0 arrives as 16; keys stay."""
     wire = {
-        "backupId": PropertyValue(WIRE_UNKNOWN),
+        "backupId": PropertyValue(UNKNOWN),
+        "name": PropertyValue(Computed()),
         "dimension": PropertyValue(16.0),
         "tags": PropertyValue({"team_name": PropertyValue("a")}),
     }
     bag = from_wire(wire)
-    assert bag == {"backup_id": UNKNOWN, "dimension": 16, "tags": {"team_name": "a"}}
+    assert bag == {
+        "backup_id": UNKNOWN,
+        "name": UNKNOWN,
+        "dimension": 16,
+        "tags": {"team_name": "a"},
+    }
     back = to_wire(bag)
-    assert back["backupId"].value == WIRE_UNKNOWN
+    assert back["backupId"].value == UNKNOWN
     assert back["tags"].value["team_name"].value == "a"
 
 

@@ -306,9 +306,8 @@ def test_own_index_is_adopted_and_converged(
     provider: CollectionIndexProvider, collection: str, client: ControlPlaneClient
 ) -> None:
     """An earlier attempt's index (it has our mark) is adopted, and its settings converge."""
-    life = provider.lifecycle
     first = checked(provider, inputs(name="mine", tags={"old": "1"}))
-    life.start(life.typed(first))
+    provider._life(first).start(first)
     # The same resource: its identity (the nonce its first check made) is the earlier one's.
     again = inputs(name="mine", tags={"new": "2"}, deletion_protection="enabled")
     _, outs = create(provider, {**again, "owner_nonce": first["owner_nonce"]})
