@@ -23,7 +23,7 @@ import attrs
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import ConfigurationError
-from pulumi_pinecone_restore.lifecycle.history import RestoreHistory
+from pulumi_pinecone_restore.forecast import RestoreHistory
 from pulumi_pinecone_restore.lifecycle.intents import Intents
 from pulumi_pinecone_restore.polling import Cancellation, Deadline, Observation, PollSchedule
 from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
