@@ -18,7 +18,7 @@ def test_one_client_per_settings_is_shared() -> None:
 def test_clients_are_bounded_and_the_evicted_are_closed() -> None:
     """Past MAX_CLIENTS the least recently used client is dropped and its session closed."""
     first = runtime.shared_client(_settings(100))
-    first._get_session()  # noqa: SLF001 - a session to close
+    first._get_session()
     kept = runtime.shared_client(_settings(101))
     for n in range(runtime.MAX_CLIENTS):
         runtime.shared_client(_settings(102 + n))
