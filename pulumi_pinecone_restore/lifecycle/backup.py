@@ -38,16 +38,7 @@ from pulumi_pinecone_restore.errors import (
     WaitTimeoutError,
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
-from pulumi_pinecone_restore.lifecycle.engine import (
-    CustomDelete,
-    CustomRead,
-    CustomUpdate,
-    Reconciles,
-    Run,
-    Spec,
-    Started,
-    top_inputs,
-)
+from pulumi_pinecone_restore.lifecycle.engine import ManagedSpec, Run, Started, top_inputs
 from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle
@@ -130,13 +121,7 @@ def strip_mark(description: str | None) -> str | None:
     return head.rstrip(" ") or None
 
 
-class BackupSpec(
-    Spec[IndexBackupInputs, BackupModel, None, None],
-    Reconciles[IndexBackupInputs, None],
-    CustomRead[BackupModel],
-    CustomUpdate[IndexBackupInputs, BackupModel],
-    CustomDelete,
-):
+class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
     """The declaration of ``IndexBackup``."""
 
     kind: ClassVar[str] = "IndexBackup"

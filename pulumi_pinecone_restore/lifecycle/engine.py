@@ -83,6 +83,7 @@ __all__ = [
     "CustomUpdate",
     "Diff",
     "Lifecycle",
+    "ManagedSpec",
     "Read",
     "Reconciles",
     "Run",
@@ -434,6 +435,16 @@ class CustomDelete(abc.ABC):
     @abc.abstractmethod
     def remove(self, run: Run, id_: str, olds: Mapping[str, Any]) -> None:
         """Delete the object and wait until it is gone; gone already counts as deleted."""
+
+
+class ManagedSpec(
+    Spec[I, O, H, P],
+    Reconciles[I, H],
+    CustomRead[O],
+    CustomUpdate[I, O],
+    CustomDelete,
+):
+    """A spec that opts into every step (each of this package's resources does)."""
 
 
 AnySpec = Spec[Any, Any, Any, Any]

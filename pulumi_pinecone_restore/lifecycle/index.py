@@ -47,16 +47,7 @@ from pulumi_pinecone_restore.errors import (
     WaitTimeoutError,
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
-from pulumi_pinecone_restore.lifecycle.engine import (
-    CustomDelete,
-    CustomRead,
-    CustomUpdate,
-    Reconciles,
-    Run,
-    Spec,
-    Started,
-    top_inputs,
-)
+from pulumi_pinecone_restore.lifecycle.engine import ManagedSpec, Run, Started, top_inputs
 from pulumi_pinecone_restore.lifecycle.final_backup import parse_final_backup, take_final_backup
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.lifecycle.intents import Intent
@@ -362,13 +353,7 @@ def _send_delete(run: Run, index: IndexModel, deadline: Deadline) -> bool:
     return True
 
 
-class IndexSpec(
-    Spec[I, O, H, P],
-    Reconciles[I, H],
-    CustomRead[O],
-    CustomUpdate[I, O],
-    CustomDelete,
-):
+class IndexSpec(ManagedSpec[I, O, H, P]):
     """What every index resource shares: all opt-in steps, done once for indexes.
 
     An index resource declares what any resource must (``kind``, ``inputs``,

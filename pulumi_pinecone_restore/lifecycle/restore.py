@@ -29,10 +29,9 @@ from pulumi_pinecone_restore.errors import (
     NotFoundError,
     RestoreFailedError,
 )
-from pulumi_pinecone_restore.forecast import DurationForecast, forecast_duration
+from pulumi_pinecone_restore.forecast import DurationForecast, forecast_duration, size_of
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.engine import Run, Started
-from pulumi_pinecone_restore.lifecycle.history import size_of
 from pulumi_pinecone_restore.lifecycle.index import (
     INDEX_OUTPUTS,
     IndexInputs,

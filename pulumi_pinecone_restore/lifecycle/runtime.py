@@ -14,6 +14,7 @@ import secrets
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ import attrs
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import ConfigurationError
-from pulumi_pinecone_restore.lifecycle.history import RestoreHistory
+from pulumi_pinecone_restore.forecast import RestoreHistory
 from pulumi_pinecone_restore.lifecycle.intents import Intents
 from pulumi_pinecone_restore.polling import Cancellation, Deadline, Observation, PollSchedule
 from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
@@ -51,20 +52,34 @@ NONCE_LEN = 16
 _KEYS: dict[Path, bytes] = {}
 _KEYS_LOCK = threading.Lock()
 PROGRESS_EVERY = 10.0  # seconds between progress lines while nothing changes
-DEFAULT_POOL = 16  # connections per client; a set asks for one per member
+# Clients kept for reuse (their HTTP sessions and pools): a process serves one stack's few
+# projects, so a handful is plenty; the least recently used one past that is closed and dropped,
+# so keys and sessions do not stay for the process's life.
+MAX_CLIENTS = 8
 
-_CLIENTS: dict[tuple[str, str, RetryPolicy, int], ControlPlaneClient] = {}
+_CLIENTS: OrderedDict[tuple[str, str, RetryPolicy, int], ControlPlaneClient] = OrderedDict()
 _CLIENTS_LOCK = threading.Lock()
 
 
 def shared_client(settings: ClientSettings) -> ControlPlaneClient:
-    """Return this process's client for these settings (one HTTP session per process)."""
+    """This process's client for these settings: reused while among the last ``MAX_CLIENTS``.
+
+    Each distinct project, key and pool size gets one client (one HTTP session and pool),
+    shared by every resource and thread that asks for it; the least recently used is closed
+    when a new one would make more than ``MAX_CLIENTS`` (a closed client reconnects if a run
+    still holding it calls again).
+    """
     key = (settings.controller_host, settings.api_key, settings.retry, settings.pool_size)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)
-        if client is None:
-            client = _CLIENTS[key] = ControlPlaneClient(settings)
-        return client
+        if client is not None:
+            _CLIENTS.move_to_end(key)
+            return client
+        client = _CLIENTS[key] = ControlPlaneClient(settings)
+        evicted = [_CLIENTS.popitem(last=False)[1] for _ in range(len(_CLIENTS) - MAX_CLIENTS)]
+    for old in evicted:
+        old.close()
+    return client
 
 
 def poll_sleep(environ: Mapping[str, str] | None = None) -> Callable[[float], None]:

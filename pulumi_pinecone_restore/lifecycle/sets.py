@@ -237,9 +237,7 @@ class RestoreSet:
             for key, value in news.items()
             if key not in _SET_KEYS and not key.startswith("__") and value is not None
         ]
-        failures += _check_connection(news.get("connection"), inputs)
-        failures += _check_budget(news.get(SET_BUDGET), inputs)
-        failures += _check_concurrency(news.get(SET_CONCURRENCY), inputs)
+        failures += _check_own_inputs(news, inputs)
         members = news.get("members")
         if is_unknown(members):
             return inputs, failures
@@ -550,54 +548,45 @@ def _member_shape(value: Any) -> str | None:
     return None
 
 
-def _check_budget(budget: Any, inputs: Bag) -> list[tuple[str, str]]:
-    """Keep the set's own ``create_timeout`` (a cap on every member's); refuse a bad one."""
-    if budget is None:
-        return []
-    inputs[SET_BUDGET] = budget
-    if contains_unknown(budget):
-        return []
-    try:
-        duration(budget)
-    except ValueError as exc:
-        return [(SET_BUDGET, f"{SET_BUDGET}: {exc}")]
-    return []
-
-
-def _check_concurrency(value: Any, inputs: Bag) -> list[tuple[str, str]]:
-    """Keep the set's ``max_concurrency``; refuse anything but a whole number from 1 up."""
-    if value is None:
-        return []
-    inputs[SET_CONCURRENCY] = value
-    if contains_unknown(value):
-        return []
+def _whole_number(value: Any) -> int:
+    """``max_concurrency`` as an int (numbers cross the wire as floats), or ``ValueError``."""
     if isinstance(value, float) and value.is_integer():
-        value = inputs[SET_CONCURRENCY] = int(value)  # numbers cross the wire as floats
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        return [
-            (
-                SET_CONCURRENCY,
-                (
-                    f"{SET_CONCURRENCY}: {value!r} is not a whole number of at least 1; give "
-                    f"how many members may restore at once (default {DEFAULT_MAX_CONCURRENCY})"
-                ),
-            )
-        ]
-    return []
+        raise ValueError(
+            f"{value!r} is not a whole number of at least 1; give how many members may "
+            f"restore at once (default {DEFAULT_MAX_CONCURRENCY})"
+        )
+    return value
 
 
-def _check_connection(connection: Any, inputs: Bag) -> list[tuple[str, str]]:
-    """Keep the set's one connection (its members share one client); refuse a bad one."""
-    if connection is None:
-        return []
-    inputs["connection"] = connection
-    if contains_unknown(connection):
-        return []
-    try:
-        Connection.from_input(connection)
-    except ValueError as exc:
-        return [("connection", f"connection: {exc}")]
-    return []
+# The set's own inputs besides `members`, each with its parser (which raises ValueError) and
+# whether the parsed value replaces the given one (else the given one is kept as written).
+_SET_OWN_INPUTS: tuple[tuple[str, Callable[[Any], Any], bool], ...] = (
+    ("connection", Connection.from_input, False),
+    (SET_BUDGET, duration, False),  # a cap on every member's create_timeout
+    (SET_CONCURRENCY, _whole_number, True),
+)
+
+
+def _check_own_inputs(news: Mapping[str, Any], inputs: Bag) -> list[tuple[str, str]]:
+    """Keep the set's own inputs (connection, budget, concurrency); refuse bad ones."""
+    failures: list[tuple[str, str]] = []
+    for name, parse, normalise in _SET_OWN_INPUTS:
+        value = news.get(name)
+        if value is None:
+            continue
+        inputs[name] = value
+        if contains_unknown(value):
+            continue
+        try:
+            parsed = parse(value)
+        except ValueError as exc:
+            failures.append((name, f"{name}: {exc}"))
+            continue
+        if normalise:
+            inputs[name] = parsed
+    return failures
 
 
 @attrs.define

@@ -9,8 +9,8 @@ import pytest
 
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
 from pulumi_pinecone_restore.errors import VanishedError
+from pulumi_pinecone_restore.forecast import RestoreHistory
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle, Run
-from pulumi_pinecone_restore.lifecycle.history import RestoreHistory
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.polling import Observation, PollSchedule

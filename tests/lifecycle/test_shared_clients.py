@@ -1,0 +1,29 @@
+"""The process's clients: shared per settings, bounded, the evicted ones closed."""
+
+from __future__ import annotations
+
+from pulumi_pinecone_restore.lifecycle import runtime
+from pulumi_pinecone_restore.settings import ClientSettings
+
+
+def _settings(n: int) -> ClientSettings:
+    return ClientSettings(api_key=f"key-{n}", controller_host=f"http://127.0.0.{n + 1}:9")
+
+
+def test_one_client_per_settings_is_shared() -> None:
+    """The same settings get the same client (one session and pool for every resource)."""
+    assert runtime.shared_client(_settings(1)) is runtime.shared_client(_settings(1))
+
+
+def test_clients_are_bounded_and_the_evicted_are_closed() -> None:
+    """Past MAX_CLIENTS the least recently used client is dropped and its session closed."""
+    first = runtime.shared_client(_settings(100))
+    first._get_session()
+    kept = runtime.shared_client(_settings(101))
+    for n in range(runtime.MAX_CLIENTS):
+        runtime.shared_client(_settings(102 + n))
+        runtime.shared_client(_settings(101))  # used again: kept
+    assert len(runtime._CLIENTS) <= runtime.MAX_CLIENTS
+    assert runtime.shared_client(_settings(101)) is kept
+    assert first._session is None
+    assert runtime.shared_client(_settings(100)) is not first  # made again when asked again
