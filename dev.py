@@ -13,7 +13,7 @@ when ``pyproject.toml`` changed.
     python3 dev.py emulator    # run the emulator in the foreground (extra args pass through)
     python3 dev.py bench       # the benchmarks, results written to benchmarks/results/
     python3 dev.py lint        # ruff and mypy only
-    python3 dev.py docs        # regenerate docs/reference/*.md and docs/schema.json
+    python3 dev.py docs        # regenerate the classes' Args/__init__, docs/reference, schema
 
 The Pulumi CLI: a ``pulumi`` on PATH when it is at least version 3.223, else the CLI pinned in
 ``pulumi_cli/go.mod``, built once with Go into
@@ -810,7 +810,8 @@ JOBS = {
     # The reference pages and the plugin's schema are generated from the declarations (tests
     # fail when the committed files drift).
     "docs": lambda py, _rest: (
-        _run([py, "-m", "pulumi_pinecone_restore._reference", "docs/reference"])
+        _run([py, "-m", "pulumi_pinecone_restore._codegen"])
+        or _run([py, "-m", "pulumi_pinecone_restore._reference", "docs/reference"])
         or _run([py, "-m", "pulumi_pinecone_restore.plugin.schema", "docs/schema.json"])
     ),
     "pulumi-cli": _pulumi_cli_job,

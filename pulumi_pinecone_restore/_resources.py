@@ -203,6 +203,17 @@ class DeclaredResource(Resource):
     spec: ClassVar[AnySpec]
     provider_class: ClassVar[type[ResourceProvider]]
 
+    def _declare(
+        self,
+        resource_name: str,
+        args: object | None,
+        keywords: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None,
+    ) -> None:
+        """Register the resource with the given inputs (the generated ``__init__`` calls it)."""
+        props = resource_props(self.spec, resource_name, args, keywords, opts)
+        super().__init__(self.provider_class(), resource_name, props, opts)
+
     @classmethod
     def get(
         cls,

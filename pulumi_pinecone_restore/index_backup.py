@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import attrs
 import pulumi
 
-from pulumi_pinecone_restore._resources import DeclaredResource, resource_props
+from pulumi_pinecone_restore._resources import DeclaredResource
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
 from pulumi_pinecone_restore.providers.index_backup import IndexBackupProvider
@@ -15,28 +15,29 @@ from pulumi_pinecone_restore.providers.index_backup import IndexBackupProvider
 __all__ = ["IndexBackup", "IndexBackupArgs"]
 
 
+# BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit
 @attrs.define(kw_only=True)
 class IndexBackupArgs:
-    """The inputs of an :class:`IndexBackup`.
-
-    A backup is immutable: changing ``source_index_name``, ``name``, ``description`` or
-    ``trigger`` takes a new backup (created before the old one is deleted).
+    """The inputs of a :class:`IndexBackup`.
 
     Args:
-        source_index_name: The serverless index to back up (required; must be Ready).
-        name: Backup name (optional; not unique in Pinecone). Giving one also lets a create
-            whose answer was lost find its backup instead of taking a second one.
-        description: Backup description (optional).
-        trigger: Any string or number; changing it takes a fresh backup on the next
-            `pulumi up` (like Terraform's ``triggers``), e.g. a date or a release tag.
-        create_timeout: Time budget for the backup to become Ready (seconds or e.g. ``"2h"``;
-            default 1 h). A backup not Ready in time is deleted and the create fails.
-        delete_timeout: Time budget for deletion, which waits while a restore from the
-            backup is pending (default 10 min).
-        connection: Where this resource's API key and control plane are, instead of the
-            stack's ``pinecone:apiKey`` / ``pinecone:controllerHost``: a
-            :class:`~pulumi_pinecone_restore.Connection` naming a stack config key or an
-            environment variable (never the key itself, which so never reaches the state).
+        source_index_name: (Required.) The serverless index to back up (must be Ready). Changing it
+            takes a new backup (created before the old one is deleted).
+        name: Backup name (not unique in Pinecone). Giving one also lets a create whose answer was
+            lost find its backup instead of taking a second one. Changing it takes a new backup.
+        description: Backup description. Changing it takes a new backup.
+        trigger: Any string or number; changing it takes a fresh backup on the next `pulumi up`
+            (like Terraform's triggers), e.g. a date or a release tag.
+        create_timeout: Time budget for the create, including waiting for its source (seconds or
+            e.g. "90m"; default 1 h). What is still being made when it runs out is resumed by the
+            next `pulumi up` (a backup not Ready in time is deleted instead). Pulumi's
+            customTimeouts never reach a dynamic provider, hence this input.
+        delete_timeout: Time budget for deletion, including a final backup and, for a backup,
+            waiting while a restore from it is pending (default 10 min).
+        connection: Where this resource's API key and control plane are, instead of the stack's
+            pinecone:apiKey / pinecone:controllerHost: a Connection(api_key_config=...,
+            api_key_env=..., controller_host=...) naming a stack config key or an environment
+            variable (never the key itself, which so never reaches the state).
     """
 
     source_index_name: pulumi.Input[str]
@@ -46,6 +47,9 @@ class IndexBackupArgs:
     create_timeout: pulumi.Input[str | float] | None = None
     delete_timeout: pulumi.Input[str | float] | None = None
     connection: Connection | Mapping[str, str] | None = None
+
+
+# END GENERATED
 
 
 class IndexBackup(DeclaredResource, module="pinecone", name="IndexBackup"):
@@ -100,6 +104,7 @@ class IndexBackup(DeclaredResource, module="pinecone", name="IndexBackup"):
     """The ``[pulumi:<mark>]`` that ends the backup's description and lets this resource find
     its own backup (kept out of ``description``); ``None`` for an older state."""
 
+    # BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit
     def __init__(
         self,
         resource_name: str,
@@ -114,37 +119,43 @@ class IndexBackup(DeclaredResource, module="pinecone", name="IndexBackup"):
         delete_timeout: pulumi.Input[str | float] | None = None,
         connection: Connection | Mapping[str, str] | None = None,
     ) -> None:
-        """Declare a backup.
+        """Declare a backup of an index.
 
         Args:
-            resource_name: The Pulumi resource name.
-            args: All inputs as an :class:`IndexBackupArgs`, instead of keywords.
-            opts: Resource options (``protect``, ``retain_on_delete``, ``depends_on``...).
-            source_index_name: See :class:`IndexBackupArgs`.
-            name: See :class:`IndexBackupArgs`.
-            description: See :class:`IndexBackupArgs`.
-            trigger: See :class:`IndexBackupArgs`.
-            create_timeout: See :class:`IndexBackupArgs`.
-            delete_timeout: See :class:`IndexBackupArgs`.
-            connection: See :class:`IndexBackupArgs`.
+            resource_name: The Pulumi resource name (also the prefix of an auto-name).
+            args: All inputs as a :class:`IndexBackupArgs`, instead of keywords.
+            opts: Resource options (``protect``, ``ignore_changes``, ``depends_on``...).
+            source_index_name: (Required.) The serverless index to back up (must be Ready). Changing
+                it takes a new backup (created before the old one is deleted).
+            name: Backup name (not unique in Pinecone). Giving one also lets a create whose answer
+                was lost find its backup instead of taking a second one. Changing it takes a new
+                backup.
+            description: Backup description. Changing it takes a new backup.
+            trigger: Any string or number; changing it takes a fresh backup on the next `pulumi up`
+                (like Terraform's triggers), e.g. a date or a release tag.
+            create_timeout: Time budget for the create, including waiting for its source (seconds or
+                e.g. "90m"; default 1 h). What is still being made when it runs out is resumed by
+                the next `pulumi up` (a backup not Ready in time is deleted instead). Pulumi's
+                customTimeouts never reach a dynamic provider, hence this input.
+            delete_timeout: Time budget for deletion, including a final backup and, for a backup,
+                waiting while a restore from it is pending (default 10 min).
+            connection: Where this resource's API key and control plane are, instead of the stack's
+                pinecone:apiKey / pinecone:controllerHost: a Connection(api_key_config=...,
+                api_key_env=..., controller_host=...) naming a stack config key or an environment
+                variable (never the key itself, which so never reaches the state).
 
         Raises:
-            TypeError: Both ``args`` and keywords were given, or ``source_index_name`` is
-                missing.
+            TypeError: Both ``args`` and keywords were given, or ``source_index_name`` is missing.
         """
-        props = resource_props(
-            INDEX_BACKUP,
-            resource_name,
-            args,
-            {
-                "source_index_name": source_index_name,
-                "name": name,
-                "description": description,
-                "trigger": trigger,
-                "create_timeout": create_timeout,
-                "delete_timeout": delete_timeout,
-                "connection": connection,
-            },
-            opts,
-        )
-        super().__init__(IndexBackupProvider(), resource_name, props, opts)
+        keywords = {
+            "source_index_name": source_index_name,
+            "name": name,
+            "description": description,
+            "trigger": trigger,
+            "create_timeout": create_timeout,
+            "delete_timeout": delete_timeout,
+            "connection": connection,
+        }
+        self._declare(resource_name, args, keywords, opts)
+
+    # END GENERATED

@@ -61,23 +61,27 @@ class IndexBackupInputs(decl.CommonInputs):
     """The inputs of an ``IndexBackup``."""
 
     source_index_name: str = input_prop(
-        doc="The serverless index to back up (must be Ready).",
+        doc="The serverless index to back up (must be Ready). Changing it takes a new backup "
+        "(created before the old one is deleted).",
         parse=decl.index_name,
         replace=True,
         required="the name of the serverless index to back up",
     )
     name: str | None = input_prop(
-        doc="Backup name (not unique in Pinecone).",
+        doc="Backup name (not unique in Pinecone). Giving one also lets a create whose answer "
+        "was lost find its backup instead of taking a second one. Changing it takes a new "
+        "backup.",
         parse=decl.rule(check_backup_name),
         replace=True,
     )
     description: str | None = input_prop(
-        doc="Backup description.",
+        doc="Backup description. Changing it takes a new backup.",
         parse=decl.rule(check_description),
         replace=True,
     )
     trigger: str | float | None = input_prop(
-        doc="Any string or number; changing it takes a fresh backup on the next `pulumi up`.",
+        doc="Any string or number; changing it takes a fresh backup on the next `pulumi up` "
+        "(like Terraform's triggers), e.g. a date or a release tag.",
         parse=decl.rule(check_trigger),
         replace=True,
     )

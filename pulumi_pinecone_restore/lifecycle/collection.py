@@ -61,7 +61,8 @@ class CollectionIndexInputs(IndexInputs):
     """The inputs of a ``CollectionIndex``."""
 
     source_collection: str = input_prop(
-        doc="Name of a collection in the same project. Changing it replaces the index.",
+        doc="Name of a collection in the same project, usually made from a pod-based index with "
+        "POST /collections. Changing it replaces the index.",
         parse=decl.rule(check_collection_name),
         replace=True,
         required="the name of a Ready collection (see GET /collections)",
@@ -86,8 +87,9 @@ class CollectionIndexInputs(IndexInputs):
         managed=True,
     )
     metric: str | None = input_prop(
-        doc='"cosine", "euclidean" or "dotproduct". Omitted: cosine, left unmanaged. '
-        "Changing it replaces the index.",
+        doc='"cosine", "euclidean" or "dotproduct". Omitted: Pinecone\'s default (cosine), left '
+        "unmanaged (removing it later does not replace the index). Changing it replaces the "
+        "index.",
         parse=decl.rule(check_metric),
         replace=True,
         managed=True,

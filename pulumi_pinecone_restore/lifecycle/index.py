@@ -137,14 +137,15 @@ class IndexInputs(decl.CommonInputs):
     """The inputs every index resource has (a resource's class adds where it comes from)."""
 
     name: str = input_prop(
-        doc="Index name (1-45 chars of a-z0-9-). Omitted: <resource-name>-<7 hex>, stable while "
-        "the origin stays the same. Changing it replaces the index.",
+        doc="Index name (1-45 chars of a-z0-9-). Omitted: <resource-name>-<7 hex>, stable for as "
+        "long as the origin (the backup; or the collection, cloud and region) stays the same. "
+        "Changing it replaces the index.",
         parse=decl.index_name,
         replace=True,
     )
     tags: dict[str, str] | None = input_prop(  # noqa: RUF009 - an attrs field, not a value
-        doc="Tags of the index. Omitted: left unmanaged. Updated in place; keys you remove are "
-        "removed from the index.",
+        doc="Tags of the index. Omitted: left unmanaged (a restored index keeps the backup's "
+        "tags). Updated in place; keys you remove are removed from the index.",
         parse=_tags,
         update=True,
         managed=True,
@@ -157,25 +158,27 @@ class IndexInputs(decl.CommonInputs):
         managed=True,
     )
     force_destroy: bool = input_prop(
-        doc="True lets destroy (or a replacement) turn deletion protection off and delete the "
-        "index. A destroy reads it from the state, so `pulumi up` it first; a replacement "
-        "takes it from the same program.",
+        doc="True lets `pulumi destroy` (or a replacement) turn deletion protection off and "
+        "delete the index. A destroy reads it from the state, so `pulumi up` it first; a "
+        "replacement takes it from the same program.",
         parse=decl.flag,
         update=True,
         default=False,
     )
     final_backup: str | bool | None = input_prop(
-        doc="Take a backup of the index before destroy or a replacement deletes it, and "
-        "delete only once it is Ready (its id is reported; if it fails, nothing is deleted). "
-        "A name (a unique suffix is added) or true for <index-name>-final-<suffix>. "
-        "Omitted: no backup.",
+        doc="Take a backup of the index before `pulumi destroy` or a replacement deletes it, "
+        "and delete only once it is Ready (its id is reported in the log; if it fails, "
+        "nothing is deleted). A backup name (a unique suffix is added, so a second destroy "
+        "never collides with the first) or true for <index-name>-final-<suffix>. Omitted: "
+        "no backup.",
         parse=parse_final_backup,
         update=True,
     )
     adopt_existing: bool = input_prop(
         doc="True takes over an existing index of this name that no stack has marked (or that "
-        "the pinecone-restore CLI restored), if it comes from the same origin (the engine "
-        "cannot import a dynamic resource; this is the deliberate import). An index marked by "
+        "the pinecone-restore CLI restored), if it comes from the same origin (restored from "
+        "this backup, or made from this collection in this cloud and region). This is the "
+        "deliberate import: Pulumi cannot import a dynamic resource. An index marked by "
         "another resource is still refused, unless the mark is of this resource's own names "
         "made under another owner key (a failed run on another machine).",
         parse=decl.flag,

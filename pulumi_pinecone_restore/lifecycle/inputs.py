@@ -291,21 +291,26 @@ class CommonInputs:
     """The inputs every resource has: its time budgets and the program's seed."""
 
     create_timeout: float = input_prop(
-        doc='Time budget for the create (seconds or e.g. "90m"; default 1 h).',
+        doc='Time budget for the create, including waiting for its source (seconds or e.g. "90m"; '
+        "default 1 h). What is still being made when it runs out is resumed by the next "
+        "`pulumi up` (a backup not Ready in time is deleted instead). Pulumi's customTimeouts "
+        "never reach a dynamic provider, hence this input.",
         parse=duration,
         update=True,
         default=DEFAULT_CREATE_TIMEOUT,
     )
     delete_timeout: float = input_prop(
-        doc="Time budget for deletion (default 10 min).",
+        doc="Time budget for deletion, including a final backup and, for a backup, waiting while "
+        "a restore from it is pending (default 10 min).",
         parse=duration,
         update=True,
         default=DEFAULT_DELETE_TIMEOUT,
     )
     connection: Mapping[str, str] | None = input_prop(
-        doc="Where the API key and control plane are, instead of the stack's defaults: a "
-        "Connection(api_key_config=..., api_key_env=..., controller_host=...); names, never a "
-        "key, are stored.",
+        doc="Where this resource's API key and control plane are, instead of the stack's "
+        "pinecone:apiKey / pinecone:controllerHost: a Connection(api_key_config=..., "
+        "api_key_env=..., controller_host=...) naming a stack config key or an environment "
+        "variable (never the key itself, which so never reaches the state).",
         parse=connection,
         update=True,
     )

@@ -62,7 +62,8 @@ class RestoredIndexInputs(IndexInputs):
     """The inputs of a ``RestoredIndex``."""
 
     backup_id: str = input_prop(
-        doc="Id of a backup in the same project. Changing it replaces the index.",
+        doc="Id of a Ready backup in the same project (see `pinecone-restore backups list`). "
+        "Changing it replaces the index.",
         parse=decl.rule(check_backup_id),
         replace=True,
         required="the id of a Ready backup (see `pinecone-restore backups list`)",

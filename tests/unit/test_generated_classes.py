@@ -1,0 +1,34 @@
+"""The resource classes' Args and __init__ are what the declarations generate."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from pulumi_pinecone_restore import CollectionIndex, IndexBackup, RestoredIndex
+from pulumi_pinecone_restore._codegen import GENERATED, generate
+from pulumi_pinecone_restore.lifecycle.inputs import user_props
+
+
+@pytest.mark.parametrize("path", list(generate()), ids=lambda p: p.name)
+def test_generated_code_matches_the_declarations(path: object) -> None:
+    """A changed input (name, type, text, required) fails until `dev.py docs` writes it again."""
+    expected = generate()[path]  # type: ignore[index]
+    assert path.read_text(encoding="utf-8") == expected, (  # type: ignore[attr-defined]
+        f"{path}: the generated Args/__init__ are stale; run `python3 dev.py docs`"
+    )
+
+
+@pytest.mark.parametrize("cls", [RestoredIndex, CollectionIndex, IndexBackup])
+def test_every_input_is_a_typed_keyword_with_its_text(cls: type) -> None:
+    """Each declared input is a keyword of __init__, a field of the Args, and documented."""
+    spec = next(spec for _, spec, _ in GENERATED if spec.kind == cls.__name__)
+    keywords = inspect.signature(cls.__init__).parameters  # type: ignore[misc]
+    args_doc = inspect.getdoc(vars(inspect.getmodule(cls))[f"{cls.__name__}Args"]) or ""
+    init_doc = inspect.getdoc(cls.__init__) or ""  # type: ignore[misc]
+    for prop in user_props(spec.inputs):
+        assert keywords[prop.name].kind is inspect.Parameter.KEYWORD_ONLY
+        first_words = " ".join(prop.doc.split()[:4])
+        assert first_words in " ".join(args_doc.split()), (cls.__name__, prop.name)
+        assert first_words in " ".join(init_doc.split()), (cls.__name__, prop.name)
