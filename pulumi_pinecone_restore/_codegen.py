@@ -114,7 +114,7 @@ def init_method(spec: AnySpec, what: str) -> str:
     kind = spec.kind
     inputs = _inputs(spec)
     lines = [
-        "    def __init__(",
+        "    def __init__(  # noqa: D417 - the inputs are documented once, on the Args class",
         "        self,",
         "        resource_name: str,",
         f"        args: {kind}Args | None = None,",
@@ -126,24 +126,20 @@ def init_method(spec: AnySpec, what: str) -> str:
         "    ) -> None:",
         f'        """Declare {what}.',
         "",
+        f"        Each input is a keyword, as documented on :class:`{kind}Args`.",
+        "",
         "        Args:",
         "            resource_name: The Pulumi resource name (also the prefix of an auto-name).",
         f"            args: All inputs as a :class:`{kind}Args`, instead of keywords.",
         "            opts: Resource options (``protect``, ``ignore_changes``, ``depends_on``...).",
     ]
-    for prop, _ in inputs:
-        lines += _wrapped(prop.name, _doc(prop), " " * 12)
     required = " or ".join(f"``{p.name}``" for p, _ in inputs if p.required)
     missing = f"Both ``args`` and keywords were given, or {required or 'an input'} is missing."
     lines += ["", "        Raises:", *_wrapped("TypeError", missing, " " * 12)]
     lines += [
         '        """',
-        "        keywords = {",
-    ]
-    lines += [f'            "{prop.name}": {prop.name},' for prop, _ in inputs]
-    lines += [
-        "        }",
-        "        self._declare(resource_name, args, keywords, opts)",
+        "        # The keywords are this call's locals: the declaration picks its inputs by name.",
+        "        self._declare(resource_name, args, locals(), opts)",
     ]
     return "\n".join(lines) + "\n\n"
 

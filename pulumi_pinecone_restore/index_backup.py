@@ -105,7 +105,7 @@ class IndexBackup(DeclaredResource, module="pinecone", name="IndexBackup"):
     its own backup (kept out of ``description``); ``None`` for an older state."""
 
     # BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit
-    def __init__(
+    def __init__(  # noqa: D417 - the inputs are documented once, on the Args class
         self,
         resource_name: str,
         args: IndexBackupArgs | None = None,
@@ -121,41 +121,17 @@ class IndexBackup(DeclaredResource, module="pinecone", name="IndexBackup"):
     ) -> None:
         """Declare a backup of an index.
 
+        Each input is a keyword, as documented on :class:`IndexBackupArgs`.
+
         Args:
             resource_name: The Pulumi resource name (also the prefix of an auto-name).
             args: All inputs as a :class:`IndexBackupArgs`, instead of keywords.
             opts: Resource options (``protect``, ``ignore_changes``, ``depends_on``...).
-            source_index_name: (Required.) The serverless index to back up (must be Ready). Changing
-                it takes a new backup (created before the old one is deleted).
-            name: Backup name (not unique in Pinecone). Giving one also lets a create whose answer
-                was lost find its backup instead of taking a second one. Changing it takes a new
-                backup.
-            description: Backup description. Changing it takes a new backup.
-            trigger: Any string or number; changing it takes a fresh backup on the next `pulumi up`
-                (like Terraform's triggers), e.g. a date or a release tag.
-            create_timeout: Time budget for the create, including waiting for its source (seconds or
-                e.g. "90m"; default 1 h). What is still being made when it runs out is resumed by
-                the next `pulumi up` (a backup not Ready in time is deleted instead). Pulumi's
-                customTimeouts never reach a dynamic provider, hence this input.
-            delete_timeout: Time budget for deletion, including a final backup and, for a backup,
-                waiting while a restore from it is pending (default 10 min).
-            connection: Where this resource's API key and control plane are, instead of the stack's
-                pinecone:apiKey / pinecone:controllerHost: a Connection(api_key_config=...,
-                api_key_env=..., controller_host=...) naming a stack config key or an environment
-                variable (never the key itself, which so never reaches the state).
 
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``source_index_name`` is missing.
         """
-        keywords = {
-            "source_index_name": source_index_name,
-            "name": name,
-            "description": description,
-            "trigger": trigger,
-            "create_timeout": create_timeout,
-            "delete_timeout": delete_timeout,
-            "connection": connection,
-        }
-        self._declare(resource_name, args, keywords, opts)
+        # The keywords are this call's locals: the declaration picks its inputs by name.
+        self._declare(resource_name, args, locals(), opts)
 
     # END GENERATED
