@@ -113,16 +113,7 @@ def latest_backup_id(
 
     Arguments may be outputs of other resources; the lookup runs once they are known (also
     during preview: it only reads). Each run may find a newer backup; see the module docstring
-    on pinning.
-
-    Args:
-        source_index_name: See :func:`get_backup`.
-        name: See :func:`get_backup`.
-        name_prefix: See :func:`get_backup`.
-        tags: See :func:`get_backup`.
-        ready_only: See :func:`get_backup`.
-        client: See :func:`get_backup`.
-        environ: See :func:`get_backup`.
+    on pinning. The arguments are :func:`get_backup`'s (without ``backup_id``), documented there.
 
     Returns:
         The backup id; the Output fails with :class:`BackupNotFoundError` when nothing matches.
