@@ -676,17 +676,15 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> int:
     return subprocess.run(args, cwd=ROOT, check=False, env=env).returncode
 
 
-# Branch coverage of the package in the main environment's run. It counts only this process:
-# not the provider plugins the engine starts, and not the `pinecone-restore` console script,
-# which the CLI tests drive as a subprocess (as a user runs it). The floor is what the suite
-# measured when it was set; raise it when coverage rises.
+# Branch coverage of the package in the main environment's runs (the two .venv runs are
+# combined). It counts only the pytest processes: not the provider plugins the Pulumi CLI
+# starts, and not the `pinecone-restore` console script, which the CLI tests drive as a
+# subprocess (as a user runs it). The floor is what the suite measured when it was set; raise
+# it when coverage rises.
 COVERAGE_FLOOR = 90  # measured 90.8 % (branch) when set, after the CLI tests moved out of process
-COVERAGE = [
-    "--cov=pulumi_pinecone_restore",
-    "--cov-branch",
-    "--cov-report=term:skip-covered",
-    f"--cov-fail-under={COVERAGE_FLOOR}",
-]
+COVERAGE = ["--cov=pulumi_pinecone_restore", "--cov-branch", "--cov-report="]
+# Read by tests/conftest.py: which restore-job faults the `job_faults` modules run under.
+JOB_FAULTS_ENV = "PINECONE_RESTORE_TEST_JOB_FAULTS"
 
 
 def _test(python: str, rest: list[str]) -> int:
@@ -717,30 +715,54 @@ def _test(python: str, rest: list[str]) -> int:
         print(f"dev.py: {step[2]} took {time.monotonic() - started:.0f} s", flush=True)
         if code != 0:
             return code
-    # The floor env runs the whole suite again on the declared minimums and the official SDK's
-    # tests, which skip in .venv; the real-Pulumi tests run only in .venv (the engine is the
-    # same). The two runs go side by side (2 cores; the engine tests mostly wait), the floor's
-    # output kept in a file and shown after the main run's.
+    # Three pytest runs side by side (2 cores; the real-Pulumi tests mostly wait on the CLI
+    # and its plugins): the main environment's suite without the real-Pulumi tests, those
+    # tests on their own, and the floor env (declared minimums, the official SDK's tests, which
+    # skip in .venv). The floor env runs each `job_faults` test once, without the faults: they
+    # test the lifecycle's handling of the live service's job 404s and lossy listings, which
+    # no dependency version changes, and the main run has them all. Outputs of the background
+    # runs are kept in files and shown after the main run's.
     sdk_python = str(sdk_env())
-    floor = [sdk_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "not pulumi_cli", *rest]
-    main = [python, "-m", "pytest", *COVERAGE, *rest]
-    print(f"dev.py: [floor/SDK env, in the background] {' '.join(floor[2:])}", flush=True)
-    print(f"dev.py: {' '.join(main[2:])}", flush=True)
+    for stale in ROOT.glob(".coverage*"):
+        stale.unlink()
+    runs = {
+        "floor/SDK env": (
+            [sdk_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "not pulumi_cli", *rest],
+            {JOB_FAULTS_ENV: "none"},
+        ),
+        "real Pulumi CLI": (
+            [python, "-m", "pytest", *COVERAGE, "-m", "pulumi_cli", *rest],
+            {"COVERAGE_FILE": str(ROOT / ".coverage.pulumi_cli")},
+        ),
+    }
+    main = [python, "-m", "pytest", *COVERAGE, "-m", "not pulumi_cli", *rest]
     started = time.monotonic()
-    with tempfile.TemporaryFile(mode="w+") as floor_log:
-        floor_run = subprocess.Popen(  # our own environment's interpreter
-            floor, cwd=ROOT, env=env, stdout=floor_log, stderr=subprocess.STDOUT
-        )
-        main_code = _run(main, env)
+    with contextlib.ExitStack() as stack:
+        background = {}
+        for name, (args, extra) in runs.items():
+            print(f"dev.py: [{name}, in the background] {' '.join(args[2:])}", flush=True)
+            log = stack.enter_context(tempfile.TemporaryFile(mode="w+"))
+            process = subprocess.Popen(  # our own environments' interpreters
+                args, cwd=ROOT, env={**env, **extra}, stdout=log, stderr=subprocess.STDOUT
+            )
+            background[name] = (process, log)
+        print(f"dev.py: {' '.join(main[2:])}", flush=True)
+        codes = {"main": _run(main, {**env, "COVERAGE_FILE": str(ROOT / ".coverage.main")})}
         print(f"dev.py: pytest took {time.monotonic() - started:.0f} s", flush=True)
-        floor_code = floor_run.wait()
-        print(f"dev.py: [floor/SDK env] pytest took {time.monotonic() - started:.0f} s", flush=True)
-        floor_log.seek(0)
-        sys.stdout.write(floor_log.read())
-        sys.stdout.flush()
-    if main_code != 0:
-        print("dev.py: the main environment's pytest failed (its output is above the floor's)")
-    return main_code or floor_code
+        for name, (process, log) in background.items():
+            codes[name] = process.wait()
+            print(f"dev.py: [{name}] pytest took {time.monotonic() - started:.0f} s", flush=True)
+            log.seek(0)
+            sys.stdout.write(log.read())
+            sys.stdout.flush()
+    coverage = [python, "-m", "coverage"]
+    codes["coverage"] = _run([*coverage, "combine", ".coverage.main", ".coverage.pulumi_cli"]) or (
+        _run([*coverage, "report", "--skip-covered", f"--fail-under={COVERAGE_FLOOR}"])
+    )
+    failed = [name for name, code in codes.items() if code != 0]
+    if failed:
+        print(f"dev.py: failed: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 def _pulumi_cli_job(_python: str, _rest: list[str]) -> int:
