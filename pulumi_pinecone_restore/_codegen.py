@@ -22,14 +22,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from pulumi_pinecone_restore._reference import _ordered
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.lifecycle.engine import AnySpec
+from pulumi_pinecone_restore.lifecycle.index import IndexInputs
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 
-__all__ = ["GENERATED", "generate", "main", "render"]
+__all__ = ["GENERATED", "args_name", "generate", "main", "render"]
 
 PACKAGE = Path(__file__).parent
 BEGIN = "# BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit\n"
@@ -65,10 +68,21 @@ def _annotation(prop: decl.Prop, hint: Any) -> str:
     return f"pulumi.Input[{' | '.join(names)}]"
 
 
-def _inputs(spec: AnySpec) -> list[tuple[decl.Prop, str]]:
-    hints = typing.get_type_hints(spec.inputs)
-    props = tuple(decl.user_props(spec.inputs))
-    return [(p, _annotation(p, hints[p.name])) for p in _ordered(props)]
+def _inputs(cls: type) -> list[tuple[decl.Prop, str]]:
+    """Every user input of an inputs class, in the reference pages' order, with its type."""
+    hints = typing.get_type_hints(cls)
+    return [(p, _annotation(p, hints[p.name])) for p in _ordered(decl.user_props(cls))]
+
+
+def _base(cls: type) -> type | None:
+    """The inputs class ``cls`` extends (``None`` for the root, ``CommonInputs``)."""
+    base = cls.__mro__[1]
+    return base if attrs.has(base) else None
+
+
+def args_name(cls: type) -> str:
+    """``RestoredIndexInputs`` → ``RestoredIndexArgs``; ``IndexInputs`` → ``IndexArgs``."""
+    return cls.__name__.removesuffix("Inputs") + "Args"
 
 
 def _doc(prop: decl.Prop) -> str:
@@ -89,21 +103,30 @@ def _wrapped(name: str, text: str, indent: str) -> list[str]:
     )
 
 
-def args_class(spec: AnySpec) -> str:
-    """The ``...Args`` class of one resource."""
-    kind = spec.kind
+def args_class(cls: type, of: str) -> str:
+    """The ``...Args`` class of an inputs class: its own inputs, the rest from its base's.
+
+    Args:
+        cls: The inputs class (the Args classes extend each other as the inputs classes do).
+        of: What they are the inputs of, for the first line (``a :class:`RestoredIndex```).
+    """
+    base = _base(cls)
+    inherited = {p.name for p in decl.user_props(base)} if base else set()
+    own = [(p, t) for p, t in _inputs(cls) if p.name not in inherited]
+    head = f"The inputs of {of}"
+    if base is not None:
+        head += f"; also those of :class:`{args_name(base)}`"
     lines = [
         "@attrs.define(kw_only=True)",
-        f"class {kind}Args:",
-        f'    """The inputs of a :class:`{kind}`.',
+        f"class {args_name(cls)}{f'({args_name(base)})' if base else ''}:",
+        *textwrap.wrap(f'"""{head}.', width=WIDTH, initial_indent="    ", subsequent_indent="    "),
         "",
         "    Args:",
     ]
-    inputs = _inputs(spec)
-    for prop, _ in inputs:
+    for prop, _ in own:
         lines += _wrapped(prop.name, _doc(prop), " " * 8)
     lines += ['    """', ""]
-    for prop, annotation in inputs:
+    for prop, annotation in own:
         default = "" if prop.required else " | None = None"
         lines.append(f"    {prop.name}: {annotation}{default}")
     return "\n".join(lines) + "\n\n\n"
@@ -112,9 +135,9 @@ def args_class(spec: AnySpec) -> str:
 def init_method(spec: AnySpec, what: str) -> str:
     """The ``__init__`` of one resource class (inside the class, indented)."""
     kind = spec.kind
-    inputs = _inputs(spec)
+    inputs = _inputs(spec.inputs)
     lines = [
-        "    def __init__(  # noqa: D417 - the inputs are documented once, on the Args class",
+        "    def __init__(",
         "        self,",
         "        resource_name: str,",
         f"        args: {kind}Args | None = None,",
@@ -126,12 +149,14 @@ def init_method(spec: AnySpec, what: str) -> str:
         "    ) -> None:",
         f'        """Declare {what}.',
         "",
-        f"        Each input is a keyword, as documented on :class:`{kind}Args`.",
-        "",
-        "        Args:",
-        "            resource_name: The Pulumi resource name (also the prefix of an auto-name).",
-        f"            args: All inputs as a :class:`{kind}Args`, instead of keywords.",
-        "            opts: Resource options (``protect``, ``ignore_changes``, ``depends_on``...).",
+        *textwrap.wrap(
+            f"``resource_name`` is the Pulumi resource name (also an auto-name's prefix); the "
+            f"inputs come as keywords or as one :class:`{kind}Args` (``args``), documented "
+            "there; ``opts`` are the resource options.",
+            width=WIDTH,
+            initial_indent=" " * 8,
+            subsequent_indent=" " * 8,
+        ),
     ]
     required = " or ".join(f"``{p.name}``" for p, _ in inputs if p.required)
     missing = f"Both ``args`` and keywords were given, or {required or 'an input'} is missing."
@@ -144,16 +169,15 @@ def init_method(spec: AnySpec, what: str) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def render(text: str, spec: AnySpec, what: str) -> str:
-    """``text`` (a resource module) with its two generated blocks made anew.
+def render(text: str, pieces: list[str]) -> str:
+    """``text`` (a module) with its generated blocks made anew from ``pieces``, in order.
 
     Raises:
-        ValueError: The module lacks the two blocks (the Args class, then the ``__init__``).
+        ValueError: The module has not one block per piece.
     """
     blocks = list(_BLOCK.finditer(text))
-    if len(blocks) != 2:  # noqa: PLR2004 - the Args class and the __init__
-        raise ValueError(f"{spec.kind}: expected two generated blocks, found {len(blocks)}")
-    pieces = [args_class(spec), init_method(spec, what)]
+    if len(blocks) != len(pieces):
+        raise ValueError(f"expected {len(pieces)} generated blocks, found {len(blocks)}")
     out, at = "", 0
     for block, piece in zip(blocks, pieces, strict=True):
         indent = block.group("indent")
@@ -162,13 +186,26 @@ def render(text: str, spec: AnySpec, what: str) -> str:
     return out + text[at:]
 
 
+def _pieces() -> dict[str, list[str]]:
+    """Each generated module's blocks: the shared Args bases, then each resource's."""
+    common, index = decl.CommonInputs, IndexInputs
+    out = {
+        "_resources.py": [
+            args_class(common, "every resource") + args_class(index, "every index resource")
+        ]
+    }
+    for name, spec, what in GENERATED:
+        of = f"a :class:`{spec.kind}`"
+        out[name] = [args_class(spec.inputs, of), init_method(spec, what)]
+    return out
+
+
 def generate() -> dict[Path, str]:
     """Every generated module's new text."""
-    out = {}
-    for name, spec, what in GENERATED:
-        path = PACKAGE / name
-        out[path] = render(path.read_text(encoding="utf-8"), spec, what)
-    return out
+    return {
+        PACKAGE / name: render((PACKAGE / name).read_text(encoding="utf-8"), pieces)
+        for name, pieces in _pieces().items()
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
+import attrs
 import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
 from typing_extensions import Self
@@ -21,13 +22,77 @@ from pulumi_pinecone_restore.lifecycle.inputs import user_props
 from pulumi_pinecone_restore.validation import check_tag_nulls, parse_duration
 
 __all__ = [
+    "CommonArgs",
     "DeclaredResource",
+    "IndexArgs",
     "IndexResource",
     "get_resource",
     "owner_seed",
     "resource_props",
     "secret_inputs",
 ]
+
+
+# BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit
+@attrs.define(kw_only=True)
+class CommonArgs:
+    """The inputs of every resource.
+
+    Args:
+        create_timeout: Time budget for the create, including waiting for its source (seconds or
+            e.g. "90m"; default 1 h). What is still being made when it runs out is resumed by the
+            next `pulumi up` (a backup not Ready in time is deleted instead). Pulumi's
+            customTimeouts never reach a dynamic provider, hence this input.
+        delete_timeout: Time budget for deletion, including a final backup and, for a backup,
+            waiting while a restore from it is pending (default 10 min).
+        connection: Where this resource's API key and control plane are, instead of the stack's
+            pinecone:apiKey / pinecone:controllerHost: a Connection(api_key_config=...,
+            api_key_env=..., controller_host=...) naming a stack config key or an environment
+            variable (never the key itself, which so never reaches the state).
+    """
+
+    create_timeout: pulumi.Input[str | float] | None = None
+    delete_timeout: pulumi.Input[str | float] | None = None
+    connection: Connection | Mapping[str, str] | None = None
+
+
+@attrs.define(kw_only=True)
+class IndexArgs(CommonArgs):
+    """The inputs of every index resource; also those of :class:`CommonArgs`.
+
+    Args:
+        name: Index name (1-45 chars of a-z0-9-). Omitted: <resource-name>-<7 hex>, stable for as
+            long as the origin (the backup; or the collection, cloud and region) stays the same.
+            Changing it replaces the index.
+        tags: Tags of the index. Omitted: left unmanaged (a restored index keeps the backup's tags).
+            Updated in place; keys you remove are removed from the index.
+        deletion_protection: "enabled" or "disabled". Omitted: Pinecone's default (disabled), left
+            unmanaged. Updated in place.
+        force_destroy: True lets `pulumi destroy` (or a replacement) turn deletion protection off
+            and delete the index. A destroy reads it from the state, so `pulumi up` it first; a
+            replacement takes it from the same program.
+        final_backup: Take a backup of the index before `pulumi destroy` or a replacement deletes
+            it, and delete only once it is Ready (its id is reported in the log; if it fails,
+            nothing is deleted). A backup name (a unique suffix is added, so a second destroy never
+            collides with the first) or true for <index-name>-final-<suffix>. Omitted: no backup.
+        adopt_existing: True takes over an existing index of this name that no stack has marked (or
+            that the pinecone-restore CLI restored), if it comes from the same origin (restored from
+            this backup, or made from this collection in this cloud and region). This is the
+            deliberate import: Pulumi cannot import a dynamic resource. An index marked by another
+            resource is still refused, unless the mark is of this resource's own names made under
+            another owner key (a failed run on another machine).
+    """
+
+    name: pulumi.Input[str] | None = None
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    deletion_protection: pulumi.Input[str] | None = None
+    force_destroy: pulumi.Input[bool] | None = None
+    final_backup: pulumi.Input[str | bool] | None = None
+    adopt_existing: pulumi.Input[bool] | None = None
+
+
+# END GENERATED
+
 
 R = TypeVar("R", bound=Resource)
 D = TypeVar("D", bound="DeclaredResource")

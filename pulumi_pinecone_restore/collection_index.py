@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import attrs
 import pulumi
 
-from pulumi_pinecone_restore._resources import IndexResource
+from pulumi_pinecone_restore._resources import IndexArgs, IndexResource
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.providers.collection_index import CollectionIndexProvider
@@ -17,65 +17,26 @@ __all__ = ["CollectionIndex", "CollectionIndexArgs"]
 
 # BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit
 @attrs.define(kw_only=True)
-class CollectionIndexArgs:
-    """The inputs of a :class:`CollectionIndex`.
+class CollectionIndexArgs(IndexArgs):
+    """The inputs of a :class:`CollectionIndex`; also those of :class:`IndexArgs`.
 
     Args:
         source_collection: (Required.) Name of a collection in the same project, usually made from a
             pod-based index with POST /collections. Changing it replaces the index.
         cloud: (Required.) "aws", "gcp" or "azure". Changing it replaces the index.
         region: (Required.) Serverless region, e.g. "us-east-1". Changing it replaces the index.
-        name: Index name (1-45 chars of a-z0-9-). Omitted: <resource-name>-<7 hex>, stable for as
-            long as the origin (the backup; or the collection, cloud and region) stays the same.
-            Changing it replaces the index.
-        tags: Tags of the index. Omitted: left unmanaged (a restored index keeps the backup's tags).
-            Updated in place; keys you remove are removed from the index.
-        deletion_protection: "enabled" or "disabled". Omitted: Pinecone's default (disabled), left
-            unmanaged. Updated in place.
-        force_destroy: True lets `pulumi destroy` (or a replacement) turn deletion protection off
-            and delete the index. A destroy reads it from the state, so `pulumi up` it first; a
-            replacement takes it from the same program.
-        final_backup: Take a backup of the index before `pulumi destroy` or a replacement deletes
-            it, and delete only once it is Ready (its id is reported in the log; if it fails,
-            nothing is deleted). A backup name (a unique suffix is added, so a second destroy never
-            collides with the first) or true for <index-name>-final-<suffix>. Omitted: no backup.
-        adopt_existing: True takes over an existing index of this name that no stack has marked (or
-            that the pinecone-restore CLI restored), if it comes from the same origin (restored from
-            this backup, or made from this collection in this cloud and region). This is the
-            deliberate import: Pulumi cannot import a dynamic resource. An index marked by another
-            resource is still refused, unless the mark is of this resource's own names made under
-            another owner key (a failed run on another machine).
         dimension: Vector dimension; must equal the collection's. Omitted: the collection's, left
             unmanaged. Changing it replaces the index.
         metric: "cosine", "euclidean" or "dotproduct". Omitted: Pinecone's default (cosine), left
             unmanaged (removing it later does not replace the index). Changing it replaces the
             index.
-        create_timeout: Time budget for the create, including waiting for its source (seconds or
-            e.g. "90m"; default 1 h). What is still being made when it runs out is resumed by the
-            next `pulumi up` (a backup not Ready in time is deleted instead). Pulumi's
-            customTimeouts never reach a dynamic provider, hence this input.
-        delete_timeout: Time budget for deletion, including a final backup and, for a backup,
-            waiting while a restore from it is pending (default 10 min).
-        connection: Where this resource's API key and control plane are, instead of the stack's
-            pinecone:apiKey / pinecone:controllerHost: a Connection(api_key_config=...,
-            api_key_env=..., controller_host=...) naming a stack config key or an environment
-            variable (never the key itself, which so never reaches the state).
     """
 
     source_collection: pulumi.Input[str]
     cloud: pulumi.Input[str]
     region: pulumi.Input[str]
-    name: pulumi.Input[str] | None = None
-    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
-    deletion_protection: pulumi.Input[str] | None = None
-    force_destroy: pulumi.Input[bool] | None = None
-    final_backup: pulumi.Input[str | bool] | None = None
-    adopt_existing: pulumi.Input[bool] | None = None
     dimension: pulumi.Input[int] | None = None
     metric: pulumi.Input[str] | None = None
-    create_timeout: pulumi.Input[str | float] | None = None
-    delete_timeout: pulumi.Input[str | float] | None = None
-    connection: Connection | Mapping[str, str] | None = None
 
 
 # END GENERATED
@@ -104,7 +65,7 @@ class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
     """The collection the index was created from."""
 
     # BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit
-    def __init__(  # noqa: D417 - the inputs are documented once, on the Args class
+    def __init__(
         self,
         resource_name: str,
         args: CollectionIndexArgs | None = None,
@@ -127,12 +88,9 @@ class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
     ) -> None:
         """Declare an index created from a collection.
 
-        Each input is a keyword, as documented on :class:`CollectionIndexArgs`.
-
-        Args:
-            resource_name: The Pulumi resource name (also the prefix of an auto-name).
-            args: All inputs as a :class:`CollectionIndexArgs`, instead of keywords.
-            opts: Resource options (``protect``, ``ignore_changes``, ``depends_on``...).
+        ``resource_name`` is the Pulumi resource name (also an auto-name's prefix); the inputs come
+        as keywords or as one :class:`CollectionIndexArgs` (``args``), documented there; ``opts``
+        are the resource options.
 
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``source_collection`` or ``cloud``

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import attrs
 import pulumi
 
-from pulumi_pinecone_restore._resources import DeclaredResource
+from pulumi_pinecone_restore._resources import CommonArgs, DeclaredResource
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
 from pulumi_pinecone_restore.providers.index_backup import IndexBackupProvider
@@ -17,8 +17,8 @@ __all__ = ["IndexBackup", "IndexBackupArgs"]
 
 # BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit
 @attrs.define(kw_only=True)
-class IndexBackupArgs:
-    """The inputs of a :class:`IndexBackup`.
+class IndexBackupArgs(CommonArgs):
+    """The inputs of a :class:`IndexBackup`; also those of :class:`CommonArgs`.
 
     Args:
         source_index_name: (Required.) The serverless index to back up (must be Ready). Changing it
@@ -28,25 +28,12 @@ class IndexBackupArgs:
         description: Backup description. Changing it takes a new backup.
         trigger: Any string or number; changing it takes a fresh backup on the next `pulumi up`
             (like Terraform's triggers), e.g. a date or a release tag.
-        create_timeout: Time budget for the create, including waiting for its source (seconds or
-            e.g. "90m"; default 1 h). What is still being made when it runs out is resumed by the
-            next `pulumi up` (a backup not Ready in time is deleted instead). Pulumi's
-            customTimeouts never reach a dynamic provider, hence this input.
-        delete_timeout: Time budget for deletion, including a final backup and, for a backup,
-            waiting while a restore from it is pending (default 10 min).
-        connection: Where this resource's API key and control plane are, instead of the stack's
-            pinecone:apiKey / pinecone:controllerHost: a Connection(api_key_config=...,
-            api_key_env=..., controller_host=...) naming a stack config key or an environment
-            variable (never the key itself, which so never reaches the state).
     """
 
     source_index_name: pulumi.Input[str]
     name: pulumi.Input[str] | None = None
     description: pulumi.Input[str] | None = None
     trigger: pulumi.Input[str | float] | None = None
-    create_timeout: pulumi.Input[str | float] | None = None
-    delete_timeout: pulumi.Input[str | float] | None = None
-    connection: Connection | Mapping[str, str] | None = None
 
 
 # END GENERATED
@@ -105,7 +92,7 @@ class IndexBackup(DeclaredResource, module="pinecone", name="IndexBackup"):
     its own backup (kept out of ``description``); ``None`` for an older state."""
 
     # BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit
-    def __init__(  # noqa: D417 - the inputs are documented once, on the Args class
+    def __init__(
         self,
         resource_name: str,
         args: IndexBackupArgs | None = None,
@@ -121,12 +108,9 @@ class IndexBackup(DeclaredResource, module="pinecone", name="IndexBackup"):
     ) -> None:
         """Declare a backup of an index.
 
-        Each input is a keyword, as documented on :class:`IndexBackupArgs`.
-
-        Args:
-            resource_name: The Pulumi resource name (also the prefix of an auto-name).
-            args: All inputs as a :class:`IndexBackupArgs`, instead of keywords.
-            opts: Resource options (``protect``, ``ignore_changes``, ``depends_on``...).
+        ``resource_name`` is the Pulumi resource name (also an auto-name's prefix); the inputs come
+        as keywords or as one :class:`IndexBackupArgs` (``args``), documented there; ``opts`` are
+        the resource options.
 
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``source_index_name`` is missing.

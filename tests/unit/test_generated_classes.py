@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 
+import attrs
 import pytest
 
 from pulumi_pinecone_restore import CollectionIndex, IndexBackup, RestoredIndex
@@ -25,7 +26,9 @@ def test_every_input_is_a_typed_keyword_with_its_text(cls: type) -> None:
     """Each declared input is a typed keyword of __init__ and a field of the documented Args."""
     spec = next(spec for _, spec, _ in GENERATED if spec.kind == cls.__name__)
     keywords = inspect.signature(cls.__init__).parameters  # type: ignore[misc]
-    args_doc = inspect.getdoc(vars(inspect.getmodule(cls))[f"{cls.__name__}Args"]) or ""
+    args = vars(inspect.getmodule(cls))[f"{cls.__name__}Args"]
+    args_doc = " ".join(inspect.getdoc(base) or "" for base in args.__mro__)
+    assert set(attrs.fields_dict(args)) == {p.name for p in user_props(spec.inputs)}
     init_doc = inspect.getdoc(cls.__init__) or ""  # type: ignore[misc]
     assert f"{cls.__name__}Args" in init_doc
     for prop in user_props(spec.inputs):
