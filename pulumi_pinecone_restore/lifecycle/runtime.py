@@ -69,7 +69,9 @@ def shared_client(settings: ClientSettings) -> ControlPlaneClient:
     when a new one would make more than ``MAX_CLIENTS`` (a closed client reconnects if a run
     still holding it calls again).
     """
-    key = (settings.controller_host, settings.api_key, settings.retry, settings.pool_size)
+    # A digest, not the key: the cache's keys then show no secret in a repr or a traceback.
+    digest = hashlib.sha256(settings.api_key.encode()).hexdigest()
+    key = (settings.controller_host, digest, settings.retry, settings.pool_size)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)
         if client is not None:

@@ -27,3 +27,9 @@ def test_clients_are_bounded_and_the_evicted_are_closed() -> None:
     assert runtime.shared_client(_settings(101)) is kept
     assert first._session is None
     assert runtime.shared_client(_settings(100)) is not first  # made again when asked again
+
+
+def test_the_cache_shows_no_api_key() -> None:
+    """The cache of clients holds a digest of each key, so its repr shows no key."""
+    runtime.shared_client(_settings(7))
+    assert "key-7" not in repr(runtime._CLIENTS)
