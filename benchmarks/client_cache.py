@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from benchmarks.emulated import counting_pool_warnings
-from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing, Timings
+from benchmarks.emulated import counting_pool_warnings, timings
+from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
 from pulumi_pinecone_restore.lifecycle import runtime as runtime_module
 from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
@@ -39,14 +39,7 @@ from pulumi_pinecone_restore.settings import RetryPolicy
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZE = 50
 API_KEY = "client-cache-key"
-# Each object ready after being seen once (a restore twice): the creates poll, never wait.
-TIMINGS = Timings(
-    index_ready=Timing(reads=1),
-    index_terminate=Timing(reads=1),
-    backup_ready=Timing(reads=1),
-    restore=Timing(reads=2),
-    collection_ready=Timing(reads=1),
-)
+TIMINGS = timings(0.0)  # every object ready when first seen: the creates never wait
 
 
 def runtime_for(url: str) -> Runtime:
