@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from pulumi_pinecone_restore._reference import _ordered
+from pulumi_pinecone_restore._resources import input_docs
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
@@ -85,13 +86,6 @@ def args_name(cls: type) -> str:
     return cls.__name__.removesuffix("Inputs") + "Args"
 
 
-def _doc(prop: decl.Prop) -> str:
-    text = " ".join(prop.doc.split())
-    if prop.required:
-        text = f"(Required.) {text}"
-    return text
-
-
 def _wrapped(name: str, text: str, indent: str) -> list[str]:
     return textwrap.wrap(
         f"{name}: {text}",
@@ -123,8 +117,7 @@ def args_class(cls: type, of: str) -> str:
         "",
         "    Args:",
     ]
-    for prop, _ in own:
-        lines += _wrapped(prop.name, _doc(prop), " " * 8)
+    lines += input_docs((p for p, _ in own), " " * 8, WIDTH)
     lines += ['    """', ""]
     for prop, annotation in own:
         default = "" if prop.required else " | None = None"
@@ -152,7 +145,7 @@ def init_method(spec: AnySpec, what: str) -> str:
         *textwrap.wrap(
             f"``resource_name`` is the Pulumi resource name (also an auto-name's prefix); the "
             f"inputs come as keywords or as one :class:`{kind}Args` (``args``), documented "
-            "there; ``opts`` are the resource options.",
+            "there (and below in ``help()``); ``opts`` are the resource options.",
             width=WIDTH,
             initial_indent=" " * 8,
             subsequent_indent=" " * 8,

@@ -8,7 +8,8 @@ signatures equal to it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import textwrap
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 import attrs
@@ -16,9 +17,10 @@ import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
 from typing_extensions import Self
 
+from pulumi_pinecone_restore._reference import _ordered
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.engine import AnySpec
-from pulumi_pinecone_restore.lifecycle.inputs import user_props
+from pulumi_pinecone_restore.lifecycle.inputs import Prop, user_props
 from pulumi_pinecone_restore.validation import check_tag_nulls, parse_duration
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "IndexArgs",
     "IndexResource",
     "get_resource",
+    "input_docs",
     "owner_seed",
     "resource_props",
     "secret_inputs",
@@ -99,6 +102,37 @@ D = TypeVar("D", bound="DeclaredResource")
 # Pulumi's customTimeouts keys → this package's budget inputs (a dynamic provider never sees
 # customTimeouts, so they are mapped here, in the program).
 _TIMEOUT_INPUTS = {"create": "create_timeout", "delete": "delete_timeout"}
+
+
+def input_docs(props: Iterable[Prop], indent: str, width: int = 100) -> list[str]:
+    """Each input's ``name: text`` lines for a docstring's ``Args:`` section, wrapped.
+
+    The generated ``...Args`` docstrings and, at import, each ``__init__``'s (for ``help()``)
+    are made with it, so both show an input's declared text the same way.
+    """
+    lines = []
+    for prop in props:
+        text = " ".join(prop.doc.split())
+        lines += textwrap.wrap(
+            f"{prop.name}: {'(Required.) ' if prop.required else ''}{text}",
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent + "    ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+    return lines
+
+
+def _with_inputs(doc: str, spec: AnySpec) -> str:
+    """An ``__init__`` docstring with an ``Args:`` section of every input, before ``Raises:``.
+
+    The source keeps one copy of each input's text (the declaration, generated into the
+    ``...Args`` class); ``help(RestoredIndex)`` shows it here too, made from the declaration.
+    """
+    head, raises, tail = doc.partition("\n        Raises:")
+    args = "\n".join(["        Args:", *input_docs(_ordered(user_props(spec.inputs)), " " * 12)])
+    return f"{head}\n{args}\n{raises}{tail}"
 
 
 def owner_seed(resource_name: str) -> str:
@@ -267,6 +301,13 @@ class DeclaredResource(Resource):
 
     spec: ClassVar[AnySpec]
     provider_class: ClassVar[type[ResourceProvider]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A declared class's ``__init__`` documents every input, from the declaration."""
+        super().__init_subclass__(**kwargs)
+        init = vars(cls).get("__init__")
+        if "spec" in vars(cls) and init is not None and init.__doc__:
+            init.__doc__ = _with_inputs(init.__doc__, cls.spec)
 
     def _declare(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import pydoc
 
 import attrs
 import pytest
@@ -36,3 +37,14 @@ def test_every_input_is_a_typed_keyword_with_its_text(cls: type) -> None:
         first_words = " ".join(prop.doc.split()[:4])
         assert first_words in " ".join(args_doc.split()), (cls.__name__, prop.name)
         assert keywords[prop.name].annotation != inspect.Parameter.empty
+
+
+@pytest.mark.parametrize("cls", [RestoredIndex, CollectionIndex, IndexBackup])
+def test_help_shows_every_input_with_its_declared_text(cls: type) -> None:
+    """help() of a resource class shows each input's whole declared text in __init__'s Args."""
+    spec = next(spec for _, spec, _ in GENERATED if spec.kind == cls.__name__)
+    page = pydoc.render_doc(cls, renderer=pydoc.plaintext).split()  # type: ignore[attr-defined]
+    shown = " ".join(word for word in page if word != "|")  # pydoc's margin of a class's members
+    for prop in user_props(spec.inputs):
+        assert f"{prop.name}: " in shown, (cls.__name__, prop.name)
+        assert " ".join(prop.doc.split()) in shown, (cls.__name__, prop.name)
