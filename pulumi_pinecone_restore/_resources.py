@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import attrs
 import pulumi
@@ -20,12 +20,13 @@ from typing_extensions import Self
 from pulumi_pinecone_restore._reference import _ordered
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.engine import AnySpec
-from pulumi_pinecone_restore.lifecycle.inputs import Prop, user_props
+from pulumi_pinecone_restore.lifecycle.inputs import user_props
 from pulumi_pinecone_restore.validation import check_tag_nulls, parse_duration
 
 __all__ = [
     "CommonArgs",
     "DeclaredResource",
+    "Documented",
     "IndexArgs",
     "IndexResource",
     "get_resource",
@@ -33,6 +34,7 @@ __all__ = [
     "owner_seed",
     "resource_props",
     "secret_inputs",
+    "with_inputs",
 ]
 
 
@@ -104,7 +106,18 @@ D = TypeVar("D", bound="DeclaredResource")
 _TIMEOUT_INPUTS = {"create": "create_timeout", "delete": "delete_timeout"}
 
 
-def input_docs(props: Iterable[Prop], indent: str, width: int = 100) -> list[str]:
+class Documented(Protocol):
+    """A declared input as a docstring shows it (a resource's ``Prop``, the set's ``SetInput``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def doc(self) -> str: ...
+    @property
+    def required(self) -> object: ...
+
+
+def input_docs(props: Iterable[Documented], indent: str, width: int = 100) -> list[str]:
     """Each input's ``name: text`` lines for a docstring's ``Args:`` section, wrapped.
 
     The generated ``...Args`` docstrings and, at import, each ``__init__``'s (for ``help()``)
@@ -124,14 +137,14 @@ def input_docs(props: Iterable[Prop], indent: str, width: int = 100) -> list[str
     return lines
 
 
-def _with_inputs(doc: str, spec: AnySpec) -> str:
-    """An ``__init__`` docstring with an ``Args:`` section of every input, before ``Raises:``.
+def with_inputs(doc: str, props: Iterable[Documented]) -> str:
+    """An ``__init__`` docstring with an ``Args:`` section of ``props``, before ``Raises:``.
 
-    The source keeps one copy of each input's text (the declaration, generated into the
-    ``...Args`` class); ``help(RestoredIndex)`` shows it here too, made from the declaration.
+    The source keeps one copy of each input's text (the declaration; for a resource also
+    generated into its ``...Args`` class); ``help()`` shows it here too, made from it.
     """
     head, raises, tail = doc.partition("\n        Raises:")
-    args = "\n".join(["        Args:", *input_docs(_ordered(user_props(spec.inputs)), " " * 12)])
+    args = "\n".join(["        Args:", *input_docs(props, " " * 12)])
     return f"{head}\n{args}\n{raises}{tail}"
 
 
@@ -307,7 +320,7 @@ class DeclaredResource(Resource):
         super().__init_subclass__(**kwargs)
         init = vars(cls).get("__init__")
         if "spec" in vars(cls) and init is not None and init.__doc__:
-            init.__doc__ = _with_inputs(init.__doc__, cls.spec)
+            init.__doc__ = with_inputs(init.__doc__, _ordered(user_props(cls.spec.inputs)))
 
     def _declare(
         self,
