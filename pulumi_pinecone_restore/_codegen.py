@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 
 from pulumi_pinecone_restore._reference import _ordered
-from pulumi_pinecone_restore._resources import input_docs
+from pulumi_pinecone_restore._resources import doc_entry, input_docs
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
@@ -86,17 +86,6 @@ def args_name(cls: type) -> str:
     return cls.__name__.removesuffix("Inputs") + "Args"
 
 
-def _wrapped(name: str, text: str, indent: str) -> list[str]:
-    return textwrap.wrap(
-        f"{name}: {text}",
-        width=WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + "    ",
-        break_on_hyphens=False,
-        break_long_words=False,
-    )
-
-
 def args_class(cls: type, of: str) -> str:
     """The ``...Args`` class of an inputs class: its own inputs, the rest from its base's.
 
@@ -153,7 +142,7 @@ def init_method(spec: AnySpec, what: str) -> str:
     ]
     required = " or ".join(f"``{p.name}``" for p, _ in inputs if p.required)
     missing = f"Both ``args`` and keywords were given, or {required or 'an input'} is missing."
-    lines += ["", "        Raises:", *_wrapped("TypeError", missing, " " * 12)]
+    lines += ["", "        Raises:", *doc_entry("TypeError", missing, " " * 12, WIDTH)]
     lines += [
         '        """',
         "        # The keywords are this call's locals: the declaration picks its inputs by name.",

@@ -29,6 +29,7 @@ __all__ = [
     "Documented",
     "IndexArgs",
     "IndexResource",
+    "doc_entry",
     "get_resource",
     "input_docs",
     "owner_seed",
@@ -126,15 +127,22 @@ def input_docs(props: Iterable[Documented], indent: str, width: int = 100) -> li
     lines = []
     for prop in props:
         text = " ".join(prop.doc.split())
-        lines += textwrap.wrap(
-            f"{prop.name}: {'(Required.) ' if prop.required else ''}{text}",
-            width=width,
-            initial_indent=indent,
-            subsequent_indent=indent + "    ",
-            break_on_hyphens=False,
-            break_long_words=False,
+        lines += doc_entry(
+            prop.name, f"{'(Required.) ' if prop.required else ''}{text}", indent, width
         )
     return lines
+
+
+def doc_entry(name: str, text: str, indent: str, width: int = 100) -> list[str]:
+    """One ``name: text`` entry of a docstring section, wrapped with a hanging indent."""
+    return textwrap.wrap(
+        f"{name}: {text}",
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def with_inputs(doc: str, props: Iterable[Documented]) -> str:
