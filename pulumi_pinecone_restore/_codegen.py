@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from pulumi_pinecone_restore._reference import _ordered
+from pulumi_pinecone_restore._resources import doc_entry, input_docs
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
@@ -85,24 +86,6 @@ def args_name(cls: type) -> str:
     return cls.__name__.removesuffix("Inputs") + "Args"
 
 
-def _doc(prop: decl.Prop) -> str:
-    text = " ".join(prop.doc.split())
-    if prop.required:
-        text = f"(Required.) {text}"
-    return text
-
-
-def _wrapped(name: str, text: str, indent: str) -> list[str]:
-    return textwrap.wrap(
-        f"{name}: {text}",
-        width=WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + "    ",
-        break_on_hyphens=False,
-        break_long_words=False,
-    )
-
-
 def args_class(cls: type, of: str) -> str:
     """The ``...Args`` class of an inputs class: its own inputs, the rest from its base's.
 
@@ -123,8 +106,7 @@ def args_class(cls: type, of: str) -> str:
         "",
         "    Args:",
     ]
-    for prop, _ in own:
-        lines += _wrapped(prop.name, _doc(prop), " " * 8)
+    lines += input_docs((p for p, _ in own), " " * 8, WIDTH)
     lines += ['    """', ""]
     for prop, annotation in own:
         default = "" if prop.required else " | None = None"
@@ -152,7 +134,7 @@ def init_method(spec: AnySpec, what: str) -> str:
         *textwrap.wrap(
             f"``resource_name`` is the Pulumi resource name (also an auto-name's prefix); the "
             f"inputs come as keywords or as one :class:`{kind}Args` (``args``), documented "
-            "there; ``opts`` are the resource options.",
+            "there (and below in ``help()``); ``opts`` are the resource options.",
             width=WIDTH,
             initial_indent=" " * 8,
             subsequent_indent=" " * 8,
@@ -160,7 +142,7 @@ def init_method(spec: AnySpec, what: str) -> str:
     ]
     required = " or ".join(f"``{p.name}``" for p, _ in inputs if p.required)
     missing = f"Both ``args`` and keywords were given, or {required or 'an input'} is missing."
-    lines += ["", "        Raises:", *_wrapped("TypeError", missing, " " * 12)]
+    lines += ["", "        Raises:", *doc_entry("TypeError", missing, " " * 12, WIDTH)]
     lines += [
         '        """',
         "        # The keywords are this call's locals: the declaration picks its inputs by name.",

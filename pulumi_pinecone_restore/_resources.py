@@ -8,14 +8,16 @@ signatures equal to it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar, TypeVar
+import textwrap
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import attrs
 import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
 from typing_extensions import Self
 
+from pulumi_pinecone_restore._reference import _ordered
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.lifecycle.engine import AnySpec
 from pulumi_pinecone_restore.lifecycle.inputs import user_props
@@ -24,12 +26,16 @@ from pulumi_pinecone_restore.validation import check_tag_nulls, parse_duration
 __all__ = [
     "CommonArgs",
     "DeclaredResource",
+    "Documented",
     "IndexArgs",
     "IndexResource",
+    "doc_entry",
     "get_resource",
+    "input_docs",
     "owner_seed",
     "resource_props",
     "secret_inputs",
+    "with_inputs",
 ]
 
 
@@ -99,6 +105,55 @@ D = TypeVar("D", bound="DeclaredResource")
 # Pulumi's customTimeouts keys → this package's budget inputs (a dynamic provider never sees
 # customTimeouts, so they are mapped here, in the program).
 _TIMEOUT_INPUTS = {"create": "create_timeout", "delete": "delete_timeout"}
+
+
+class Documented(Protocol):
+    """A declared input as a docstring shows it (a resource's ``Prop``, the set's ``SetInput``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def doc(self) -> str: ...
+    @property
+    def required(self) -> object: ...
+
+
+def input_docs(props: Iterable[Documented], indent: str, width: int = 100) -> list[str]:
+    """Each input's ``name: text`` lines for a docstring's ``Args:`` section, wrapped.
+
+    The generated ``...Args`` docstrings and, at import, each ``__init__``'s (for ``help()``)
+    are made with it, so both show an input's declared text the same way.
+    """
+    lines = []
+    for prop in props:
+        text = " ".join(prop.doc.split())
+        lines += doc_entry(
+            prop.name, f"{'(Required.) ' if prop.required else ''}{text}", indent, width
+        )
+    return lines
+
+
+def doc_entry(name: str, text: str, indent: str, width: int = 100) -> list[str]:
+    """One ``name: text`` entry of a docstring section, wrapped with a hanging indent."""
+    return textwrap.wrap(
+        f"{name}: {text}",
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def with_inputs(doc: str, props: Iterable[Documented]) -> str:
+    """An ``__init__`` docstring with an ``Args:`` section of ``props``, before ``Raises:``.
+
+    The source keeps one copy of each input's text (the declaration; for a resource also
+    generated into its ``...Args`` class); ``help()`` shows it here too, made from it.
+    """
+    head, raises, tail = doc.partition("\n        Raises:")
+    args = "\n".join(["        Args:", *input_docs(props, " " * 12)])
+    return f"{head}\n{args}\n{raises}{tail}"
 
 
 def owner_seed(resource_name: str) -> str:
@@ -267,6 +322,13 @@ class DeclaredResource(Resource):
 
     spec: ClassVar[AnySpec]
     provider_class: ClassVar[type[ResourceProvider]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A declared class's ``__init__`` documents every input, from the declaration."""
+        super().__init_subclass__(**kwargs)
+        init = vars(cls).get("__init__")
+        if "spec" in vars(cls) and init is not None and init.__doc__:
+            init.__doc__ = with_inputs(init.__doc__, _ordered(user_props(cls.spec.inputs)))
 
     def _declare(
         self,

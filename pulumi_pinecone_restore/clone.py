@@ -15,8 +15,9 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_pinecone_restore._resources import owner_seed, secret_inputs
+from pulumi_pinecone_restore._resources import owner_seed, secret_inputs, with_inputs
 from pulumi_pinecone_restore.connection import Connection
+from pulumi_pinecone_restore.lifecycle.sets import SET_INPUTS
 from pulumi_pinecone_restore.providers.restored_index_set import RestoredIndexSetProvider
 from pulumi_pinecone_restore.validation import INDEX_NAME_MAX, check_tag_nulls
 
@@ -81,21 +82,9 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
     ) -> None:
         """Declare the set.
 
-        Args:
-            resource_name: The Pulumi resource name.
-            members: Member key → RestoredIndex inputs. Members without ``name`` are auto-named
-                ``<resource_name>-<key>-<hash>``.
-            opts: Resource options.
-            connection: Where the API key and control plane are, for every member (see
-                :class:`~pulumi_pinecone_restore.Connection`).
-            create_timeout: Time budget of the whole set (seconds or e.g. ``"90m"``): every
-                restore starts at once and each must be ready within it; it caps a member's own
-                ``create_timeout``. Out of time, the create fails naming each member still
-                restoring and deletes nothing; the next ``pulumi up`` resumes them.
-            max_concurrency: How many members restore at once (default 50, which keeps a
-                set of 50 within 1.2x of one restore). Members wait for a free slot within
-                their ``create_timeout``. If a member fails, the others stop within seconds
-                and the error names what became of each.
+        ``resource_name`` is the Pulumi resource name; ``opts`` are the resource options. The
+        set's own inputs are documented where they are declared (``SET_INPUTS``), whence
+        ``help()`` shows them below and docs/reference/RestoredIndexSet.md lists them.
 
         Raises:
             TypeError: ``provider``/``providers`` in ``opts`` (use ``connection``), or a
@@ -124,6 +113,9 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
             "names": None,
         }
         super().__init__(RestoredIndexSetProvider(), resource_name, props, opts)
+
+
+RestoredIndexSet.__init__.__doc__ = with_inputs(RestoredIndexSet.__init__.__doc__ or "", SET_INPUTS)
 
 
 class CloneEnvironment(pulumi.ComponentResource):

@@ -89,8 +89,8 @@ class CollectionIndex(IndexResource, module="pinecone", name="CollectionIndex"):
         """Declare an index created from a collection.
 
         ``resource_name`` is the Pulumi resource name (also an auto-name's prefix); the inputs come
-        as keywords or as one :class:`CollectionIndexArgs` (``args``), documented there; ``opts``
-        are the resource options.
+        as keywords or as one :class:`CollectionIndexArgs` (``args``), documented there (and below
+        in ``help()``); ``opts`` are the resource options.
 
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``source_collection`` or ``cloud``

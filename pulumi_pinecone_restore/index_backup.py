@@ -109,8 +109,8 @@ class IndexBackup(DeclaredResource, module="pinecone", name="IndexBackup"):
         """Declare a backup of an index.
 
         ``resource_name`` is the Pulumi resource name (also an auto-name's prefix); the inputs come
-        as keywords or as one :class:`IndexBackupArgs` (``args``), documented there; ``opts`` are
-        the resource options.
+        as keywords or as one :class:`IndexBackupArgs` (``args``), documented there (and below in
+        ``help()``); ``opts`` are the resource options.
 
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``source_index_name`` is missing.

@@ -86,8 +86,8 @@ class RestoredIndex(IndexResource, module="pinecone", name="RestoredIndex"):
         """Declare a restored index.
 
         ``resource_name`` is the Pulumi resource name (also an auto-name's prefix); the inputs come
-        as keywords or as one :class:`RestoredIndexArgs` (``args``), documented there; ``opts`` are
-        the resource options.
+        as keywords or as one :class:`RestoredIndexArgs` (``args``), documented there (and below in
+        ``help()``); ``opts`` are the resource options.
 
         Raises:
             TypeError: Both ``args`` and keywords were given, or ``backup_id`` is missing.

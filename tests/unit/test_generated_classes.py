@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import inspect
+import pydoc
 
 import attrs
 import pytest
 
-from pulumi_pinecone_restore import CollectionIndex, IndexBackup, RestoredIndex
+from pulumi_pinecone_restore import CollectionIndex, IndexBackup, RestoredIndex, RestoredIndexSet
 from pulumi_pinecone_restore._codegen import GENERATED, generate
 from pulumi_pinecone_restore.lifecycle.inputs import user_props
+from pulumi_pinecone_restore.lifecycle.sets import SET_INPUTS
 
 
 @pytest.mark.parametrize("path", list(generate()), ids=lambda p: p.name)
@@ -36,3 +38,27 @@ def test_every_input_is_a_typed_keyword_with_its_text(cls: type) -> None:
         first_words = " ".join(prop.doc.split()[:4])
         assert first_words in " ".join(args_doc.split()), (cls.__name__, prop.name)
         assert keywords[prop.name].annotation != inspect.Parameter.empty
+
+
+def _help(cls: type) -> str:
+    page = pydoc.render_doc(cls, renderer=pydoc.plaintext).split()  # type: ignore[attr-defined]
+    return " ".join(word for word in page if word != "|")  # pydoc's margin of a class's members
+
+
+@pytest.mark.parametrize("cls", [RestoredIndex, CollectionIndex, IndexBackup])
+def test_help_shows_every_input_with_its_declared_text(cls: type) -> None:
+    """help() of a resource class shows each input's whole declared text in __init__'s Args."""
+    spec = next(spec for _, spec, _ in GENERATED if spec.kind == cls.__name__)
+    shown = _help(cls)
+    for prop in user_props(spec.inputs):
+        assert f"{prop.name}: " in shown, (cls.__name__, prop.name)
+        assert " ".join(prop.doc.split()) in shown, (cls.__name__, prop.name)
+
+
+def test_the_set_takes_and_documents_its_declared_inputs() -> None:
+    """RestoredIndexSet's keywords are SET_INPUTS' names, and help() shows each one's text."""
+    keywords = inspect.signature(RestoredIndexSet.__init__).parameters
+    assert set(keywords) - {"self", "resource_name", "opts"} == {i.name for i in SET_INPUTS}
+    shown = _help(RestoredIndexSet)
+    for item in SET_INPUTS:
+        assert f"{item.name}: {' '.join(item.doc.split())}" in shown.replace("(Required.) ", "")
