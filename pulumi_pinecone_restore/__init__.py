@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pulumi_pinecone_restore import errors as _errors
+
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
@@ -17,39 +19,9 @@ if TYPE_CHECKING:
     from pulumi_pinecone_restore.clone import CloneEnvironment, RestoredIndexSet
     from pulumi_pinecone_restore.collection_index import CollectionIndex, CollectionIndexArgs
     from pulumi_pinecone_restore.connection import Connection
-    from pulumi_pinecone_restore.errors import (
-        ApiError,
-        AuthenticationError,
-        BackupFailedError,
-        BackupNotFoundError,
-        BadRequestError,
-        CancelledError,
-        CollectionFailedError,
-        ConfigurationError,
-        ConflictError,
-        ConnectError,
-        DeletionProtectedError,
-        ForbiddenError,
-        ImportRefusedError,
-        InputMismatchError,
-        NameTakenError,
-        NotFoundError,
-        NotOursError,
-        OperationError,
-        PineconeRestoreError,
-        PreconditionFailedError,
-        RateLimitedError,
-        ReadTimeoutError,
-        RefusedError,
-        RestoreFailedError,
-        RestoreJobNotFoundError,
-        ServerError,
-        SetOperationError,
-        StartFailedError,
-        TransportError,
-        VanishedError,
-        WaitTimeoutError,
-    )
+
+    # The error tree is re-exported whole: its names are errors.__all__.
+    from pulumi_pinecone_restore.errors import *  # noqa: F403
     from pulumi_pinecone_restore.index_backup import IndexBackup, IndexBackupArgs
     from pulumi_pinecone_restore.invokes import (
         get_backup,
@@ -63,52 +35,22 @@ if TYPE_CHECKING:
     from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
 
 _WHERE = {
-    "ApiError": "errors",
-    "AuthenticationError": "errors",
-    "BackupFailedError": "errors",
+    **dict.fromkeys(_errors.__all__, "errors"),
     "BackupModel": "models",
-    "BackupNotFoundError": "errors",
-    "BadRequestError": "errors",
-    "CancelledError": "errors",
     "ClientSettings": "settings",
     "CloneEnvironment": "clone",
-    "CollectionFailedError": "errors",
     "CollectionIndex": "collection_index",
     "CollectionIndexArgs": "collection_index",
-    "ConfigurationError": "errors",
     "Connection": "connection",
-    "ConflictError": "errors",
-    "ConnectError": "errors",
     "ControlPlaneClient": "client",
-    "DeletionProtectedError": "errors",
-    "ForbiddenError": "errors",
-    "ImportRefusedError": "errors",
     "IndexBackup": "index_backup",
     "IndexBackupArgs": "index_backup",
     "IndexModel": "models",
-    "InputMismatchError": "errors",
-    "NameTakenError": "errors",
-    "NotFoundError": "errors",
-    "NotOursError": "errors",
-    "OperationError": "errors",
-    "PineconeRestoreError": "errors",
-    "PreconditionFailedError": "errors",
-    "RateLimitedError": "errors",
-    "ReadTimeoutError": "errors",
-    "RefusedError": "errors",
-    "RestoreFailedError": "errors",
     "RestoreJobModel": "models",
-    "RestoreJobNotFoundError": "errors",
     "RestoredIndex": "restored_index",
     "RestoredIndexArgs": "restored_index",
     "RestoredIndexSet": "clone",
     "RetryPolicy": "settings",
-    "ServerError": "errors",
-    "SetOperationError": "errors",
-    "StartFailedError": "errors",
-    "TransportError": "errors",
-    "VanishedError": "errors",
-    "WaitTimeoutError": "errors",
     "find_backup": "lookup",
     "get_backup": "invokes",
     "get_backup_output": "invokes",
@@ -118,52 +60,21 @@ _WHERE = {
 }
 
 __all__ = [
-    "ApiError",
-    "AuthenticationError",
-    "BackupFailedError",
     "BackupModel",
-    "BackupNotFoundError",
-    "BadRequestError",
-    "CancelledError",
     "ClientSettings",
     "CloneEnvironment",
-    "CollectionFailedError",
     "CollectionIndex",
     "CollectionIndexArgs",
-    "ConfigurationError",
-    "ConflictError",
-    "ConnectError",
     "Connection",
     "ControlPlaneClient",
-    "DeletionProtectedError",
-    "ForbiddenError",
-    "ImportRefusedError",
     "IndexBackup",
     "IndexBackupArgs",
     "IndexModel",
-    "InputMismatchError",
-    "NameTakenError",
-    "NotFoundError",
-    "NotOursError",
-    "OperationError",
-    "PineconeRestoreError",
-    "PreconditionFailedError",
-    "RateLimitedError",
-    "ReadTimeoutError",
-    "RefusedError",
-    "RestoreFailedError",
     "RestoreJobModel",
-    "RestoreJobNotFoundError",
     "RestoredIndex",
     "RestoredIndexArgs",
     "RestoredIndexSet",
     "RetryPolicy",
-    "ServerError",
-    "SetOperationError",
-    "StartFailedError",
-    "TransportError",
-    "VanishedError",
-    "WaitTimeoutError",
     "__version__",
     "find_backup",
     "get_backup",
@@ -172,6 +83,7 @@ __all__ = [
     "get_restore_job_output",
     "latest_backup_id",
 ]
+__all__ += _errors.__all__
 
 
 def __getattr__(name: str) -> Any:

@@ -30,7 +30,6 @@ import attrs
 
 from pulumi_pinecone_restore.errors import (
     ApiError,
-    BackupFailedError,
     ImportRefusedError,
     NotFoundError,
     PreconditionFailedError,
@@ -39,6 +38,7 @@ from pulumi_pinecone_restore.errors import (
 )
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.engine import ManagedSpec, Run, Started, top_inputs
+from pulumi_pinecone_restore.lifecycle.final_backup import BACKUP_FAILED, backup_ready_probe
 from pulumi_pinecone_restore.lifecycle.index import user_tags
 from pulumi_pinecone_restore.lifecycle.inputs import input_prop
 from pulumi_pinecone_restore.lifecycle.runtime import ProgressThrottle
@@ -48,9 +48,6 @@ from pulumi_pinecone_restore.validation import check_backup_name, check_descript
 
 __all__ = ["INDEX_BACKUP", "BackupSpec", "IndexBackupInputs", "backup_mark", "strip_mark"]
 
-# How long a just-created backup may answer 404 before it was ever seen (live service lag).
-BACKUP_NOT_FOUND_GRACE = 60.0
-FAILED = frozenset({"Failed", "InitializationFailed"})
 MARK_PREFIX = "[pulumi:"
 MARK_NAMES_LEN = 8  # the part of a mark that hashes the names alone (see `backup_mark`)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -189,7 +186,7 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
         mine = [
             b
             for b in _marked(run, backup_mark(inp), inp.source_index_name)
-            if b.status not in FAILED
+            if b.status not in BACKUP_FAILED
         ]
         if not mine:
             if not lost_answer and inp.owner_nonce:
@@ -230,34 +227,18 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
     def watch(
         self, run: Run, inp: IndexBackupInputs, started: Started[None], prerequisite: None
     ) -> Callable[[], Observation[BackupModel]]:
-        since = run.runtime.clock()
-        seen: list[bool] = []
-        backup_id = started.id
-
-        def probe() -> Observation[BackupModel]:
-            try:
-                backup = run.client.describe_backup(backup_id)
-            except NotFoundError as exc:
-                # Before the first sighting the live service may lag; after it, 404 is final.
-                if not seen and run.runtime.clock() - since < BACKUP_NOT_FOUND_GRACE:
-                    return Observation(status=f"backup {backup_id} not listed yet")
-                raise BackupFailedError(
-                    f"backup {backup_id} ({self.label(inp)}) was deleted by someone else while "
-                    "it was being taken (it answered 404). Nothing of it is left; run `pulumi "
-                    "up` again to take a new backup"
-                ) from exc
-            seen.append(True)
-            if backup.status == "Ready":
-                return Observation(backup)
-            if backup.status in FAILED:
-                raise BackupFailedError(
-                    f"backup {backup_id} ({self.label(inp)}) ended {backup.status}. Run "
-                    "`pulumi up` again to take a new backup, and check the source index in the "
-                    "Pinecone console if it keeps failing"
-                )
-            return Observation(status=f"backup {backup_id} {backup.status}")
-
-        return probe
+        return backup_ready_probe(
+            run,
+            started.id,
+            deleted=f"backup {started.id} ({self.label(inp)}) was deleted by someone else while "
+            "it was being taken (it answered 404). Nothing of it is left; run `pulumi up` again "
+            "to take a new backup",
+            ended=lambda status: (
+                f"backup {started.id} ({self.label(inp)}) ended {status}. Run `pulumi up` "
+                "again to take a new backup, and check the source index in the Pinecone console "
+                "if it keeps failing"
+            ),
+        )
 
     def discard(self, run: Run, inp: IndexBackupInputs, started: Started[None]) -> bool:
         try:

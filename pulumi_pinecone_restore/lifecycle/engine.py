@@ -450,6 +450,7 @@ class ManagedSpec(
 AnySpec = Spec[Any, Any, Any, Any]
 
 
+@attrs.define
 class Lifecycle(Generic[I, O, H, P]):
     """Runs a :class:`Spec`'s lifecycle against the control plane (the one way to get one).
 
@@ -461,19 +462,10 @@ class Lifecycle(Generic[I, O, H, P]):
         client: A client to use instead of the runtime's (a set shares one sized for it).
     """
 
-    def __init__(
-        self,
-        spec: Spec[I, O, H, P],
-        runtime: Runtime,
-        *,
-        connection: Any = None,
-        client: ControlPlaneClient | None = None,
-    ) -> None:
-        """Bind a spec to a runtime."""
-        self.spec = spec
-        self.runtime = runtime
-        self._connection = connection
-        self._client = client
+    spec: Spec[I, O, H, P]
+    runtime: Runtime
+    _connection: Any = attrs.field(default=None, kw_only=True, repr=False)
+    _client: ControlPlaneClient | None = attrs.field(default=None, kw_only=True, repr=False)
 
     def _run(self) -> Run:
         if self._client is not None:

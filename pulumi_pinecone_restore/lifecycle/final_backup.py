@@ -10,6 +10,7 @@ lost answer to the backup POST is reconciled by that unique name, not by sending
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from pulumi_pinecone_restore.errors import (
@@ -26,15 +27,18 @@ from pulumi_pinecone_restore.polling import Deadline, Observation
 from pulumi_pinecone_restore.validation import check_backup_name
 
 __all__ = [
+    "BACKUP_FAILED",
     "UNTOUCHED_ADVICE",
+    "backup_ready_probe",
     "final_backup_name",
     "parse_final_backup",
     "take_final_backup",
 ]
 
-# A just-started backup may answer 404 for a moment on the live service (as in .backup).
-FINAL_BACKUP_NOT_FOUND_GRACE = 60.0
-FINAL_BACKUP_FAILED = frozenset({"Failed", "InitializationFailed"})
+# How long a just-started backup may answer 404 before it was ever seen (live service lag).
+BACKUP_NOT_FOUND_GRACE = 60.0
+# The backup statuses that never become Ready.
+BACKUP_FAILED = frozenset({"Failed", "InitializationFailed"})
 
 
 def parse_final_backup(value: Any) -> str | bool:
@@ -119,7 +123,6 @@ def take_final_backup(
             untouched).
         WaitTimeoutError: The backup was not Ready in time (the index is untouched).
     """
-    client = run.client
     name = final_backup_name(index_name, final_backup, nonce or secrets.token_hex(4))
     what = f"final backup {name!r} of index {index_name!r}"
     backup = _start_final_backup(run, index_name, name, what)
@@ -127,25 +130,14 @@ def take_final_backup(
         return None
     backup_id = backup.backup_id
     run.say(f"index {index_name}: taking {what}: backup {backup_id}")
-    since = run.runtime.clock()
-
-    def probe() -> Observation[BackupModel]:
-        try:
-            seen = client.describe_backup(backup_id)
-        except NotFoundError as exc:
-            if run.runtime.clock() - since < FINAL_BACKUP_NOT_FOUND_GRACE:
-                return Observation(status=f"backup {backup_id} not shown yet")
-            raise BackupFailedError(
-                f"{what} (backup {backup_id}) was deleted while it was being taken. "
-                f"{UNTOUCHED_ADVICE}"
-            ) from exc
-        if seen.status == "Ready":
-            return Observation(seen)
-        if seen.status in FINAL_BACKUP_FAILED:
-            raise BackupFailedError(
-                f"{what} (backup {backup_id}) ended {seen.status}. {UNTOUCHED_ADVICE}"
-            )
-        return Observation(status=f"final backup {backup_id} {seen.status}")
+    probe = backup_ready_probe(
+        run,
+        backup_id,
+        deleted=f"{what} (backup {backup_id}) was deleted while it was being taken. "
+        f"{UNTOUCHED_ADVICE}",
+        ended=lambda status: f"{what} (backup {backup_id}) ended {status}. {UNTOUCHED_ADVICE}",
+        waiting="final backup",
+    )
 
     try:
         ready = run.follow(probe, deadline, f"{what} to be Ready", f"index {index_name}")
@@ -157,3 +149,48 @@ def take_final_backup(
         ) from exc
     run.say(f"index {index_name}: final backup {backup_id} ({name}) is Ready")
     return ready
+
+
+def backup_ready_probe(
+    run: Run,
+    backup_id: str,
+    *,
+    deleted: str,
+    ended: Callable[[str], str],
+    waiting: str = "backup",
+) -> Callable[[], Observation[BackupModel]]:
+    """One look at a backup this run just started, for :meth:`Run.follow` to repeat until Ready.
+
+    Until the backup is first seen, a 404 is the live service's lag (for up to
+    :data:`BACKUP_NOT_FOUND_GRACE` seconds); after that, or later, it means someone deleted it.
+    Shared by a final backup and an ``IndexBackup`` create.
+
+    Args:
+        run: Client and runtime.
+        backup_id: The backup being taken.
+        deleted: The error message when it answers 404 for good.
+        ended: The error message for a status in :data:`BACKUP_FAILED`.
+        waiting: What the progress line calls the backup.
+
+    Returns:
+        The probe: the Ready backup, or what it is waiting for.
+    """
+    since = run.runtime.clock()
+    seen = False
+
+    def probe() -> Observation[BackupModel]:
+        nonlocal seen
+        try:
+            backup = run.client.describe_backup(backup_id)
+        except NotFoundError as exc:
+            if not seen and run.runtime.clock() - since < BACKUP_NOT_FOUND_GRACE:
+                return Observation(status=f"{waiting} {backup_id} not listed yet")
+            raise BackupFailedError(deleted) from exc
+        seen = True
+        if backup.status == "Ready":
+            return Observation(backup)
+        if backup.status in BACKUP_FAILED:
+            raise BackupFailedError(ended(backup.status))
+        return Observation(status=f"{waiting} {backup_id} {backup.status}")
+
+    return probe

@@ -32,6 +32,7 @@ from pulumi_pinecone_restore.errors import (
 from pulumi_pinecone_restore.forecast import DurationForecast, forecast_duration, size_of
 from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.engine import Run, Started
+from pulumi_pinecone_restore.lifecycle.final_backup import BACKUP_FAILED
 from pulumi_pinecone_restore.lifecycle.index import (
     INDEX_OUTPUTS,
     IndexInputs,
@@ -54,7 +55,6 @@ __all__ = ["RESTORED_INDEX", "RestoreSpec", "Restored", "RestoredIndexInputs"]
 #: describe of the backup before the POST and of the index once the job completed.
 EXTRA_CALLS = 2
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-FAILED_BACKUP = frozenset({"Failed", "InitializationFailed"})
 
 
 @attrs.frozen
@@ -127,7 +127,7 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle, Backup
                 ) from exc
             if backup.status == "Ready":
                 return Observation(backup)
-            if backup.status in FAILED_BACKUP:
+            if backup.status in BACKUP_FAILED:
                 raise BackupFailedError(
                     f"backup {inp.backup_id} is {backup.status} and cannot be restored; "
                     "take a new backup and point backup_id at it"
