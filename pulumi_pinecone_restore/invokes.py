@@ -18,13 +18,20 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pulumi
+from typing_extensions import Unpack
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
-from pulumi_pinecone_restore.lookup import default_client, get_backup
+from pulumi_pinecone_restore.lookup import (
+    QUERY_INPUTS,
+    BackupQuery,
+    check_query,
+    default_client,
+    get_backup,
+)
 from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel
 from pulumi_pinecone_restore.restore_jobs import TYPED_JOB_RETRY_DELAYS, describe_restore_job
 
@@ -32,49 +39,26 @@ __all__ = ["get_backup", "get_backup_output", "get_restore_job", "get_restore_jo
 
 
 def get_backup_output(
-    *,
-    backup_id: pulumi.Input[str] | None = None,
-    source_index_name: pulumi.Input[str] | None = None,
-    name: pulumi.Input[str] | None = None,
-    name_prefix: pulumi.Input[str] | None = None,
-    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-    ready_only: bool = True,
-    client: ControlPlaneClient | None = None,
-    environ: Mapping[str, str] | None = None,
+    *, backup_id: pulumi.Input[str] | None = None, **query: Unpack[BackupQuery]
 ) -> pulumi.Output[BackupModel]:
     """:func:`get_backup` for Pulumi programs: arguments may be outputs of other resources.
 
-    The lookup runs once every argument is known, also during preview (it only reads). Each
-    run may find a newer backup: see ``docs/cloning.md`` on pinning.
-
-    Args:
-        backup_id: See :func:`get_backup`.
-        source_index_name: See :func:`get_backup`.
-        name: See :func:`get_backup`.
-        name_prefix: See :func:`get_backup`.
-        tags: See :func:`get_backup`.
-        ready_only: See :func:`get_backup`.
-        client: See :func:`get_backup`.
-        environ: See :func:`get_backup`.
+    The arguments are :func:`get_backup`'s, documented there. The lookup runs once every
+    argument is known, also during preview (it only reads). Each run may find a newer backup:
+    see ``docs/cloning.md`` on pinning.
 
     Returns:
         An Output of the backup; it fails with ``BackupNotFoundError`` when nothing matches.
+
+    Raises:
+        TypeError: An argument that :func:`get_backup` does not take.
     """
-
-    def lookup(args: list[Any]) -> BackupModel:
-        wanted_id, source, exact, prefix, wanted_tags = args
-        return get_backup(
-            backup_id=wanted_id,
-            source_index_name=source,
-            name=exact,
-            name_prefix=prefix,
-            tags=wanted_tags,
-            ready_only=ready_only,
-            client=client,
-            environ=environ,
-        )
-
-    return pulumi.Output.all(backup_id, source_index_name, name, name_prefix, tags).apply(lookup)
+    check_query(query, "get_backup_output")
+    waited = {key: query.get(key) for key in QUERY_INPUTS}
+    plain: dict[str, Any] = {k: v for k, v in query.items() if k not in QUERY_INPUTS}
+    return pulumi.Output.all(backup_id=backup_id, **waited).apply(
+        lambda known: get_backup(**known, **plain)
+    )
 
 
 def get_restore_job(

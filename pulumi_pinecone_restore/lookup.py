@@ -28,16 +28,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 import pulumi
+from typing_extensions import TypedDict, Unpack
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.errors import BackupNotFoundError, NotFoundError
 from pulumi_pinecone_restore.models import BackupModel, parse_timestamp
 from pulumi_pinecone_restore.settings import ClientSettings
 
-__all__ = ["find_backup", "get_backup", "latest_backup_id"]
+__all__ = ["BackupQuery", "find_backup", "get_backup", "latest_backup_id"]
 
 READY = "Ready"
 _LISTED_NAMES = 5  # how many existing backup names an error message shows
@@ -99,16 +101,26 @@ find_backup = get_backup
 """The name :func:`get_backup` had before it paired with :func:`get_backup_output`."""
 
 
-def latest_backup_id(
-    *,
-    source_index_name: pulumi.Input[str] | None = None,
-    name: pulumi.Input[str] | None = None,
-    name_prefix: pulumi.Input[str] | None = None,
-    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-    ready_only: bool = True,
-    client: ControlPlaneClient | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> pulumi.Output[str]:
+class BackupQuery(TypedDict, total=False):
+    """The search of :func:`get_backup` as Pulumi inputs (documented there).
+
+    The keywords of :func:`latest_backup_id` and ``get_backup_output``.
+    """
+
+    source_index_name: pulumi.Input[str] | None
+    name: pulumi.Input[str] | None
+    name_prefix: pulumi.Input[str] | None
+    tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None
+    ready_only: bool
+    client: ControlPlaneClient | None
+    environ: Mapping[str, str] | None
+
+
+# The keys of a BackupQuery that may be outputs of other resources (waited for).
+QUERY_INPUTS = ("source_index_name", "name", "name_prefix", "tags")
+
+
+def latest_backup_id(**query: Unpack[BackupQuery]) -> pulumi.Output[str]:
     """The id of the latest matching backup, as an Output for use inside a Pulumi program.
 
     Arguments may be outputs of other resources; the lookup runs once they are known (also
@@ -117,20 +129,24 @@ def latest_backup_id(
 
     Returns:
         The backup id; the Output fails with :class:`BackupNotFoundError` when nothing matches.
+
+    Raises:
+        TypeError: An argument that :func:`get_backup` does not take.
     """
     # One search, two forms: this is get_backup_output's backup id.
     from pulumi_pinecone_restore.invokes import get_backup_output  # noqa: PLC0415 - a cycle
 
-    backup = get_backup_output(
-        source_index_name=source_index_name,
-        name=name,
-        name_prefix=name_prefix,
-        tags=tags,
-        ready_only=ready_only,
-        client=client,
-        environ=environ,
-    )
-    return backup.apply(lambda found: found.backup_id)
+    return get_backup_output(**query).apply(lambda found: found.backup_id)
+
+
+def check_query(query: Mapping[str, Any], function: str) -> None:
+    """Refuse a keyword a :class:`BackupQuery` does not have, as a wrong keyword would be."""
+    unknown = sorted(set(query) - set(BackupQuery.__annotations__))
+    if unknown:
+        known = ", ".join(["backup_id", *BackupQuery.__annotations__])
+        raise TypeError(
+            f"{function}() got an unexpected keyword argument {unknown[0]!r}; it takes {known}"
+        )
 
 
 @attrs.frozen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pulumi
 import pytest
 from support import API_KEY
@@ -15,6 +17,7 @@ from pulumi_pinecone_restore import (
     get_backup_output,
     get_restore_job,
     get_restore_job_output,
+    latest_backup_id,
 )
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule
@@ -93,6 +96,13 @@ def test_get_backup_output_takes_outputs_and_lifts_attributes(
         assert value == backup_id
 
     return found.backup_id.apply(check)
+
+
+@pytest.mark.parametrize("lookup", [get_backup_output, latest_backup_id])
+def test_a_misspelt_search_keyword_is_refused_by_name(lookup: Callable[..., object]) -> None:
+    """The search keywords are one TypedDict: a typo fails at once, naming it and the right ones."""
+    with pytest.raises(TypeError, match=r"'source_index'.*source_index_name"):
+        lookup(source_index=SOURCE)
 
 
 @pulumi.runtime.test  # type: ignore[untyped-decorator]  # the SDK's decorator is untyped
