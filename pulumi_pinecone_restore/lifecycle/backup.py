@@ -127,25 +127,13 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
 
     kind: ClassVar[str] = "IndexBackup"
     inputs = IndexBackupInputs
+    # The backup as described (its wire model's fields), and the mark kept out of its description.
     output_names: ClassVar[tuple[str, ...]] = (
-        "backup_id",
-        "name",
-        "description",
-        "source_index_name",
-        "source_index_id",
-        "status",
-        "cloud",
-        "region",
-        "dimension",
-        "metric",
-        "record_count",
-        "namespace_count",
-        "size_bytes",
-        "tags",
-        "created_at",
+        *(field.name for field in attrs.fields(BackupModel)),
         "owner_mark",
     )
     discard_on_timeout: ClassVar[bool] = True
+    timeout_hint: ClassVar[str] = " (backups of large indexes can take hours)"
     look_first: ClassVar[bool] = True
 
     def label(self, inp: IndexBackupInputs) -> str:
@@ -247,34 +235,14 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
             return False
         return True
 
-    def timeout_message(self, inp: IndexBackupInputs, started: Started[None], detail: str) -> str:
-        return (
-            f"{detail}. Backup {started.id} ({self.label(inp)}) was not Ready in time, and it "
-            "was deleted: Pulumi records nothing for a create that fails, so it would have been "
-            "left as an orphan counting against the backup quota. Raise create_timeout (backups "
-            "of large indexes can take hours) and run `pulumi up` again to take a new one"
-        )
-
     def outputs(
         self, given: Mapping[str, Any], obj: BackupModel, previous: Mapping[str, Any]
     ) -> dict[str, Any]:
         return {
-            "backup_id": obj.backup_id,
-            "name": obj.name,
+            **attrs.asdict(obj, recurse=False),
             "description": strip_mark(obj.description),
             "owner_mark": mark_of(obj.description),
-            "source_index_name": obj.source_index_name,
-            "source_index_id": obj.source_index_id,
-            "status": obj.status,
-            "cloud": obj.cloud,
-            "region": obj.region,
-            "dimension": obj.dimension,
-            "metric": obj.metric,
-            "record_count": obj.record_count,
-            "namespace_count": obj.namespace_count,
-            "size_bytes": obj.size_bytes,
             "tags": user_tags(obj.tags),  # a marked source index passes its mark on
-            "created_at": obj.created_at,
             **top_inputs(self, given),
         }
 

@@ -195,16 +195,6 @@ class CollectionSpec(IndexSpec[CollectionIndexInputs, IndexModel, None, Collecti
 
         return probe
 
-    def timeout_message(
-        self, inp: CollectionIndexInputs, started: Started[None], detail: str
-    ) -> str:
-        return (
-            f"{detail}. Index {inp.name!r} (from collection {inp.source_collection!r}) keeps "
-            "initializing on Pinecone's side and nothing was deleted. Run `pulumi up` again: "
-            "this resource finds that index (only one with its ownership mark) and resumes "
-            "waiting. Raise create_timeout if indexes from this collection take longer"
-        )
-
     def outputs(
         self, given: Mapping[str, Any], obj: IndexModel, previous: Mapping[str, Any]
     ) -> dict[str, Any]:

@@ -284,6 +284,8 @@ class Spec(abc.ABC, Generic[I, O, H, P]):
         name_origin: Inputs that seed an auto-generated ``name``; ``None``: no auto-name.
         discard_on_timeout: A create that runs out of time deletes what it started (else the
             next run adopts it).
+        timeout_hint: Said after "raise create_timeout" when a create runs out of time (e.g.
+            how long such objects can take).
         look_first: Look for an earlier attempt before the first start (objects whose names
             are not unique get no 409 to tell that one exists).
         derived: Input → the outputs (besides its own namesake) that carry or derive from it:
@@ -298,6 +300,7 @@ class Spec(abc.ABC, Generic[I, O, H, P]):
     unique_name: ClassVar[bool] = False
     name_origin: ClassVar[tuple[str, ...] | None] = None
     discard_on_timeout: ClassVar[bool] = False
+    timeout_hint: ClassVar[str] = ""
     look_first: ClassVar[bool] = False
     derived: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     delete_settings: ClassVar[tuple[str, ...]] = ()
@@ -351,13 +354,6 @@ class Spec(abc.ABC, Generic[I, O, H, P]):
         """Make an adopted or finished object match the inputs (e.g. tags); default: as is."""
         del run, inp, started
         return obj
-
-    def timeout_message(self, inp: I, started: Started[H], detail: str) -> str:
-        """What happened and what to do when the create ran out of time."""
-        return (
-            f"{detail}. {self.kind} {started.id!r} ({self.summary(inp, started)}) was left "
-            "running; run `pulumi up` again to resume waiting, or raise create_timeout"
-        )
 
     def drift(self, stored: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, Any]:
         """Stored inputs with managed ones set to the server's values (refresh shows drift)."""
@@ -591,8 +587,9 @@ class Lifecycle(Generic[I, O, H, P]):
                 schedule=schedule,
             )
         except WaitTimeoutError as exc:
-            timeout = WaitTimeoutError(spec.timeout_message(inp, started, str(exc)))
-            if not (spec.discard_on_timeout and self._discard(run, inp, started, exc)):
+            discarded = spec.discard_on_timeout and self._discard(run, inp, started, exc)
+            timeout = WaitTimeoutError(self._timed_out(inp, started, str(exc), discarded))
+            if not discarded:
                 timeout.left_running = self._where(inp, started)
                 timeout.left_running_id = started.id  # a plugin records it (partial create)
             raise timeout from exc
@@ -734,6 +731,26 @@ class Lifecycle(Generic[I, O, H, P]):
     def _where(self, inp: I, started: Started[H]) -> str:
         """What was started, and where, for an error that leaves it running."""
         return f"{self.spec.kind} {started.id!r} ({self.spec.summary(inp, started)})"
+
+    def _timed_out(self, inp: I, started: Started[H], detail: str, discarded: bool) -> str:
+        """What happened and what to do when the create ran out of time."""
+        where, hint = self._where(inp, started), self.spec.timeout_hint
+        if discarded:
+            return (
+                f"{detail}. {where} was not ready in time, and it was deleted: Pulumi records "
+                "nothing for a create that fails, so it would have been left as an orphan. "
+                f"Raise create_timeout{hint} and run `pulumi up` again to start anew"
+            )
+        if not isinstance(self.spec, Reconciles):
+            return (
+                f"{detail}. {where} was left running; run `pulumi up` again to resume waiting, "
+                f"or raise create_timeout{hint}"
+            )
+        return (
+            f"{detail}. {where} continues on Pinecone's side and nothing was deleted. Run "
+            "`pulumi up` again: this resource finds it (only one with its ownership mark) and "
+            f"resumes waiting. Raise create_timeout if it needs longer{hint}"
+        )
 
     def _discard(self, run: Run, inp: I, started: Started[H], cause: OperationError) -> bool:
         """Delete what a failed create left (if ours); whether something was deleted.

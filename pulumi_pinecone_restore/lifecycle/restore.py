@@ -204,17 +204,6 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle, Backup
 
         return probe
 
-    def timeout_message(
-        self, inp: RestoredIndexInputs, started: Started[RestoreHandle], detail: str
-    ) -> str:
-        return (
-            f"{detail}. The restore of backup {inp.backup_id} into index {inp.name!r} "
-            f"(restore job {started.handle.job_id}) continues on Pinecone's side and nothing "
-            "was deleted. Run `pulumi up` again: this resource finds that restore (only an "
-            "index of this name with its ownership mark) and resumes waiting. Raise "
-            "create_timeout if restores of this backup take longer"
-        )
-
     def outputs(
         self, given: Mapping[str, Any], obj: Restored, previous: Mapping[str, Any]
     ) -> dict[str, Any]:

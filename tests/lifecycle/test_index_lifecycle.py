@@ -215,7 +215,11 @@ def test_timeout_then_next_create_adopts(
     news = {**origin, "name": "slow", "create_timeout": 30, "tags": {"env": "prod"}}
     with pytest.raises(WaitTimeoutError) as info:
         clocked.create(news)
-    assert "pulumi up" in str(info.value)
+    left = f"{life.spec.kind} 'slow'"
+    assert f"{left} (" in str(info.value)
+    assert "continues on Pinecone's side and nothing was deleted" in str(info.value)
+    assert "finds it (only one with its ownership mark) and resumes waiting" in str(info.value)
+    assert (info.value.left_running or "").startswith(left)
     emulator.set_timings(attrs.evolve(slow, restore=Timing(reads=1), index_ready=Timing(reads=1)))
     created = clocked.create(news)
     assert (created.outputs["state"], created.outputs["tags"]) == ("Ready", {"env": "prod"})
