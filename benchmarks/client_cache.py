@@ -9,7 +9,7 @@ is what "no cache" would be), and counts the TCP connections the emulator accept
 
 - ``set of 50``: one ``RestoredIndexSet`` create of 50 members (``RestoreSet.create``);
 - ``50 at once``: 50 ``RestoredIndex`` creates in 50 threads, one lifecycle each, as the plugin
-  runs a ``pulumi up`` of 50 separate resources;
+  runs a ``pulumi up`` of 50 separate resources (with the plugin's ``calls_at_once``);
 - ``one after another``: one ``RestoredIndex`` create, read and delete, three operations.
 
 Results go to ``benchmarks/results/client_cache.json`` and ``client_cache.md``.
@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import attrs
+
 from benchmarks.emulated import counting_pool_warnings, timings
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
 from pulumi_pinecone_restore.lifecycle import runtime as runtime_module
@@ -34,6 +36,7 @@ from pulumi_pinecone_restore.lifecycle.engine import Lifecycle
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import MAX_CLIENTS, Runtime
 from pulumi_pinecone_restore.lifecycle.sets import RestoreSet
+from pulumi_pinecone_restore.plugin.provider import MAX_CALLS
 from pulumi_pinecone_restore.settings import RetryPolicy
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -70,6 +73,7 @@ def _one(runtime: Runtime, backup_id: str, name: str) -> None:
 
 
 def _at_once(runtime: Runtime, backup_id: str) -> None:
+    runtime = attrs.evolve(runtime, calls_at_once=MAX_CALLS)  # as the plugin's runtime is
     errors: list[BaseException] = []
 
     def create(i: int) -> None:

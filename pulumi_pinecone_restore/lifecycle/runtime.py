@@ -134,6 +134,9 @@ class Runtime:
         connection: The resource's explicit connection, if it has one.
         intents: What the running program said in its diffs (see :mod:`.intents`); a
             provider passes the process-wide record, anything else gets its own.
+        calls_at_once: How many operations this process may run at once (the provider
+            plugin serves many); the shared client keeps that many connections, so none is
+            opened and thrown away under load ("connection pool is full").
     """
 
     config: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
@@ -149,6 +152,7 @@ class Runtime:
     connection: Connection | None = None
     observer: Callable[[str, Observation[Any], Deadline], None] | None = None
     intents: Intents = attrs.field(factory=Intents, repr=False)
+    calls_at_once: int = 1
 
     def with_connection(self, value: Any) -> Runtime:
         """This runtime for a resource whose ``connection`` input is ``value`` (or none)."""
@@ -189,6 +193,7 @@ class Runtime:
             environ=self.environ,
             retry=self.retry,
         )
+        concurrency = max(concurrency, self.calls_at_once)
         if concurrency > settings.pool_size:
             settings = attrs.evolve(settings, pool_size=concurrency)
         return shared_client(settings)

@@ -238,7 +238,11 @@ class PineconeRestoreProvider(Provider):
         """Make the provider; credentials arrive with ``configure``."""
         self._log = log
         base = runtime or Runtime()
-        self._runtime = attrs.evolve(base, environ=os.environ if environ is None else environ)
+        self._runtime = attrs.evolve(
+            base,
+            environ=os.environ if environ is None else environ,
+            calls_at_once=max(base.calls_at_once, MAX_CALLS),  # all may share one client
+        )
         self._kinds = {kind.token: kind for kind in resource_kinds()}
         self._pool = ThreadPoolExecutor(max_workers=MAX_CALLS, thread_name_prefix="call")
 

@@ -33,3 +33,21 @@ def test_the_cache_shows_no_api_key() -> None:
     """The cache of clients holds a digest of each key, so its repr shows no key."""
     runtime.shared_client(_settings(7))
     assert "key-7" not in repr(runtime._CLIENTS)
+
+
+def test_the_shared_pool_fits_the_calls_a_process_runs_at_once() -> None:
+    """A runtime that runs N operations at once gets a client keeping N connections.
+
+    The provider plugin serves up to ``MAX_CALLS`` at once: with a pool of the default 16,
+    50 concurrent creates threw 34 connections away ("pool is full", benchmarks/client_cache).
+    """
+    from pulumi_pinecone_restore.plugin.provider import (  # noqa: PLC0415 - gRPC only here
+        MAX_CALLS,
+        PineconeRestoreProvider,
+    )
+
+    config = {"pinecone:apiKey": "key-pool", "pinecone:controllerHost": "http://127.0.0.9:9"}
+    assert runtime.Runtime(config=config).client().settings.pool_size == 16
+    assert runtime.Runtime(config=config, calls_at_once=64).client().settings.pool_size == 64
+    plugin = PineconeRestoreProvider(lambda _urn, _message: None, environ={})
+    assert plugin._runtime.calls_at_once == MAX_CALLS
