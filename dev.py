@@ -685,6 +685,7 @@ COVERAGE_FLOOR = 90  # measured 90.8 % (branch) when set, after the CLI tests mo
 COVERAGE = ["--cov=pulumi_pinecone_restore", "--cov-branch", "--cov-report="]
 # Read by tests/conftest.py: which restore-job faults the `job_faults` modules run under.
 JOB_FAULTS_ENV = "PINECONE_RESTORE_TEST_JOB_FAULTS"
+SHARD_ENV = "PINECONE_RESTORE_TEST_SHARD"  # tests/conftest.py: run shard i of n, "i/n"
 
 
 def _test(python: str, rest: list[str]) -> int:
@@ -715,17 +716,20 @@ def _test(python: str, rest: list[str]) -> int:
         print(f"dev.py: {step[2]} took {time.monotonic() - started:.0f} s", flush=True)
         if code != 0:
             return code
-    # Three pytest runs side by side (2 cores; the real-Pulumi tests mostly wait on the CLI
-    # and its plugins): the main environment's suite without the real-Pulumi tests, those
+    # Four pytest runs side by side (2 cores; most tests wait on the emulator's lifecycles, the
+    # real-Pulumi tests on the CLI and its plugins): the main environment's suite without the
+    # real-Pulumi tests, in two shards of whole files (tests/conftest.py, SHARD_ENV), those
     # tests on their own, and the floor env (declared minimums, the official SDK's tests, which
     # skip in .venv). The floor env runs each `job_faults` test once, without the faults: they
     # test the lifecycle's handling of the live service's job 404s and lossy listings, which
     # no dependency version changes, and the main run has them all. Outputs of the background
-    # runs are kept in files and shown after the main run's.
+    # runs are kept in files and shown after the first shard's.
     sdk_python = str(sdk_env())
     for stale in ROOT.glob(".coverage*"):
         stale.unlink()
+    main = [python, "-m", "pytest", *COVERAGE, "-m", "not pulumi_cli", *rest]
     runs = {
+        "main 2/2": (main, {SHARD_ENV: "1/2", "COVERAGE_FILE": str(ROOT / ".coverage.main1")}),
         "floor/SDK env": (
             [sdk_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "not pulumi_cli", *rest],
             {JOB_FAULTS_ENV: "none"},
@@ -735,7 +739,6 @@ def _test(python: str, rest: list[str]) -> int:
             {"COVERAGE_FILE": str(ROOT / ".coverage.pulumi_cli")},
         ),
     }
-    main = [python, "-m", "pytest", *COVERAGE, "-m", "not pulumi_cli", *rest]
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
         background = {}
@@ -746,9 +749,10 @@ def _test(python: str, rest: list[str]) -> int:
                 args, cwd=ROOT, env={**env, **extra}, stdout=log, stderr=subprocess.STDOUT
             )
             background[name] = (process, log)
-        print(f"dev.py: {' '.join(main[2:])}", flush=True)
-        codes = {"main": _run(main, {**env, "COVERAGE_FILE": str(ROOT / ".coverage.main")})}
-        print(f"dev.py: pytest took {time.monotonic() - started:.0f} s", flush=True)
+        print(f"dev.py: [main 1/2] {' '.join(main[2:])}", flush=True)
+        first = {SHARD_ENV: "0/2", "COVERAGE_FILE": str(ROOT / ".coverage.main0")}
+        codes = {"main 1/2": _run(main, {**env, **first})}
+        print(f"dev.py: [main 1/2] pytest took {time.monotonic() - started:.0f} s", flush=True)
         for name, (process, log) in background.items():
             codes[name] = process.wait()
             print(f"dev.py: [{name}] pytest took {time.monotonic() - started:.0f} s", flush=True)
@@ -756,7 +760,8 @@ def _test(python: str, rest: list[str]) -> int:
             sys.stdout.write(log.read())
             sys.stdout.flush()
     coverage = [python, "-m", "coverage"]
-    codes["coverage"] = _run([*coverage, "combine", ".coverage.main", ".coverage.pulumi_cli"]) or (
+    parts = [".coverage.main0", ".coverage.main1", ".coverage.pulumi_cli"]
+    codes["coverage"] = _run([*coverage, "combine", *parts]) or (
         _run([*coverage, "report", "--skip-covered", f"--fail-under={COVERAGE_FLOOR}"])
     )
     failed = [name for name, code in codes.items() if code != 0]
