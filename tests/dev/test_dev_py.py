@@ -249,3 +249,19 @@ def test_sdks_refuses_an_unknown_option(
     """An option other than --out/--schema exits 2, naming it."""
     assert dev["_sdks"]("py", ["--languages", "go"]) == 2
     assert "'--languages'" in capsys.readouterr().err
+
+
+def test_narrowed_runs_left_without_tests_pass_unless_all_are(dev: dict[str, Any]) -> None:
+    """`dev.py test ARGS`: a run left without tests passes, a failed one fails, all empty fails."""
+    narrowed = dev["narrowed_codes"]
+    no_tests = dev["NO_TESTS"]
+    assert narrowed({"main 1/2": 0, "main 2/2": no_tests, "real": no_tests}) == {
+        "main 1/2": 0,
+        "main 2/2": 0,
+        "real": 0,
+    }
+    assert narrowed({"main 1/2": 1, "main 2/2": no_tests})["main 1/2"] == 1
+    assert narrowed({"main 1/2": no_tests, "main 2/2": no_tests}) == {
+        "main 1/2": no_tests,
+        "main 2/2": no_tests,
+    }
