@@ -683,6 +683,7 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> int:
 # it when coverage rises.
 COVERAGE_FLOOR = 90  # measured 90.8 % (branch) when set, after the CLI tests moved out of process
 COVERAGE = ["--cov=pulumi_pinecone_restore", "--cov-branch", "--cov-report="]
+COVERAGE_PARTS = (".coverage.main0", ".coverage.main1", ".coverage.pulumi_cli")
 # Read by tests/conftest.py: which restore-job faults the `job_faults` modules run under.
 JOB_FAULTS_ENV = "PINECONE_RESTORE_TEST_JOB_FAULTS"
 SHARD_ENV = "PINECONE_RESTORE_TEST_SHARD"  # tests/conftest.py: run shard i of n, "i/n"
@@ -730,14 +731,14 @@ def _test(python: str, rest: list[str]) -> int:
         stale.unlink()
     main = [python, "-m", "pytest", *COVERAGE, "-m", "not pulumi_cli", *rest]
     runs = {
-        "main 2/2": (main, {SHARD_ENV: "1/2", "COVERAGE_FILE": str(ROOT / ".coverage.main1")}),
+        "main 2/2": (main, {SHARD_ENV: "1/2", "COVERAGE_FILE": str(ROOT / COVERAGE_PARTS[1])}),
         "floor/SDK env": (
             [sdk_python, "-m", "pytest", "-p", "no:cacheprovider", "-m", "not pulumi_cli", *rest],
             {JOB_FAULTS_ENV: "none"},
         ),
         "real Pulumi CLI": (
             [python, "-m", "pytest", *COVERAGE, "-m", "pulumi_cli", *rest],
-            {"COVERAGE_FILE": str(ROOT / ".coverage.pulumi_cli")},
+            {"COVERAGE_FILE": str(ROOT / COVERAGE_PARTS[2])},
         ),
     }
     started = time.monotonic()
@@ -751,7 +752,7 @@ def _test(python: str, rest: list[str]) -> int:
             )
             background[name] = (process, log)
         print(f"dev.py: [main 1/2] {' '.join(main[2:])}", flush=True)
-        first = {SHARD_ENV: "0/2", "COVERAGE_FILE": str(ROOT / ".coverage.main0")}
+        first = {SHARD_ENV: "0/2", "COVERAGE_FILE": str(ROOT / COVERAGE_PARTS[0])}
         codes = {"main 1/2": _run(main, {**env, **first})}
         print(f"dev.py: [main 1/2] pytest took {time.monotonic() - started:.0f} s", flush=True)
         for name, (process, log) in background.items():
@@ -762,7 +763,7 @@ def _test(python: str, rest: list[str]) -> int:
             sys.stdout.flush()
     codes = narrowed_codes(codes) if rest else codes
     coverage = [python, "-m", "coverage"]
-    parts = [str(part) for part in sorted(ROOT.glob(".coverage.*"))]
+    parts = [part for part in COVERAGE_PARTS if (ROOT / part).exists()]  # a run may find none
     floor = [] if rest else [f"--fail-under={COVERAGE_FLOOR}"]  # a part is shown, not held
     codes["coverage"] = _run([*coverage, "combine", *parts]) or (
         _run([*coverage, "report", "--skip-covered", *floor])
