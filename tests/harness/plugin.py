@@ -295,6 +295,7 @@ class DynamicPluginProcess:
         self._stdout_lines: queue.Queue[bytes | None] = queue.Queue()
         self._stdout: list[str] = []
         self._stderr: list[str] = []
+        self._stderr_grew = threading.Condition()
         self._readers: list[threading.Thread] = []
         self.port = 0
 
@@ -332,6 +333,22 @@ class DynamicPluginProcess:
     def stderr(self) -> str:
         """Everything the plugin wrote to stderr so far."""
         return "".join(self._stderr)
+
+    def wait_for_stderr(self, text: str, timeout: float = 10.0) -> str:
+        """Wait until ``text`` appears in the plugin's stderr, and return all of stderr.
+
+        An RPC's reply can arrive before a reader thread has taken the lines the plugin wrote
+        just before replying, so a test that expects a line waits for it.
+
+        Raises:
+            AssertionError: ``text`` did not appear within ``timeout`` seconds.
+        """
+        with self._stderr_grew:
+            if not self._stderr_grew.wait_for(lambda: text in self.stderr, timeout):
+                raise AssertionError(
+                    f"{text!r} not in the plugin's stderr after {timeout}s:\n{self.stderr}"
+                )
+        return self.stderr
 
     @property
     def stdout(self) -> str:
@@ -434,7 +451,9 @@ class DynamicPluginProcess:
 
     def _pump_stderr(self, stream: Any) -> None:
         for line in iter(stream.readline, b""):
-            self._stderr.append(line.decode(errors="replace"))
+            with self._stderr_grew:
+                self._stderr.append(line.decode(errors="replace"))
+                self._stderr_grew.notify_all()
         stream.close()
 
     # ---------------------------------------------------------------- RPCs

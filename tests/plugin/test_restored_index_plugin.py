@@ -79,8 +79,8 @@ def test_progress_reaches_the_engine_as_plugin_stderr(
     """Create writes progress lines to stderr, which the engine shows as info diagnostics."""
     checked = plugin.check(URN, {}, props(backup_id=backup_id, name="chatty"))
     plugin.create(URN, checked.inputs)
-    assert "RestoredIndex chatty: started restore job" in plugin.stderr
-    assert "RestoredIndex chatty: ready at" in plugin.stderr
+    stderr = plugin.wait_for_stderr("RestoredIndex chatty: ready at")
+    assert "RestoredIndex chatty: started restore job" in stderr
 
 
 def test_check_failures_reach_the_engine_per_property(plugin: DynamicPluginProcess) -> None:
