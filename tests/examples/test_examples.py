@@ -319,8 +319,8 @@ def test_example_through_the_plugin(
         assert engine._providers
         assert all(isinstance(p, PluginBackedProvider) for p in engine._providers.values())
         # Progress lines are what the engine relays from the plugin; the key is never in them.
-        assert "ready" in plugin.stderr.lower()
-        assert API_KEY not in plugin.stderr
+        stderr = plugin.wait_for_stderr("ready")
+        assert API_KEY not in stderr
 
 
 # ---------------------------------------------------------------- clone-environment: follow or pin
