@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import abc
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
@@ -552,7 +552,8 @@ class Lifecycle(Generic[I, O, H, P]):
         inp = self.typed(inputs)
         deadline = deadline or self.runtime.deadline(inp.create_timeout)
         with bounded(deadline):
-            return self._start(run, inp, self._prerequisite(run, inp, deadline), deadline)
+            prerequisite = self._prerequisite(run, inp, self.spec.label(inp), deadline)
+            return self._start(run, inp, prerequisite, deadline)
 
     def create(self, inputs: Mapping[str, Any], *, deadline: Deadline | None = None) -> Created:
         """Start (or adopt) the object, follow it until done, and return its outputs.
@@ -573,7 +574,7 @@ class Lifecycle(Generic[I, O, H, P]):
         run = self._run()
         spec = self.spec
         label = spec.label(inp)
-        prerequisite = self._prerequisite(run, inp, deadline)
+        prerequisite = self._prerequisite(run, inp, label, deadline)
         started = self._start(run, inp, prerequisite, deadline)
         verb = "resuming" if started.adopted else "started"
         run.say(f"{label}: {verb} {spec.summary(inp, started)}")
@@ -631,11 +632,10 @@ class Lifecycle(Generic[I, O, H, P]):
             return name
         return id_
 
-    def _prerequisite(self, run: Run, inp: I, deadline: Deadline) -> P:
+    def _prerequisite(self, run: Run, inp: I, label: str, deadline: Deadline) -> P:
         probe = self.spec.prerequisite(run, inp)
         if probe is None:
             return None  # type: ignore[return-value]  # a spec without one has P = None
-        label = self.spec.label(inp)
         try:
             return run.follow(probe, deadline, f"the source of {label} to be ready", label)
         except WaitTimeoutError as exc:
@@ -891,16 +891,14 @@ def progress_line(seen: Observation[Any], deadline: Deadline) -> tuple[str, str]
     return f"{seen.status}{pct}", line
 
 
-def _post_delays(policy: RetryPolicy) -> Iterator[float]:
+def _post_delays(policy: RetryPolicy) -> tuple[float, ...]:
     """Delays before each send of a starting request: the client's backoff for idempotent calls.
 
     :meth:`~..settings.RetryPolicy.backoff`: nothing before the first retry, ``factor *
     2**(n-1)`` (capped) before the n-th after that; a POST that reconciled to "nothing
     started" waits as a retried read does.
     """
-    yield 0.0
-    for retry in range(1, policy.attempts + 1):
-        yield policy.backoff(retry)
+    return (0.0, *(policy.backoff(retry) for retry in range(1, policy.attempts + 1)))
 
 
 def _discarded(cause: OperationError, id_: str) -> OperationError:
