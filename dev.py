@@ -688,6 +688,12 @@ COVERAGE_PARTS = (".coverage.main0", ".coverage.main1", ".coverage.pulumi_cli")
 JOB_FAULTS_ENV = "PINECONE_RESTORE_TEST_JOB_FAULTS"
 SHARD_ENV = "PINECONE_RESTORE_TEST_SHARD"  # tests/conftest.py: run shard i of n, "i/n"
 NO_TESTS = 5  # pytest's exit code when nothing was selected
+# Arguments that change what pytest prints, not which tests run: `dev.py test -v` is still the
+# whole suite, held to the coverage floor. Any other argument (a path, -k, -m, -x...) narrows.
+SHOWING_ONLY = re.compile(
+    r"-v+|-q+|-s|-l|-r[a-zA-Z]*|--tb=\w+|--durations=\d+|--color=\w+|--verbose|--quiet"
+    r"|--showlocals|--capture=\w+"
+)
 
 
 def _test(python: str, rest: list[str]) -> int:
@@ -761,10 +767,11 @@ def _test(python: str, rest: list[str]) -> int:
             log.seek(0)
             sys.stdout.write(log.read())
             sys.stdout.flush()
-    codes = narrowed_codes(codes) if rest else codes
+    narrowed = narrows(rest)
+    codes = narrowed_codes(codes) if narrowed else codes
     coverage = [python, "-m", "coverage"]
     parts = [part for part in COVERAGE_PARTS if (ROOT / part).exists()]  # a run may find none
-    floor = [] if rest else [f"--fail-under={COVERAGE_FLOOR}"]  # a part is shown, not held
+    floor = [] if narrowed else [f"--fail-under={COVERAGE_FLOOR}"]  # a part is shown, not held
     codes["coverage"] = _run([*coverage, "combine", *parts]) or (
         _run([*coverage, "report", "--skip-covered", *floor])
     )
@@ -772,6 +779,11 @@ def _test(python: str, rest: list[str]) -> int:
     if failed:
         print(f"dev.py: failed: {', '.join(failed)}")
     return 1 if failed else 0
+
+
+def narrows(args: Sequence[str]) -> bool:
+    """Whether pytest arguments may leave tests out (anything but :data:`SHOWING_ONLY` ones)."""
+    return not all(SHOWING_ONLY.fullmatch(arg) for arg in args)
 
 
 def narrowed_codes(codes: dict[str, int]) -> dict[str, int]:

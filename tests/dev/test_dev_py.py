@@ -251,6 +251,26 @@ def test_sdks_refuses_an_unknown_option(
     assert "'--languages'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("args", "narrowing"),
+    [
+        ([], False),
+        (["-v"], False),
+        (["-vv", "--tb=short", "-rA", "--durations=10", "-s"], False),
+        (["tests/unit"], True),
+        (["-k", "restore"], True),
+        (["-v", "-x"], True),
+        (["-p", "no:cacheprovider"], True),  # unknown to the list: narrowing, shown not held
+        (["--tb"], True),
+    ],
+)
+def test_only_display_arguments_keep_the_coverage_floor(
+    dev: dict[str, Any], args: list[str], narrowing: bool
+) -> None:
+    """`dev.py test -v` is the whole suite (floor held); a path or -k narrows (floor shown)."""
+    assert dev["narrows"](args) is narrowing
+
+
 def test_narrowed_runs_left_without_tests_pass_unless_all_are(dev: dict[str, Any]) -> None:
     """`dev.py test ARGS`: a run left without tests passes, a failed one fails, all empty fails."""
     narrowed = dev["narrowed_codes"]
