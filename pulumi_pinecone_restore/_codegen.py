@@ -32,8 +32,9 @@ from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.lifecycle.engine import AnySpec
 from pulumi_pinecone_restore.lifecycle.index import IndexInputs
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
+from pulumi_pinecone_restore.lifecycle.sets import SET_INPUTS
 
-__all__ = ["GENERATED", "args_name", "generate", "main", "render"]
+__all__ = ["GENERATED", "args_name", "generate", "main", "render", "set_init_method"]
 
 PACKAGE = Path(__file__).parent
 BEGIN = "# BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit\n"
@@ -151,6 +152,58 @@ def init_method(spec: AnySpec, what: str) -> str:
     return "\n".join(lines) + "\n\n"
 
 
+#: ``RestoredIndexSet``'s keyword types, by :attr:`~.lifecycle.sets.SetInput.kind`.
+SET_ANNOTATIONS = {
+    "members": "pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, Any]]]]",
+    "duration": "pulumi.Input[str | float]",
+    "count": "pulumi.Input[int]",
+    "connection": "Connection | Mapping[str, str]",
+}
+
+
+def set_init_method() -> str:
+    """``RestoredIndexSet.__init__``: its required inputs positional (``members``), then opts.
+
+    Raises:
+        KeyError: A set input's kind has no annotation here.
+    """
+    lines = ["    def __init__(", "        self,", "        resource_name: str,"]
+    lines += [f"        {i.name}: {SET_ANNOTATIONS[i.kind]}," for i in SET_INPUTS if i.required]
+    lines += ["        opts: pulumi.ResourceOptions | None = None,", "        *,"]
+    lines += [
+        f"        {i.name}: {SET_ANNOTATIONS[i.kind]} | None = None,"
+        for i in SET_INPUTS
+        if not i.required
+    ]
+    lines += [
+        "    ) -> None:",
+        '        """Declare the set.',
+        "",
+        *textwrap.wrap(
+            "``resource_name`` is the Pulumi resource name; ``opts`` are the resource options. "
+            "The set's own inputs are documented where they are declared (``SET_INPUTS``), "
+            "whence ``help()`` shows them below and docs/reference/RestoredIndexSet.md lists "
+            "them.",
+            width=WIDTH,
+            initial_indent=" " * 8,
+            subsequent_indent=" " * 8,
+        ),
+        "",
+        "        Raises:",
+        *doc_entry(
+            "TypeError",
+            "``provider``/``providers`` in ``opts`` (use ``connection``), or a member's tag "
+            "has ``None`` as its value (Pulumi would drop it silently).",
+            " " * 12,
+            WIDTH,
+        ),
+        '        """',
+        "        # The keywords are this call's locals: the declaration picks its inputs by name.",
+        "        self._declare(resource_name, locals(), opts)",
+    ]
+    return "\n".join(lines) + "\n\n"
+
+
 def render(text: str, pieces: list[str]) -> str:
     """``text`` (a module) with its generated blocks made anew from ``pieces``, in order.
 
@@ -179,6 +232,7 @@ def _pieces() -> dict[str, list[str]]:
     for name, spec, what in GENERATED:
         of = f"a :class:`{spec.kind}`"
         out[name] = [args_class(spec.inputs, of), init_method(spec, what)]
+    out["clone.py"] = [set_init_method()]
     return out
 
 

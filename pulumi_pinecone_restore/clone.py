@@ -70,42 +70,52 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
     names: pulumi.Output[dict[str, str]]
     """Member key → index name."""
 
+    # BEGIN GENERATED from the declarations by `python3 dev.py docs`; do not edit
     def __init__(
         self,
         resource_name: str,
         members: pulumi.Input[Mapping[str, pulumi.Input[Mapping[str, Any]]]],
         opts: pulumi.ResourceOptions | None = None,
         *,
-        connection: Connection | Mapping[str, str] | None = None,
         create_timeout: pulumi.Input[str | float] | None = None,
         max_concurrency: pulumi.Input[int] | None = None,
+        connection: Connection | Mapping[str, str] | None = None,
     ) -> None:
         """Declare the set.
 
-        ``resource_name`` is the Pulumi resource name; ``opts`` are the resource options. The
-        set's own inputs are documented where they are declared (``SET_INPUTS``), whence
-        ``help()`` shows them below and docs/reference/RestoredIndexSet.md lists them.
+        ``resource_name`` is the Pulumi resource name; ``opts`` are the resource options. The set's
+        own inputs are documented where they are declared (``SET_INPUTS``), whence ``help()`` shows
+        them below and docs/reference/RestoredIndexSet.md lists them.
 
         Raises:
-            TypeError: ``provider``/``providers`` in ``opts`` (use ``connection``), or a
-                member's tag has ``None`` as its value (Pulumi would drop it silently).
+            TypeError: ``provider``/``providers`` in ``opts`` (use ``connection``), or a member's
+                tag has ``None`` as its value (Pulumi would drop it silently).
         """
+        # The keywords are this call's locals: the declaration picks its inputs by name.
+        self._declare(resource_name, locals(), opts)
+
+    # END GENERATED
+
+    def _declare(
+        self, resource_name: str, given: Mapping[str, Any], opts: pulumi.ResourceOptions | None
+    ) -> None:
+        """Register the set with the given inputs (the generated ``__init__`` calls it)."""
         if opts is not None and (opts.provider is not None or opts.providers):
             raise TypeError(
                 f"RestoredIndexSet {resource_name!r}: `provider`/`providers` cannot apply to a "
                 "dynamic resource; pass connection=Connection(...) to use another project"
             )
+        members = given["members"]
         for key, member in members.items() if isinstance(members, Mapping) else ():
             dropped = check_tag_nulls(member.get("tags") if isinstance(member, Mapping) else None)
             if dropped:
                 raise TypeError(
                     f"RestoredIndexSet {resource_name!r}: members[{key}].tags: {dropped}"
                 )
-        props: dict[str, Any] = {
-            "connection": Connection.from_input(connection).to_input() if connection else None,
-            "members": members,
-            "create_timeout": create_timeout,
-            "max_concurrency": max_concurrency,
+        props: dict[str, Any] = {item.name: given[item.name] for item in SET_INPUTS}
+        connection = given["connection"]
+        props["connection"] = Connection.from_input(connection).to_input() if connection else None
+        props |= {
             "owner_seed": owner_seed(resource_name),
             "secret_inputs": secret_inputs({"members": members}),
             "clones": None,

@@ -33,7 +33,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 
@@ -64,14 +64,26 @@ SET_CONCURRENCY = "max_concurrency"  # members run at once, at most
 #: enough that a set of hundreds neither opens hundreds of connections nor meets 429s.
 DEFAULT_MAX_CONCURRENCY = 50
 Bag = dict[str, Any]
+SetInputKind = Literal["members", "duration", "count", "connection"]
 
 
 @attrs.frozen
 class SetInput:
-    """One input of the set itself (each member's are ``RestoredIndex``'s): its reference entry."""
+    """One input of the set itself (each member's are ``RestoredIndex``'s).
+
+    Every door reads it: ``check``, the reference page, the plugin schema (its JSON type from
+    ``kind``) and ``RestoredIndexSet.__init__`` (its keyword and type, generated from ``kind``).
+
+    Attributes:
+        name: The input's name.
+        doc: Its reference text.
+        kind: What it holds: the members map, a duration, a count, or a ``Connection``.
+        required: Whether the set needs it.
+    """
 
     name: str
     doc: str
+    kind: SetInputKind
     required: bool = False
 
 
@@ -81,6 +93,7 @@ SET_INPUTS = (
         "members",
         "Member key → the inputs of a RestoredIndex. A member without name is named "
         "<resource-name>-<key>-<hash>.",
+        kind="members",
         required=True,
     ),
     SetInput(
@@ -89,6 +102,7 @@ SET_INPUTS = (
         "with the set's create, and this caps each member's own create_timeout. Out of time, the "
         "create fails naming each member still restoring, deletes nothing, and the next "
         "`pulumi up` resumes them.",
+        kind="duration",
     ),
     SetInput(
         SET_CONCURRENCY,
@@ -96,11 +110,13 @@ SET_INPUTS = (
         f"{DEFAULT_MAX_CONCURRENCY}, which keeps a set of 50 within 1.2x of one restore). A "
         "member waiting for a free slot spends its create_timeout too. A member that fails stops "
         "the others within seconds, and the error names what became of each.",
+        kind="count",
     ),
     SetInput(
         "connection",
         "Where the API key and control plane are, for every member (a Connection); a member "
         "cannot have its own.",
+        kind="connection",
     ),
 )
 _SET_INPUTS = frozenset(i.name for i in SET_INPUTS)

@@ -213,25 +213,21 @@ def _md(text: str) -> str:
 
 def _set_resource(kind: ResourceKind, member_names: list[str]) -> dict[str, Any]:
     """``RestoredIndexSet``: its own declared inputs; members are ``RestoredIndex`` inputs."""
-    from pulumi_pinecone_restore.lifecycle.sets import (  # noqa: PLC0415
-        SET_BUDGET,
-        SET_CONCURRENCY,
-        SET_INPUTS,
-    )
+    from pulumi_pinecone_restore.lifecycle.sets import SET_INPUTS  # noqa: PLC0415
 
     out_docs = _attribute_docs(kind.cls)
     summary, _ = _summary_and_example(kind.cls)
     names = [*member_names, *(i.name for i in SET_INPUTS)]
-    types: dict[str, dict[str, Any]] = {
+    types: dict[str, dict[str, Any]] = {  # by SetInput.kind; a Connection is not a plugin input
         "members": {
             "type": "object",
             "additionalProperties": {"$ref": f"#/types/{token('RestoredIndexMember')}"},
         },
-        SET_BUDGET: dict(_DURATION),
-        SET_CONCURRENCY: {"type": "integer"},
+        "duration": dict(_DURATION),
+        "count": {"type": "integer"},
     }
     inputs = {
-        camel(item.name): {**types[item.name], "description": _camel_text(_md(item.doc), names)}
+        camel(item.name): {**types[item.kind], "description": _camel_text(_md(item.doc), names)}
         for item in SET_INPUTS
         if item.name not in PLUGIN_INPUT_EXCLUDED
     }

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import inspect
 import pydoc
+import typing
 
 import attrs
 import pytest
 
-from pulumi_pinecone_restore import CollectionIndex, IndexBackup, RestoredIndex, RestoredIndexSet
+from pulumi_pinecone_restore import (
+    CollectionIndex,
+    IndexBackup,
+    RestoredIndex,
+    RestoredIndexSet,
+    _codegen,
+)
 from pulumi_pinecone_restore._codegen import GENERATED, generate
 from pulumi_pinecone_restore.lifecycle.inputs import user_props
-from pulumi_pinecone_restore.lifecycle.sets import SET_INPUTS
+from pulumi_pinecone_restore.lifecycle.sets import SET_INPUTS, SetInput, SetInputKind
 
 
 @pytest.mark.parametrize("path", list(generate()), ids=lambda p: p.name)
@@ -62,3 +69,25 @@ def test_the_set_takes_and_documents_its_declared_inputs() -> None:
     shown = _help(RestoredIndexSet)
     for item in SET_INPUTS:
         assert f"{item.name}: {' '.join(item.doc.split())}" in shown.replace("(Required.) ", "")
+
+
+def test_a_new_set_input_becomes_a_typed_keyword(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The set's keywords follow SET_INPUTS: a required one is positional, the rest keywords."""
+    extra = (
+        SetInput("nightly", "Restore nightly.", kind="count"),
+        SetInput("plan", "The plan.", kind="duration", required=True),
+    )
+    monkeypatch.setattr(_codegen, "SET_INPUTS", (*SET_INPUTS, *extra))
+    made = _codegen.set_init_method()
+    head = made.split(") -> None:")[0]
+    assert "        nightly: pulumi.Input[int] | None = None," in head.split("*,")[1]
+    positional = head.split("opts:")[0]
+    assert "        members: pulumi.Input[Mapping" in positional
+    assert "        plan: pulumi.Input[str | float]," in positional
+
+
+def test_every_set_input_kind_has_a_keyword_type() -> None:
+    """A SetInput kind without a Python type would fail `dev.py docs`; each declared one has it."""
+    kinds = typing.get_args(SetInputKind)
+    assert set(_codegen.SET_ANNOTATIONS) == set(kinds)
+    assert {item.kind for item in SET_INPUTS} <= set(kinds)
