@@ -112,10 +112,10 @@ class RestoredIndexSet(Resource, module="pinecone", name="RestoredIndexSet"):
                 raise TypeError(
                     f"RestoredIndexSet {resource_name!r}: members[{key}].tags: {dropped}"
                 )
-        props: dict[str, Any] = {item.name: given[item.name] for item in SET_INPUTS}
         connection = given["connection"]
-        props["connection"] = Connection.from_input(connection).to_input() if connection else None
-        props |= {
+        props: dict[str, Any] = {
+            **{item.name: given[item.name] for item in SET_INPUTS if item.kind != "connection"},
+            "connection": Connection.from_input(connection).to_input() if connection else None,
             "owner_seed": owner_seed(resource_name),
             "secret_inputs": secret_inputs({"members": members}),
             "clones": None,
