@@ -82,6 +82,7 @@ class EngineLog:
 
     def __init__(self, address: str) -> None:
         """Open the channel (lazily connected; a line that cannot be sent goes to stderr)."""
+        self._address = address
         self._channel = grpc.insecure_channel(address, options=_CHANNEL_OPTIONS)
         self._engine = engine_pb2_grpc.EngineStub(self._channel)
 
@@ -98,11 +99,16 @@ class EngineLog:
             sys.stderr.flush()
 
     def alive(self) -> bool:
-        """Whether the engine answers (its channel becomes ready within a few seconds)."""
-        try:
-            grpc.channel_ready_future(self._channel).result(timeout=ENGINE_READY_TIMEOUT)
-        except grpc.FutureTimeoutError:
-            return False
+        """Whether the engine answers now: a new connection to it is ready within a few seconds.
+
+        Each check connects afresh. The logging channel's state is cached by gRPC's
+        connectivity poller, which can still say "ready" just after the engine went away.
+        """
+        with grpc.insecure_channel(self._address) as probe:
+            try:
+                grpc.channel_ready_future(probe).result(timeout=ENGINE_READY_TIMEOUT)
+            except grpc.FutureTimeoutError:
+                return False
         return True
 
 
