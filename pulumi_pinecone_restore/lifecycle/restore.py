@@ -46,7 +46,12 @@ from pulumi_pinecone_restore.models import (
     RestoreJobModel,
     parse_timestamp,
 )
-from pulumi_pinecone_restore.polling import Observation, RestoreSchedule, Schedule
+from pulumi_pinecone_restore.polling import (
+    Observation,
+    PollSchedule,
+    RestoreSchedule,
+    Schedule,
+)
 from pulumi_pinecone_restore.validation import check_backup_id
 
 __all__ = ["RESTORED_INDEX", "RestoreSpec", "Restored", "RestoredIndexInputs"]
@@ -85,6 +90,9 @@ class RestoreHandle:
 
     job_id: str | None
     index_id: str | None
+    # The adopted job as the listing showed it, when it had already completed: the wait then
+    # looks at the index at once instead of at the pace of a restore it joined part-way.
+    completed: RestoreJobModel | None = attrs.field(default=None, eq=False)
 
 
 class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle, BackupModel]):
@@ -154,7 +162,8 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle, Backup
         job = _newest_job_into(run, inp.name, inp.backup_id, index.index_id or None)
         if job is None:
             return RestoreHandle(None, index.index_id)
-        return RestoreHandle(job.restore_job_id, job.target_index_id)
+        completed = job if job.status == "Completed" else None
+        return RestoreHandle(job.restore_job_id, job.target_index_id, completed)
 
     def summary(self, inp: RestoredIndexInputs, started: Started[RestoreHandle]) -> str:
         if started.handle.job_id is None:
@@ -168,7 +177,13 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle, Backup
         started: Started[RestoreHandle],
         prerequisite: BackupModel,
     ) -> Schedule:
-        """Poll where the forecast puts the finish (a job adopted part-way: the SDK's pace)."""
+        """Poll where the forecast puts the finish (a job adopted part-way: the SDK's pace).
+
+        A job adopted after it completed (the run that started it was stopped) has nothing
+        left to forecast: its index is looked at once, then backed off from.
+        """
+        if started.handle.completed is not None:
+            return PollSchedule()
         forecast, calls = _forecast(run, inp, prerequisite)
         if started.adopted:
             forecast = None  # how long it has run is not known here: no window to aim at
@@ -181,8 +196,9 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle, Backup
         started: Started[RestoreHandle],
         prerequisite: BackupModel,
     ) -> Callable[[], Observation[Restored]]:
-        forecast, _ = _forecast(run, inp, prerequisite)
-        job = _JobWatch(started.handle.job_id, forecast)
+        handle = started.handle
+        forecast = None if handle.completed else _forecast(run, inp, prerequisite)[0]
+        job = _JobWatch(handle.job_id, forecast, completed=handle.completed)
 
         def probe() -> Observation[Restored]:
             waiting = job.progress(run, inp)

@@ -112,6 +112,27 @@ def test_an_adopted_restore_the_listing_lags_records_its_job(
     assert emulator.request_counts()["POST /backups/{backup_id}/create-index"] == 2
 
 
+def test_a_restore_adopted_after_it_completed_is_not_waited_for(
+    runtime: Runtime, backup_id: str, emulator: Emulator, sleeps: list[float]
+) -> None:
+    """A run after the restore completed (the one that started it was stopped) ends at once.
+
+    The listing that finds the job shows it Completed: the index is looked at without first
+    sleeping the pace of a restore joined part-way (5 s), and the job is not asked again.
+    """
+    life = Lifecycle(RESTORED_INDEX, runtime)
+    inputs = {"backup_id": backup_id, "name": "finished"}
+    first = life.create(inputs)
+    sleeps.clear()
+    jobs_before = emulator.request_counts().get("GET /restore-jobs/{job_id}", 0)
+    said: list[str] = []
+    again = Lifecycle(RESTORED_INDEX, attrs.evolve(runtime, progress=said.append)).create(inputs)
+    assert any("resuming restore job" in line for line in said)
+    assert sleeps == []
+    assert emulator.request_counts().get("GET /restore-jobs/{job_id}", 0) == jobs_before
+    assert again.outputs == first.outputs
+
+
 def test_a_foreign_name_is_refused_without_a_fake_request(
     runtime: Runtime, backup_id: str, emulator: Emulator
 ) -> None:
