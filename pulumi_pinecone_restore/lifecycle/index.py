@@ -302,12 +302,19 @@ def delete_and_wait(
             f"and destroy again; if it is yours, put the tag {MARK_KEY}={mark} back on it first"
         )
     if index.deletion_protection == "enabled" and not force:
+        # Turned on outside the stack: an up with deletion_protection="disabled" would see no
+        # change against the state (which says it is off) until a refresh records it.
+        outside = recorded is not None and recorded.get("deletion_protection") != "enabled"
+        refresh = (
+            "run `pulumi refresh` (the state does not know it is on), then " if outside else ""
+        )
         raise DeletionProtectedError(
-            f"index {name!r} has deletion protection enabled, so it was not deleted. Set "
-            "force_destroy=True on its resource and run `pulumi up`: when a replacement left "
-            "it behind, that up deletes it; for a destroy, run `pulumi destroy` after that "
-            'up. Or, for a destroy, set deletion_protection="disabled" and run `pulumi up` '
-            "first"
+            f"index {name!r} has deletion protection enabled"
+            f"{' (turned on outside this stack)' if outside else ''}, so it was not deleted. "
+            "Set force_destroy=True on its resource and run `pulumi up`: when a replacement "
+            "left it behind, that up deletes it; for a destroy, run `pulumi destroy` after "
+            f'that up. Or, for a destroy, {refresh}set deletion_protection="disabled" and run '
+            "`pulumi up` first"
         )
     deadline = run.runtime.deadline(budget)
     backup = None

@@ -114,6 +114,41 @@ def test_deletion_protection_blocks_destroy_with_guidance(
     assert emulator.describe_index("guarded")["deletion_protection"] == "enabled"
 
 
+def test_protection_turned_on_outside_says_to_refresh_and_that_works(
+    life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator
+) -> None:
+    """Protection the state does not know of: the advice (refresh, then up) really unblocks.
+
+    Without the refresh, an up with deletion_protection="disabled" would change nothing: the
+    state already says disabled.
+    """
+    news = {**origin, "name": "sneaky", "deletion_protection": "disabled"}
+    created = life.create(news)
+    emulator.configure_index("sneaky", {"deletion_protection": "enabled"})
+    with pytest.raises(DeletionProtectedError) as info:
+        life.delete(created.id, created.outputs)
+    assert "turned on outside this stack" in str(info.value)
+    assert "run `pulumi refresh`" in str(info.value)
+    assert not life.diff(created.outputs, news).changes  # why the refresh is needed
+    refreshed = life.read(created.id, created.outputs)
+    assert refreshed.id is not None
+    assert life.diff(refreshed.outputs, news).updates == ("deletion_protection",)
+    updated = life.update(created.id, refreshed.outputs, news)
+    life.delete(created.id, updated)
+    assert "sneaky" not in [i["name"] for i in emulator.list_indexes()["indexes"]]
+
+
+def test_protection_set_by_the_stack_does_not_say_to_refresh(
+    life: AnyLifecycle, origin: dict[str, Any]
+) -> None:
+    """Protection the state records: the advice has no refresh step (it would be noise)."""
+    created = life.create({**origin, "name": "known", "deletion_protection": "enabled"})
+    with pytest.raises(DeletionProtectedError) as info:
+        life.delete(created.id, created.outputs)
+    assert "refresh" not in str(info.value)
+    assert "outside" not in str(info.value)
+
+
 def test_force_destroy_disables_protection_then_deletes(
     life: AnyLifecycle, origin: dict[str, Any], emulator: Emulator
 ) -> None:
