@@ -555,8 +555,13 @@ def _segment(value: str) -> str:
 def _each_once(
     page: Callable[[str | None], tuple[list[_T], str | None]], key: Callable[[_T], str]
 ) -> Iterator[_T]:
-    """Every item of every page, following the tokens, each key once (live listings repeat rows)."""
+    """Every item of every page, following the tokens, each key once (live listings repeat rows).
+
+    A token handed out before ends the walk: a listing that points back at a page it already
+    gave would otherwise be followed forever (a command without a deadline never returns).
+    """
     seen: set[str] = set()
+    followed: set[str] = set()
     token: str | None = None
     while True:
         items, token = page(token)
@@ -564,8 +569,9 @@ def _each_once(
             if key(item) not in seen:
                 seen.add(key(item))
                 yield item
-        if not token:
+        if not token or token in followed:
             return
+        followed.add(token)
 
 
 def _page_params(limit: int, token: str | None) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from support import API_KEY, NO_WAIT_RETRY
-from unit.scripted_server import Answer, ServerFactory
+from unit.scripted_server import Answer, Seen, ServerFactory
 
 from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer
@@ -83,3 +83,27 @@ def test_hostile_backup_id_cannot_list_another_index_backups(
     with pytest.raises(NotFoundError):
         _client(server.url).describe_backup(HOSTILE)
     assert not any(entry["route"].endswith("/backups") for entry in emulator.request_log())
+
+
+def _backups_page(ids: list[str], token: str | None) -> bytes:
+    rows = [{"backup_id": i, "source_index_name": "src", "status": "Ready"} for i in ids]
+    return json.dumps({"data": rows, "pagination": {"next": token} if token else None}).encode()
+
+
+def test_a_listing_whose_token_points_back_ends(scripted_server: ServerFactory) -> None:
+    """Pages that hand out a token already followed end the walk, each row once.
+
+    The live listings repeat rows and stop early; one that led back to a page it gave would
+    otherwise be followed forever (`pinecone-restore backups list` has no deadline).
+    """
+    pages = {None: (["b1", "b2"], "t1"), "t1": (["b2", "b3"], "t2"), "t2": (["b3"], "t1")}
+
+    def script(seen: Seen) -> Answer:
+        token = seen.path.partition("paginationToken=")[2] or None
+        ids, after = pages[token]
+        return Answer(200, _backups_page(ids, after))
+
+    server = scripted_server(script)
+    listed = [b.backup_id for b in _client(server.url).iter_backups()]
+    assert listed == ["b1", "b2", "b3"]
+    assert len(server.seen) == 3  # the first page, t1, t2; t1 again is not asked for
