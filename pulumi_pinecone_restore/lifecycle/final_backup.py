@@ -45,7 +45,12 @@ def parse_final_backup(value: Any) -> str | bool:
     """The ``final_backup`` input: a flag, or a backup name (the base of the backup's name)."""
     if isinstance(value, bool):
         return value
-    reason = check_backup_name(value) if isinstance(value, str) else "must be true or a name"
+    if not isinstance(value, str):
+        reason: str | None = "must be true or a name"
+    elif not value.strip():
+        reason = "must be a non-empty name"  # (an IndexBackup's blank name says to omit it)
+    else:
+        reason = check_backup_name(value)
     if reason:
         raise ValueError(
             f"{reason} (give a backup name, true for a derived one, or omit it for no backup)"

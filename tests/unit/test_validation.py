@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pulumi_pinecone_restore.lifecycle.final_backup import parse_final_backup
 from pulumi_pinecone_restore.validation import (
     auto_index_name,
     check_deletion_protection,
@@ -95,3 +96,30 @@ def test_auto_name_truncates_long_resource_names() -> None:
 def test_auto_name_of_symbols_only_falls_back() -> None:
     """A resource name with no usable characters gets the prefix 'index'."""
     assert auto_index_name("___", "s").startswith("index-")
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("", "must be a non-empty name (give a backup name"),
+        ("  ", "must be a non-empty name (give a backup name"),
+        (5, "must be true or a name (give a backup name"),
+        ("a\nb", "contains a control character"),
+    ],
+)
+def test_bad_final_backup_says_what_to_give(value: object, fragment: str) -> None:
+    """A bad ``final_backup`` names the three ways to set it and nothing that contradicts them.
+
+    (Backup names are shared with IndexBackup, whose blank name says "omit it for an unnamed
+    backup"; omitting ``final_backup`` means no backup at all.)
+    """
+    with pytest.raises(ValueError, match="omit it for no backup") as info:
+        parse_final_backup(value)
+    assert fragment in str(info.value)
+    assert "unnamed" not in str(info.value)
+
+
+@pytest.mark.parametrize(("value", "parsed"), [(True, True), (False, False), ("last", "last")])
+def test_final_backup_takes_a_flag_or_a_name(value: object, parsed: object) -> None:
+    """``true``/``false`` stay flags; a name is kept as given."""
+    assert parse_final_backup(value) == parsed
