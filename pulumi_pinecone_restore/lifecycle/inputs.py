@@ -16,8 +16,9 @@ possible change.
 
 from __future__ import annotations
 
+import difflib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -43,6 +44,7 @@ __all__ = [
     "identity",
     "input_prop",
     "is_unknown",
+    "not_an_input",
     "props_of",
 ]
 
@@ -53,6 +55,8 @@ DEFAULT_DELETE_TIMEOUT = 600.0
 # The internal inputs that make a resource itself: made on its first check, then read from its
 # state forever after (see `identity`).
 IDENTITY_KEYS = ("owner_seed", "owner_nonce")
+# An unknown property this long or longer may be part of an input's name (`collection`).
+_PART_LEN = 4
 
 
 # `pulumi.runtime.rpc.UNKNOWN`, also the plugin protocol's wire value (the engine stays
@@ -188,13 +192,33 @@ def check_bag(cls: type, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[
             prop.parse(known_part(value))
         except ValueError as exc:
             failures.append((prop.name, f"{prop.name}: {exc}"))
-    known = ", ".join(p.name for p in user_props(cls))
+    known = [p.name for p in user_props(cls)]
     failures.extend(
-        (key, f"{key} is not an input of this resource; its inputs are: {known}")
+        (key, not_an_input(key, known))
         for key, value in news.items()
         if key not in names and not key.startswith("__") and value is not None
     )
     return inputs, failures
+
+
+def not_an_input(key: str, known: Iterable[str]) -> str:
+    """The refusal of a property the resource does not have, with the likeliest one meant.
+
+    A near spelling (``backupId``, ``tag``) or a part of a longer name (``collection`` for
+    ``source_collection``) is suggested; the list of every input follows.
+    """
+    names = list(known)
+    plain = key.replace("-", "_").lower()
+    snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in key).lstrip("_")
+    guesses = [n for n in names if n in (plain, snake)]
+    if len(plain) >= _PART_LEN:
+        guesses += [n for n in names if plain in n or n in plain]
+    guesses += difflib.get_close_matches(snake, names, n=1, cutoff=0.75)
+    every = ", ".join(names)
+    refused = f"{key} is not an input of this resource"
+    if guesses:
+        return f"{refused}; did you mean {guesses[0]}? Its inputs are: {every}"
+    return f"{refused}; its inputs are: {every}"
 
 
 def build(cls: type[T], inputs: Mapping[str, Any]) -> T:

@@ -50,6 +50,7 @@ from pulumi_pinecone_restore.lifecycle.inputs import (
     differs,
     duration,
     is_unknown,
+    not_an_input,
 )
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
@@ -124,7 +125,6 @@ _SET_KEYS = _SET_INPUTS | {"owner_seed", "auto_name_seed", "secret_inputs"}
 # A secret `members` makes every output that holds a member's values secret.
 SECRET_OUTPUTS = ("members", "clones", "hosts", "names")
 _INTERNAL = frozenset({"owner_seed", "owner_nonce"})  # a member's identity: no member input
-_SET_INPUT_LIST = ", ".join(sorted(_SET_INPUTS))
 
 
 def member_seed(seed: Any, key: str) -> str | None:
@@ -249,7 +249,7 @@ class RestoreSet:
         seed = inputs.get("owner_seed")
         # Outputs the resource class registers arrive as None; anything else given is a typo.
         failures: list[tuple[str, str]] = [
-            (key, f"{key} is not an input of this resource; its inputs are: {_SET_INPUT_LIST}")
+            (key, not_an_input(key, sorted(_SET_INPUTS)))
             for key, value in news.items()
             if key not in _SET_KEYS and not key.startswith("__") and value is not None
         ]

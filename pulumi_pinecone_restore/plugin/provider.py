@@ -164,6 +164,17 @@ def camel_message(text: str) -> str:
     return re.sub(r"\bpinecone:(apiKey|controllerHost|ownerKey)\b", rf"{PACKAGE}:\1", text)
 
 
+def _failure_text(prop: str, reason: str) -> str:
+    """A check failure's text in schema names, its property as the program spelt it.
+
+    A property the package does not have (a typo) is not among those :func:`camel_message`
+    knows; it opens its own message, so it is given back in the program's spelling there.
+    """
+    if reason.startswith(f"{prop} "):
+        reason = camel(prop) + reason[len(prop) :]
+    return camel_message(reason)
+
+
 def _string(value: PropertyValue | None) -> str | None:
     raw = None if value is None else value.value
     # A setting not known yet (preview) is no setting: nothing is sent before it is known.
@@ -346,7 +357,7 @@ class PineconeRestoreProvider(Provider):
         failures.extend(found)
         return CheckResponse(
             inputs=to_wire(inputs, secrets),
-            failures=[CheckFailure(camel(p), camel_message(reason)) for p, reason in failures],
+            failures=[CheckFailure(camel(p), _failure_text(p, reason)) for p, reason in failures],
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:

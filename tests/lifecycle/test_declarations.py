@@ -20,8 +20,8 @@ from pulumi_pinecone_restore.emulator import Emulator
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.lifecycle.engine import AnySpec, Lifecycle
-from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN, props_of, user_props
-from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
+from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN, not_an_input, props_of, user_props
+from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX, RestoredIndexInputs
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 
 RESOURCES: list[tuple[AnySpec, type, type]] = [
@@ -116,3 +116,30 @@ def test_backup_outputs_hide_the_mark(runtime: Runtime, emulator: Emulator) -> N
 def test_the_component_type_is_this_packages_own() -> None:
     """CloneEnvironment does not squat the official provider's `pinecone:` namespace."""
     assert COMPONENT_TYPE.split(":")[0] == "pinecone-restore"
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [
+        ("backupId", "backup_id"),  # another language's spelling
+        ("backup-id", "backup_id"),
+        ("tag", "tags"),  # a near miss
+        ("Tags", "tags"),
+        ("protection", "deletion_protection"),  # part of the name
+        ("collection", "source_collection"),  # a part, before a near miss (connection)
+    ],
+)
+def test_an_unknown_property_suggests_the_input_meant(key: str, meant: str) -> None:
+    """The refusal names the likeliest input, then lists them all."""
+    names = [*(p.name for p in user_props(RestoredIndexInputs)), "source_collection"]
+    message = not_an_input(key, names)
+    assert message.startswith(f"{key} is not an input of this resource; did you mean {meant}?")
+    assert message.endswith(f"Its inputs are: {', '.join(names)}")
+
+
+def test_an_unknown_property_unlike_any_input_suggests_nothing() -> None:
+    """Nothing near: no guess, only the list."""
+    message = not_an_input("bogus", ["backup_id", "name", "tags"])
+    assert (
+        message == "bogus is not an input of this resource; its inputs are: backup_id, name, tags"
+    )

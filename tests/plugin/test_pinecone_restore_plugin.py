@@ -79,6 +79,18 @@ def test_check_failures_name_the_camel_case_property(plugin: DynamicPluginProces
     assert by_property["backupId"].startswith("backupId is required")
 
 
+def test_a_misspelt_input_is_refused_with_the_schema_name_meant(
+    plugin: DynamicPluginProcess, backup_id: str
+) -> None:
+    """A YAML author's typo fails check under the key given, suggesting the camelCase input."""
+    checked = plugin.check(URN, {}, {"backupId": backup_id, "deletionProtecton": "enabled"})
+    assert [p for p, _ in checked.failures] == ["deletionProtecton"]
+    assert checked.failures[0][1].startswith(
+        "deletionProtecton is not an input of this resource; did you mean deletionProtection?"
+    )
+    assert "deletion_protection" not in checked.failures[0][1]
+
+
 def test_the_connection_input_is_refused_with_the_provider_way(
     plugin: DynamicPluginProcess, backup_id: str
 ) -> None:
