@@ -23,6 +23,7 @@ from pulumi_pinecone_restore.lifecycle.engine import AnySpec, Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN, not_an_input, props_of, user_props
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX, RestoredIndexInputs
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
+from pulumi_pinecone_restore.lifecycle.sets import RestoreSet
 
 RESOURCES: list[tuple[AnySpec, type, type]] = [
     (RESTORED_INDEX, RestoredIndex, RestoredIndexArgs),
@@ -143,3 +144,20 @@ def test_an_unknown_property_unlike_any_input_suggests_nothing() -> None:
     assert (
         message == "bogus is not an input of this resource; its inputs are: backup_id, name, tags"
     )
+
+
+def test_a_set_member_with_a_misspelt_input_is_told_the_one_meant() -> None:
+    """Members are plain maps (no keywords to catch a typo): the set's check suggests the input."""
+    runtime = Runtime(
+        config={"pinecone:apiKey": "k", "pinecone:controllerHost": "http://127.0.0.1:9"}
+    )
+    _, failures = RestoreSet(runtime).check(
+        {}, {"owner_seed": "o/p/s/r", "members": {"a": {"backup_id": "bkp-1", "tag": {"x": "y"}}}}
+    )
+    assert failures == [
+        (
+            "members",
+            "members[a]: tag is not an input of this resource; did you mean tags? Its inputs "
+            "are: " + ", ".join(p.name for p in user_props(RestoredIndexInputs)),
+        )
+    ]
