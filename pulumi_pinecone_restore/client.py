@@ -282,7 +282,10 @@ class ControlPlaneClient:
     def _redact(self, text: str) -> str:
         """``text`` with every occurrence of the API key replaced by ``[redacted]``."""
         key = self.settings.api_key
-        return text.replace(key, REDACTED) if key else text
+        if not key:
+            return text
+        # Also as a repr shows it (escaped), should a message quote the header's value.
+        return text.replace(key, REDACTED).replace(repr(key)[1:-1], REDACTED)
 
     def _redact_json(self, value: Any) -> Any:
         """A parsed JSON value with the API key redacted from every string and object key."""

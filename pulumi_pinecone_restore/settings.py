@@ -306,6 +306,22 @@ def _describe(view: tuple[Any, ...]) -> str:
     )
 
 
+def _check_api_key(key: object) -> None:
+    """Refuse a key an HTTP header cannot carry, without showing it.
+
+    A line break or other control character (a two-line secret, a key file with a comment)
+    made requests refuse the header locally, with the key in its message.
+    """
+    if not isinstance(key, str):
+        raise ConfigurationError(f"the Pinecone API key must be a string, got {type(key).__name__}")
+    if any(not " " <= c <= "~" for c in key):
+        raise ConfigurationError(
+            "the Pinecone API key contains a line break, a control or a non-ASCII character, "
+            "so it cannot be sent (nothing was sent); set it again to the key alone, on one "
+            "line, as Pinecone shows it"
+        )
+
+
 @attrs.frozen
 class ClientSettings:
     """Everything the control-plane client needs to talk to Pinecone.
@@ -321,7 +337,7 @@ class ClientSettings:
         pool_size: Connections kept per host; a caller that runs N calls at once asks for N.
     """
 
-    api_key: str = attrs.field(repr=False)
+    api_key: str = attrs.field(repr=False, validator=lambda _s, _a, key: _check_api_key(key))
     controller_host: str = attrs.field(
         default=DEFAULT_CONTROLLER_HOST, converter=normalize_controller_host
     )

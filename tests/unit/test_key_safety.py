@@ -21,7 +21,7 @@ from unit.scripted_server import Answer, Script, Seen, ServerFactory
 import pulumi_pinecone_restore
 from pulumi_pinecone_restore.cli import main
 from pulumi_pinecone_restore.client import REDACTED, ControlPlaneClient
-from pulumi_pinecone_restore.errors import ApiError, TransportError
+from pulumi_pinecone_restore.errors import ApiError, ConfigurationError, TransportError
 from pulumi_pinecone_restore.lookup import find_backup
 from pulumi_pinecone_restore.settings import ClientSettings
 
@@ -333,3 +333,35 @@ def test_find_backup_reads_the_environment_at_call_time(
     monkeypatch.setenv("PINECONE_CONTROLLER_HOST", server.url)
     assert find_backup(backup_id="bkp_1").backup_id == "bkp_1"
     assert [(s.path, s.headers.get("Api-Key")) for s in server.seen] == [("/backups/bkp_1", KEY)]
+
+
+@pytest.mark.parametrize("bad", [f"{KEY}\n56789", f"{KEY}\tx", f"{KEY}\x00", f"{KEY}é"])
+def test_a_key_no_header_can_carry_is_refused_before_sending_without_showing_it(
+    scripted_server: ServerFactory, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    """A two-line key (or another control or non-ASCII character) is refused, unshown.
+
+    requests refused such a header locally with the key in its message; the CLI printed it,
+    blamed the network and retried.
+    """
+    server = scripted_server(lambda _seen: Answer(body=b'{"indexes": []}'))
+    with pytest.raises(ConfigurationError) as info:
+        ClientSettings.resolve(environ={"PINECONE_API_KEY": bad}, controller_host=server.url)
+    with pytest.raises(ConfigurationError):
+        ClientSettings(api_key=bad, controller_host=server.url)
+    status = main(["--host", server.url, "indexes", "list"], environ={"PINECONE_API_KEY": bad})
+    captured = capsys.readouterr()
+    assert status == 2  # a bad setting: nothing was sent
+    assert server.seen == []
+    for text in (str(info.value), captured.out, captured.err):
+        assert "canary" not in text
+    assert "line break" in captured.err
+
+
+def test_the_key_is_redacted_also_as_a_repr_quotes_it(scripted_server: ServerFactory) -> None:
+    """A message quoting the key escaped (``repr``) is redacted too."""
+    server = scripted_server(lambda _seen: Answer())
+    client = ControlPlaneClient(
+        ClientSettings(api_key="pcsk_canary\\x", controller_host=server.url)
+    )
+    assert client._redact("value: 'pcsk_canary\\\\x'") == f"value: '{REDACTED}'"
