@@ -273,8 +273,12 @@ class PluginServicer(ProviderServicer):
     async def Read(self, request: Any, context: Any) -> Any:  # noqa: N802
         """Read (refresh or import) a resource."""
         resp = await self._serve(context, self._provider.read, sdk.ReadRequest, request)
+        if not resp.resource_id:
+            # Gone: no id and no property maps at all. The engine's import fails ("does not
+            # exist") only when the outputs are nil; an empty map imported a ghost.
+            return provider_pb2.ReadResponse()
         return provider_pb2.ReadResponse(
-            id=resp.resource_id or "",
+            id=resp.resource_id,
             properties=PropertyValue.marshal_map(resp.properties),
             inputs=PropertyValue.marshal_map(resp.inputs),
         )

@@ -109,6 +109,11 @@ def import_one_and_refuse_another(
     assert refused.returncode != 0
     assert "ownership mark of another stack" in refused.text
     assert "Traceback" not in refused.text
+    # An index that does not exist is not imported (it was, as a ghost with empty outputs).
+    ghost = folder.pulumi("import", RESTORED, "ghost", "no-such-index", "--yes", check=False)
+    assert ghost.returncode != 0
+    assert "does not exist" in ghost.text
+    assert "::ghost" not in folder.pulumi("stack", "export").text
     folder.pulumi("import", RESTORED, "handmade", "handmade", "--yes", "--protect=false")
     program = (folder.folder / "Pulumi.yaml").read_text()
     folder.write(
