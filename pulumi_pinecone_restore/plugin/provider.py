@@ -198,8 +198,9 @@ def _check_import(
 ) -> None:
     """``pulumi import`` under the ownership rule: an index another resource marked is refused.
 
-    An unmarked index may be imported (the user's deliberate take-over, as ``adoptExisting``);
-    one carrying this resource's own mark is its own; any other mark is another stack's.
+    An unmarked index may be imported (the user's deliberate take-over, as ``adoptExisting``),
+    and so may one the package's CLI restored (its mark is no stack's); one carrying this
+    resource's own mark is its own; any other mark is another stack's.
 
     Raises:
         ImportRefusedError: The index carries another resource's ownership mark.
@@ -210,8 +211,9 @@ def _check_import(
         return
     # The identity this resource gets on its first check (the seed of its URN, its nonce).
     identity = decl_identity({}, {"owner_seed": owner_seed_of(urn)}, life.runtime.nonce_for)
-    mine = spec.mark(life.typed({**inputs, **identity}))
-    if mark != mine:
+    inp = life.typed({**inputs, **identity})
+    # The CLI's mark is no stack's: such an index may be taken over, as with adoptExisting.
+    if mark not in (spec.mark(inp), spec.cli_mark(inp)):
         raise ImportRefusedError(
             f"index {outputs.get('name')!r} carries the ownership mark of another stack or "
             f"resource (tag {MARK_KEY}={mark}), so it is not imported: that stack manages it. "

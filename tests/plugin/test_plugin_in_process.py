@@ -22,6 +22,7 @@ from support import API_KEY, FAST_TIMINGS
 from pulumi_pinecone_restore import __version__
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
 from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
+from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.plugin.provider import PineconeRestoreProvider
 from pulumi_pinecone_restore.plugin.schema import schema_json
@@ -266,6 +267,19 @@ def test_import_takes_an_unmarked_index_and_refuses_a_marked_one(
     with pytest.raises(AbortedError) as aborted:
         plugin.call("Read", provider_pb2.ReadRequest(urn=urn, id="theirs"))
     assert "ownership mark of another" in aborted.value.args[0].details
+
+
+def test_import_takes_an_index_the_cli_restored(
+    plugin: Plugin, backup_id: str, emulator: Emulator
+) -> None:
+    """The CLI's mark is no stack's: its restore is imported, as adoptExisting takes it."""
+    cli = RESTORED_INDEX.inputs(backup_id=backup_id, name="by-cli")
+    tags = {MARK_KEY: RESTORED_INDEX.cli_mark(cli)}
+    emulator.create_index_from_backup(backup_id, {"name": "by-cli", "tags": tags})
+    urn = f"{PREFIX}RestoredIndex::taken"
+    imported = plugin.call("Read", provider_pb2.ReadRequest(urn=urn, id="by-cli"))
+    assert plain(imported.inputs)["backupId"] == backup_id
+    assert plain(imported.properties)["ownerMark"] == tags[MARK_KEY]
 
 
 def test_a_set_is_created_updated_and_deleted(plugin: Plugin, backup_id: str) -> None:
