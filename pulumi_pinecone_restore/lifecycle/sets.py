@@ -464,7 +464,14 @@ class RestoreSet:
         )
         if create_errors or update_errors:
             self._fail_update(member, plan, created, updated, {**create_errors, **update_errors})
-        self._delete_all(member, plan.delete_after, limit)
+        # A removed member that cannot be deleted (protection...) fails the update like any
+        # member; what this attempt made is then deleted again: a failed update records
+        # nothing, so a member it made and kept would be orphaned.
+        _, delete_errors = run_all(
+            {key: _delete(member, outs) for key, outs in plan.delete_after.items()}, limit
+        )
+        if delete_errors:
+            self._fail_update(member, plan, created, updated, delete_errors)
         clones = {**{k: old[k] for k in plan.kept}, **updated, **created}
         return self.outputs(news, clones)
 

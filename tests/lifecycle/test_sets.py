@@ -92,6 +92,49 @@ def test_failed_update_keeps_a_same_name_replacement_and_says_so(
     assert index_names(emulator) == {"src-old", "src-new", "stg-a", "stg-c"}
 
 
+def test_a_removed_member_that_cannot_be_deleted_leaves_no_new_member_unrecorded(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """Swapping a protected member for a new one: the delete fails, and the new one is undone.
+
+    A failed update records nothing, so the new member (made before the delete) was left on
+    Pinecone with no state pointing at it, and a destroy later orphaned it.
+    """
+    engine = RestoreSet(runtime)
+    first = checked(
+        engine,
+        {
+            "members": {
+                "a": {"backup_id": backups["old"], "name": "set-a"},
+                "b": {
+                    "backup_id": backups["old"],
+                    "name": "set-b",
+                    "deletion_protection": "enabled",
+                },
+            }
+        },
+    )
+    _, outs = engine.create(first)
+    news = checked(
+        engine,
+        {
+            "members": {
+                "a": {"backup_id": backups["old"], "name": "set-a"},
+                "c": {"backup_id": backups["old"], "name": "set-c"},
+            }
+        },
+        first,
+    )
+    with pytest.raises(SetOperationError) as info:
+        engine.update(outs, news)
+    assert "set-b" in str(info.value)
+    assert "Deleted again (made by this attempt, not recorded): set-c." in str(info.value)
+    assert index_names(emulator) == {"src-old", "src-new", "set-a", "set-b"}
+    emulator.configure_index("set-b", {"deletion_protection": "disabled"})
+    engine.delete(outs)  # the state as it was: a and b
+    assert index_names(emulator) == {"src-old", "src-new"}
+
+
 def test_failed_create_reports_what_it_deleted(
     runtime: Runtime, backups: dict[str, str], emulator: Emulator
 ) -> None:
