@@ -34,6 +34,7 @@ import contextvars
 import math
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Generic, Protocol, TypeVar
 
@@ -284,27 +285,54 @@ class RestorePlan:
         return min(max(later, now + s.min_gap), now + s.watch)
 
 
-@attrs.define
+@attrs.define(eq=False)  # a signal is itself: equal only to itself, hashable (weakly held)
 class Cancellation:
-    """A stop signal shared by several operations (the members of a set).
+    """A stop signal shared by several operations (the members of a set, a plugin's calls).
 
     The first :meth:`cancel` wins and keeps its reason; every wait on a :class:`Deadline` that
     carries this cancellation stops at its next poll or sleep, and every request made under
     such a deadline (see :func:`bounded`) is not sent, with :class:`CancelledError`.
+
+    Args:
+        keep_started: What a create stopped by it does with the object it started: keep it
+            running and report it (``left_running_id``), as when its time runs out, for a
+            caller that records it (the plugin's Cancel, Ctrl-C during ``pulumi up``). Without
+            it, the create fails as any other and deletes what it started (a set's members,
+            which nothing would record).
     """
 
+    keep_started: bool = attrs.field(default=False, kw_only=True)
     _event: threading.Event = attrs.field(factory=threading.Event, init=False, repr=False)
     _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
+    _children: weakref.WeakSet[Cancellation] = attrs.field(
+        factory=weakref.WeakSet, init=False, repr=False
+    )
     reason: str | None = attrs.field(default=None, init=False)
 
     def cancel(self, reason: str) -> bool:
-        """Signal every holder to stop; whether this call was the first (its reason is kept)."""
+        """Signal every holder to stop; whether this call was the first (its reason is kept).
+
+        The children (:meth:`child`) are cancelled too, with the same reason.
+        """
         with self._lock:
             if self._event.is_set():
                 return False
             self.reason = reason
             self._event.set()
-            return True
+            children = list(self._children)
+        for child in children:
+            child.cancel(reason)
+        return True
+
+    def child(self) -> Cancellation:
+        """A cancellation of its own (a set's) that this one's :meth:`cancel` also signals."""
+        kid = Cancellation()
+        with self._lock:
+            if not self._event.is_set():
+                self._children.add(kid)
+                return kid
+        kid.cancel(self.reason or "stopped")
+        return kid
 
     @property
     def cancelled(self) -> bool:

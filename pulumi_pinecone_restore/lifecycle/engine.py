@@ -595,6 +595,8 @@ class Lifecycle(Generic[I, O, H, P]):
                 timeout.left_running_id = started.id  # a plugin records it (partial create)
             raise timeout from exc
         except CancelledError as exc:
+            if deadline.cancel is not None and deadline.cancel.keep_started:
+                raise self._stopped(run, inp, started, exc) from exc
             # Stopped because another member of a set failed: the create fails, so what it
             # started is deleted (if ours), as for any failure; if that fails, it runs on.
             if self._discard(run, inp, started, exc):
@@ -751,6 +753,36 @@ class Lifecycle(Generic[I, O, H, P]):
             "`pulumi up` again: this resource finds it (only one with its ownership mark) and "
             f"resumes waiting. Raise create_timeout if it needs longer{hint}"
         )
+
+    def _stopped(
+        self, run: Run, inp: I, started: Started[H], cause: CancelledError
+    ) -> OperationError:
+        """A create stopped by a cancellation that keeps what it started: as out of time.
+
+        The object runs on and is reported (``left_running_id``) for the caller to record; a
+        spec that discards on timeout deletes it instead.
+        """
+        where = self._where(inp, started)
+        if self.spec.discard_on_timeout and self._discard(run, inp, started, cause):
+            return _discarded(
+                CancelledError(
+                    f"{cause}. {where} was not ready, and it was deleted: Pulumi records "
+                    "nothing for a create that fails. Run `pulumi up` again to start anew"
+                ),
+                started.id,
+            )
+        resume = (
+            "this resource finds it (only one with its ownership mark) and resumes waiting"
+            if isinstance(self.spec, Reconciles)
+            else "it resumes waiting"
+        )
+        error = CancelledError(
+            f"{cause}. {where} continues on Pinecone's side and nothing was deleted. "
+            f"Run `pulumi up` again: {resume}"
+        )
+        error.left_running = where
+        error.left_running_id = started.id
+        return error
 
     def _discard(self, run: Run, inp: I, started: Started[H], cause: OperationError) -> bool:
         """Delete what a failed create left (if ours); whether something was deleted.

@@ -225,10 +225,13 @@ class RestoreSet:
     Args:
         runtime: Client, clock, sleep, progress.
         connection: The set's ``connection`` input, resolved when a member first sends.
+        stop: A cancellation of the whole run (the plugin's Cancel): it stops the members'
+            creates as a member's failure does, and what they started is deleted again.
     """
 
     runtime: Runtime
     connection: Any = None
+    stop: Cancellation | None = None
 
     def _member(self, count: int = 0, props: Mapping[str, Any] | None = None) -> AnyLifecycle:
         """The members' lifecycle; ``count`` members at once share one client sized for them."""
@@ -341,7 +344,7 @@ class RestoreSet:
         # Every deadline starts now: create_timeout bounds the whole set, not each thread; the
         # set's own budget caps each member's. One cancellation is shared by all of them.
         cap = duration(budget) if budget is not None else None
-        cancel = Cancellation()
+        cancel = Cancellation() if self.stop is None else self.stop.child()
         typed = {key: member.typed(inputs) for key, inputs in members.items()}
         deadlines = {
             key: self.runtime.deadline(

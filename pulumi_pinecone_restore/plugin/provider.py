@@ -57,6 +57,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from pulumi_pinecone_restore.errors import (
+    CancelledError,
     ConfigurationError,
     ImportRefusedError,
     WaitTimeoutError,
@@ -87,6 +88,7 @@ from pulumi_pinecone_restore.plugin.schema import (
     token,
 )
 from pulumi_pinecone_restore.plugin.values import from_wire, secret_keys, to_wire
+from pulumi_pinecone_restore.polling import Cancellation
 from pulumi_pinecone_restore.settings import normalize_controller_host
 
 __all__ = [
@@ -258,6 +260,8 @@ class PineconeRestoreProvider(Provider):
         )
         self._kinds = {kind.token: kind for kind in resource_kinds()}
         self._pool = ThreadPoolExecutor(max_workers=MAX_CALLS, thread_name_prefix="call")
+        # The engine's Cancel (Ctrl-C during `pulumi up`): every create stops waiting.
+        self._stop = Cancellation(keep_started=True)
 
     # plumbing ----------------------------------------------------------------------------
 
@@ -275,6 +279,16 @@ class PineconeRestoreProvider(Provider):
 
     def _runtime_for(self, urn: str) -> Runtime:
         return attrs.evolve(self._runtime, progress=partial(self._log, urn))
+
+    async def cancel(self) -> None:
+        """Ctrl-C during ``pulumi up``: every create stops waiting, and keeps what it started.
+
+        A single object is reported as a partial create (recorded; the next ``pulumi up``
+        resumes it), as when its time runs out. A set's members are deleted again, as after
+        any failed set create, since a set records nothing for a create that fails. Deletes
+        run to their end: one stopped half-way would leave state naming an index being deleted.
+        """
+        self._stop.cancel("the Pulumi run was cancelled (Ctrl-C)")
 
     # provider config ---------------------------------------------------------------------
 
@@ -425,7 +439,7 @@ class PineconeRestoreProvider(Provider):
         if kind.spec is None:
             if request.timeout > 0 and props.get(SET_BUDGET) is None:
                 props[SET_BUDGET] = request.timeout
-            restores = RestoreSet(runtime)
+            restores = RestoreSet(runtime, stop=self._stop)
             set_id, outs = await self._in_thread(lambda: restores.create(props))
             hidden = secrets | set(RestoreSet.secret_outputs(props))
             return CreateResponse(resource_id=set_id, properties=to_wire(outs, hidden))
@@ -443,15 +457,19 @@ class PineconeRestoreProvider(Provider):
         timeout: float,
         secrets: frozenset[str],
     ) -> Created:
-        """``life.create`` within ``timeout`` (if the engine sent one); out of time → partial."""
+        """``life.create`` within ``timeout`` (if the engine sent one, else ``createTimeout``).
+
+        Out of time, or stopped by the engine's Cancel, with the object still being made: a
+        partial create.
+        """
 
         def run() -> Created:
-            deadline = life.runtime.deadline(timeout) if timeout > 0 else None
-            return life.create(props, deadline=deadline)
+            budget = timeout if timeout > 0 else life.typed(props).create_timeout
+            return life.create(props, deadline=life.runtime.deadline(budget, self._stop))
 
         try:
             return await self._in_thread(run)
-        except WaitTimeoutError as exc:
+        except (WaitTimeoutError, CancelledError) as exc:
             # An object named by a secret input is not recorded under its name (the id is
             # plain text); the next up adopts it by its mark all the same.
             if exc.left_running_id is None or "name" in life.secret_outputs(props):
@@ -507,7 +525,7 @@ class PineconeRestoreProvider(Provider):
         secrets = secret_keys(request.news)
         runtime = self._runtime_for(request.urn)
         if kind.spec is None:
-            restores = RestoreSet(runtime)
+            restores = RestoreSet(runtime, stop=self._stop)
             outs = await self._in_thread(lambda: restores.update(olds, news))
             hidden = secrets | set(RestoreSet.secret_outputs(news))
             return UpdateResponse(properties=to_wire(outs, hidden))

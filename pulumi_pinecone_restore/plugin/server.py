@@ -9,7 +9,8 @@ does). Three things are added to the SDK's server:
   the engine as one gRPC status whose message is the error's text, with property names as the
   schema spells them; only a bug (any other exception) keeps its traceback.
 - **Partial creates.** :class:`~.provider.PartialCreateError` becomes Pulumi's
-  ``ErrorResourceInitFailed`` status detail (id, properties, reason).
+  ``ErrorResourceInitFailed`` status detail (id, properties, reason); the engine's ``Cancel``
+  (Ctrl-C) makes each running create end that way at once.
 - **Progress and lifetime.** Progress lines go to the engine's ``Log`` service with the
   resource's URN; the plugin exits when the engine is gone (its parent process died, or the
   engine's address stopped answering), instead of living on after a killed ``pulumi``.
@@ -186,6 +187,12 @@ class PluginServicer(ProviderServicer):
         """The package version."""
         del request, context
         return plugin_pb2.PluginInfo(version=self._version)
+
+    async def Cancel(self, request: Any, context: Any) -> Any:  # noqa: N802
+        """Ctrl-C during ``pulumi up``: creates stop waiting (the engine waits for their answer)."""
+        del request, context
+        await self._provider.cancel()
+        return empty_pb2.Empty()
 
     async def GetSchema(self, request: Any, context: Any) -> Any:  # noqa: N802
         """The package schema."""

@@ -255,6 +255,89 @@ def test_out_of_time_is_a_partial_create_that_update_continues(
     assert [i["name"] for i in emulator.list_indexes()["indexes"]] == ["src", "slow"]
 
 
+def create_then_cancel(
+    plugin: Plugin, emulator: Emulator, kind: str, inputs: Any, started: set[str]
+) -> tuple[AbortedError, float]:
+    """Create; once every index in ``started`` exists, the engine's Cancel (Ctrl-C).
+
+    Returns:
+        How the create was aborted, and the seconds from the Cancel to that answer.
+    """
+    context = Context()
+    urn = f"{PREFIX}{kind}::idx"
+
+    async def cancel_once_started() -> float:
+        for _ in range(600):  # at most 30 s
+            if started <= {i["name"] for i in emulator.list_indexes()["indexes"]}:
+                break
+            await asyncio.sleep(0.05)
+        await plugin.servicer.Cancel(empty_pb2.Empty(), Context())
+        return asyncio.get_running_loop().time()
+
+    async def both() -> float:
+        request = provider_pb2.CreateRequest(urn=urn, properties=inputs)
+        creating = asyncio.ensure_future(plugin.servicer.Create(request, context))
+        cancelled_at = await cancel_once_started()
+        with pytest.raises(AbortedError):
+            await asyncio.wait_for(creating, 30)
+        return asyncio.get_running_loop().time() - cancelled_at
+
+    seconds = run(both())
+    return AbortedError(context), seconds
+
+
+def test_cancel_makes_a_running_create_partial_and_update_continues_it(
+    server: EmulatorServer, backup_id: str, emulator: Emulator
+) -> None:
+    """Ctrl-C in `pulumi up`: the create stops waiting at once and reports the index it made."""
+    plugin = make_plugin(server, Runtime())  # real (scaled) sleeps: the wait is woken
+    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=3600.0)))
+    checked = check(plugin, "RestoredIndex", "idx", {"backupId": backup_id, "name": "slow"})
+    aborted, seconds = create_then_cancel(
+        plugin, emulator, "RestoredIndex", checked.inputs, {"slow"}
+    )
+    assert seconds < 5  # not the hour the restore takes
+    detail = init_failure(aborted)
+    assert detail.id == "slow"
+    [reason] = detail.reasons
+    assert "cancelled (Ctrl-C)" in reason
+    assert "nothing was deleted" in reason
+    assert "Run `pulumi up` again" in reason
+    slow = next(i for i in emulator.list_indexes()["indexes"] if i["name"] == "slow")
+    assert plain(detail.properties)["ownerMark"] == slow["tags"][MARK_KEY]
+    # The next `pulumi up` is another plugin process: a new provider, not cancelled.
+    emulator.set_timings(FAST_TIMINGS)
+    again = make_plugin(server, Runtime(sleep=lambda _: None))
+    updated = again.call(
+        "Update",
+        provider_pb2.UpdateRequest(
+            urn=f"{PREFIX}RestoredIndex::idx",
+            id="slow",
+            olds=detail.properties,
+            news=checked.inputs,
+        ),
+    )
+    assert plain(updated.properties)["ready"] is True
+    assert [i["name"] for i in emulator.list_indexes()["indexes"]] == ["src", "slow"]
+    assert len(emulator.list_restore_jobs()["data"]) == 1  # resumed, not restored again
+
+
+def test_cancel_stops_a_set_create_and_deletes_its_members(
+    server: EmulatorServer, backup_id: str, emulator: Emulator
+) -> None:
+    """A set records nothing for a failed create: Ctrl-C deletes the members it started."""
+    plugin = make_plugin(server, Runtime())
+    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=3600.0)))
+    members = {key: {"backupId": backup_id, "name": f"set-{key}"} for key in "ab"}
+    checked = check(plugin, "RestoredIndexSet", "idx", {"members": members})
+    aborted, _ = create_then_cancel(
+        plugin, emulator, "RestoredIndexSet", checked.inputs, {"set-a", "set-b"}
+    )
+    message = aborted.args[0].details
+    assert "cancelled (Ctrl-C)" in message
+    assert [i["name"] for i in emulator.list_indexes()["indexes"]] == ["src"]
+
+
 def test_import_takes_an_unmarked_index_and_refuses_a_marked_one(
     plugin: Plugin, backup_id: str, emulator: Emulator
 ) -> None:

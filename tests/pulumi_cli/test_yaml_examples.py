@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -253,6 +254,34 @@ def children(pid: int) -> list[tuple[int, str]]:
         if int(fields[1]) == pid:
             found.append((int(stat.parent.name), cmdline))
     return found
+
+
+def test_ctrl_c_records_the_running_restore_and_the_next_up_resumes_it(
+    restore_folder: ProjectFolder, emulator: Emulator, client: ControlPlaneClient
+) -> None:
+    """Ctrl-C mid-restore: `pulumi up` ends soon, with a partial create; the next up ends it."""
+    emulator.seed_index(name="prod-search", dimension=16)
+    restore_folder.config("backupId", seed_backup(emulator, "slow"))
+    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=3600.0)))
+    up = restore_folder.start("up", "--yes", "--skip-preview")
+    assert up.stdout is not None
+    for line in up.stdout:  # blocks until the restore has started
+        if "started restore job" in line:
+            break
+    up.send_signal(signal.SIGINT)  # a terminal's Ctrl-C: the plugin has a process group of its own
+    # Without the plugin's Cancel, the engine waits for the create: the whole restore.
+    rest, _ = up.communicate(timeout=60)
+    assert up.returncode != 0
+    assert "cancelled (Ctrl-C)" in rest
+    assert "Traceback" not in rest
+    [partial] = restore_folder.resources(RESTORED)
+    assert partial["initErrors"]
+    assert restored_names(client) == [partial["id"]]
+    emulator.set_timings(FAST_TIMINGS)
+    resumed = restore_folder.up()
+    assert resumed.ops_of("search") == ["update"]
+    assert restored_names(client) == [restore_folder.outputs()["indexName"]] == [partial["id"]]
+    assert len(list(client.iter_restore_jobs())) == 1  # resumed, not restored again
 
 
 @pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="needs Linux pidfds")

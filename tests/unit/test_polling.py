@@ -110,6 +110,20 @@ def test_the_first_cancel_keeps_its_reason() -> None:
     )
 
 
+def test_a_cancel_reaches_the_children_made_before_and_after_it() -> None:
+    """A run's cancel (the plugin's) stops each set's own cancellation, with its reason."""
+    run = Cancellation(keep_started=True)
+    before, unrelated = run.child(), Cancellation()
+    assert not before.keep_started  # a set's members are deleted, not kept
+    before.cancel("member a failed")  # a child's own cancel does not reach the parent
+    sibling = run.child()
+    assert (run.cancelled, sibling.cancelled) == (False, False)
+    run.cancel("Ctrl-C")
+    after = run.child()
+    assert (sibling.reason, after.reason, before.reason) == ("Ctrl-C", "Ctrl-C", "member a failed")
+    assert not unrelated.cancelled
+
+
 def test_a_request_cut_short_by_the_budget_ends_the_wait_as_a_timeout() -> None:
     """A probe whose request the budget cut short ends the wait with WaitTimeoutError."""
     clock = FakeClock()
