@@ -496,14 +496,19 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
         return NameTakenError(f"an index named {inp.name!r} already exists and {why}")
 
     def _rename_hint(self, inp: I) -> str:
-        origin = self.name_origin
-        seed = inp.owner_seed
-        if origin is not None and seed:
-            derived = decl.auto_name(seed, [getattr(inp, k) for k in origin], {}, [None])
-            if derived == inp.name:
-                # Omitting `name` is what the user did: the same names derive the same name.
-                return "give this resource a `name` of its own"
+        keys = (*(self.name_origin or ()), "owner_seed", "name")
+        if self._auto_named({key: getattr(inp, key) for key in keys}):
+            # Omitting `name` is what the user did: the same names derive the same name.
+            return "give this resource a `name` of its own"
         return "choose another `name` (or omit it for an auto-name)"
+
+    def _auto_named(self, inputs: Mapping[str, Any]) -> bool:
+        """Whether the name in ``inputs`` is the one derived for them (the program set none)."""
+        origin, seed = self.name_origin, inputs.get("owner_seed")
+        if origin is None or not seed:
+            return False
+        derived = decl.auto_name(seed, [inputs.get(k) for k in origin], {}, [None])
+        return bool(derived == inputs.get("name"))
 
     def _whose(self, inp: I, mark: str | None) -> str:
         if mark is None:
@@ -617,9 +622,12 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
         if decl.contains_unknown(force) or not known:
             return None  # a possible replacement: `pulumi up` diffs again once it is known
         name = olds.get("name")
-        changed = ", ".join(replaces)
+        # An auto-name follows its origin: the program changed that, not the name.
+        auto = "name" in replaces and len(replaces) > 1 and self._auto_named(news)
+        changed = ", ".join(key for key in replaces if not (auto and key == "name"))
         return DeletionProtectedError(
-            f"{self.kind} {name!r}: changing {changed} replaces the index, and the replacement "
+            f"{self.kind} {name!r}: changing {changed} replaces the index"
+            f"{' (its auto-name follows it)' if auto else ''}, and the replacement "
             f"would have to delete index {name!r}, which has deletion protection enabled. "
             "Nothing was started. Either set force_destroy=True in the same program (the "
             "replacement then turns the old index's protection off and deletes it; add "

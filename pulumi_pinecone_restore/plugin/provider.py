@@ -85,6 +85,7 @@ from pulumi_pinecone_restore.plugin.schema import (
     camel,
     resource_kinds,
     schema_json,
+    snake,
     token,
 )
 from pulumi_pinecone_restore.plugin.values import from_wire, secret_keys, to_wire
@@ -146,6 +147,17 @@ def owner_seed_of(urn: str, organization: str = DEFAULT_ORGANIZATION) -> str:
 
 
 @functools.cache
+def _input_names() -> frozenset[str]:
+    """Every resource input's snake_case name."""
+    return frozenset(
+        p.name
+        for kind in resource_kinds()
+        if kind.spec is not None
+        for p in user_props(kind.spec.inputs)
+    )
+
+
+@functools.cache
 def property_names() -> tuple[str, ...]:
     """Every snake_case name a message may mention (inputs and outputs), longest first."""
     names: set[str] = {"members", "clones", SET_BUDGET, SET_CONCURRENCY}
@@ -163,7 +175,18 @@ def camel_message(text: str) -> str:
     """
     for name in property_names():
         text = re.sub(rf"\b{name}\b", camel(name), text)
+    # An input's value as a program of any language (YAML first) writes it, not as Python does.
+    text = re.sub(
+        r"\b([a-z][A-Za-z]*)=(True|False|\"[^\"]*\")",
+        lambda m: (
+            f"{m[1]}: {_PLAIN_VALUES.get(m[2], m[2])}" if snake(m[1]) in _input_names() else m[0]
+        ),
+        text,
+    )
     return re.sub(r"\bpinecone:(apiKey|controllerHost|ownerKey)\b", rf"{PACKAGE}:\1", text)
+
+
+_PLAIN_VALUES = {"True": "true", "False": "false"}
 
 
 def _failure_text(prop: str, reason: str) -> str:

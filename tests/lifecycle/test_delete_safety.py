@@ -59,9 +59,26 @@ def test_diff_refuses_protected_replacement_without_force(
     old = restored(life, backup_id, deletion_protection="enabled")
     news = checked(life, {}, backup_id=second_backup, deletion_protection="enabled")
     emulator.reset_requests()
-    with pytest.raises(DeletionProtectedError):
+    with pytest.raises(DeletionProtectedError) as refused:
         life.diff(old.outputs, news)
     assert emulator.request_counts() == {}
+    # The program set no name: only the backup changed (the auto-name follows it).
+    message = str(refused.value)
+    assert "changing backup_id replaces the index (its auto-name follows it)" in message
+    assert "with backup_id as before" in message
+
+
+def test_a_protected_replacement_names_each_input_the_program_changed(
+    life: AnyLifecycle, backup_id: str, second_backup: str
+) -> None:
+    """A name the program set and changed is named with the backup, without the auto-name note."""
+    old = restored(life, backup_id, name="mine", deletion_protection="enabled")
+    news = checked(life, {}, backup_id=second_backup, name="yours")
+    with pytest.raises(DeletionProtectedError) as refused:
+        life.diff(old.outputs, news)
+    message = str(refused.value)
+    assert "changing name, backup_id replaces the index, and" in message
+    assert "auto-name" not in message
 
 
 def test_replacement_deletes_with_the_programs_force_destroy(

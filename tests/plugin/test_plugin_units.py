@@ -52,6 +52,18 @@ def test_messages_use_schema_names() -> None:
     assert camel_message(text) == "raise createTimeout; backupId is required; create the index"
 
 
+def test_messages_give_input_values_as_a_program_writes_them() -> None:
+    """YAML users read `forceDestroy: true`, not Python's `forceDestroy=True`; other text stays."""
+    text = (
+        'set force_destroy=True, final_backup=False and deletion_protection="disabled"; '
+        "pulumi.ResourceOptions(protect=True)"
+    )
+    assert camel_message(text) == (
+        'set forceDestroy: true, finalBackup: false and deletionProtection: "disabled"; '
+        "pulumi.ResourceOptions(protect=True)"
+    )
+
+
 def test_wire_values_round_trip_with_unknowns_and_whole_numbers() -> None:
     """Unknowns (sentinel or Computed) are the engine's sentinel; 16.0 arrives as 16; keys stay."""
     wire = {
