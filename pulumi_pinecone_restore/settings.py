@@ -76,6 +76,8 @@ class RetryPolicy:
 
 
 CONTROLLER_HOST_CONFIG = "pinecone:controllerHost"
+# Where a program gives its key (the stack config the Python resources read).
+KEY_HINT = "run `pulumi config set --secret pinecone:apiKey <key>`"
 _HOST_EXAMPLES = "give scheme://host[:port], e.g. https://api.pinecone.io or http://127.0.0.1:5080"
 _SCHEMES = ("http", "https")
 _SCHEME_PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -355,6 +357,7 @@ class ClientSettings:
         environ: Mapping[str, str] | None = None,
         retry: RetryPolicy | None = None,
         host_source: str = CONTROLLER_HOST_CONFIG,
+        key_hint: str = KEY_HINT,
     ) -> ClientSettings:
         """Combine explicit values with the environment.
 
@@ -364,6 +367,7 @@ class ClientSettings:
             environ: The environment to read; ``os.environ`` (read at call time) when ``None``.
             retry: Retry policy; the default when ``None``.
             host_source: What the explicit host is called in a refusal (e.g. ``--host``).
+            key_hint: Where to give a key, when there is none (before the environment variable).
 
         Returns:
             The settings.
@@ -376,8 +380,7 @@ class ClientSettings:
         key = api_key or environ.get(API_KEY_ENV, "")
         if not key.strip():
             raise ConfigurationError(
-                "no Pinecone API key: run `pulumi config set --secret pinecone:apiKey <key>` "
-                f"or set the {API_KEY_ENV} environment variable"
+                f"no Pinecone API key: {key_hint} or set the {API_KEY_ENV} environment variable"
             )
         if controller_host:
             host = normalize_controller_host(controller_host, source=host_source)

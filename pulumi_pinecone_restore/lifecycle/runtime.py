@@ -27,7 +27,7 @@ from pulumi_pinecone_restore.errors import ConfigurationError
 from pulumi_pinecone_restore.forecast import RestoreHistory
 from pulumi_pinecone_restore.lifecycle.intents import Intents
 from pulumi_pinecone_restore.polling import Cancellation, Deadline, Observation, PollSchedule
-from pulumi_pinecone_restore.settings import ClientSettings, RetryPolicy
+from pulumi_pinecone_restore.settings import KEY_HINT, ClientSettings, RetryPolicy
 
 __all__ = [
     "CONFIG_API_KEY",
@@ -137,6 +137,8 @@ class Runtime:
         calls_at_once: How many operations this process may run at once (the provider
             plugin serves many); the shared client keeps that many connections, so none is
             opened and thrown away under load ("connection pool is full").
+        key_hint: Where this run's key is given, for the error when there is none (the
+            plugin's explicit providers take it as ``apiKey``, not from stack config).
     """
 
     config: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
@@ -153,6 +155,7 @@ class Runtime:
     observer: Callable[[str, Observation[Any], Deadline], None] | None = None
     intents: Intents = attrs.field(factory=Intents, repr=False)
     calls_at_once: int = 1
+    key_hint: str = KEY_HINT
 
     def with_connection(self, value: Any) -> Runtime:
         """This runtime for a resource whose ``connection`` input is ``value`` (or none)."""
@@ -192,6 +195,7 @@ class Runtime:
             controller_host=host or _config_str(self.config, CONFIG_CONTROLLER_HOST),
             environ=self.environ,
             retry=self.retry,
+            key_hint=self.key_hint,
         )
         concurrency = max(concurrency, self.calls_at_once)
         if concurrency > settings.pool_size:

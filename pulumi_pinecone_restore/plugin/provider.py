@@ -285,6 +285,7 @@ class PineconeRestoreProvider(Provider):
         self._pool = ThreadPoolExecutor(max_workers=MAX_CALLS, thread_name_prefix="call")
         # The engine's Cancel (Ctrl-C during `pulumi up`): every create stops waiting.
         self._stop = Cancellation(keep_started=True)
+        self._explicit = False  # a provider resource of the program (see check_config)
 
     # plumbing ----------------------------------------------------------------------------
 
@@ -322,6 +323,12 @@ class PineconeRestoreProvider(Provider):
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
         """The settings must be text; ``apiKey`` and ``ownerKey`` are kept secret."""
+        # A default provider (`default`, `default_1_2_3`) reads the stack config; a provider
+        # resource of the program reads only its own properties.
+        provider_name = request.urn.rsplit("::", 1)[-1]
+        self._explicit = bool(request.urn) and not (
+            provider_name == "default" or provider_name.startswith("default_")
+        )
         failures: list[CheckFailure] = []
         inputs: dict[str, PropertyValue] = {}
         for key, value in request.new_inputs.items():
@@ -356,7 +363,13 @@ class PineconeRestoreProvider(Provider):
             )
             if value:
                 config[key] = value
-        self._runtime = attrs.evolve(self._runtime, config=config)
+        hint = (
+            "set the apiKey property of this provider resource (an explicit provider reads no "
+            "stack config)"
+            if self._explicit
+            else f"run `pulumi config set --secret {PACKAGE}:apiKey <key>`"
+        )
+        self._runtime = attrs.evolve(self._runtime, config=config, key_hint=hint)
         # No output values or resource references: unknowns arrive as the plain sentinel, and
         # create/update are not called at preview (outputs of a new resource stay unknown).
         return ConfigureResponse(

@@ -543,11 +543,25 @@ def test_a_bad_controller_host_fails_check_config_by_its_key(plugin: Plugin) -> 
     assert "pinecone-restore:controllerHost" in failure.reason
 
 
-def test_a_missing_key_names_the_plugins_config_key(server: EmulatorServer, backup_id: str) -> None:
-    """With no apiKey anywhere, the create says to set pinecone-restore:apiKey."""
+@pytest.mark.parametrize(
+    ("provider", "hint"),
+    [
+        ("default", "run `pulumi config set --secret pinecone-restore:apiKey <key>`"),
+        ("default_0_9_0", "run `pulumi config set --secret pinecone-restore:apiKey <key>`"),
+        ("staging", "set the apiKey property of this provider resource"),
+    ],
+)
+def test_a_missing_key_says_where_this_provider_takes_it(
+    server: EmulatorServer, backup_id: str, provider: str, hint: str
+) -> None:
+    """No apiKey: a default provider's hint is the stack config, an explicit one's its property."""
     plugin = make_plugin(server, Runtime(sleep=lambda _: None))
+    urn = f"urn:pulumi:dev::proj::pulumi:providers:pinecone-restore::{provider}"
+    plugin.call("CheckConfig", provider_pb2.CheckRequest(urn=urn, news=struct({})))
     plugin.call("Configure", provider_pb2.ConfigureRequest(acceptSecrets=True))
     checked = check(plugin, "RestoredIndex", "idx", {"backupId": backup_id, "name": "nokey"})
     with pytest.raises(AbortedError) as aborted:
         create(plugin, "RestoredIndex", "idx", checked.inputs)
-    assert "pinecone-restore:apiKey" in aborted.value.args[0].details
+    message = aborted.value.args[0].details
+    assert f"no Pinecone API key: {hint}" in message
+    assert "or set the PINECONE_API_KEY environment variable" in message
