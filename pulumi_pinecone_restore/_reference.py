@@ -39,8 +39,9 @@ def _resources() -> list[tuple[AnySpec, type]]:
     ]
 
 
-PAGES = ("RestoredIndex", "CollectionIndex", "IndexBackup", "RestoredIndexSet")
+PAGES = ("RestoredIndex", "CollectionIndex", "IndexBackup", "RestoredIndexSet", "Functions")
 SET_PAGE = "RestoredIndexSet"
+FUNCTIONS_PAGE = "Functions"
 
 
 def _attribute_docs(cls: type) -> dict[str, str]:
@@ -144,6 +145,8 @@ def render(spec: AnySpec, cls: type) -> str:
             "possible replacement."
         ),
         "",
+        _plugin_note(user_props(spec.inputs)),
+        "",
         "## Outputs",
         "",
         "| output | description |",
@@ -163,6 +166,68 @@ def render(spec: AnySpec, cls: type) -> str:
         ),
         "",
     ]
+    return "\n".join(lines)
+
+
+def _plugin_note(props: tuple[Prop, ...]) -> str:
+    """How the provider plugin's schema spells these inputs, and which it leaves out."""
+    from pulumi_pinecone_restore.plugin.schema import PLUGIN_INPUT_EXCLUDED, camel  # noqa: PLC0415
+
+    note = (
+        "Through the provider plugin (YAML and the other languages) the inputs and outputs are "
+        "spelt in camelCase (`"
+        + "`, `".join(camel(p.name) for p in props if "_" in p.name)
+        + "`), and `customTimeouts` reach the create and the delete."
+    )
+    left_out = [p.name for p in props if p.name in PLUGIN_INPUT_EXCLUDED]
+    if left_out:
+        note += (
+            f" `{'`, `'.join(left_out)}` is left out of the plugin's schema on purpose: there, "
+            "an explicit provider resource (with its own `apiKey` and `controllerHost`) is the "
+            "way to another project."
+        )
+    return note
+
+
+def render_functions() -> str:
+    """The reference page of the lookups: the plugin's functions and their Python forms."""
+    from pulumi_pinecone_restore.plugin.schema import functions_schema, snake  # noqa: PLC0415
+
+    lines = [
+        _HEADER,
+        f"# {FUNCTIONS_PAGE}",
+        "",
+        (
+            "Lookups that read only and register no resource. A Python program calls "
+            "`get_x(...)` (plain values, blocks) or `get_x_output(...)` (inputs may be outputs; "
+            "returns an Output) from `pulumi_pinecone_restore`; the provider plugin serves the "
+            "same lookups as functions (`fn::invoke` in YAML), with camelCase names."
+        ),
+        "",
+    ]
+    for token_, fn in functions_schema().items():
+        name = token_.rsplit(":", 1)[-1]
+        python = snake(name)
+        lines += [
+            f"## {name}",
+            "",
+            f"`{token_}`; in Python `{python}(...)` and `{python}_output(...)`.",
+            "",
+            fn["description"],
+            "",
+            "| argument | Python | required | description |",
+            "|---|---|---|---|",
+        ]
+        required = set(fn["inputs"].get("required", ()))
+        for arg, spec in fn["inputs"]["properties"].items():
+            doc = spec["description"].replace("|", "\\|")
+            need = "yes" if arg in required else "no"
+            lines.append(f"| `{arg}` | `{snake(arg)}` | {need} | {doc} |")
+        lines += ["", "| result | Python | description |", "|---|---|---|"]
+        for out, spec in fn["outputs"]["properties"].items():
+            doc = spec["description"].replace("|", "\\|")
+            lines.append(f"| `{out}` | `{snake(out)}` | {doc} |")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -217,6 +282,7 @@ def pages() -> dict[str, str]:
     """Every page's file name and text, as :func:`write_pages` would write them."""
     rendered = {f"{spec.kind}.md": render(spec, cls) for spec, cls in _resources()}
     rendered[f"{SET_PAGE}.md"] = render_set()
+    rendered[f"{FUNCTIONS_PAGE}.md"] = render_functions()
     return rendered
 
 

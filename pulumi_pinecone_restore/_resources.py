@@ -47,8 +47,9 @@ class CommonArgs:
     Args:
         create_timeout: Time budget for the create, including waiting for its source (seconds or
             e.g. "90m"; default 1 h). What is still being made when it runs out is resumed by the
-            next `pulumi up` (a backup not Ready in time is deleted instead). Pulumi's
-            customTimeouts never reach a dynamic provider, hence this input.
+            next `pulumi up` (a backup not Ready in time is deleted instead). A Python program sets
+            it here, since customTimeouts never reach a dynamic provider; through the provider
+            plugin, customTimeouts.create is the budget when it is set, in place of this input.
         delete_timeout: Time budget for deletion, including a final backup and, for a backup,
             waiting while a restore from it is pending (default 10 min).
         connection: Where this resource's API key and control plane are, instead of the stack's
@@ -84,9 +85,10 @@ class IndexArgs(CommonArgs):
         adopt_existing: True takes over an existing index of this name that no stack has marked (or
             that the pinecone-restore CLI restored), if it comes from the same origin (restored from
             this backup, or made from this collection in this cloud and region). This is the
-            deliberate import: Pulumi cannot import a dynamic resource. An index marked by another
-            resource is still refused, unless the mark is of this resource's own names made under
-            another owner key (a failed run on another machine).
+            deliberate import of a Python program, whose dynamic resources `pulumi import` cannot
+            take (through the provider plugin, `pulumi import` works too). An index marked by
+            another resource is still refused, unless the mark is of this resource's own names made
+            under another owner key (a failed run on another machine).
     """
 
     name: pulumi.Input[str] | None = None

@@ -178,7 +178,8 @@ class IndexInputs(decl.CommonInputs):
         doc="True takes over an existing index of this name that no stack has marked (or that "
         "the pinecone-restore CLI restored), if it comes from the same origin (restored from "
         "this backup, or made from this collection in this cloud and region). This is the "
-        "deliberate import: Pulumi cannot import a dynamic resource. An index marked by "
+        "deliberate import of a Python program, whose dynamic resources `pulumi import` cannot "
+        "take (through the provider plugin, `pulumi import` works too). An index marked by "
         "another resource is still refused, unless the mark is of this resource's own names "
         "made under another owner key (a failed run on another machine).",
         parse=decl.flag,

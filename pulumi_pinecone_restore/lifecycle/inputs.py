@@ -317,8 +317,9 @@ class CommonInputs:
     create_timeout: float = input_prop(
         doc='Time budget for the create, including waiting for its source (seconds or e.g. "90m"; '
         "default 1 h). What is still being made when it runs out is resumed by the next "
-        "`pulumi up` (a backup not Ready in time is deleted instead). Pulumi's customTimeouts "
-        "never reach a dynamic provider, hence this input.",
+        "`pulumi up` (a backup not Ready in time is deleted instead). A Python program sets "
+        "it here, since customTimeouts never reach a dynamic provider; through the provider "
+        "plugin, customTimeouts.create is the budget when it is set, in place of this input.",
         parse=duration,
         update=True,
         default=DEFAULT_CREATE_TIMEOUT,

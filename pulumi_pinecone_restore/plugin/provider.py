@@ -79,6 +79,7 @@ from pulumi_pinecone_restore.lifecycle.runtime import (
 )
 from pulumi_pinecone_restore.lifecycle.sets import SET_BUDGET, SET_CONCURRENCY, RestoreSet
 from pulumi_pinecone_restore.plugin.schema import (
+    FUNCTION_ARGS_EXCLUDED,
     PACKAGE,
     PLUGIN_INPUT_EXCLUDED,
     ResourceKind,
@@ -607,7 +608,7 @@ class PineconeRestoreProvider(Provider):
                 + ", ".join(functions)
             )
         args = {k: v for k, v in from_wire(request.args).items() if v is not None}
-        accepted = set(inspect.signature(fn).parameters) - {"client", "environ"}
+        accepted = set(inspect.signature(fn).parameters) - FUNCTION_ARGS_EXCLUDED
         unknown = sorted(set(args) - accepted)
         if unknown:
             known = ", ".join(sorted(camel(a) for a in accepted))

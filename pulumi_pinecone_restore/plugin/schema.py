@@ -32,11 +32,13 @@ from pulumi_pinecone_restore.lifecycle import inputs as decl
 from pulumi_pinecone_restore.lifecycle.engine import AnySpec
 
 __all__ = [
+    "FUNCTION_ARGS_EXCLUDED",
     "PACKAGE",
     "PLUGIN_INPUT_EXCLUDED",
     "ResourceKind",
     "build_schema",
     "camel",
+    "functions_schema",
     "resource_kinds",
     "schema_json",
     "snake",
@@ -48,6 +50,9 @@ MODULE = "index"
 # An explicit provider resource replaces the dynamic resources' `connection` input: each
 # provider has its own apiKey/controllerHost, so the plugin's resources take no connection.
 PLUGIN_INPUT_EXCLUDED = frozenset({"connection"})
+# The lookups' Python-only arguments: the plugin gives the client; a program of another
+# language has no sleep function to pass, and the 404 retries keep their tested pace.
+FUNCTION_ARGS_EXCLUDED = frozenset({"client", "environ", "sleep", "retry_delays"})
 API_KEY_ENV = "PINECONE_API_KEY"
 CONTROLLER_HOST_ENV = "PINECONE_CONTROLLER_HOST"
 # The Go package is `pineconerestore`: a directory named so spares every import an alias (as
@@ -160,6 +165,13 @@ def _camel_text(text: str, names: list[str]) -> str:
     for name in sorted(names, key=len, reverse=True):
         if "_" in name:
             text = re.sub(rf"\b{name}\b", camel(name), text)
+    return _plain_values(text)
+
+
+def _plain_values(text: str) -> str:
+    """Python's ``True``/``False``/``None`` as every other language writes them, as code."""
+    for python, plain in (("True", "true"), ("False", "false"), ("None", "null")):
+        text = re.sub(rf"`?\b{python}\b`?", f"`{plain}`", text)
     return text
 
 
@@ -208,7 +220,7 @@ def _md(text: str) -> str:
     """
     paragraphs = [" ".join(p.split()) for p in text.replace("``", "`").split("\n\n")]
     joined = "\n\n".join(p for p in paragraphs if p)
-    return re.sub(r"\bpinecone:(apiKey|controllerHost)\b", rf"{PACKAGE}:\1", joined)
+    return _plain_values(re.sub(r"\bpinecone:(apiKey|controllerHost)\b", rf"{PACKAGE}:\1", joined))
 
 
 def _set_resource(kind: ResourceKind, member_names: list[str]) -> dict[str, Any]:
@@ -319,12 +331,13 @@ def _function(
     }
 
 
-def _functions() -> dict[str, Any]:
+def functions_schema() -> dict[str, Any]:
+    """The schema's functions by token (``getBackup``, ``getRestoreJob``)."""
     from pulumi_pinecone_restore.invokes import get_restore_job  # noqa: PLC0415
     from pulumi_pinecone_restore.lookup import get_backup  # noqa: PLC0415
     from pulumi_pinecone_restore.models import BackupModel, RestoreJobModel  # noqa: PLC0415
 
-    skip = frozenset({"client", "environ"})
+    skip = FUNCTION_ARGS_EXCLUDED
     backup_names = [f.name for f in attrs.fields(BackupModel)] + ["name_prefix", "ready_only"]
     job_names = [f.name for f in attrs.fields(RestoreJobModel)]
     return {
@@ -417,7 +430,7 @@ def build_schema() -> dict[str, Any]:
         },
         "types": {token("RestoredIndexMember"): member, token("RestoredIndexClone"): clone},
         "resources": resources,
-        "functions": _functions(),
+        "functions": functions_schema(),
     }
 
 

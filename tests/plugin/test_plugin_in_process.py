@@ -409,6 +409,15 @@ def test_functions_answer_and_refuse_unknown_arguments(plugin: Plugin, backup_id
         ),
     )
     assert [f.property for f in refused.failures] == ["backupIdd"]
+    # A Python-only argument (a sleep function) is no argument of the plugin's function.
+    python_only = plugin.call(
+        "Invoke",
+        provider_pb2.InvokeRequest(
+            tok="pinecone-restore:index:getRestoreJob",
+            args=struct({"restoreJobId": "job-1", "sleep": "no", "retryDelays": [1]}),
+        ),
+    )
+    assert sorted(f.property for f in python_only.failures) == ["retryDelays", "sleep"]
 
 
 def test_a_missing_restore_job_is_one_message(plugin: Plugin) -> None:

@@ -40,3 +40,14 @@ def test_the_set_page_names_each_of_its_inputs() -> None:
 
     text = pages()["RestoredIndexSet.md"]
     assert all(f"| `{item.name}` |" in text for item in SET_INPUTS)
+
+
+def test_the_functions_page_names_each_argument_the_plugin_takes() -> None:
+    """Every argument and result of the plugin's functions is on the page, in both spellings."""
+    from pulumi_pinecone_restore.plugin.schema import functions_schema, snake  # noqa: PLC0415
+
+    text = pages()["Functions.md"]
+    for token, fn in functions_schema().items():
+        assert f"## {token.rsplit(':', 1)[-1]}" in text
+        for name in [*fn["inputs"]["properties"], *fn["outputs"]["properties"]]:
+            assert f"| `{name}` | `{snake(name)}` |" in text, (token, name)
