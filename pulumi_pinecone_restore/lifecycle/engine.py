@@ -853,7 +853,14 @@ class Lifecycle(Generic[I, O, H, P]):
 
     # delete ------------------------------------------------------------------------------
 
-    def delete(self, id_: str, olds: Mapping[str, Any], *, undo: bool = False) -> None:
+    def delete(
+        self,
+        id_: str,
+        olds: Mapping[str, Any],
+        *,
+        undo: bool = False,
+        program: Mapping[str, Any] | None = None,
+    ) -> None:
         """Delete the object and wait until it is gone.
 
         The delete settings come from the running program when a diff of this run spoke for
@@ -865,21 +872,26 @@ class Lifecycle(Generic[I, O, H, P]):
             olds: Its state (the last outputs).
             undo: Undoing what this run just made (a failed create's cleanup): the settings in
                 ``olds`` only.
+            program: The program's inputs for this object, from a caller that knows them (a
+                set, for its member): they are the program's word, not the diffs' record
+                (whose marks a set's members share); empty: the program has none (a removed
+                member, a destroy), so the state's settings.
         """
         spec = self.spec
         if not isinstance(spec, CustomDelete):
             return  # nothing remote to delete: the state forgets it
         run = self._run()
         settings = {**dict(olds), **self.stored(olds)}
-        said = (
-            self.runtime.intents.find(spec.kind, lambda i: spec.intent_covers(i, settings))
-            if spec.delete_settings and not undo
-            else None
-        )
-        if said is not None:
-            program = {name: said.inputs.get(name) for name in spec.delete_settings}
-            changed = sorted(n for n, v in program.items() if decl.differs(settings.get(n), v))
-            settings.update(program)
+        said: Mapping[str, Any] | None = None
+        if program is not None:
+            said = program or None
+        elif spec.delete_settings and not undo:
+            found = self.runtime.intents.find(spec.kind, lambda i: spec.intent_covers(i, settings))
+            said = found.inputs if found is not None else None
+        if said is not None and not undo:
+            word = {name: said.get(name) for name in spec.delete_settings}
+            changed = sorted(n for n, v in word.items() if decl.differs(settings.get(n), v))
+            settings.update(word)
             if changed:
                 run.say(
                     f"{spec.kind} {id_}: deleting with the program's {', '.join(changed)} "

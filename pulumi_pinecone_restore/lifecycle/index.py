@@ -85,6 +85,8 @@ INDEX_OUTPUTS = (
 )
 # The tag that proves an index was made by this stack's resource (see the module docstring).
 MARK_KEY = "pulumi-owner"
+# How a refused delete's first sentence ends (a set gives its own advice after it).
+NOT_DELETED = "so it was not deleted."
 MARK_LEN = 20
 MARK_NAMES_LEN = 10  # the part of a mark that hashes names only (see `index_mark`)
 # The seed of restores the package's CLI starts (no stack's: `adopt_existing` may take them).
@@ -311,7 +313,7 @@ def delete_and_wait(
         )
         raise DeletionProtectedError(
             f"index {name!r} has deletion protection enabled"
-            f"{' (turned on outside this stack)' if outside else ''}, so it was not deleted. "
+            f"{' (turned on outside this stack)' if outside else ''}, {NOT_DELETED} "
             "Set force_destroy=True on its resource and run `pulumi up`: when a replacement "
             "left it behind, that up deletes it; for a destroy, run `pulumi destroy` after "
             f'that up. Or, for a destroy, {refresh}set deletion_protection="disabled" and run '

@@ -40,11 +40,13 @@ import attrs
 from pulumi_pinecone_restore.connection import Connection
 from pulumi_pinecone_restore.errors import (
     CancelledError,
+    DeletionProtectedError,
     OperationError,
     SetOperationError,
     WaitTimeoutError,
 )
 from pulumi_pinecone_restore.lifecycle.engine import OPAQUE_ID_PREFIX, AnyLifecycle, Lifecycle
+from pulumi_pinecone_restore.lifecycle.index import NOT_DELETED
 from pulumi_pinecone_restore.lifecycle.inputs import (
     contains_unknown,
     differs,
@@ -64,6 +66,8 @@ SET_CONCURRENCY = "max_concurrency"  # members run at once, at most
 #: Enough that a set of 50 runs at once (within 1.2x of one restore, see benchmarks/), few
 #: enough that a set of hundreds neither opens hundreds of connections nor meets 429s.
 DEFAULT_MAX_CONCURRENCY = 50
+# Why a member is deleted: the advice for a protected one differs (see `_delete`).
+REMOVED, REPLACED, DESTROYED = "removed", "replaced", "destroyed"
 Bag = dict[str, Any]
 SetInputKind = Literal["members", "duration", "count", "connection"]
 
@@ -458,7 +462,7 @@ class RestoreSet:
         member = self._member(len(old) + len(new), news)
         limit = concurrency(news)
         plan = _Plan.of(member, old, new)
-        self._delete_all(member, plan.delete_first, limit)
+        self._delete_all(member, plan.delete_first, limit, REPLACED, new)
         created, create_errors = self._create(
             member, {k: new[k] for k in plan.creates}, news.get(SET_BUDGET), limit
         )
@@ -471,7 +475,11 @@ class RestoreSet:
         # member; what this attempt made is then deleted again: a failed update records
         # nothing, so a member it made and kept would be orphaned.
         _, delete_errors = run_all(
-            {key: _delete(member, outs) for key, outs in plan.delete_after.items()}, limit
+            {
+                key: _delete(member, outs, key, REPLACED if key in new else REMOVED, new)
+                for key, outs in plan.delete_after.items()
+            },
+            limit,
         )
         if delete_errors:
             self._fail_update(member, plan, created, updated, delete_errors)
@@ -522,8 +530,13 @@ class RestoreSet:
         member: AnyLifecycle,
         members: Mapping[str, Bag],
         limit: int = DEFAULT_MAX_CONCURRENCY,
+        why: str = DESTROYED,
+        program: Mapping[str, Bag] | None = None,
     ) -> None:
-        _, errors = run_all({key: _delete(member, outs) for key, outs in members.items()}, limit)
+        _, errors = run_all(
+            {key: _delete(member, outs, key, why, program) for key, outs in members.items()},
+            limit,
+        )
         if errors:
             raise SetOperationError(f"delete failed for {len(errors)} member(s):\n{_lines(errors)}")
 
@@ -651,8 +664,42 @@ def _remove_forced(member: AnyLifecycle, outs: Bag) -> Callable[[], None]:
     )
 
 
-def _delete(member: AnyLifecycle, outs: Bag) -> Callable[[], None]:
-    return lambda: member.delete(str(outs.get("name")), outs)
+def _delete(
+    member: AnyLifecycle,
+    outs: Bag,
+    key: str,
+    why: str,
+    program: Mapping[str, Bag] | None = None,
+) -> Callable[[], None]:
+    """Delete a member; a protected one is refused with advice a set's program can follow.
+
+    The delete settings (force_destroy, final_backup) are the program's for this member key
+    when it still lists it (a replacement), else the state's: never another member's, though
+    all share the set's mark. A removed member's force_destroy must be set while it is listed.
+    """
+    word = dict((program or {}).get(key) or {})
+
+    def job() -> None:
+        try:
+            member.delete(str(outs.get("name")), outs, program=word)
+        except DeletionProtectedError as exc:
+            head, sep, _ = str(exc).partition(NOT_DELETED)
+            if not sep:
+                raise
+            advice = {
+                REMOVED: "A removed member's force_destroy is read from the stack's state, so "
+                f"set it while the member is listed: put member {key!r} back in members with "
+                "force_destroy=True (its other inputs as before), run `pulumi up`, then remove "
+                "it and run `pulumi up` again",
+                REPLACED: f"Set force_destroy=True on member {key!r} in the same program (the "
+                "replacement then turns the old index's protection off and deletes it)",
+                DESTROYED: "A destroy reads force_destroy from the stack's state: set "
+                f"force_destroy=True on member {key!r} in members, run `pulumi up`, then "
+                "`pulumi destroy` again",
+            }[why]
+            raise DeletionProtectedError(f"{head}{sep} {advice}") from exc
+
+    return job
 
 
 def _read(member: AnyLifecycle, outs: Bag) -> Callable[[], Any]:

@@ -92,6 +92,46 @@ def test_failed_update_keeps_a_same_name_replacement_and_says_so(
     assert index_names(emulator) == {"src-old", "src-new", "stg-a", "stg-c"}
 
 
+def test_a_removed_protected_member_gets_advice_that_works_when_followed(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """The refusal says to put the member back with force_destroy first; doing so removes it.
+
+    It said "set force_destroy=True on its resource", which a member no longer listed has not.
+    """
+    engine = RestoreSet(runtime)
+    a = {"backup_id": backups["old"], "name": "set-a"}
+    b = {"backup_id": backups["old"], "name": "set-b", "deletion_protection": "enabled"}
+    first = checked(engine, {"members": {"a": a, "b": b}})
+    _, outs = engine.create(first)
+    without_b = checked(engine, {"members": {"a": a}}, first)
+    with pytest.raises(SetOperationError) as refused:
+        engine.update(outs, without_b)
+    message = str(refused.value)
+    assert "index 'set-b' has deletion protection enabled, so it was not deleted." in message
+    assert "put member 'b' back in members with force_destroy=True" in message
+    assert "A removed member's force_destroy is read from the stack's state" in message
+    assert "on its resource" not in message
+    # The advice, step by step: b back with force_destroy, up; then b removed, up.
+    forced = checked(engine, {"members": {"a": a, "b": {**b, "force_destroy": True}}}, first)
+    outs = engine.update(outs, forced)
+    engine.update(outs, checked(engine, {"members": {"a": a}}, forced))
+    assert index_names(emulator) == {"src-old", "src-new", "set-a"}
+
+
+def test_a_protected_member_at_destroy_is_told_to_set_force_destroy_on_it(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """`pulumi destroy` of a set with a protected member names the member to set it on."""
+    engine = RestoreSet(runtime)
+    b = {"backup_id": backups["old"], "name": "set-b", "deletion_protection": "enabled"}
+    _, outs = engine.create(checked(engine, {"members": {"b": b}}))
+    with pytest.raises(SetOperationError) as refused:
+        engine.delete(outs)
+    assert "set force_destroy=True on member 'b' in members, run `pulumi up`" in str(refused.value)
+    assert "set-b" in index_names(emulator)
+
+
 def test_a_removed_member_that_cannot_be_deleted_leaves_no_new_member_unrecorded(
     runtime: Runtime, backups: dict[str, str], emulator: Emulator
 ) -> None:
@@ -360,3 +400,37 @@ def test_a_timeout_beside_a_failure_reports_the_failed_members_deletion(runtime:
     with pytest.raises(SetOperationError) as info:
         engine._fail_create(engine._member(2, {}), {}, errors)
     assert info.value.outcomes == {"a": "running", "b": "deleted"}
+
+
+def test_a_members_force_destroy_never_deletes_another_protected_member(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """Removing protected b while a sets force_destroy: b stays; a's word is a's alone.
+
+    The members share the set's ownership mark, so the delete of b took the intent a's diff
+    recorded in the same run (force_destroy=True) as the program's word about b.
+    """
+    engine = RestoreSet(runtime)
+    a = {"backup_id": backups["old"], "name": "set-a"}
+    b = {"backup_id": backups["old"], "name": "set-b", "deletion_protection": "enabled"}
+    first = checked(engine, {"members": {"a": a, "b": b}})
+    _, outs = engine.create(first)
+    forced_a = checked(engine, {"members": {"a": {**a, "force_destroy": True}}}, first)
+    with pytest.raises(SetOperationError):
+        engine.update(outs, forced_a)
+    assert emulator.describe_index("set-b")["deletion_protection"] == "enabled"
+
+
+def test_a_removed_members_final_backup_is_its_own_not_a_siblings(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """b's state asks for a final backup; a (no final backup) changes in the same run: b gets it."""
+    engine = RestoreSet(runtime)
+    a = {"backup_id": backups["old"], "name": "set-a"}
+    b = {"backup_id": backups["old"], "name": "set-b", "final_backup": True}
+    first = checked(engine, {"members": {"a": a, "b": b}})
+    _, outs = engine.create(first)
+    engine.update(outs, checked(engine, {"members": {"a": {**a, "tags": {"x": "y"}}}}, first))
+    assert index_names(emulator) == {"src-old", "src-new", "set-a"}
+    taken = [x for x in emulator.list_backups()["data"] if x["source_index_name"] == "set-b"]
+    assert len(taken) == 1
