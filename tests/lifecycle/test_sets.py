@@ -424,7 +424,7 @@ def test_a_members_force_destroy_never_deletes_another_protected_member(
 def test_a_removed_members_final_backup_is_its_own_not_a_siblings(
     runtime: Runtime, backups: dict[str, str], emulator: Emulator
 ) -> None:
-    """b's state asks for a final backup; a (no final backup) changes in the same run: b gets it."""
+    """Member b's state asks for a final backup; a changes in the same run: b gets its backup."""
     engine = RestoreSet(runtime)
     a = {"backup_id": backups["old"], "name": "set-a"}
     b = {"backup_id": backups["old"], "name": "set-b", "final_backup": True}
