@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -256,18 +257,24 @@ def children(pid: int) -> list[tuple[int, str]]:
     return found
 
 
+def up_mid_restore(folder: ProjectFolder, emulator: Emulator) -> subprocess.Popen[str]:
+    """`pulumi up` of a restore that takes an hour, read until the restore has started."""
+    emulator.seed_index(name="prod-search", dimension=16)
+    folder.config("backupId", seed_backup(emulator, "slow"))
+    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=3600.0)))
+    up = folder.start("up", "--yes", "--skip-preview")
+    assert up.stdout is not None
+    for line in up.stdout:  # blocks until the restore has started (the plugin is serving)
+        if "started restore job" in line:
+            break
+    return up
+
+
 def test_ctrl_c_records_the_running_restore_and_the_next_up_resumes_it(
     restore_folder: ProjectFolder, emulator: Emulator, client: ControlPlaneClient
 ) -> None:
     """Ctrl-C mid-restore: `pulumi up` ends soon, with a partial create; the next up ends it."""
-    emulator.seed_index(name="prod-search", dimension=16)
-    restore_folder.config("backupId", seed_backup(emulator, "slow"))
-    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=3600.0)))
-    up = restore_folder.start("up", "--yes", "--skip-preview")
-    assert up.stdout is not None
-    for line in up.stdout:  # blocks until the restore has started
-        if "started restore job" in line:
-            break
+    up = up_mid_restore(restore_folder, emulator)
     up.send_signal(signal.SIGINT)  # a terminal's Ctrl-C: the plugin has a process group of its own
     # Without the plugin's Cancel, the engine waits for the create: the whole restore.
     rest, _ = up.communicate(timeout=60)
@@ -289,14 +296,7 @@ def test_the_plugin_exits_when_pulumi_is_killed(
     restore_folder: ProjectFolder, emulator: Emulator, client: ControlPlaneClient
 ) -> None:
     """Killing `pulumi up` mid-restore leaves no plugin behind; the next up adopts the restore."""
-    emulator.seed_index(name="prod-search", dimension=16)
-    restore_folder.config("backupId", seed_backup(emulator, "slow"))
-    emulator.set_timings(attrs.evolve(FAST_TIMINGS, restore=Timing(seconds=3600.0)))
-    up = restore_folder.start("up", "--yes", "--skip-preview")
-    assert up.stdout is not None
-    for line in up.stdout:  # blocks until the restore has started (the plugin is serving)
-        if "started restore job" in line:
-            break
+    up = up_mid_restore(restore_folder, emulator)
     [plugin] = [pid for pid, cmd in children(up.pid) if "pulumi-resource-pinecone-restore" in cmd]
     watched = os.pidfd_open(plugin)
     try:
