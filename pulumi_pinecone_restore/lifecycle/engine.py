@@ -50,6 +50,7 @@ from pulumi_pinecone_restore.errors import (
     ConflictError,
     ConnectError,
     ImportRefusedError,
+    InputMismatchError,
     OperationError,
     PineconeRestoreError,
     RefusedError,
@@ -101,6 +102,8 @@ T = TypeVar("T")
 DEFAULT_CREATE_TIMEOUT = decl.DEFAULT_CREATE_TIMEOUT
 OPAQUE_ID_PREFIX = "hidden-"  # the id of an object whose name is a secret input
 LEGACY_INPUTS_KEY = "inputs"  # where releases before 0.2 kept a copy of the inputs
+# The diff's one look at a replacement's source (retries included), before a delete-first.
+SOURCE_CHECK_BUDGET = 60.0
 # The live service may leave a just-started restore job out of `GET /restore-jobs` for a moment
 # (the newer SDK's docs say so): a lookup that must find one lists again after these waits.
 LISTING_LAG_DELAYS = (0.5, 1.0, 2.0, 4.0)
@@ -535,14 +538,48 @@ class Lifecycle(Generic[I, O, H, P]):
         if intent is not None:
             self.runtime.intents.record(intent)
         same_name = not decl.differs(olds.get("name"), news.get("name"))
+        # The old object must go first when the replacement would be taken for it: an index
+        # that keeps its (unique) name, or an object found by a mark that no replace key
+        # changed (only `pulumi up --replace` replaces that). Else the new one comes first.
+        delete_first = same_name if self.spec.unique_name else not replaces
+        if replaces and delete_first:
+            self._check_source_first(olds, news)
         return Diff(
             replaces=tuple(replaces),
             updates=tuple(updates),
-            # The old object must go first when the replacement would be taken for it: an index
-            # that keeps its (unique) name, or an object found by a mark that no replace key
-            # changed (only `pulumi up --replace` replaces that). Else the new one comes first.
-            delete_before_replace=same_name if self.spec.unique_name else not replaces,
+            delete_before_replace=delete_first,
         )
+
+    def _check_source_first(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> None:
+        """A replacement that deletes the old object first: its new source must be usable.
+
+        Pulumi deletes, then creates; a create that cannot start (a mistyped backup id, a
+        dimension that is not the collection's) would leave nothing. One look at the source
+        (what the create's first poll does) refuses it at the diff, so at preview, before
+        anything is deleted. A value not known yet is looked at when `pulumi up` diffs again.
+
+        Raises:
+            InputMismatchError: The source does not exist, failed, or contradicts the inputs.
+        """
+        if decl.contains_unknown(dict(news)):
+            return
+        inp = self.typed(news)
+        run = self._run()
+        probe = self.spec.prerequisite(run, inp)
+        if probe is None:
+            return
+        try:
+            with bounded(self.runtime.deadline(SOURCE_CHECK_BUDGET)):
+                probe()
+        except TransportError:
+            raise  # not an answer about the source: says itself what to do
+        except PineconeRestoreError as exc:
+            kind, name = self.spec.kind, olds.get("name")
+            raise InputMismatchError(
+                f"{self.spec.label(inp)}: this replacement deletes {kind} {name!r} first (the "
+                f"name stays the same), and the new one could not be made: {exc}. Nothing was "
+                "deleted; fix the input and run `pulumi up` again"
+            ) from exc
 
     # create ------------------------------------------------------------------------------
 

@@ -420,7 +420,7 @@ class PineconeRestoreProvider(Provider):
         news = from_wire(request.new_inputs)
         runtime = self._runtime_for(request.urn)
         if kind.spec is None:
-            changed = RestoreSet(runtime).diff(olds, news)
+            changed = await self._in_thread(lambda: RestoreSet(runtime).diff(olds, news))
             keys = [
                 k
                 for k in ("members", SET_BUDGET, SET_CONCURRENCY)
@@ -435,7 +435,9 @@ class PineconeRestoreProvider(Provider):
                     for k in changed_keys
                 },
             )
-        diff = Lifecycle(kind.spec, runtime).diff(olds, news)
+        # A delete-first replacement looks at its new source (an API call): off the loop.
+        life = Lifecycle(kind.spec, runtime)
+        diff = await self._in_thread(lambda: life.diff(olds, news))
         detail: dict[str, PropertyDiffKind] = {}
         for name in diff.replaces:
             detail[name] = (

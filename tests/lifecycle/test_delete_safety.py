@@ -8,7 +8,12 @@ import attrs
 import pytest
 
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule
-from pulumi_pinecone_restore.errors import BackupFailedError, DeletionProtectedError
+from pulumi_pinecone_restore.errors import (
+    BackupFailedError,
+    DeletionProtectedError,
+    InputMismatchError,
+    SetOperationError,
+)
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, Created, Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN
@@ -216,3 +221,68 @@ def test_possible_replacement_of_protected_index_passes_until_known(
     known = checked(life, old.outputs, backup_id=second_backup, deletion_protection="enabled")
     with pytest.raises(DeletionProtectedError):
         life.diff(old.outputs, known)
+
+
+def test_a_delete_first_replacement_whose_backup_does_not_exist_deletes_nothing(
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
+) -> None:
+    """A named index whose backup_id gets a typo: refused at the diff, the index kept.
+
+    Pulumi deletes the old index first (the name stays), and the create then failed on the
+    missing backup: the stack was left with no index.
+    """
+    old = restored(life, backup_id, name="search")
+    typo = checked(life, old.outputs, backup_id="no-such-backup", name="search")
+    with pytest.raises(InputMismatchError) as refused:
+        life.diff(old.outputs, typo)
+    message = str(refused.value)
+    assert "this replacement deletes RestoredIndex 'search' first" in message
+    assert "backup 'no-such-backup' does not exist" in message
+    assert "Nothing was deleted" in message
+    assert names(emulator) == {"search"}
+
+
+def test_a_delete_first_replacement_from_a_ready_backup_goes_ahead(
+    life: AnyLifecycle, backup_id: str, second_backup: str, emulator: Emulator
+) -> None:
+    """The look at the source lets a good replacement through: delete first, then restore."""
+    old = restored(life, backup_id, name="search")
+    news = checked(life, old.outputs, backup_id=second_backup, name="search")
+    diff = life.diff(old.outputs, news)
+    assert (diff.replaces, diff.delete_before_replace) == (("backup_id",), True)
+    life.delete(old.id, old.outputs)
+    assert life.create(news).outputs["backup_id"] == second_backup
+    assert names(emulator) == {"search"}
+
+
+def test_a_delete_first_collection_index_replacement_checks_the_dimension(
+    runtime: Runtime, emulator: Emulator
+) -> None:
+    """dimension=9 for a collection of 8, with the same name: refused before the delete."""
+    emulator.seed_index(name="legacy-pods", dimension=8, pod_type="p1.x1")
+    emulator.create_collection({"name": "snap", "source": "legacy-pods"})
+    emulator.describe_collection("snap")  # one observation ends Initializing (FAST_TIMINGS)
+    life = Lifecycle(COLLECTION_INDEX, runtime)
+    given = {"source_collection": "snap", "cloud": "aws", "region": "us-east-1", "name": "vec"}
+    inputs, _ = life.check({}, given)
+    created = life.create(inputs)
+    wrong, _ = life.check(inputs, {**given, "dimension": 9})
+    with pytest.raises(InputMismatchError, match="dimension 9 does not match collection"):
+        life.diff(created.outputs, wrong)
+    assert "vec" in {i["name"] for i in emulator.list_indexes()["indexes"]}
+
+
+def test_a_set_member_replacement_with_a_missing_backup_deletes_nothing(
+    runtime: Runtime, backup_id: str, emulator: Emulator
+) -> None:
+    """A named member's backup_id typo: the set's update stops before deleting the member."""
+    engine = RestoreSet(runtime)
+    member = {"backup_id": backup_id, "name": "set-a"}
+    first, _ = engine.check({}, {"owner_seed": SEED, "members": {"a": member}})
+    _, outs = engine.create(first)
+    typo, _ = engine.check(
+        first, {"owner_seed": SEED, "members": {"a": {**member, "backup_id": "nope"}}}
+    )
+    with pytest.raises((InputMismatchError, SetOperationError), match="Nothing was deleted"):
+        engine.update(outs, typo)
+    assert names(emulator) == {"set-a"}

@@ -90,12 +90,13 @@ def test_check_failures_reach_the_engine_per_property(plugin: DynamicPluginProce
 
 
 def test_backup_change_is_a_replace_with_delete_first_for_fixed_names(
-    plugin: DynamicPluginProcess, backup_id: str
+    plugin: DynamicPluginProcess, backup_id: str, emulator: Emulator
 ) -> None:
     """The engine is told to replace, deleting first because the name is explicit."""
     checked = plugin.check(URN, {}, props(backup_id=backup_id, name="fixed"))
     created = plugin.create(URN, checked.inputs)
-    news = plugin.check(URN, checked.inputs, props(backup_id="other-backup", name="fixed"))
+    later = str(emulator.seed_backup(source_index_name="prod-search", name="later")["backup_id"])
+    news = plugin.check(URN, checked.inputs, props(backup_id=later, name="fixed"))
     diff = plugin.diff(created.id, URN, created.properties, news.inputs)
     assert diff.replaces == ["backup_id"]
     assert diff.delete_before_replace is True

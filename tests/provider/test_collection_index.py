@@ -135,13 +135,18 @@ def test_matching_explicit_dimension_and_metric_make_no_diff(
         ({"region": "us-west-2"}, "region"),
         ({"cloud": "gcp", "region": "us-central1"}, "cloud"),
         ({"metric": "euclidean"}, "metric"),
-        ({"dimension": 16}, "dimension"),
     ],
 )
 def test_origin_changes_replace_delete_first_under_explicit_name(
-    provider: CollectionIndexProvider, collection: str, change: dict[str, Any], key: str
+    provider: CollectionIndexProvider,
+    collection: str,
+    emulator: Emulator,
+    change: dict[str, Any],
+    key: str,
 ) -> None:
     """With an explicit name every change of origin is a delete-before-replace."""
+    emulator.create_collection({"name": "other", "source": "legacy-pods"})
+    emulator.describe_collection("other")  # Ready: the diff looks at the new source
     id_, outs = create(provider, inputs(name="fixed"))
     diff = provider.diff(id_, outs, checked(provider, {**inputs(name="fixed"), **change}))
     assert key in (diff.replaces or [])

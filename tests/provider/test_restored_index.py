@@ -107,14 +107,15 @@ def test_auto_name_is_stable_and_changes_with_backup(
 @pytest.mark.parametrize(
     ("change", "replaces", "delete_first"),
     [
-        ({"backup_id": "other"}, ["backup_id"], True),  # the same name must be free first
+        ({"backup_id": "later"}, ["backup_id"], True),  # the same name must be free first
         ({"name": "new-name"}, ["name"], False),  # a new name frees nothing: create first
     ],
     ids=["new-backup", "new-name"],
 )
-def test_an_explicit_name_is_replaced_delete_first_only_when_kept(
+def test_an_explicit_name_is_replaced_delete_first_only_when_kept(  # noqa: PLR0917 - fixtures
     provider: RestoredIndexProvider,
     backup_id: str,
+    emulator: Emulator,
     change: dict[str, str],
     replaces: list[str],
     delete_first: bool,
@@ -122,6 +123,9 @@ def test_an_explicit_name_is_replaced_delete_first_only_when_kept(
     """A replace that keeps an explicit name deletes first (names are unique); a rename does not."""
     news = {"backup_id": backup_id, "name": "fixed"}
     id_, outs = create(provider, news)
+    if change.get("backup_id") == "later":  # a Ready backup: the diff looks at it
+        later = emulator.seed_backup(source_index_name="prod-search", name="later")
+        change = {"backup_id": str(later["backup_id"])}
     diff = provider.diff(id_, outs, checked(provider, {**news, **change}))
     assert diff.replaces == replaces
     assert diff.delete_before_replace is delete_first
