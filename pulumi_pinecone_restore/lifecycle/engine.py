@@ -646,7 +646,11 @@ class Lifecycle(Generic[I, O, H, P]):
             if self._discard(run, inp, started, exc):
                 raise _discarded(exc, started.id) from exc
             raise
-        obj = spec.converge(run, inp, obj, started)
+        # The object is made: its last step (tags, protection, the pending tag off) runs to its
+        # end even when a set's member failed meanwhile, or the object would be reported as
+        # never started, and nothing would delete it.
+        with bounded(deadline.without_cancel()):
+            obj = spec.converge(run, inp, obj, started)
         outputs = {**spec.outputs(given, obj, {}), **identity_of(given)}
         hidden = self.secret_outputs(given)
         # The last line's news may carry a secret (a host holds the index name).

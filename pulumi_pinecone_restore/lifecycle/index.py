@@ -57,6 +57,7 @@ from pulumi_pinecone_restore.polling import Deadline, bounded
 __all__ = [
     "INDEX_OUTPUTS",
     "MARK_KEY",
+    "PENDING_KEY",
     "IndexInputs",
     "IndexSpec",
     "delete_and_wait",
@@ -85,6 +86,12 @@ INDEX_OUTPUTS = (
 )
 # The tag that proves an index was made by this stack's resource (see the module docstring).
 MARK_KEY = "pulumi-owner"
+# The tag an index carries while its create has not finished: its first request puts it on,
+# the create's last step takes it off. A marked index without it was made by a create that
+# finished, which some state recorded: another stack or resource with this one's names (a
+# stack renamed away from this name, a resource moved by an alias) manages it, so it is no
+# earlier attempt of this resource to take over.
+PENDING_KEY = "pulumi-owner-pending"
 # How a refused delete's first sentence ends (a set gives its own advice after it).
 NOT_DELETED = "so it was not deleted."
 MARK_LEN = 20
@@ -122,16 +129,17 @@ def _digest(parts: list[Any]) -> str:
 
 def _tags(value: Any) -> dict[str, str]:
     tags = decl.tags(value)
-    if MARK_KEY in tags:
-        raise ValueError(
-            f"the tag key {MARK_KEY!r} is reserved: it marks indexes this stack made; remove it"
-        )
+    for key in (MARK_KEY, PENDING_KEY):
+        if key in tags:
+            raise ValueError(
+                f"the tag key {key!r} is reserved: it marks indexes this stack made; remove it"
+            )
     return tags
 
 
 def user_tags(tags: Mapping[str, str]) -> dict[str, str]:
-    """Tags as the user sees them: without the ownership mark."""
-    return {k: v for k, v in tags.items() if k != MARK_KEY}
+    """Tags as the user sees them: without the ownership mark (and its create's pending tag)."""
+    return {k: v for k, v in tags.items() if k not in (MARK_KEY, PENDING_KEY)}
 
 
 @attrs.frozen
@@ -430,7 +438,7 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
     def start_tags(self, inp: I, base: Mapping[str, str]) -> dict[str, str]:
         """The tags to create with: the user's (else ``base``), plus the mark."""
         tags = dict(inp.tags) if inp.tags is not None else user_tags(base)
-        return {**tags, MARK_KEY: self.mark(inp)}
+        return {**tags, MARK_KEY: self.mark(inp), PENDING_KEY: "1"}
 
     def handle_of(self, run: Run, inp: I, index: IndexModel) -> H:
         """The handle of an adopted index (what following it needs; default: none)."""
@@ -447,11 +455,20 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
         if index is None:
             return None
         mark = index.tags.get(MARK_KEY)
-        if mark == self.mark(inp) or (
+        if (mark == self.mark(inp) and self.unfinished(run, inp, index)) or (
             inp.adopt_existing and self.adoptable(inp, mark) and self.same_origin(run, inp, index)
         ):
             return Started(inp.name, self.handle_of(run, inp, index), adopted=True)
         return None
+
+    def unfinished(self, run: Run, inp: I, index: IndexModel) -> bool:
+        """Whether an index with this resource's mark is an attempt no state recorded.
+
+        Its create never finished (the pending tag is on); or the package's CLI made it (no
+        state records a CLI restore; running it again takes its own); or it is a set's member
+        (a set that failed keeps its finished members for the next run: ``adopt_finished``).
+        """
+        return PENDING_KEY in index.tags or inp.owner_seed == CLI_SEED or run.runtime.adopt_finished
 
     def adoptable(self, inp: I, mark: str | None) -> bool:
         """Whether ``adopt_existing`` may take an index with ``mark`` (its origin checked apart).
@@ -461,7 +478,12 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
         failed under another owner key left (or a same-named stack's in another backend: the
         user who sets ``adopt_existing`` says which).
         """
-        return mark is None or mark == self.cli_mark(inp) or same_names(mark, self.mark(inp))
+        return (
+            mark is None
+            or mark == self.cli_mark(inp)
+            or mark == self.mark(inp)  # made by a finished create of these names (see above)
+            or same_names(mark, self.mark(inp))
+        )
 
     def same_origin(self, run: Run, inp: I, index: IndexModel) -> bool:
         """Whether an unmarked index was made from this resource's origin (for adoption)."""
@@ -482,6 +504,13 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
                 f"{self._whose(inp, mark)}, but it was not made from this resource's origin, so "
                 "`adopt_existing` does not take it over; it is left untouched. Choose another "
                 "`name`, or point this resource at the origin that index was made from"
+            )
+        elif mark == self.mark(inp):
+            rename = self._rename_hint(inp)
+            why = (
+                f"{self._whose(inp, mark)}; it is left untouched. {rename[0].upper()}"
+                f"{rename[1:]}. Only if no stack manages that index any more (its stack was "
+                "removed), set adopt_existing=True to take it over"
             )
         elif self.adoptable(inp, mark):
             why = (
@@ -518,6 +547,14 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
             return "carries no stack's mark"
         if mark == self.cli_mark(inp):
             return "was restored by the `pinecone-restore` CLI (no stack's)"
+        if mark == self.mark(inp):
+            return (
+                "carries this resource's own mark, but a create that finished made it, so a "
+                "stack's state records it: another resource with this one's project, stack and "
+                "name manages it (a stack renamed away from this name, or a resource moved by "
+                "an alias, keeps the names it was made under), or a `pulumi up` was killed "
+                "just as it finished"
+            )
         return (
             f"carries the mark of a resource with this one's project, stack, name and origin "
             f"but made under another owner key ({MARK_KEY}={mark}): a stack with the same names "
@@ -537,7 +574,10 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
         """The ``PATCH`` tags that give the index the user's tags and keep (or put) the mark."""
         if inp.tags is not None:
             return tag_patch(current, {**inp.tags, MARK_KEY: mark})
-        return None if current.get(MARK_KEY) == mark else {MARK_KEY: mark}
+        patch = {} if current.get(MARK_KEY) == mark else {MARK_KEY: mark}
+        if PENDING_KEY in current:
+            patch[PENDING_KEY] = ""  # the create is done (see PENDING_KEY)
+        return patch or None
 
     def converge(self, run: Run, inp: I, obj: O, started: Started[H]) -> O:
         """Make tags and protection match the inputs (an adopted index has an earlier run's)."""

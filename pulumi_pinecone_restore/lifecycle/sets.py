@@ -239,9 +239,10 @@ class RestoreSet:
 
     def _member(self, count: int = 0, props: Mapping[str, Any] | None = None) -> AnyLifecycle:
         """The members' lifecycle; ``count`` members at once share one client sized for them."""
+        members = attrs.evolve(self.runtime, adopt_finished=True)
         if not count:
-            return Lifecycle(RESTORED_INDEX, self.runtime, connection=self.connection)
-        runtime = self.runtime.with_connection(self.connection)
+            return Lifecycle(RESTORED_INDEX, members, connection=self.connection)
+        runtime = members.with_connection(self.connection)
         client = runtime.client(concurrency=max(min(count, concurrency(props or {})), 1))
         return Lifecycle(RESTORED_INDEX, runtime, client=client)
 

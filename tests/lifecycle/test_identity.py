@@ -149,6 +149,32 @@ def test_a_failed_create_is_adopted_by_the_next_run(
     assert len(emulator.dump()["restore_jobs"]) == 1
 
 
+def test_a_new_resource_with_a_renamed_stacks_names_does_not_take_its_index(
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
+) -> None:
+    """`stack rename dev prod`, then a new `dev`: its resource has prod's old names, and mark.
+
+    prod's index was made by a create that finished (a state records it), so the new resource
+    does not adopt it as its own earlier attempt: it would manage, and delete, prod's index.
+    """
+    prod = life.create(first_check(life, {"backup_id": backup_id, "owner_seed": SEED}))
+    before = emulator.describe_index(prod.id)
+    new_dev = first_check(life, {"backup_id": backup_id, "owner_seed": SEED})
+    assert new_dev["name"] == prod.id  # the same names derive the same name
+    with pytest.raises(NameTakenError) as info:
+        life.create(new_dev)
+    message = str(info.value)
+    assert "carries this resource's own mark, but a create that finished made it" in message
+    assert "a stack renamed away from this name" in message
+    assert "Give this resource a `name` of its own" in message
+    assert "delete that index" not in message  # another stack manages it
+    assert emulator.describe_index(prod.id) == before
+    # The user who knows no stack manages it any more takes it over deliberately.
+    taken = life.create({**new_dev, "adopt_existing": True})
+    assert taken.id == prod.id
+    assert len(emulator.dump()["restore_jobs"]) == 1
+
+
 def test_adopt_existing_takes_an_attempt_made_under_another_key(
     life: AnyLifecycle,
     elsewhere: AnyLifecycle,

@@ -20,7 +20,7 @@ from pulumi_pinecone_restore.errors import (
 from pulumi_pinecone_restore.lifecycle.backup import INDEX_BACKUP, backup_mark
 from pulumi_pinecone_restore.lifecycle.collection import COLLECTION_INDEX
 from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, Lifecycle
-from pulumi_pinecone_restore.lifecycle.index import MARK_KEY
+from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, PENDING_KEY, user_tags
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 
@@ -62,7 +62,21 @@ def test_the_create_request_itself_carries_the_mark(
     started = life.start(ours(backup_id))
     tags = emulator.describe_index(started.id)["tags"]
     assert tags[MARK_KEY] == RESTORED_INDEX.mark(life.typed(ours(backup_id)))
-    assert {k: v for k, v in tags.items() if k != MARK_KEY} == BACKUP_TAGS
+    assert tags[PENDING_KEY] == "1"  # the create has not finished
+    assert {k: v for k, v in tags.items() if k not in (MARK_KEY, PENDING_KEY)} == BACKUP_TAGS
+
+
+def test_a_finished_create_takes_its_pending_tag_off(
+    life: AnyLifecycle, backup_id: str, emulator: Emulator
+) -> None:
+    """What a create made and finished carries the mark alone; the pending tag is no output."""
+    started = life.start(ours(backup_id))
+    assert user_tags(emulator.describe_index(started.id)["tags"]) == BACKUP_TAGS
+    created = life.create(ours(backup_id))  # the same resource's next run: adopts, finishes
+    tags = emulator.describe_index(created.id)["tags"]
+    assert PENDING_KEY not in tags
+    assert tags[MARK_KEY] == created.outputs["owner_mark"]
+    assert created.outputs["tags"] == BACKUP_TAGS
 
 
 def test_the_mark_is_no_user_tag(life: AnyLifecycle, backup_id: str, emulator: Emulator) -> None:
