@@ -687,16 +687,20 @@ def _delete(
             head, sep, _ = str(exc).partition(NOT_DELETED)
             if not sep:
                 raise
+            clone = (
+                "a CloneEnvironment's own force_destroy=True sets it on every clone, and its "
+                "members are its sources"
+            )
             advice = {
                 REMOVED: "A removed member's force_destroy is read from the stack's state, so "
-                f"set it while the member is listed: put member {key!r} back in members with "
+                f"set it while the member is listed: put member {key!r} back with "
                 "force_destroy=True (its other inputs as before), run `pulumi up`, then remove "
-                "it and run `pulumi up` again",
+                f"it and run `pulumi up` again ({clone})",
                 REPLACED: f"Set force_destroy=True on member {key!r} in the same program (the "
-                "replacement then turns the old index's protection off and deletes it)",
+                f"replacement then turns the old index's protection off and deletes it; {clone})",
                 DESTROYED: "A destroy reads force_destroy from the stack's state: set "
-                f"force_destroy=True on member {key!r} in members, run `pulumi up`, then "
-                "`pulumi destroy` again",
+                f"force_destroy=True on member {key!r}, run `pulumi up`, then `pulumi destroy` "
+                f"again ({clone})",
             }[why]
             raise DeletionProtectedError(f"{head}{sep} {advice}") from exc
 

@@ -109,7 +109,7 @@ def test_a_removed_protected_member_gets_advice_that_works_when_followed(
         engine.update(outs, without_b)
     message = str(refused.value)
     assert "index 'set-b' has deletion protection enabled, so it was not deleted." in message
-    assert "put member 'b' back in members with force_destroy=True" in message
+    assert "put member 'b' back with force_destroy=True" in message
     assert "A removed member's force_destroy is read from the stack's state" in message
     assert "on its resource" not in message
     # The advice, step by step: b back with force_destroy, up; then b removed, up.
@@ -128,7 +128,10 @@ def test_a_protected_member_at_destroy_is_told_to_set_force_destroy_on_it(
     _, outs = engine.create(checked(engine, {"members": {"b": b}}))
     with pytest.raises(SetOperationError) as refused:
         engine.delete(outs)
-    assert "set force_destroy=True on member 'b' in members, run `pulumi up`" in str(refused.value)
+    assert "set force_destroy=True on member 'b', run `pulumi up`" in str(refused.value)
+    assert "a CloneEnvironment's own force_destroy=True sets it on every clone" in str(
+        refused.value
+    )
     assert "set-b" in index_names(emulator)
 
 
