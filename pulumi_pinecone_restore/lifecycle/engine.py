@@ -358,6 +358,14 @@ class Spec(abc.ABC, Generic[I, O, H, P]):
         del run, inp, started
         return obj
 
+    def recorded(self, run: Run, id_: str) -> None:
+        """What a create made is recorded now (a set's, once every member is); default: none.
+
+        A create whose runtime has ``keep_pending`` leaves its object marked as unfinished,
+        for its caller to clear here once a state holds it.
+        """
+        del run, id_
+
     def drift(self, stored: Mapping[str, Any], outputs: Mapping[str, Any]) -> dict[str, Any]:
         """Stored inputs with managed ones set to the server's values (refresh shows drift)."""
         drifted = dict(stored)
@@ -659,6 +667,10 @@ class Lifecycle(Generic[I, O, H, P]):
         opaque = spec.unique_name and "name" in hidden
         id_ = f"{OPAQUE_ID_PREFIX}{secrets.token_hex(8)}" if opaque else started.id
         return Created(id_, outputs, tuple(sorted(k for k in hidden if k in outputs)))
+
+    def recorded(self, id_: str) -> None:
+        """Clear what marks the object ``id_`` (a create's) as unfinished: a state holds it."""
+        self.spec.recorded(self._run(), id_)
 
     def secret_outputs(self, given: Mapping[str, Any]) -> frozenset[str]:
         """The outputs that carry or derive from the inputs given as secrets."""

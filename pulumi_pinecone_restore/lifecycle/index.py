@@ -455,20 +455,24 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
         if index is None:
             return None
         mark = index.tags.get(MARK_KEY)
-        if (mark == self.mark(inp) and self.unfinished(run, inp, index)) or (
+        if (mark == self.mark(inp) and self.unfinished(inp, index)) or (
             inp.adopt_existing and self.adoptable(inp, mark) and self.same_origin(run, inp, index)
         ):
             return Started(inp.name, self.handle_of(run, inp, index), adopted=True)
         return None
 
-    def unfinished(self, run: Run, inp: I, index: IndexModel) -> bool:
+    def unfinished(self, inp: I, index: IndexModel) -> bool:
         """Whether an index with this resource's mark is an attempt no state recorded.
 
-        Its create never finished (the pending tag is on); or the package's CLI made it (no
-        state records a CLI restore; running it again takes its own); or it is a set's member
-        (a set that failed keeps its finished members for the next run: ``adopt_finished``).
+        Its create never finished, or finished unrecorded (a set's member: see
+        ``Runtime.keep_pending``): the pending tag is on. Or the package's CLI made it (no state
+        records a CLI restore; running it again takes its own).
         """
-        return PENDING_KEY in index.tags or inp.owner_seed == CLI_SEED or run.runtime.adopt_finished
+        return PENDING_KEY in index.tags or inp.owner_seed == CLI_SEED
+
+    def recorded(self, run: Run, id_: str) -> None:
+        """Take the pending tag off: a state records the index now."""
+        run.client.configure_index(id_, tags={PENDING_KEY: ""})
 
     def adoptable(self, inp: I, mark: str | None) -> bool:
         """Whether ``adopt_existing`` may take an index with ``mark`` (its origin checked apart).
@@ -570,19 +574,26 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
         delete_and_wait(run, inp.name, inp.delete_timeout, force=True, mark=self.mark(inp))
         return True
 
-    def desired_tags(self, inp: I, current: Mapping[str, str], mark: str) -> dict[str, str] | None:
-        """The ``PATCH`` tags that give the index the user's tags and keep (or put) the mark."""
+    def desired_tags(
+        self, inp: I, current: Mapping[str, str], mark: str, *, pending: bool = False
+    ) -> dict[str, str] | None:
+        """The ``PATCH`` tags that give the index the user's tags and keep (or put) the mark.
+
+        The pending tag goes (the create is done, see PENDING_KEY) unless ``pending`` keeps it.
+        """
+        kept = {PENDING_KEY: current[PENDING_KEY]} if pending and PENDING_KEY in current else {}
         if inp.tags is not None:
-            return tag_patch(current, {**inp.tags, MARK_KEY: mark})
+            return tag_patch(current, {**inp.tags, MARK_KEY: mark, **kept})
         patch = {} if current.get(MARK_KEY) == mark else {MARK_KEY: mark}
-        if PENDING_KEY in current:
-            patch[PENDING_KEY] = ""  # the create is done (see PENDING_KEY)
+        if PENDING_KEY in current and not kept:
+            patch[PENDING_KEY] = ""
         return patch or None
 
     def converge(self, run: Run, inp: I, obj: O, started: Started[H]) -> O:
         """Make tags and protection match the inputs (an adopted index has an earlier run's)."""
         index = self.index_of(obj)
-        patch = self.desired_tags(inp, index.tags, self.mark(inp))
+        keep = run.runtime.keep_pending
+        patch = self.desired_tags(inp, index.tags, self.mark(inp), pending=keep)
         protection = inp.deletion_protection
         if protection == index.deletion_protection:
             protection = None

@@ -139,9 +139,10 @@ class Runtime:
             opened and thrown away under load ("connection pool is full").
         key_hint: Where this run's key is given, for the error when there is none (the
             plugin's explicit providers take it as ``apiKey``, not from stack config).
-        adopt_finished: A create takes over an index with its mark whose create finished
-            (see ``lifecycle.index.PENDING_KEY``): a set's members, whose finished restores a
-            set that failed or ran out of time leaves unrecorded for the next run to adopt.
+        keep_pending: A create leaves its index marked unfinished (see
+            ``lifecycle.index.PENDING_KEY``) for its caller to clear once a state records it
+            (``Lifecycle.recorded``): a set's members, whose finished restores a set that failed
+            or ran out of time leaves unrecorded for the next run to adopt.
     """
 
     config: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
@@ -159,7 +160,7 @@ class Runtime:
     intents: Intents = attrs.field(factory=Intents, repr=False)
     calls_at_once: int = 1
     key_hint: str = KEY_HINT
-    adopt_finished: bool = False
+    keep_pending: bool = False
 
     def with_connection(self, value: Any) -> Runtime:
         """This runtime for a resource whose ``connection`` input is ``value`` (or none)."""

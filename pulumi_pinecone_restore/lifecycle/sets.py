@@ -33,6 +33,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, Literal, TypeVar
 
 import attrs
@@ -46,7 +47,7 @@ from pulumi_pinecone_restore.errors import (
     WaitTimeoutError,
 )
 from pulumi_pinecone_restore.lifecycle.engine import OPAQUE_ID_PREFIX, AnyLifecycle, Lifecycle
-from pulumi_pinecone_restore.lifecycle.index import NOT_DELETED
+from pulumi_pinecone_restore.lifecycle.index import NOT_DELETED, PENDING_KEY
 from pulumi_pinecone_restore.lifecycle.inputs import (
     contains_unknown,
     differs,
@@ -239,7 +240,7 @@ class RestoreSet:
 
     def _member(self, count: int = 0, props: Mapping[str, Any] | None = None) -> AnyLifecycle:
         """The members' lifecycle; ``count`` members at once share one client sized for them."""
-        members = attrs.evolve(self.runtime, adopt_finished=True)
+        members = attrs.evolve(self.runtime, keep_pending=True)
         if not count:
             return Lifecycle(RESTORED_INDEX, members, connection=self.connection)
         runtime = members.with_connection(self.connection)
@@ -330,6 +331,7 @@ class RestoreSet:
         created, errors = self._create(member, members, props.get(SET_BUDGET), limit)
         if errors:
             self._fail_create(member, created, errors, limit)
+        self._recorded(member, created, limit)
         # The id is stored in plain text: a set whose members are secret gets an opaque one.
         id_ = f"{OPAQUE_ID_PREFIX}{secrets.token_hex(8)}" if self.secret_outputs(props) else None
         return id_ or _set_id(created), self.outputs(props, created)
@@ -484,8 +486,27 @@ class RestoreSet:
         )
         if delete_errors:
             self._fail_update(member, plan, created, updated, delete_errors)
+        self._recorded(member, created, limit)
         clones = {**{k: old[k] for k in plan.kept}, **updated, **created}
         return self.outputs(news, clones)
+
+    def _recorded(self, member: AnyLifecycle, created: Mapping[str, Bag], limit: int) -> None:
+        """Every member made: the set's state records them, so their pending tags go.
+
+        Until now they kept it: a set that failed or ran out of time leaves its finished
+        members unrecorded, for the next run to adopt as its own attempts. A tag that cannot
+        be taken off is reported and left: failing here would record nothing of the set.
+        """
+        _, errors = run_all(
+            {key: partial(member.recorded, str(outs.get("name"))) for key, outs in created.items()},
+            limit,
+        )
+        for key, exc in sorted(errors.items()):
+            self.runtime.progress(
+                f"RestoredIndexSet: member {key}: could not take the tag {PENDING_KEY} off "
+                f"({exc}); the index is made and recorded. Remove the tag by hand: until then "
+                "a new resource with this one's names would take the index over"
+            )
 
     def _fail_update(
         self,

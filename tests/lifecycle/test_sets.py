@@ -14,6 +14,7 @@ from pulumi_pinecone_restore.errors import (
     SetOperationError,
     WaitTimeoutError,
 )
+from pulumi_pinecone_restore.lifecycle.index import PENDING_KEY
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.lifecycle.sets import RestoreSet, run_all
 
@@ -437,3 +438,39 @@ def test_a_removed_members_final_backup_is_its_own_not_a_siblings(
     assert index_names(emulator) == {"src-old", "src-new", "set-a"}
     taken = [x for x in emulator.list_backups()["data"] if x["source_index_name"] == "set-b"]
     assert len(taken) == 1
+
+
+def test_a_new_set_with_a_renamed_stacks_names_does_not_take_its_members(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """A set recorded its members (their pending tags are off): a new set of its names is refused.
+
+    After `pulumi stack rename dev prod` and a new `dev`, the new set derives prod's member
+    names and marks; it used to take prod's indexes over, and its destroy deleted them.
+    """
+    prod = RestoreSet(runtime)
+    members = {"members": {"a": {"backup_id": backups["old"]}}, "owner_seed": "org/p/dev/env"}
+    _, outs = prod.create(checked(prod, members))
+    [name] = outs["names"].values()
+    assert PENDING_KEY not in emulator.describe_index(name)["tags"]
+    new_dev = RestoreSet(runtime)
+    with pytest.raises(SetOperationError, match="carries this resource's own mark"):
+        new_dev.create(checked(new_dev, members))
+    assert name in index_names(emulator)  # prod's member, untouched
+
+
+def test_a_member_a_failed_set_finished_is_adopted_by_the_next_run(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """A failed set's finished member keeps its pending tag: the next run adopts it, once.
+
+    Members keep the tag until the whole set is made; the set then takes it off.
+    """
+    engine = RestoreSet(runtime)
+    inputs = checked(engine, {"members": {"a": {"backup_id": backups["old"], "name": "stg-a"}}})
+    engine._member().create(inputs["members"]["a"])  # as a failed set left it
+    assert emulator.describe_index("stg-a")["tags"][PENDING_KEY] == "1"
+    _, outs = engine.create(inputs)
+    assert outs["names"] == {"a": "stg-a"}
+    assert PENDING_KEY not in emulator.describe_index("stg-a")["tags"]
+    assert len(emulator.dump()["restore_jobs"]) == 1
