@@ -157,6 +157,12 @@ def test_renames_moves_and_aliases_keep_the_index(
 
     stack.stack.rename("dev2")
     unchanged(stack, emulator, name)
+    # A new `dev` derives the renamed stack's names and mark: it must not take its index over.
+    new_dev = place.stack("ident", "dev", plain(backup_id))
+    with pytest.raises(auto.CommandError, match="carries this resource's own mark"):
+        new_dev.up()
+    assert client.describe_index(name).tags == tags
+    new_dev.destroy()  # records nothing: deletes nothing
 
     place.cli(stack, "stack", "rename", "organization/ident2/dev2", "--stack", "dev2")
     stack = reselect(place, stack, "ident2", "dev2", plain(backup_id))
