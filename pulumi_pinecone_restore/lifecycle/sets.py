@@ -43,10 +43,16 @@ from pulumi_pinecone_restore.errors import (
     CancelledError,
     DeletionProtectedError,
     OperationError,
+    RefusedError,
     SetOperationError,
     WaitTimeoutError,
 )
-from pulumi_pinecone_restore.lifecycle.engine import OPAQUE_ID_PREFIX, AnyLifecycle, Lifecycle
+from pulumi_pinecone_restore.lifecycle.engine import (
+    OPAQUE_ID_PREFIX,
+    AnyLifecycle,
+    Diff,
+    Lifecycle,
+)
 from pulumi_pinecone_restore.lifecycle.index import NOT_DELETED, PENDING_KEY
 from pulumi_pinecone_restore.lifecycle.inputs import (
     contains_unknown,
@@ -317,7 +323,7 @@ class RestoreSet:
         member = self._member()
         # Every member is diffed (no short cut): each diff may refuse a replacement that could
         # not delete its protected index, and records the program's word for its delete.
-        return any([member.diff(old_outs[k], new[k]).changes for k in new])  # noqa: C419
+        return any([_diff(member, k, old_outs[k], new[k]).changes for k in new])  # noqa: C419
 
     # create ------------------------------------------------------------------------------
 
@@ -667,7 +673,7 @@ class _Plan:
             if key not in old:
                 plan.creates.append(key)
                 continue
-            diff = member.diff(old[key], inputs)
+            diff = _diff(member, key, old[key], inputs)
             if diff.replaces:
                 plan.creates.append(key)
                 target = plan.delete_first if diff.delete_before_replace else plan.delete_after
@@ -677,6 +683,18 @@ class _Plan:
             else:
                 plan.kept.append(key)
         return plan
+
+
+def _diff(member: AnyLifecycle, key: str, old: Bag, inputs: Bag) -> Diff:
+    """A member's diff; a refusal names the member as the set's (or environment's) program does."""
+    try:
+        return member.diff(old, inputs)
+    except RefusedError as exc:
+        raise type(exc)(
+            f"member {key!r}: {exc} (in a CloneEnvironment, member {key!r} is the clone of "
+            f"source {key!r}: backup_id is its entry in backups, and the environment's own "
+            "force_destroy and deletion_protection apply to every clone)"
+        ) from exc
 
 
 def _remove_forced(member: AnyLifecycle, outs: Bag) -> Callable[[], None]:

@@ -181,8 +181,11 @@ def test_set_member_replacement_follows_the_same_rules(
     first, _ = engine.check({}, {"owner_seed": SEED, "members": {"a": member}})
     _, outs = engine.create(first)
     moved = {"owner_seed": SEED, "members": {"a": {**member, "backup_id": second_backup}}}
-    with pytest.raises(DeletionProtectedError):
+    with pytest.raises(DeletionProtectedError) as refused:
         engine.diff(outs, engine.check(first, moved)[0])
+    # Named as the set's program spells it, and as a CloneEnvironment's does.
+    assert str(refused.value).startswith("member 'a': RestoredIndex ")
+    assert "backup_id is its entry in backups" in str(refused.value)
     forced = {
         "owner_seed": SEED,
         "members": {"a": {**member, "backup_id": second_backup, "force_destroy": True}},
