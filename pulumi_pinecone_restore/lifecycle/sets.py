@@ -31,7 +31,7 @@ finished, deleted again, still running and where, never started):
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, Literal, TypeVar
@@ -353,22 +353,26 @@ class RestoreSet:
         members: Mapping[str, Bag],
         budget: Any = None,
         limit: int = DEFAULT_MAX_CONCURRENCY,
+        finish: Collection[str] = (),
     ) -> tuple[dict[str, Bag], dict[str, Exception]]:
         # Every deadline starts now: create_timeout bounds the whole set, not each thread; the
-        # set's own budget caps each member's. One cancellation is shared by all of them.
+        # set's own budget caps each member's. One cancellation is shared by all of them but
+        # those in `finish`: replacements whose old index was deleted first run to their end,
+        # since stopping one (and deleting what it made) would leave neither index.
         cap = duration(budget) if budget is not None else None
         cancel = Cancellation() if self.stop is None else self.stop.child()
         typed = {key: member.typed(inputs) for key, inputs in members.items()}
         deadlines = {
             key: self.runtime.deadline(
-                inp.create_timeout if cap is None else min(cap, inp.create_timeout), cancel
+                inp.create_timeout if cap is None else min(cap, inp.create_timeout),
+                None if key in finish else cancel,
             )
             for key, inp in typed.items()
         }
 
         def one(key: str) -> Callable[[], Bag]:
             def job() -> Bag:
-                if cancel.cancelled:
+                if cancel.cancelled and key not in finish:
                     raise _NeverStartedError(f"never started: {cancel.reason}")
                 try:
                     return member.create(members[key], deadline=deadlines[key]).outputs
@@ -473,7 +477,11 @@ class RestoreSet:
         plan = _Plan.of(member, old, new)
         self._delete_all(member, plan.delete_first, limit, REPLACED, new)
         created, create_errors = self._create(
-            member, {k: new[k] for k in plan.creates}, news.get(SET_BUDGET), limit
+            member,
+            {k: new[k] for k in plan.creates},
+            news.get(SET_BUDGET),
+            limit,
+            finish=plan.delete_first,
         )
         updated, update_errors = run_all(
             {key: _update(member, old[key], new[key]) for key in plan.updates}, limit
@@ -540,6 +548,8 @@ class RestoreSet:
         if cleanup:
             said.append(f"Deleting these failed too; delete them by hand:\n{_lines(cleanup)}")
         if kept:
+            # The state records their names (the indexes they replaced): made and recorded.
+            self._recorded(member, kept, DEFAULT_MAX_CONCURRENCY)
             said.append(
                 "Kept (they replaced an index of the same name, which is gone): "
                 + ", ".join(sorted(str(o.get("name")) for o in kept.values()))

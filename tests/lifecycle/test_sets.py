@@ -474,3 +474,24 @@ def test_a_member_a_failed_set_finished_is_adopted_by_the_next_run(
     assert outs["names"] == {"a": "stg-a"}
     assert PENDING_KEY not in emulator.describe_index("stg-a")["tags"]
     assert len(emulator.dump()["restore_jobs"]) == 1
+
+
+def test_a_failed_updates_kept_replacement_loses_its_pending_tag(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """A same-named replacement in a failed update is finished and kept, without the tag."""
+    engine = RestoreSet(runtime)
+    a = {"backup_id": backups["old"], "name": "stg-a"}
+    first = checked(engine, {"members": {"a": a}})
+    _, outs = engine.create(first)
+    emulator.seed_index(name="src-bad", dimension=4)
+    bad = str(emulator.seed_backup(source_index_name="src-bad")["backup_id"])
+    emulator.fail_restores_from(bad)
+    replaced_a = {**a, "backup_id": backups["new"]}
+    news = checked(engine, {"members": {"a": replaced_a, "b": {"backup_id": bad}}}, first)
+    with pytest.raises(SetOperationError, match=r"Kept \(they replaced .*\): stg-a"):
+        engine.update(outs, news)
+    # a's old index was deleted first: its replacement ran to its end, though b failed, and
+    # the state (which records the name stg-a) holds it; it used to be stopped and deleted.
+    tags = emulator.describe_index("stg-a")["tags"]
+    assert PENDING_KEY not in tags
