@@ -239,7 +239,14 @@ class NotOursError(RefusedError, code="NOT_OURS"):
 
 
 class DeletionProtectedError(RefusedError, code="DELETION_PROTECTED"):
-    """Raised when deleting a protected index without ``force_destroy``; nothing was sent."""
+    """Raised when deleting a protected index without ``force_destroy``; nothing was sent.
+
+    Attributes:
+        fact: What was refused, without the advice that follows it (a caller with advice of
+            its own, such as a set for its member, puts that after it); ``None`` if unknown.
+    """
+
+    fact: str | None = None
 
 
 class InputMismatchError(RefusedError, code="INPUT_MISMATCH"):

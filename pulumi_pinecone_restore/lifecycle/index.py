@@ -92,8 +92,6 @@ MARK_KEY = "pulumi-owner"
 # stack renamed away from this name, a resource moved by an alias) manages it, so it is no
 # earlier attempt of this resource to take over.
 PENDING_KEY = "pulumi-owner-pending"
-# How a refused delete's first sentence ends (a set gives its own advice after it).
-NOT_DELETED = "so it was not deleted."
 MARK_LEN = 20
 MARK_NAMES_LEN = 10  # the part of a mark that hashes names only (see `index_mark`)
 # The seed of restores the package's CLI starts (no stack's: `adopt_existing` may take them).
@@ -319,14 +317,18 @@ def delete_and_wait(
         refresh = (
             "run `pulumi refresh` (the state does not know it is on), then " if outside else ""
         )
-        raise DeletionProtectedError(
+        fact = (
             f"index {name!r} has deletion protection enabled"
-            f"{' (turned on outside this stack)' if outside else ''}, {NOT_DELETED} "
-            "Set force_destroy=True on its resource and run `pulumi up`: when a replacement "
-            "left it behind, that up deletes it; for a destroy, run `pulumi destroy` after "
-            f'that up. Or, for a destroy, {refresh}set deletion_protection="disabled" and run '
-            "`pulumi up` first"
+            f"{' (turned on outside this stack)' if outside else ''}, so it was not deleted."
         )
+        refused = DeletionProtectedError(
+            f"{fact} Set force_destroy=True on its resource and run `pulumi up`: when a "
+            "replacement left it behind, that up deletes it; for a destroy, run `pulumi "
+            f"destroy` after that up. Or, for a destroy, {refresh}set "
+            'deletion_protection="disabled" and run `pulumi up` first'
+        )
+        refused.fact = fact
+        raise refused
     deadline = run.runtime.deadline(budget)
     backup = None
     if final_backup:

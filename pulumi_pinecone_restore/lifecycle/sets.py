@@ -53,7 +53,7 @@ from pulumi_pinecone_restore.lifecycle.engine import (
     Diff,
     Lifecycle,
 )
-from pulumi_pinecone_restore.lifecycle.index import NOT_DELETED, PENDING_KEY
+from pulumi_pinecone_restore.lifecycle.index import PENDING_KEY
 from pulumi_pinecone_restore.lifecycle.inputs import (
     contains_unknown,
     differs,
@@ -733,8 +733,7 @@ def _delete(
         try:
             member.delete(str(outs.get("name")), outs, program=word)
         except DeletionProtectedError as exc:
-            head, sep, _ = str(exc).partition(NOT_DELETED)
-            if not sep:
+            if exc.fact is None:
                 raise
             clone = (
                 "a CloneEnvironment's own force_destroy=True sets it on every clone, and its "
@@ -751,7 +750,7 @@ def _delete(
                 f"force_destroy=True on member {key!r}, run `pulumi up`, then `pulumi destroy` "
                 f"again ({clone})",
             }[why]
-            raise DeletionProtectedError(f"{head}{sep} {advice}") from exc
+            raise DeletionProtectedError(f"{exc.fact} {advice}") from exc
 
     return job
 
