@@ -8,10 +8,13 @@
   the resource's nonce (random, made on its first check, kept in state). It is sent in the
   create request itself, so a POST whose answer was lost leaves a backup that the create finds
   (and adopts) instead of taking a second one; only a backup of the resource's own source index
-  counts. A process killed mid-create leaves a backup that the next run under the same owner key
-  (see ``Runtime.nonce_for``) finds and adopts; one left under another key cannot be told from
-  a same-named stack's in another backend: it is named in a progress line and left alone. The
-  mark never shows in the ``description`` output.
+  counts. A process killed mid-create leaves a backup that the next run on the same machine
+  finds and adopts: a backup cannot be tagged "unfinished" (an index can, see
+  ``index.PENDING_KEY``), so the create notes its mark on this machine before its first send
+  (``Runtime.unfinished``) and ends the note when done. A backup with the mark and no such note,
+  or there before the first send, is recorded by another state (a renamed stack's, an aliased
+  resource's): it is named in a progress line and left alone, as is one left under another
+  owner key. The mark never shows in the ``description`` output.
 - Destroy deletes the backup id the state records, nothing else.
 - A backup that fails, or is not ready in time, is deleted before the error is raised (no
   restore can use it yet, and nothing would record it).
@@ -144,6 +147,9 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
 
     def start(self, run: Run, inp: IndexBackupInputs, prerequisite: None) -> Started[None]:
         mark = backup_mark(inp)
+        unfinished = run.runtime.unfinished
+        if unfinished.spared(mark) is None:  # the look before the first send noted none
+            unfinished.begin(mark, (b.backup_id for b in _marked(run, mark, inp.source_index_name)))
         description = f"{inp.description} {mark}" if inp.description else mark
         try:
             backup = run.client.create_backup(
@@ -170,19 +176,47 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
     def find_attempt(
         self, run: Run, inp: IndexBackupInputs, *, lost_answer: bool
     ) -> Started[None] | None:
-        # A mark can be copied: only a backup of this resource's own source index is ours.
+        # A mark can be copied: only a backup of this resource's own source index is ours,
+        # and only one that a create of this mark, unfinished on this machine, may have taken:
+        # a backup cannot be tagged "unfinished", and one with the mark that no such create
+        # took is recorded by another state (a renamed stack, an aliased resource).
+        mark = backup_mark(inp)
+        unfinished = run.runtime.unfinished
+        if lost_answer:
+            unfinished.lost(mark)
+        marked = _marked(run, mark, inp.source_index_name)
+        spared = unfinished.spared(mark)
         mine = [
             b
-            for b in _marked(run, backup_mark(inp), inp.source_index_name)
-            if b.status not in BACKUP_FAILED
+            for b in marked
+            if spared is not None and b.backup_id not in spared and b.status not in BACKUP_FAILED
         ]
         if not mine:
-            if not lost_answer and inp.owner_nonce:
-                self._warn_same_names(run, inp)
+            if not lost_answer:
+                if spared is None:
+                    # The look before the first send: what carries the mark now is not ours.
+                    unfinished.begin(mark, (b.backup_id for b in marked))
+                left = [b for b in marked if spared is None or b.backup_id in spared]
+                self._warn_recorded_elsewhere(run, inp, left)
+                if inp.owner_nonce:
+                    self._warn_same_names(run, inp)
             return None
         # By parsed time: listings may come newest first, with timestamps of any precision.
         newest = max(mine, key=lambda b: parse_timestamp(b.created_at) or _EPOCH)
         return Started(newest.backup_id, None, adopted=True)
+
+    def _warn_recorded_elsewhere(
+        self, run: Run, inp: IndexBackupInputs, marked: list[BackupModel]
+    ) -> None:
+        """Name backups with this resource's mark that no unfinished create here took."""
+        if marked:
+            run.say(
+                f"{self.label(inp)}: backup(s) {', '.join(sorted(b.backup_id for b in marked))} "
+                "carry this resource's mark but were not taken by an unfinished create on this "
+                "machine: another stack or resource records them (a renamed stack, a resource "
+                "moved by an alias), so they were left alone and a backup of this resource's own "
+                "is taken. If a `pulumi up` stopped on another machine took one, delete it by hand"
+            )
 
     def _warn_same_names(self, run: Run, inp: IndexBackupInputs) -> None:
         """Name backups of this source marked for these names with another nonce (left alone)."""
@@ -206,10 +240,15 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
         self, run: Run, inp: IndexBackupInputs, obj: BackupModel, started: Started[None]
     ) -> BackupModel:
         """Delete duplicates this create's own sends made (a lost answer that acted late)."""
-        if started.sent:
-            # No backup with this mark existed before the first send (else it was adopted),
-            # so every other one is this create's: a duplicate that nothing records.
-            _delete_all(run, backup_mark(inp), inp.source_index_name, keep=obj.backup_id)
+        mark = backup_mark(inp)
+        unfinished = run.runtime.unfinished
+        note = unfinished.note(mark)
+        if started.sent and note is not None and note.get("lost"):
+            # Only a send whose answer was lost can have made another backup; those with the
+            # mark before the first send are others' (or were left alone) and stay.
+            spared = unfinished.spared(mark) or frozenset()
+            _delete_all(run, mark, inp.source_index_name, keep={obj.backup_id, *spared})
+        unfinished.end(mark)
         return obj
 
     def watch(
@@ -232,8 +271,11 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
         try:
             run.client.delete_backup(started.id)
         except NotFoundError:
-            return False
-        return True
+            removed = False
+        else:
+            removed = True
+        run.runtime.unfinished.end(backup_mark(inp))  # the create left nothing to adopt
+        return removed
 
     def outputs(
         self, given: Mapping[str, Any], obj: BackupModel, previous: Mapping[str, Any]
@@ -319,10 +361,10 @@ def _marked(run: Run, mark: str, source: str) -> list[BackupModel]:
     ]
 
 
-def _delete_all(run: Run, mark: str, source: str, *, keep: str) -> None:
+def _delete_all(run: Run, mark: str, source: str, *, keep: set[str]) -> None:
     """Delete every backup of ``source`` with ``mark`` but ``keep`` (duplicates nothing records)."""
     for backup in _marked(run, mark, source):
-        if backup.backup_id == keep:
+        if backup.backup_id in keep:
             continue
         try:
             run.client.delete_backup(backup.backup_id)

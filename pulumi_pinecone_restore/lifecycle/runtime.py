@@ -6,8 +6,10 @@ key from the stack config nor an HTTP session can reach the state.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import json
 import math
 import os
 import secrets
@@ -15,7 +17,7 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ __all__ = [
     "OWNER_KEY_ENV",
     "ProgressThrottle",
     "Runtime",
+    "Unfinished",
     "shared_client",
 ]
 
@@ -48,6 +51,8 @@ CONFIG_CONTROLLER_HOST = "pinecone:controllerHost"
 CONFIG_OWNER_KEY = "pinecone:ownerKey"
 OWNER_KEY_ENV = "PINECONE_RESTORE_OWNER_KEY"
 OWNER_KEY_FILE = Path("pinecone-restore", "owner-key")  # under PULUMI_HOME (or ~/.pulumi)
+# Creates started on this machine and not finished, by ownership mark (see `Unfinished`).
+UNFINISHED_DIR = Path("pinecone-restore", "unfinished")
 NONCE_LEN = 16
 _KEYS: dict[Path, bytes] = {}
 _KEYS_LOCK = threading.Lock()
@@ -225,6 +230,11 @@ class Runtime:
         digest = hmac.new(secret, (seed or "").encode(), hashlib.sha256).hexdigest()
         return digest[:NONCE_LEN]
 
+    @property
+    def unfinished(self) -> Unfinished:
+        """The creates this machine started and did not finish (see :class:`Unfinished`)."""
+        return Unfinished(Path(_pulumi_home(self.environ), UNFINISHED_DIR))
+
     def deadline(self, budget: float, cancel: Cancellation | None = None) -> Deadline:
         """A deadline ``budget`` seconds from now on this runtime's clock.
 
@@ -242,10 +252,14 @@ class Runtime:
         return self.retry or RetryPolicy()
 
 
+def _pulumi_home(environ: Mapping[str, str]) -> str:
+    """``$PULUMI_HOME``, else ``~/.pulumi``: where this user's key and notes are kept."""
+    return environ.get("PULUMI_HOME") or str(Path(environ.get("HOME") or Path.home(), ".pulumi"))
+
+
 def _key_file(environ: Mapping[str, str]) -> bytes:
     """This user's owner key, from its file (made with a random key on first use)."""
-    home = environ.get("PULUMI_HOME") or str(Path(environ.get("HOME") or Path.home(), ".pulumi"))
-    path = Path(home, OWNER_KEY_FILE)
+    path = Path(_pulumi_home(environ), OWNER_KEY_FILE)
     with _KEYS_LOCK:
         if path in _KEYS:
             return _KEYS[path]
@@ -299,3 +313,83 @@ class ProgressThrottle:
         if key != self._last_key or now - self._last_at >= self._every:
             self._last_key, self._last_at = key, now
             self._emit(message)
+
+
+# What a process noted but could not write (a read-only home): kept for the process's creates.
+_UNWRITTEN: dict[Path, dict[str, Any]] = {}
+_UNFINISHED_LOCK = threading.Lock()
+
+
+@attrs.frozen
+class Unfinished:
+    """Creates this machine started and did not finish, one note per ownership mark.
+
+    An object whose kind cannot carry a mutable "unfinished" tag (a backup: immutable once
+    taken) is adopted as a resource's own earlier attempt only when such a note says a create
+    of its mark was started here and never finished. Without it, another object with the same
+    mark is one that a state records (a renamed stack's, or an aliased resource's), which a
+    new resource deriving the same mark must not take over. A note holds the ids that carried
+    the mark before its first send (``spared``: never adopted, never swept as duplicates) and
+    whether a send's answer was lost (only then can duplicates exist).
+
+    Attributes:
+        root: The folder of the notes (``$PULUMI_HOME/pinecone-restore/unfinished``).
+    """
+
+    root: Path
+
+    def _path(self, mark: str) -> Path:
+        return self.root / hashlib.sha256(mark.encode()).hexdigest()[:32]
+
+    def note(self, mark: str) -> dict[str, Any] | None:
+        """The note of an unfinished create of ``mark``, or ``None`` if there is none."""
+        path = self._path(mark)
+        with _UNFINISHED_LOCK:
+            if path in _UNWRITTEN:
+                return dict(_UNWRITTEN[path])
+            try:
+                found = json.loads(path.read_text())
+            except (OSError, ValueError):
+                return None
+        return found if isinstance(found, dict) else None
+
+    def spared(self, mark: str) -> frozenset[str] | None:
+        """The ids an unfinished create of ``mark`` found before sending; ``None``: no create."""
+        found = self.note(mark)
+        if found is None:
+            return None
+        return frozenset(str(i) for i in found.get("spared") or ())
+
+    def begin(self, mark: str, spared: Iterable[str]) -> None:
+        """Note that a create of ``mark`` starts here, with the ids that already carry it."""
+        self._write(mark, {"spared": sorted(set(spared)), "lost": False})
+
+    def lost(self, mark: str) -> None:
+        """Note that a send of the create of ``mark`` got no answer (it may have acted)."""
+        found = self.note(mark)
+        if found is not None and not found.get("lost"):
+            self._write(mark, {**found, "lost": True})
+
+    def end(self, mark: str) -> None:
+        """The create of ``mark`` finished (a state records it) or left nothing: no note."""
+        path = self._path(mark)
+        with _UNFINISHED_LOCK:
+            _UNWRITTEN.pop(path, None)
+            # A note left behind only lets this resource adopt what carries its own mark.
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+
+    def _write(self, mark: str, note: dict[str, Any]) -> None:
+        path = self._path(mark)
+        with _UNFINISHED_LOCK:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}")
+                partial.write_text(json.dumps(note))
+                partial.replace(path)  # whole or not at all: a reader never sees half a note
+            except OSError:
+                # This process still knows it; a run killed now leaves its object unadopted
+                # (named by the next run), never a stranger's adopted.
+                _UNWRITTEN[path] = note
+            else:
+                _UNWRITTEN.pop(path, None)

@@ -175,6 +175,30 @@ def test_a_new_resource_with_a_renamed_stacks_names_does_not_take_its_index(
     assert len(emulator.dump()["restore_jobs"]) == 1
 
 
+def test_a_new_backup_with_a_renamed_stacks_names_does_not_take_its_backup(
+    runtime: Runtime, emulator: Emulator
+) -> None:
+    """`stack rename dev prod`, then a new `dev`: its IndexBackup derives prod's backup's mark.
+
+    A backup cannot be tagged "unfinished", so a backup with the mark that no unfinished create
+    of this machine took is another state's: the new resource takes its own, and destroying it
+    leaves prod's backup alone.
+    """
+    emulator.seed_index(name="src", dimension=4)
+    lines: list[str] = []
+    backups = Lifecycle(INDEX_BACKUP, attrs.evolve(runtime, progress=lines.append))
+    news = {"source_index_name": "src", "name": "nightly", "owner_seed": SEED}
+    prod = backups.create(first_check(backups, news))
+    new_dev_inputs = first_check(backups, news)
+    assert backup_mark(backups.typed(new_dev_inputs)) == prod.outputs["owner_mark"]
+    new_dev = backups.create(new_dev_inputs)
+    assert new_dev.id != prod.id
+    assert any(f"{prod.id} carry this resource's mark" in line for line in lines)
+    backups.delete(new_dev.id, new_dev.outputs)  # `pulumi destroy` of the new dev
+    assert emulator.describe_backup(prod.id)["status"] == "Ready"
+    assert [b["backup_id"] for b in emulator.list_backups()["data"]] == [prod.id]
+
+
 def test_adopt_existing_takes_an_attempt_made_under_another_key(
     life: AnyLifecycle,
     elsewhere: AnyLifecycle,

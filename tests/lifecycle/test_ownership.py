@@ -339,6 +339,27 @@ def test_a_lost_post_that_acts_late_is_swept_by_the_create(
     assert backup_ids(emulator) == [created.id]
 
 
+def test_the_sweep_after_a_lost_answer_spares_a_backup_another_state_records(
+    runtime: Runtime, emulator: Emulator
+) -> None:
+    """A renamed stack's backup has this resource's mark: the duplicate goes, it stays."""
+    emulator.seed_index(name="src", dimension=4)
+    inputs = {"source_index_name": "src", "owner_seed": SEED}
+    recorded = Lifecycle(INDEX_BACKUP, runtime).create(inputs)  # `prod`, before the rename
+    emulator.add_fault(FaultRule(method="POST", path="/indexes/src/backups", drop=True, times=1))
+    life = Lifecycle(INDEX_BACKUP, runtime)
+    injected: list[str] = []
+
+    def progress(line: str) -> None:
+        if "started" in line and not injected:  # the first POST acts only now
+            injected.append(late_duplicate(emulator, backup_mark_of(life, inputs)))
+
+    created = Lifecycle(INDEX_BACKUP, attrs.evolve(runtime, progress=progress)).create(inputs)
+    assert injected
+    assert created.id != recorded.id
+    assert sorted(backup_ids(emulator)) == sorted([recorded.id, created.id])
+
+
 def test_destroy_deletes_only_the_backup_id_in_state(
     backups: AnyLifecycle, emulator: Emulator
 ) -> None:
