@@ -659,7 +659,11 @@ class Lifecycle(Generic[I, O, H, P]):
         # never started, and nothing would delete it.
         with bounded(deadline.without_cancel()):
             obj = spec.converge(run, inp, obj, started)
-        outputs = {**spec.outputs(given, obj, {}), **identity_of(given)}
+        outputs = {
+            **spec.outputs(given, obj, {}),
+            **identity_of(given),
+            **decl.unmanaged(spec.inputs, given),
+        }
         hidden = self.secret_outputs(given)
         # The last line's news may carry a secret (a host holds the index name).
         run.say(f"{label}: {'ready' if hidden else spec.finished(obj)}")
@@ -864,14 +868,25 @@ class Lifecycle(Generic[I, O, H, P]):
 
     # read --------------------------------------------------------------------------------
 
-    def read(self, id_: str, outputs: Mapping[str, Any]) -> Read:
-        """Describe the object; report it gone, or its outputs and (drifted) inputs."""
+    def read(
+        self, id_: str, outputs: Mapping[str, Any], inputs: Mapping[str, Any] | None = None
+    ) -> Read:
+        """Describe the object; report it gone, or its outputs and (drifted) inputs.
+
+        Args:
+            id_: The object's id.
+            outputs: The state's outputs (none: an import).
+            inputs: The state's inputs, when the caller has them (a plugin); they say which
+                managed inputs the program left out, as the outputs' ``UNMANAGED_KEY`` does.
+        """
         spec = self.spec
+        left = decl.unmanaged_names(spec.inputs, outputs, inputs)
         stored = self.stored(outputs)
         if not isinstance(spec, CustomRead):
             if not any(outputs.get(k) is not None for k in spec.output_names):
                 raise ImportRefusedError(f"{spec.kind} cannot be imported: it is never read")
-            return Read(id_, dict(outputs), {**stored, **identity_of(outputs)})
+            given = {k: v for k, v in stored.items() if k not in left}
+            return Read(id_, dict(outputs), {**given, **identity_of(outputs)})
         run = self._run()
         obj = spec.describe(run, self.target(id_, outputs), outputs)
         if obj is None:
@@ -882,8 +897,11 @@ class Lifecycle(Generic[I, O, H, P]):
         # The identity rides in the outputs too: a refresh replaces the stored inputs with
         # what read returns, and the read sees only the outputs.
         kept = identity_of(outputs)
-        fresh = {**self.spec.outputs(stored, obj, outputs), **kept}
-        return Read(id_, fresh, {**self.spec.drift(stored, fresh), **kept})
+        unset = {decl.UNMANAGED_KEY: sorted(left)} if left else {}
+        fresh = {**self.spec.outputs(stored, obj, outputs), **kept, **unset}
+        # A managed input the program left out stays out: its drift is the server's business.
+        drifted = {k: v for k, v in self.spec.drift(stored, fresh).items() if k not in left}
+        return Read(id_, fresh, {**drifted, **kept})
 
     # update ------------------------------------------------------------------------------
 
@@ -901,8 +919,13 @@ class Lifecycle(Generic[I, O, H, P]):
                 **{k: olds.get(k) for k in self.spec.output_names},
                 **top_inputs(self.spec, news),
                 **identity_of(news),
+                **decl.unmanaged(spec.inputs, news),
             }
-        return {**self.spec.outputs(news, obj, olds), **identity_of(news)}
+        return {
+            **self.spec.outputs(news, obj, olds),
+            **identity_of(news),
+            **decl.unmanaged(spec.inputs, news),
+        }
 
     # delete ------------------------------------------------------------------------------
 

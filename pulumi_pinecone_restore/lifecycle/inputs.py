@@ -37,6 +37,7 @@ __all__ = [
     "DEFAULT_DELETE_TIMEOUT",
     "IDENTITY_KEYS",
     "UNKNOWN",
+    "UNMANAGED_KEY",
     "CommonInputs",
     "Prop",
     "contains_unknown",
@@ -46,6 +47,8 @@ __all__ = [
     "is_unknown",
     "not_an_input",
     "props_of",
+    "unmanaged",
+    "unmanaged_names",
 ]
 
 T = TypeVar("T")
@@ -55,6 +58,10 @@ DEFAULT_DELETE_TIMEOUT = 600.0
 # The internal inputs that make a resource itself: made on its first check, then read from its
 # state forever after (see `identity`).
 IDENTITY_KEYS = ("owner_seed", "owner_nonce")
+# The output that names the managed inputs the program left out ("whatever the server has"): a
+# refresh (whose read sees only outputs) keeps them out of the inputs it records, so a drift of
+# an input nobody set is not announced as a change that `pulumi up` would make.
+UNMANAGED_KEY = "unmanaged_inputs"
 # An unknown property this long or longer may be part of an input's name (`collection`).
 _PART_LEN = 4
 
@@ -163,6 +170,22 @@ def props_of(cls: type) -> tuple[Prop, ...]:
 def user_props(cls: type) -> tuple[Prop, ...]:
     """The inputs users give (internal ones left out)."""
     return tuple(p for p in props_of(cls) if not p.internal)
+
+
+def unmanaged(cls: type, given: Mapping[str, Any]) -> dict[str, Any]:
+    """``{UNMANAGED_KEY: [...]}``: the managed inputs ``given`` leaves out (none: empty)."""
+    left = [p.name for p in user_props(cls) if p.managed and given.get(p.name) is None]
+    return {UNMANAGED_KEY: left} if left else {}
+
+
+def unmanaged_names(
+    cls: type, outputs: Mapping[str, Any], inputs: Mapping[str, Any] | None = None
+) -> frozenset[str]:
+    """The managed inputs the program left out: from the state's inputs, else from outputs."""
+    if inputs:
+        return frozenset(p.name for p in user_props(cls) if p.managed and p.name not in inputs)
+    names = outputs.get(UNMANAGED_KEY)
+    return frozenset(str(n) for n in names) if isinstance(names, (list, tuple)) else frozenset()
 
 
 def check_bag(cls: type, news: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:

@@ -539,7 +539,10 @@ class PineconeRestoreProvider(Provider):
             )
         else:
             life = Lifecycle(kind.spec, runtime)
-            read = await self._in_thread(lambda: life.read(request.resource_id, outputs))
+            state_inputs = from_wire(request.inputs) if outputs else None
+            read = await self._in_thread(
+                lambda: life.read(request.resource_id, outputs, state_inputs)
+            )
             new_id, outs, inputs = read.id, read.outputs, read.inputs
             if new_id is not None and not any(outputs.get(k) for k in kind.spec.output_names):
                 _check_import(kind, life, request.urn, outs, inputs or {})

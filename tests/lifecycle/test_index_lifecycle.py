@@ -213,6 +213,11 @@ def test_unmanaged_settings_never_drift(
     read = life.read(created.id, created.outputs)
     assert read.outputs["tags"]["extra"] == "1"
     assert not life.diff(read.outputs, news).changes
+    # A refresh records the read's inputs: what the program left out stays out of them, or
+    # the next plan would list `- deletion_protection: "enabled"`, a change `up` never makes.
+    assert read.inputs is not None
+    assert not {"tags", "deletion_protection"} & set(read.inputs)
+    assert life.read(created.id, read.outputs).inputs == read.inputs  # and refresh after refresh
 
 
 def test_update_of_vanished_index_says_how_to_recover(

@@ -206,6 +206,39 @@ def test_restored_index_through_every_rpc(plugin: Plugin, backup_id: str) -> Non
     assert gone.id == ""
 
 
+def test_a_refresh_records_drift_only_of_inputs_the_program_gave(
+    plugin: Plugin, backup_id: str, emulator: Emulator
+) -> None:
+    """Read's inputs follow the state's: protection it left out stays out, its tags drift.
+
+    The state's inputs decide, also for outputs written before they named what was left out.
+    """
+    urn = f"{PREFIX}RestoredIndex::idx"
+    given = {"backupId": backup_id, "name": "idx", "tags": {"env": "qa"}}
+    checked = check(plugin, "RestoredIndex", "idx", given)
+    created = create(plugin, "RestoredIndex", "idx", checked.inputs)
+    emulator.configure_index("idx", {"tags": {"env": "x"}, "deletion_protection": "enabled"})
+    older = {k: v for k, v in plain(created.properties).items() if k != "unmanagedInputs"}
+    for outputs in (created.properties, struct(older)):
+        read = plugin.call(
+            "Read",
+            provider_pb2.ReadRequest(urn=urn, id="idx", properties=outputs, inputs=checked.inputs),
+        )
+        inputs = plain(read.inputs)
+        assert "deletionProtection" not in inputs
+        assert inputs["tags"] == {"env": "x"}
+        assert plain(read.properties)["deletionProtection"] == "enabled"
+    protected = check(plugin, "RestoredIndex", "idx", {**given, "deletionProtection": "disabled"})
+    read = plugin.call(
+        "Read",
+        provider_pb2.ReadRequest(
+            urn=urn, id="idx", properties=created.properties, inputs=protected.inputs
+        ),
+    )
+    assert plain(read.inputs)["deletionProtection"] == "enabled"  # given: its drift shows
+    emulator.configure_index("idx", {"deletion_protection": "disabled"})
+
+
 def test_a_replace_key_change_is_a_replacement(plugin: Plugin, backup_id: str) -> None:
     """A new backupId replaces; the detailed diff names it."""
     urn = f"{PREFIX}RestoredIndex::idx"

@@ -105,6 +105,48 @@ def test_in_place_changes_are_updates(
     stack.destroy()
 
 
+def state_inputs(stack: PulumiStack, name: str) -> dict[str, Any]:
+    """The inputs the state holds for resource ``name``."""
+    deployment = stack.stack.export_stack().deployment
+    assert deployment is not None
+    resources = deployment["resources"]
+    return next(dict(r["inputs"]) for r in resources if r["urn"].endswith(f"::{name}"))
+
+
+def test_a_refresh_keeps_drift_of_inputs_the_program_left_out_out_of_the_plan(
+    make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient
+) -> None:
+    """Protection left out of the program and turned on by hand: the preview does not list it.
+
+    A refresh records the drift of the tags the program sets (the next `up` puts them back),
+    but not of the protection it leaves to the server: `up` would not change it, so a preview
+    that showed `- deletion_protection: "enabled"` announced a change that is never made.
+    """
+    first, _ = backups(emulator)
+    stack = make_stack(PROJECT, program, {"backupId": first, "tags": {"env": "qa"}})
+    up, _ = stack.up()
+    name = up.outputs["name"].value
+    client.configure_index(name, deletion_protection="enabled", tags={"env": "by-hand"})
+    stack.refresh()
+    inputs = state_inputs(stack, "idx")
+    assert "deletion_protection" not in inputs
+    assert inputs["tags"] == {"env": "by-hand"}
+    _, plan = stack.preview()
+    assert plan.ops_of("idx") == ["update"]
+    changed = [
+        key
+        for event in plan.events
+        if event.resource_pre_event is not None
+        for key in (event.resource_pre_event.metadata.diffs or [])
+    ]
+    assert "deletion_protection" not in changed
+    stack.up()
+    assert client.describe_index(name).deletion_protection == "enabled"  # left to the server
+    assert client.describe_index(name).tags["env"] == "qa"
+    client.configure_index(name, deletion_protection="disabled")
+    stack.destroy()
+
+
 def test_replacements_take_the_promised_order(
     make_stack: MakeStack, emulator: Emulator, client: ControlPlaneClient
 ) -> None:
