@@ -13,8 +13,9 @@ So ``Unknown`` instances are mapped onto it on the way in, and nothing on the wa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, ParamSpec, TypeVar
 
 import attrs
 from pulumi.dynamic import (
@@ -30,6 +31,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import wrap_rpc_secret
 
+from pulumi_pinecone_restore.errors import PineconeRestoreError
 from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, AnySpec, Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN
 from pulumi_pinecone_restore.lifecycle.inputs import is_unknown as is_engine_unknown
@@ -50,9 +52,33 @@ __all__ = [
     "Runtime",
     "from_pulumi",
     "is_unknown",
+    "plain_errors",
     "shared_client",
     "with_secrets",
 ]
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def plain_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A provider step whose own errors reach `pulumi up` as their message, not a page of frames.
+
+    ``pulumi.dynamic`` shows the traceback of whatever a provider raises. This package's errors
+    already say what happened and what to do, so they leave the adapter without the frames
+    below it and without their chain of causes (whose text they carry); the plugin's own two
+    frames and this one remain. Any other exception (a defect) keeps its whole traceback.
+    """
+
+    @functools.wraps(method)
+    def step(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except PineconeRestoreError as exc:
+            raise exc.with_traceback(None) from None
+
+    return step
 
 
 def is_unknown(value: Any) -> bool:
@@ -143,11 +169,13 @@ class LifecycleProvider(ProviderBase):
         """
         return Lifecycle(self.spec, self.runtime, connection=props.get("connection"))
 
+    @plain_errors
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate inputs per property at preview time (unknown values pass) and settle names."""
         inputs, failures = self._life(news).check(from_pulumi(_olds), from_pulumi(news))
         return CheckResult(inputs, [CheckFailure(p, r) for p, r in failures])
 
+    @plain_errors
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare stored outputs with new inputs; an unknown replace key may replace."""
         diff = self._life(news).diff(from_pulumi(olds), from_pulumi(news))
@@ -158,16 +186,19 @@ class LifecycleProvider(ProviderBase):
             delete_before_replace=diff.delete_before_replace,
         )
 
+    @plain_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Start (or adopt) the object and wait until it is ready."""
         created = self._life(props).create(from_pulumi(props))
         return CreateResult(created.id, with_secrets(created.outputs, created.secrets))
 
+    @plain_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Describe the object: gone → no id; else its outputs and (drifted) inputs."""
         read = self._life(props).read(id_, from_pulumi(props))
         return ReadResult(read.id, read.outputs, read.inputs)
 
+    @plain_errors
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Apply in-place changes (one PATCH for an index)."""
         # The new inputs say which project to talk to from now on.
@@ -176,6 +207,7 @@ class LifecycleProvider(ProviderBase):
         outputs = life.update(_id, from_pulumi(olds), given)
         return UpdateResult(with_secrets(outputs, life.secret_outputs(given)))
 
+    @plain_errors
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Delete the object and wait until it is gone."""
         self._life(props).delete(_id, from_pulumi(props))

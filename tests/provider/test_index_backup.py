@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -160,6 +162,12 @@ def test_missing_source_index_is_a_clear_error(provider: IndexBackupProvider) ->
     with pytest.raises(NotFoundError) as info:
         create(provider, {"source_index_name": "nope"})
     assert "source_index_name" in str(info.value)
+    # `pulumi.dynamic` prints the traceback: one frame of ours, no chain of causes.
+    printed = "".join(traceback.format_exception(info.value))
+    assert "direct cause" not in printed
+    ours = [f for f in traceback.extract_tb(info.tb) if "pulumi_pinecone_restore" in f.filename]
+    assert [Path(f.filename).parts[-2:] for f in ours] == [("providers", "base.py")]
+    assert printed.rstrip().endswith(str(info.value))
 
 
 def test_source_index_not_ready_is_a_clear_error(

@@ -121,6 +121,7 @@ class DynamicDoor(Door):
         try:
             _, run = call()
         except auto.CommandError as exc:
+            self.tracebacks.append(str(exc))  # `pulumi.dynamic` adds one to every error
             return refusal(str(exc))
         return Outcome(ops=tuple(run.ops_of("idx")))
 
@@ -276,6 +277,15 @@ def test_the_table_through_the_dynamic_door(
     """The Python dynamic resources give the table's outcome in every row."""
     outcomes = run_table(dynamic_door, emulator, client)
     assert list(zip([row for row, _ in EXPECTED], outcomes, strict=True)) == EXPECTED
+    # `pulumi.dynamic` prints a traceback with every error: the package keeps it to its own
+    # one frame, without the chain of causes whose text the message already carries.
+    assert len(dynamic_door.tracebacks) == 2
+    for text in dynamic_door.tracebacks:
+        frames = re.findall(r'File "([^"]*pulumi_pinecone_restore[^"]*)"', text)
+        assert frames, text
+        assert {Path(frame).parts[-2:] for frame in frames} == {("providers", "base.py")}, text
+        assert "direct cause" not in text
+        assert "During handling" not in text
 
 
 def test_the_table_through_the_plugin_door(
