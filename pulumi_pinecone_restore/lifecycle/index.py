@@ -525,6 +525,17 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
                 f"from this resource's origin); else {self._rename_hint(inp)}, or delete that "
                 "index if it is not needed"
             )
+        elif (origin := self._cli_origin(run, inp, mark)) is not None:
+            take = (
+                "and adopt_existing (set already) takes it over"
+                if inp.adopt_existing
+                else "and set adopt_existing=True"
+            )
+            why = (
+                f"was restored by the `pinecone-restore` CLI (no stack's) from {origin}, not "
+                "from this resource's; it is left untouched. To manage it here, point this "
+                f"resource at {origin} {take}; else {self._rename_hint(inp)}"
+            )
         else:
             why = (
                 f"carries another resource's mark (tag {MARK_KEY}={mark}), so this stack did "
@@ -532,6 +543,19 @@ class IndexSpec(ManagedSpec[I, O, H, P]):
                 "that index if it is not needed"
             )
         return NameTakenError(f"an index named {inp.name!r} already exists and {why}")
+
+    def made_from(self, run: Run, name: str) -> I | None:
+        """Inputs naming the origin the index ``name`` was made from, if it can be found."""
+        del run, name
+        return None
+
+    def _cli_origin(self, run: Run, inp: I, mark: str | None) -> str | None:
+        """The origin (in words) of an index the package's CLI made from another origin."""
+        found = self.made_from(run, inp.name) if mark else None
+        if found is None or self.cli_mark(found) != mark:
+            return None
+        keys = self.name_origin or ()
+        return ", ".join(f"{key} {getattr(found, key)!r}" for key in keys)
 
     def _rename_hint(self, inp: I) -> str:
         keys = (*(self.name_origin or ()), "owner_seed", "name")

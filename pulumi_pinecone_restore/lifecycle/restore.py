@@ -260,6 +260,11 @@ class RestoreSpec(IndexSpec[RestoredIndexInputs, Restored, RestoreHandle, Backup
         """An unmarked index is adoptable when a restore job of this backup made it."""
         return _own_job(run, inp) is not None
 
+    def made_from(self, run: Run, name: str) -> RestoredIndexInputs | None:
+        """The backup of the newest listed restore into ``name`` (the listing is lossy)."""
+        job = _newest_job_into(run, name)
+        return None if job is None else RestoredIndexInputs(backup_id=job.backup_id, name=name)
+
     def import_inputs(self, run: Run, obj: Restored) -> tuple[dict[str, Any], Restored]:
         """``pulumi import`` / ``RestoredIndex.get``: find the restore that made this index."""
         job = _newest_job_into(run, obj.index.name)

@@ -339,7 +339,30 @@ def test_a_refused_adoption_does_not_advise_adopt_existing(
     """With adopt_existing already set, the refusal says why, never "set adopt_existing=True"."""
     cli_restore(server, backup_id, "stg-docs")
     other = str(emulator.seed_backup(source_index_name="prod-search", name="other")["backup_id"])
-    assert "left untouched" in adoption_refusal(life, other)
+    refusal = adoption_refusal(life, other)
+    assert "left untouched" in refusal
+    # The CLI's restore from another backup is named as such, with the way to take it over.
+    assert f"restored by the `pinecone-restore` CLI (no stack's) from backup_id {backup_id!r}" in (
+        refusal
+    )
+    assert f"point this resource at backup_id {backup_id!r}" in refusal
+    assert "another resource's mark" not in refusal
+
+
+def test_a_cli_restore_from_another_backup_is_named_with_the_way_to_take_it(
+    life: AnyLifecycle, server: EmulatorServer, backup_id: str, emulator: Emulator
+) -> None:
+    """Without adopt_existing, the refusal names the CLI's backup and the flag to set."""
+    cli_restore(server, backup_id, "stg-docs")
+    other = str(emulator.seed_backup(source_index_name="prod-search", name="other")["backup_id"])
+    inputs = first_check(life, {"backup_id": other, "name": "stg-docs", "owner_seed": SEED})
+    with pytest.raises(NameTakenError) as info:
+        life.create(inputs)
+    assert (
+        f"from backup_id {backup_id!r}, not from this resource's; it is left untouched. To "
+        f"manage it here, point this resource at backup_id {backup_id!r} and set "
+        "adopt_existing=True; else choose another `name`"
+    ) in str(info.value)
 
 
 def test_a_refused_adoption_of_an_unmarked_index_says_why(
