@@ -146,6 +146,22 @@ def test_refresh_drops_members_deleted_out_of_band(
     assert set(read.inputs["members"]) == {"products", "reviews"}
 
 
+def test_refresh_keeps_a_members_unmanaged_drift_out_of_its_inputs(
+    provider: RestoredIndexSetProvider, backups: dict[str, str], client: ControlPlaneClient
+) -> None:
+    """Protection a member leaves out, turned on by hand, is not recorded as its input."""
+    outs = dict(
+        provider.create(checked(provider, members_for(backups, tags={"a": "1"}))).outs or {}
+    )
+    client.configure_index("stg-users", deletion_protection="enabled", tags={"a": "2"})
+    read = provider.read("id", outs)
+    assert read.inputs is not None
+    users = read.inputs["members"]["users"]
+    assert "deletion_protection" not in users
+    assert users["tags"] == {"a": "2"}  # a given input's drift is recorded, and put right
+    client.configure_index("stg-users", deletion_protection="disabled")
+
+
 def test_delete_removes_every_member(
     provider: RestoredIndexSetProvider, backups: dict[str, str], client: ControlPlaneClient
 ) -> None:
