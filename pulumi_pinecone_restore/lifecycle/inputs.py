@@ -183,7 +183,9 @@ def unmanaged_names(
 ) -> frozenset[str]:
     """The managed inputs the program left out: from the state's inputs, else from outputs."""
     if inputs:
-        return frozenset(p.name for p in user_props(cls) if p.managed and p.name not in inputs)
+        return frozenset(
+            p.name for p in user_props(cls) if p.managed and inputs.get(p.name) is None
+        )
     names = outputs.get(UNMANAGED_KEY)
     return frozenset(str(n) for n in names) if isinstance(names, (list, tuple)) else frozenset()
 
