@@ -122,7 +122,9 @@ def strip_mark(description: str | None) -> str | None:
     head, sep, tail = description.rpartition(MARK_PREFIX)
     if not sep or not tail.endswith("]"):
         return description
-    return head.rstrip(" ") or None
+    # The mark alone: no description given; else one space parts the user's text (kept whole,
+    # trailing spaces or empty) from the mark.
+    return head[:-1] if head.endswith(" ") else head or None
 
 
 class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
@@ -150,7 +152,7 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
         unfinished = run.runtime.unfinished
         if unfinished.spared(mark) is None:  # the look before the first send noted none
             unfinished.begin(mark, (b.backup_id for b in _marked(run, mark, inp.source_index_name)))
-        description = f"{inp.description} {mark}" if inp.description else mark
+        description = mark if inp.description is None else f"{inp.description} {mark}"
         try:
             backup = run.client.create_backup(
                 inp.source_index_name, name=inp.name, description=description

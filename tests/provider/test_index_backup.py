@@ -106,6 +106,20 @@ def test_identical_inputs_make_no_diff(provider: IndexBackupProvider, source: st
     assert diff.replaces == []
 
 
+@pytest.mark.parametrize("description", ["nightly ", "", "  ", None, "two  spaces  "])
+def test_a_description_comes_back_as_given_so_nothing_changes(
+    provider: IndexBackupProvider, source: str, description: str | None
+) -> None:
+    """Trailing spaces and an empty description are the user's: an unchanged program is no diff.
+
+    Else every `pulumi up` replaced the backup (and any index restored from it).
+    """
+    news = {"source_index_name": source, "description": description}
+    _, outs = create(provider, news)
+    assert outs["description"] == description
+    assert not provider.diff("id", outs, checked(provider, news)).changes
+
+
 def test_new_trigger_replaces_create_before_delete(
     provider: IndexBackupProvider, source: str
 ) -> None:
