@@ -657,6 +657,8 @@ class Lifecycle(Generic[I, O, H, P]):
         # The object is made: its last step (tags, protection, the pending tag off) runs to its
         # end even when a set's member failed meanwhile, or the object would be reported as
         # never started, and nothing would delete it.
+        if self.runtime.before_finish is not None:
+            self.runtime.before_finish()
         with bounded(deadline.without_cancel()):
             obj = spec.converge(run, inp, obj, started)
         outputs = {

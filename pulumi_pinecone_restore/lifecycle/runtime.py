@@ -112,8 +112,10 @@ def poll_sleep(environ: Mapping[str, str] | None = None) -> Callable[[float], No
 def _stderr_progress(message: str) -> None:
     # The engine shows each stderr line of a provider plugin as an info diagnostic during
     # `pulumi up`; this is the only channel a dynamic provider has to the person waiting.
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+    # A line that cannot be written (nobody reads stderr any more) never fails an operation.
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
 
 
 @attrs.define
@@ -144,6 +146,10 @@ class Runtime:
             opened and thrown away under load ("connection pool is full").
         key_hint: Where this run's key is given, for the error when there is none (the
             plugin's explicit providers take it as ``apiKey``, not from stack config).
+        before_finish: Called just before a create's last step marks its object finished
+            (takes an index's pending tag off, ends a backup's note); a plugin whose Pulumi
+            engine is gone exits there, so the next `pulumi up` still finds the object as
+            its own unfinished attempt (see :mod:`pulumi_pinecone_restore.plugin.watch`).
         keep_pending: A create leaves its index marked unfinished (see
             ``lifecycle.index.PENDING_KEY``) for its caller to clear once a state records it
             (``Lifecycle.recorded``): a set's members, whose finished restores a set that failed
@@ -166,6 +172,7 @@ class Runtime:
     calls_at_once: int = 1
     key_hint: str = KEY_HINT
     keep_pending: bool = False
+    before_finish: Callable[[], None] | None = attrs.field(default=None, repr=False)
 
     def with_connection(self, value: Any) -> Runtime:
         """This runtime for a resource whose ``connection`` input is ``value`` (or none)."""

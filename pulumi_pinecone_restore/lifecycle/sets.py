@@ -511,6 +511,8 @@ class RestoreSet:
         members unrecorded, for the next run to adopt as its own attempts. A tag that cannot
         be taken off is reported and left: failing here would record nothing of the set.
         """
+        if self.runtime.before_finish is not None:
+            self.runtime.before_finish()
         _, errors = run_all(
             {key: partial(member.recorded, str(outs.get("name"))) for key, outs in created.items()},
             limit,

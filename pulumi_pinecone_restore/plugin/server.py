@@ -25,7 +25,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -51,16 +50,12 @@ from pulumi_pinecone_restore.plugin.provider import (
     PineconeRestoreProvider,
     camel_message,
 )
+from pulumi_pinecone_restore.plugin.watch import ENGINE_MISSES, engine_answers, watch_engine
 
-__all__ = ["EngineLog", "PluginServicer", "main", "watch_engine"]
+__all__ = ["ENGINE_MISSES", "EngineLog", "PluginServicer", "main", "watch_engine"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-ENGINE_CHECK_EVERY = 1.0  # seconds between checks that the engine is still there
-ENGINE_READY_TIMEOUT = 2.0  # how long one check waits for the engine's channel
-# Consecutive failed checks before the plugin exits (about 30 s): a backstop only, since a
-# parent that died is noticed on the next check; a loaded machine must not end a live plugin.
-ENGINE_MISSES = 10
 _CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 # The fields of the engine's request that each SDK request takes, in its argument order.
 _FIELDS: dict[Callable[..., Any], tuple[str, ...]] = {
@@ -100,43 +95,8 @@ class EngineLog:
             sys.stderr.flush()
 
     def alive(self) -> bool:
-        """Whether the engine answers now: a new connection to it is ready within a few seconds.
-
-        Each check connects afresh. The logging channel's state is cached by gRPC's
-        connectivity poller, which can still say "ready" just after the engine went away.
-        """
-        with grpc.insecure_channel(self._address) as probe:
-            try:
-                grpc.channel_ready_future(probe).result(timeout=ENGINE_READY_TIMEOUT)
-            except grpc.FutureTimeoutError:
-                return False
-        return True
-
-
-def watch_engine(
-    parent: int,
-    alive: Callable[[], bool],
-    exit_now: Callable[[], None],
-    *,
-    every: float = ENGINE_CHECK_EVERY,
-    sleep: Callable[[float], None] = time.sleep,
-    getppid: Callable[[], int] = os.getppid,
-) -> None:
-    """Call ``exit_now`` once the engine is gone; returns after calling it.
-
-    Gone: the parent process is no longer ``parent`` (it died and the plugin was re-parented),
-    or ``alive`` failed ``ENGINE_MISSES`` times in a row.
-    """
-    misses = 0
-    while True:
-        sleep(every)
-        if getppid() != parent:
-            exit_now()
-            return
-        misses = 0 if alive() else misses + 1
-        if misses >= ENGINE_MISSES:
-            exit_now()
-            return
+        """Whether the engine answers now (see :func:`.watch.engine_answers`)."""
+        return engine_answers(self._address)
 
 
 class PluginServicer(ProviderServicer):

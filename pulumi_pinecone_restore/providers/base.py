@@ -14,7 +14,11 @@ So ``Unknown`` instances are mapped onto it on the way in, and nothing on the wa
 from __future__ import annotations
 
 import functools
+import os
+import sys
+import threading
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, ClassVar, ParamSpec, TypeVar
 
 import attrs
@@ -43,6 +47,7 @@ from pulumi_pinecone_restore.lifecycle.runtime import (
     Runtime,
     shared_client,
 )
+from pulumi_pinecone_restore.plugin.watch import engine_answers, watch_engine
 
 __all__ = [
     "CONFIG_API_KEY",
@@ -58,6 +63,9 @@ __all__ = [
 ]
 
 
+# How long the check before a create's last step waits for the engine: a live one answers in
+# milliseconds; a loaded machine must not end a live plugin there.
+FINISH_CHECK_TIMEOUT = 5.0
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -79,6 +87,65 @@ def plain_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
             raise exc.with_traceback(None) from None
 
     return step
+
+
+_WATCHING = threading.Lock()
+_WATCHED: list[int] = []  # the parent being watched, once the watch started
+
+
+def _engine_address() -> str | None:
+    """The Pulumi engine's address if this process is Pulumi's dynamic provider plugin.
+
+    The engine starts it as ``python -m pulumi.dynamic <engine address>``.
+    """
+    main = sys.modules.get("__main__")
+    if getattr(getattr(main, "__spec__", None), "name", None) != "pulumi.dynamic.__main__":
+        return None
+    given = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    return given[0] if given else None
+
+
+def _engine_bound() -> dict[str, Any]:
+    """In Pulumi's dynamic provider plugin: the runtime settings that end it with its engine.
+
+    A killed `pulumi` leaves the plugin running (the engine's child, in a process group of its
+    own). It exits once the engine is gone (:func:`~..plugin.watch.watch_engine`), when a
+    progress line finds nobody reading stderr, and before a create's last step if the engine
+    is gone by then: a create it finished unseen would no longer be found by the next
+    `pulumi up` as its own unfinished attempt. Elsewhere (tests, a program's own process):
+    nothing.
+    """
+    address = _engine_address()
+    if address is None:
+        return {}
+    with _WATCHING:
+        if not _WATCHED:
+            _WATCHED.append(os.getppid())
+            threading.Thread(
+                target=watch_engine,
+                args=(_WATCHED[0], partial(engine_answers, address), _exit_now),
+                name="engine-watch",
+                daemon=True,
+            ).start()
+    parent = _WATCHED[0]
+
+    def progress(message: str) -> None:
+        try:
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            _exit_now()  # the engine reads this plugin's stderr: it is gone
+
+    def before_finish() -> None:
+        if os.getppid() != parent or not engine_answers(address, FINISH_CHECK_TIMEOUT):
+            _exit_now()
+
+    return {"progress": progress, "before_finish": before_finish}
+
+
+def _exit_now() -> None:
+    """End this plugin at once, as a killed `pulumi` would have (no step half-recorded)."""
+    os._exit(0)
 
 
 def is_unknown(value: Any) -> bool:
@@ -133,7 +200,7 @@ class ProviderBase(ResourceProvider):
         """This process's runtime (made on first use)."""
         if self._runtime is None:
             # One record of the program's word per plugin process (see lifecycle.intents).
-            self._runtime = Runtime(intents=PROCESS_INTENTS)
+            self._runtime = Runtime(intents=PROCESS_INTENTS, **_engine_bound())
         return self._runtime
 
     @runtime.setter

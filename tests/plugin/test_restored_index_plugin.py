@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 from support import API_KEY, dynamic_plugin
 
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, Timing
+from pulumi_pinecone_restore.lifecycle.index import PENDING_KEY
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
 
 URN = "urn:pulumi:staging::search::pulumi-python:dynamic/pinecone:RestoredIndex::search-staging"
@@ -126,6 +128,34 @@ def test_timeout_error_tells_how_to_resume(
     emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=1)))
     created = plugin.create(URN, checked.inputs)
     assert created.properties["state"] == "Ready"
+
+
+def test_a_create_whose_engine_is_gone_stays_unfinished_for_the_next_run(
+    plugin: DynamicPluginProcess, backup_id: str, emulator: Emulator
+) -> None:
+    """`pulumi` killed mid-restore leaves its dynamic plugin running: it exits, unfinished.
+
+    Had it finished the create unseen, it would have taken the pending tag off, and the next
+    `pulumi up` would refuse the index as another state's instead of adopting it.
+    """
+    emulator.set_timings(attrs.evolve(emulator.timings, restore=Timing(reads=3)))
+    checked = plugin.check(URN, {}, props(backup_id=backup_id, name="orphaned"))
+    failed: list[Exception] = []
+
+    def create() -> None:
+        try:
+            plugin.create(URN, checked.inputs)
+        except PluginRpcError as exc:
+            failed.append(exc)
+
+    running = threading.Thread(target=create)
+    running.start()
+    plugin.wait_for_stderr("started restore")
+    plugin.stop_engine()
+    assert plugin.wait(timeout=60) == 0
+    running.join(timeout=30)
+    assert failed  # the create never answered: its plugin ended first
+    assert emulator.describe_index("orphaned")["tags"].get(PENDING_KEY) == "1"
 
 
 def test_serialized_provider_holds_no_key_even_after_configure() -> None:

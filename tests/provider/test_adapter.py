@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from typing import Any
 
 import pytest
@@ -9,6 +11,7 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_pinecone_restore.lifecycle import inputs as decl
+from pulumi_pinecone_restore.lifecycle.runtime import Runtime
 from pulumi_pinecone_restore.providers.base import from_pulumi, is_unknown
 from pulumi_pinecone_restore.providers.restored_index import RestoredIndexProvider
 from pulumi_pinecone_restore.providers.restored_index_set import RestoredIndexSetProvider
@@ -56,3 +59,18 @@ def test_user_keys_that_look_internal_are_kept() -> None:
     """Only the top-level `__provider` is dropped; a tag key starting with `__` is the user's."""
     bag = from_pulumi({"__provider": "x", "tags": {"__team": "a"}})
     assert bag == {"tags": {"__team": "a"}}
+
+
+def test_only_pulumis_dynamic_plugin_process_ends_with_its_engine() -> None:
+    """In a test (or a program's own process) the provider's runtime never exits the process."""
+    runtime = RestoredIndexProvider().runtime
+    assert runtime.before_finish is None
+    assert runtime.progress == Runtime().progress
+
+
+def test_a_progress_line_nobody_reads_fails_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A closed stderr (its reader gone) loses the line, never the operation that wrote it."""
+    closed = io.StringIO()
+    closed.close()
+    monkeypatch.setattr(sys, "stderr", closed)
+    Runtime().progress("RestoredIndex x: Pending")
