@@ -674,6 +674,18 @@ class Lifecycle(Generic[I, O, H, P]):
         id_ = f"{OPAQUE_ID_PREFIX}{secrets.token_hex(8)}" if opaque else started.id
         return Created(id_, outputs, tuple(sorted(k for k in hidden if k in outputs)))
 
+    def made_for(self, id_: str, inputs: Mapping[str, Any]) -> bool:
+        """Whether the object ``id_`` is already these inputs' own unfinished attempt.
+
+        For instance the replacement that a failed run of the same update made (its mark,
+        not yet recorded by a state): deleting it as the old object would lose it.
+        """
+        spec = self.spec
+        if not isinstance(spec, Reconciles):
+            return False
+        found = self._find(self._run(), self.typed(dict(inputs)), lost_answer=False)
+        return found is not None and found.id == id_
+
     def recorded(self, id_: str) -> None:
         """Clear what marks the object ``id_`` (a create's) as unfinished: a state holds it."""
         self.spec.recorded(self._run(), id_)

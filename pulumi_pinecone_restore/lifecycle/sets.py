@@ -475,7 +475,20 @@ class RestoreSet:
         member = self._member(len(old) + len(new), news)
         limit = concurrency(news)
         plan = _Plan.of(member, old, new)
-        self._delete_all(member, plan.delete_first, limit, REPLACED, new)
+        deleted, first_errors = run_all(
+            {
+                key: _delete(member, outs, key, REPLACED, new)
+                for key, outs in plan.delete_first.items()
+            },
+            limit,
+        )
+        if first_errors:
+            # Those whose old index is gone get their replacement now (else neither index
+            # stands); the rest of the plan waits for the next run.
+            made, made_errors = self._create(
+                member, {k: new[k] for k in deleted}, news.get(SET_BUDGET), limit, finish=deleted
+            )
+            self._fail_update(member, made, {}, {**first_errors, **made_errors}, deleted)
         created, create_errors = self._create(
             member,
             {k: new[k] for k in plan.creates},
@@ -487,11 +500,13 @@ class RestoreSet:
             {key: _update(member, old[key], new[key]) for key in plan.updates}, limit
         )
         if create_errors or update_errors:
-            self._fail_update(member, plan, created, updated, {**create_errors, **update_errors})
+            errors = {**create_errors, **update_errors}
+            self._fail_update(member, created, updated, errors, plan.delete_first)
         # A removed member that cannot be deleted (protection...) fails the update like any
-        # member; what this attempt made is then deleted again: a failed update records
-        # nothing, so a member it made and kept would be orphaned.
-        _, delete_errors = run_all(
+        # member; what this attempt made is then deleted again (a failed update records
+        # nothing, so a member it made and kept would be orphaned), but for a replacement
+        # whose old index this same step deleted: it is all that is left of its member.
+        deleted, delete_errors = run_all(
             {
                 key: _delete(member, outs, key, REPLACED if key in new else REMOVED, new)
                 for key, outs in plan.delete_after.items()
@@ -499,7 +514,8 @@ class RestoreSet:
             limit,
         )
         if delete_errors:
-            self._fail_update(member, plan, created, updated, delete_errors)
+            gone = [*plan.delete_first, *(k for k in deleted if k in new)]
+            self._fail_update(member, created, updated, delete_errors, gone)
         self._recorded(member, created, limit)
         clones = {**{k: old[k] for k in plan.kept}, **updated, **created}
         return self.outputs(news, clones)
@@ -527,15 +543,19 @@ class RestoreSet:
     def _fail_update(
         self,
         member: AnyLifecycle,
-        plan: _Plan,
         created: Mapping[str, Bag],
         updated: Mapping[str, Bag],
         errors: Mapping[str, Exception],
+        replaced: Collection[str],
     ) -> None:
-        # Undo only what the unchanged state cannot point to: members new to the set, and
-        # replacements made next to an old index that still exists under its own name.
-        undo = {k: o for k, o in created.items() if k not in plan.delete_first}
-        kept = {k: o for k, o in created.items() if k in plan.delete_first}
+        """Fail the update: undo what the state cannot point to, keep the rest, say which.
+
+        Undone: members new to the set, and replacements made next to an old index that
+        still exists. Kept: replacements whose old index this update deleted (``replaced``),
+        with their pending tag, since no state records them: the next run adopts them.
+        """
+        undo = {k: o for k, o in created.items() if k not in replaced}
+        kept = {k: o for k, o in created.items() if k in replaced}
         removed, cleanup = run_all(
             {key: _remove_forced(member, outs) for key, outs in undo.items()}
         )
@@ -550,12 +570,10 @@ class RestoreSet:
         if cleanup:
             said.append(f"Deleting these failed too; delete them by hand:\n{_lines(cleanup)}")
         if kept:
-            # The state records their names (the indexes they replaced): made and recorded.
-            self._recorded(member, kept, DEFAULT_MAX_CONCURRENCY)
             said.append(
-                "Kept (they replaced an index of the same name, which is gone): "
-                + ", ".join(sorted(str(o.get("name")) for o in kept.values()))
-                + "."
+                "Kept (each replaced an index this update deleted and is restored from its "
+                "new backup_id; keep that in the program, and the next `pulumi up` adopts "
+                "it): " + ", ".join(sorted(str(o.get("name")) for o in kept.values())) + "."
             )
         if updated:
             said.append("Updated in place and kept: " + ", ".join(sorted(updated)) + ".")
@@ -573,12 +591,21 @@ class RestoreSet:
         why: str = DESTROYED,
         program: Mapping[str, Bag] | None = None,
     ) -> None:
-        _, errors = run_all(
+        deleted, errors = run_all(
             {key: _delete(member, outs, key, why, program) for key, outs in members.items()},
             limit,
         )
         if errors:
-            raise SetOperationError(f"delete failed for {len(errors)} member(s):\n{_lines(errors)}")
+            said = f"delete failed for {len(errors)} member(s):\n{_lines(errors)}"
+            if deleted:
+                # The set is one resource: the stack keeps listing these until it is gone.
+                said += (
+                    "\nDeleted: "
+                    + ", ".join(sorted(str(members[k].get("name")) for k in deleted))
+                    + ". The stack still lists them: run `pulumi refresh` before a `pulumi up` "
+                    "that should restore them"
+                )
+            raise SetOperationError(said)
 
     # delete ------------------------------------------------------------------------------
 
@@ -732,8 +759,16 @@ def _delete(
     word = dict((program or {}).get(key) or {})
 
     def job() -> None:
+        name = str(outs.get("name"))
+        if why == REPLACED and word and member.made_for(name, word):
+            # A failed run of this update deleted the old index and made this one: keep it.
+            member.runtime.progress(
+                f"RestoredIndexSet: member {key}: {name} is already its replacement (made by "
+                "an earlier run that failed); it is kept and adopted"
+            )
+            return
         try:
-            member.delete(str(outs.get("name")), outs, program=word)
+            member.delete(name, outs, program=word)
         except DeletionProtectedError as exc:
             if exc.fact is None:
                 raise

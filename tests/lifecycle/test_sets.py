@@ -126,10 +126,13 @@ def test_a_protected_member_at_destroy_is_told_to_set_force_destroy_on_it(
     """`pulumi destroy` of a set with a protected member names the member to set it on."""
     engine = RestoreSet(runtime)
     b = {"backup_id": backups["old"], "name": "set-b", "deletion_protection": "enabled"}
-    _, outs = engine.create(checked(engine, {"members": {"b": b}}))
+    a = {"backup_id": backups["old"], "name": "set-a"}
+    _, outs = engine.create(checked(engine, {"members": {"a": a, "b": b}}))
     with pytest.raises(SetOperationError) as refused:
         engine.delete(outs)
     assert "set force_destroy=True on member 'b', run `pulumi up`" in str(refused.value)
+    # The member that went is said to have gone: the stack still lists it.
+    assert "Deleted: set-a. The stack still lists them: run `pulumi refresh`" in str(refused.value)
     assert "a CloneEnvironment's own force_destroy=True sets it on every clone" in str(
         refused.value
     )
@@ -476,10 +479,68 @@ def test_a_member_a_failed_set_finished_is_adopted_by_the_next_run(
     assert len(emulator.dump()["restore_jobs"]) == 1
 
 
-def test_a_failed_updates_kept_replacement_loses_its_pending_tag(
+def restores_into(emulator: Emulator, name: str) -> int:
+    """How many restore jobs targeted index ``name``."""
+    return sum(1 for j in emulator.dump()["restore_jobs"] if j["target_index_name"] == name)
+
+
+def test_a_failed_delete_keeps_the_replacement_of_an_index_it_deleted(
     runtime: Runtime, backups: dict[str, str], emulator: Emulator
 ) -> None:
-    """A same-named replacement in a failed update is finished and kept, without the tag."""
+    """One step deletes b's old index and refuses protected p: b's new index stays, and is adopted.
+
+    It used to be deleted again as "made by this attempt": b was left with no index at all.
+    """
+    engine = RestoreSet(runtime)
+    p = {"backup_id": backups["old"], "name": "stg-p", "deletion_protection": "enabled"}
+    first = checked(engine, {"members": {"b": {"backup_id": backups["old"]}, "p": p}})
+    _, outs = engine.create(first)
+    old_b = outs["names"]["b"]
+    news = checked(engine, {"members": {"b": {"backup_id": backups["new"]}}}, first)
+    with pytest.raises(SetOperationError) as info:
+        engine.update(outs, news)
+    new_b = news["members"]["b"]["name"]
+    assert "the next `pulumi up` adopts it): " + new_b in str(info.value)
+    assert emulator.describe_index(new_b)["tags"][PENDING_KEY] == "1"
+    assert old_b not in {i["name"] for i in emulator.list_indexes()["indexes"]}
+    emulator.configure_index("stg-p", {"deletion_protection": "disabled"})  # the user's fix
+    after = engine.update(outs, news)
+    assert after["names"]["b"] == new_b
+    assert restores_into(emulator, new_b) == 1  # adopted, not restored twice
+
+
+def test_a_delete_first_step_that_fails_part_way_replaces_what_it_deleted(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """stg-a deleted, stg-b refused: stg-a is restored from its new backup, and said so."""
+    engine = RestoreSet(runtime)
+    old = {k: {"backup_id": backups["old"], "name": f"stg-{k}"} for k in ("a", "b")}
+    first = checked(engine, {"members": old})
+    _, outs = engine.create(first)
+    emulator.configure_index("stg-b", {"deletion_protection": "enabled"})  # by hand
+    moved = {k: {**v, "backup_id": backups["new"]} for k, v in old.items()}
+    news = checked(engine, {"members": moved}, first)
+    with pytest.raises(SetOperationError) as info:
+        engine.update(outs, news)
+    assert "Kept (each replaced an index this update deleted" in str(info.value)
+    assert "stg-a" in str(info.value)
+    assert emulator.describe_index("stg-a")["tags"][PENDING_KEY] == "1"
+    assert restores_into(emulator, "stg-a") == 2  # the first create, and its replacement
+    emulator.configure_index("stg-b", {"deletion_protection": "disabled"})
+    after = engine.update(outs, news)
+    assert {c["backup_id"] for c in after["clones"].values()} == {backups["new"]}
+    assert restores_into(emulator, "stg-a") == 2  # adopted
+    assert PENDING_KEY not in emulator.describe_index("stg-a")["tags"]
+
+
+def test_a_failed_updates_kept_replacement_is_adopted_by_the_next_run(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """A same-named replacement in a failed update is kept, still pending; the next run adopts it.
+
+    The state still records the old index under that name: the next run must not take the
+    replacement for the old index (it used to refuse it as not its own: the stack was stuck).
+    """
     engine = RestoreSet(runtime)
     a = {"backup_id": backups["old"], "name": "stg-a"}
     first = checked(engine, {"members": {"a": a}})
@@ -489,9 +550,13 @@ def test_a_failed_updates_kept_replacement_loses_its_pending_tag(
     emulator.fail_restores_from(bad)
     replaced_a = {**a, "backup_id": backups["new"]}
     news = checked(engine, {"members": {"a": replaced_a, "b": {"backup_id": bad}}}, first)
-    with pytest.raises(SetOperationError, match=r"Kept \(they replaced .*\): stg-a"):
+    with pytest.raises(SetOperationError, match=r"Kept \(each replaced .*\): stg-a"):
         engine.update(outs, news)
-    # a's old index was deleted first: its replacement ran to its end, though b failed, and
-    # the state (which records the name stg-a) holds it; it used to be stopped and deleted.
-    tags = emulator.describe_index("stg-a")["tags"]
-    assert PENDING_KEY not in tags
+    # a's old index was deleted first: its replacement ran to its end, though b failed.
+    assert emulator.describe_index("stg-a")["tags"][PENDING_KEY] == "1"
+    restores = len(emulator.dump()["restore_jobs"])
+    fixed = checked(engine, {"members": {"a": replaced_a}}, first)  # the user drops b
+    after = engine.update(outs, fixed)  # the state is still the one before the failed update
+    assert after["clones"]["a"]["backup_id"] == backups["new"]
+    assert PENDING_KEY not in emulator.describe_index("stg-a")["tags"]
+    assert len(emulator.dump()["restore_jobs"]) == restores  # adopted: no second restore
