@@ -35,7 +35,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import wrap_rpc_secret
 
-from pulumi_pinecone_restore.errors import PineconeRestoreError
+from pulumi_pinecone_restore.errors import ImportRefusedError, PineconeRestoreError
 from pulumi_pinecone_restore.lifecycle.engine import AnyLifecycle, AnySpec, Lifecycle
 from pulumi_pinecone_restore.lifecycle.inputs import UNKNOWN
 from pulumi_pinecone_restore.lifecycle.inputs import is_unknown as is_engine_unknown
@@ -262,7 +262,15 @@ class LifecycleProvider(ProviderBase):
     @plain_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """Describe the object: gone → no id; else its outputs and (drifted) inputs."""
-        read = self._life(props).read(id_, from_pulumi(props))
+        life = self._life(props)
+        read = life.read(id_, from_pulumi(props))
+        if read.id is None and not any(props.get(k) is not None for k in self.spec.output_names):
+            # A `.get(name, id)`: "gone" would reach Pulumi as an object with no outputs (this
+            # plugin adds `__provider` to them), and every output would silently be None.
+            raise ImportRefusedError(
+                f"{self.spec.kind} {id_!r} does not exist in this project; check the id "
+                "passed to .get()"
+            )
         return ReadResult(read.id, read.outputs, read.inputs)
 
     @plain_errors

@@ -24,6 +24,7 @@ from pulumi_pinecone_restore.client import ControlPlaneClient
 from pulumi_pinecone_restore.emulator import Emulator, EmulatorServer, FaultRule, Timing
 from pulumi_pinecone_restore.errors import (
     BackupFailedError,
+    ImportRefusedError,
     NotFoundError,
     PreconditionFailedError,
     WaitTimeoutError,
@@ -305,6 +306,15 @@ def test_read_without_state_describes_an_existing_backup(
     read = provider.read(backup_id, {})
     assert read.id == backup_id
     assert read.inputs == {"source_index_name": source, "name": "old"}
+
+
+def test_get_of_a_backup_that_does_not_exist_fails_naming_the_id(
+    provider: IndexBackupProvider,
+) -> None:
+    """`IndexBackup.get` of a missing id fails; it used to succeed with every output None."""
+    with pytest.raises(ImportRefusedError) as info:
+        provider.read("0b0b0b0b-0000-0000-0000-000000000000", {})
+    assert "IndexBackup '0b0b0b0b-0000-0000-0000-000000000000' does not exist" in str(info.value)
 
 
 def test_imported_inputs_of_a_marked_backup_pass_check(
