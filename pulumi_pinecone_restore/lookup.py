@@ -198,7 +198,7 @@ def _by_id(
 
 
 def _latest(client: ControlPlaneClient, source: str | None, filters: _Filters) -> BackupModel:
-    candidates = list(_backups_of(client, source))
+    candidates = list(backups_of(client, source))
     matching = [b for b in candidates if filters.matches(b)]
     if not matching:
         raise BackupNotFoundError(_nothing_matched(source, filters, candidates))
@@ -207,7 +207,12 @@ def _latest(client: ControlPlaneClient, source: str | None, filters: _Filters) -
     return best[1]
 
 
-def _backups_of(client: ControlPlaneClient, source: str | None) -> Iterable[BackupModel]:
+def backups_of(client: ControlPlaneClient, source: str | None) -> Iterable[BackupModel]:
+    """Every backup of index ``source`` (all, for ``None``), also once the index is deleted.
+
+    Raises:
+        BackupNotFoundError: The index does not exist and no backup of that name is listed.
+    """
     if source is None:
         return list(client.iter_backups())
     try:

@@ -28,6 +28,20 @@ def test_backups_list_shows_a_table(env: dict[str, str], backup_id: str) -> None
     assert "Ready" in out
 
 
+@NO_JOB
+def test_backups_list_of_a_deleted_index_shows_its_backups(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
+    """A deleted index's backups live on, and are what a user restores from: they are listed."""
+    emulator.delete_index("prod-search")
+    status, out, err = run(env, "backups", "list", "--index", "prod-search")
+    assert status == 0, err
+    assert backup_id in out
+    status, _, err = run(env, "backups", "list", "--index", "never-was")
+    assert status == EXIT_FAILED
+    assert "index 'never-was' does not exist in this project" in err
+
+
 def test_restore_waits_and_prints_the_job_and_index_in_api_words(
     env: dict[str, str], backup_id: str
 ) -> None:
