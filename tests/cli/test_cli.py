@@ -33,6 +33,7 @@ def test_backups_list_of_a_deleted_index_shows_its_backups(
     env: dict[str, str], backup_id: str, emulator: Emulator
 ) -> None:
     """A deleted index's backups live on, and are what a user restores from: they are listed."""
+    emulator.set_timings(attrs.evolve(emulator.timings, index_terminate=Timing(reads=0)))
     emulator.delete_index("prod-search")
     status, out, err = run(env, "backups", "list", "--index", "prod-search")
     assert status == 0, err
