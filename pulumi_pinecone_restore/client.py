@@ -47,6 +47,7 @@ from pulumi_pinecone_restore import __version__
 from pulumi_pinecone_restore.errors import (
     ApiError,
     ConnectError,
+    NotFoundError,
     ReadTimeoutError,
     TransportError,
     error_for_response,
@@ -433,6 +434,24 @@ class ControlPlaneClient:
             lambda token: self.list_backups_page(index_name=index_name, token=token),
             lambda backup: backup.backup_id,
         )
+
+    def backups_of(self, index_name: str) -> list[BackupModel]:
+        """Every backup of index ``index_name``, also once the index is deleted.
+
+        The per-index listing answers 404 for a deleted index, whose backups live on (they
+        are what a restore needs then); the project's listing still has them.
+
+        Raises:
+            NotFoundError: The per-index listing's 404, when the project lists no backup of an
+                index of that name either.
+        """
+        try:
+            return list(self.iter_backups(index_name=index_name))
+        except NotFoundError:
+            found = [b for b in self.iter_backups() if b.source_index_name == index_name]
+            if not found:
+                raise
+            return found
 
     # Restores ------------------------------------------------------------------------------
 

@@ -198,7 +198,7 @@ def _by_id(
 
 
 def _latest(client: ControlPlaneClient, source: str | None, filters: _Filters) -> BackupModel:
-    candidates = list(backups_of(client, source))
+    candidates = list(_backups_of(client, source))
     matching = [b for b in candidates if filters.matches(b)]
     if not matching:
         raise BackupNotFoundError(_nothing_matched(source, filters, candidates))
@@ -207,26 +207,17 @@ def _latest(client: ControlPlaneClient, source: str | None, filters: _Filters) -
     return best[1]
 
 
-def backups_of(client: ControlPlaneClient, source: str | None) -> Iterable[BackupModel]:
-    """Every backup of index ``source`` (all, for ``None``), also once the index is deleted.
-
-    Raises:
-        BackupNotFoundError: The index does not exist and no backup of that name is listed.
-    """
+def _backups_of(client: ControlPlaneClient, source: str | None) -> Iterable[BackupModel]:
     if source is None:
         return list(client.iter_backups())
     try:
-        return list(client.iter_backups(index_name=source))
+        return client.backups_of(source)
     except NotFoundError as exc:
-        # The per-index listing 404s once the index is deleted, but its backups live on.
-        orphans = [b for b in client.iter_backups() if b.source_index_name == source]
-        if not orphans:
-            raise BackupNotFoundError(
-                f"index {source!r} does not exist in this project, and the project has no "
-                "backup of an index of that name either: check the name (`pinecone-restore "
-                "indexes list`, `pinecone-restore backups list`) or give a backup id"
-            ) from exc
-        return orphans
+        raise BackupNotFoundError(
+            f"index {source!r} does not exist in this project, and the project has no "
+            "backup of an index of that name either: check the name (`pinecone-restore "
+            "indexes list`, `pinecone-restore backups list`) or give a backup id"
+        ) from exc
 
 
 def _created(backup: BackupModel) -> dt.datetime:

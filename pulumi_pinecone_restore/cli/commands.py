@@ -57,7 +57,6 @@ from pulumi_pinecone_restore.lifecycle.final_backup import UNTOUCHED_ADVICE, tak
 from pulumi_pinecone_restore.lifecycle.index import CLI_SEED, MARK_KEY
 from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime, poll_sleep
-from pulumi_pinecone_restore.lookup import backups_of
 from pulumi_pinecone_restore.models import (
     BackupModel,
     IndexModel,
@@ -144,8 +143,10 @@ def backups_list(ctx: Context) -> int:
     action = Action("read", "index", index, "pinecone-restore indexes list") if index else None
     backups = _api(
         action,
-        # A deleted index's backups live on: the per-index listing 404s, the project's has them.
-        lambda: unique(backups_of(ctx.client, index), lambda b: b.backup_id),
+        lambda: unique(
+            ctx.client.backups_of(index) if index else ctx.client.iter_backups(),
+            lambda b: b.backup_id,
+        ),
     )
     backups.sort(key=_created, reverse=True)
     emit_list(ctx.fmt, ctx.out, [backup_json(b) for b in backups], BACKUP_COLUMNS)
