@@ -54,8 +54,8 @@ from pulumi_pinecone_restore.lifecycle.engine import (
     Run,
 )
 from pulumi_pinecone_restore.lifecycle.final_backup import UNTOUCHED_ADVICE, take_final_backup
-from pulumi_pinecone_restore.lifecycle.index import CLI_SEED, MARK_KEY
-from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX
+from pulumi_pinecone_restore.lifecycle.index import CLI_SEED, MARK_KEY, PENDING_KEY
+from pulumi_pinecone_restore.lifecycle.restore import RESTORED_INDEX, RestoredIndexInputs
 from pulumi_pinecone_restore.lifecycle.runtime import Runtime, poll_sleep
 from pulumi_pinecone_restore.models import (
     BackupModel,
@@ -455,10 +455,27 @@ def wait(ctx: Context) -> int:
                 f"{exc}; the restore goes on at Pinecone",
                 f"run `pinecone-restore wait {job_id}` again, with a longer --timeout",
             ) from exc
+        if index is not None:
+            ready_index = index
+            index = _api(None, lambda: _finish_cli_restore(ctx.client, job, ready_index))
     _emit_restore(ctx, job, index)
     if job.status != "Completed":
         raise Failure(f"restore job {job_id} ended {job.status}", None)
     return EXIT_OK
+
+
+def _finish_cli_restore(
+    client: ControlPlaneClient, job: RestoreJobModel, index: IndexModel
+) -> IndexModel:
+    """Take the pending tag off an index that `restore --no-wait` of this CLI started.
+
+    A restore that waits takes it off at its end; the one followed here by its job gets the
+    same end. Only the index carrying this CLI's mark for this backup and name is changed.
+    """
+    inputs = RestoredIndexInputs(backup_id=job.backup_id, name=index.name)
+    if index.tags.get(MARK_KEY) != RESTORED_INDEX.cli_mark(inputs) or PENDING_KEY not in index.tags:
+        return index
+    return client.configure_index(index.name, tags={PENDING_KEY: ""}) or index
 
 
 def _emit_restore(ctx: Context, job: RestoreJobModel, index: IndexModel | None) -> None:

@@ -10,6 +10,7 @@ from support import run_cli as run
 
 from pulumi_pinecone_restore.cli import EXIT_FAILED, EXIT_USAGE
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
+from pulumi_pinecone_restore.lifecycle.index import MARK_KEY, PENDING_KEY
 from pulumi_pinecone_restore.restore_jobs import TYPED_JOB_RETRY_DELAYS
 
 # Adoption, reconcile and cleanup under the live service's job 404s and lossy listings.
@@ -70,6 +71,10 @@ def test_restore_no_wait_then_wait(env: dict[str, str], backup_id: str) -> None:
     assert status == 0, err
     assert json.loads(out)["restore_job"]["status"] == "Completed"
     assert json.loads(out)["index"]["status"]["ready"] is True
+    # The end a waiting restore has: the pending tag is off, the CLI's mark stays.
+    tags = json.loads(out)["index"]["tags"]
+    assert PENDING_KEY not in tags
+    assert MARK_KEY in tags
     status, out, _ = run(env, "jobs", "list")
     assert job_id in out
 
