@@ -316,6 +316,7 @@ class RestoreSet:
         if contains_unknown(members) or differs(olds.get("connection"), news.get("connection")):
             return True
         old_outs, new = members_of(olds, "clones"), members_of(news)
+        _refuse_renamed_keys(old_outs, new)
         if set(old_outs) != set(new) or any(
             differs(olds.get(key), news.get(key)) for key in (SET_BUDGET, SET_CONCURRENCY)
         ):
@@ -643,6 +644,28 @@ def _internal(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Bag:
     if news.get("secret_inputs") is not None:
         found["secret_inputs"] = news["secret_inputs"]
     return found
+
+
+def _refuse_renamed_keys(old: Mapping[str, Bag], new: Mapping[str, Bag]) -> None:
+    """Refuse a new member that takes the index name of a member the same update removes.
+
+    A member's key is part of its identity (its mark), so renaming a key is a new member
+    beside a removed one: the new one would be refused the name at `pulumi up`, as another
+    resource's, after the rest of the update ran. Said here, at preview, with the way out.
+    """
+    removed = {str(o.get("name")): k for k, o in old.items() if k not in new}
+    for key, inputs in new.items():
+        name = inputs.get("name") if isinstance(inputs, Mapping) else None
+        if key in old or not isinstance(name, str) or name not in removed:
+            continue
+        raise RefusedError(
+            f"member {key!r} takes the index name {name!r} of member {removed[name]!r}, which "
+            "this update removes: a member's key is part of its identity, so this is a new "
+            "index beside one to delete, and the name is still taken. Keep the key "
+            f"{removed[name]!r}; or remove member {removed[name]!r} in one `pulumi up` and add "
+            f"member {key!r} in the next (its index is restored anew); or give member "
+            f"{key!r} another name"
+        )
 
 
 def _member_shape(value: Any) -> str | None:

@@ -10,6 +10,7 @@ import pytest
 
 from pulumi_pinecone_restore.emulator import Emulator, FaultRule, Timing
 from pulumi_pinecone_restore.errors import (
+    RefusedError,
     RestoreFailedError,
     SetOperationError,
     WaitTimeoutError,
@@ -482,6 +483,29 @@ def test_a_member_a_failed_set_finished_is_adopted_by_the_next_run(
 def restores_into(emulator: Emulator, name: str) -> int:
     """How many restore jobs targeted index ``name``."""
     return sum(1 for j in emulator.dump()["restore_jobs"] if j["target_index_name"] == name)
+
+
+def test_a_renamed_member_key_with_the_same_name_is_refused_at_preview(
+    runtime: Runtime, backups: dict[str, str], emulator: Emulator
+) -> None:
+    """Key a -> x, same name: refused at the diff with the way out, nothing touched.
+
+    It used to pass the preview and fail every `pulumi up` with "this stack did not make it".
+    """
+    engine = RestoreSet(runtime)
+    a = {"backup_id": backups["old"], "name": "stg-a"}
+    first = checked(engine, {"members": {"a": a}})
+    _, outs = engine.create(first)
+    renamed = checked(engine, {"members": {"x": a}}, first)
+    with pytest.raises(RefusedError) as info:
+        engine.diff(outs, renamed)
+    assert "member 'x' takes the index name 'stg-a' of member 'a', which this update removes" in (
+        str(info.value)
+    )
+    assert "Keep the key 'a'" in str(info.value)
+    assert restores_into(emulator, "stg-a") == 1
+    # Another name for the new key is a plain swap: no refusal.
+    assert engine.diff(outs, checked(engine, {"members": {"x": {**a, "name": "stg-x"}}}, first))
 
 
 def test_a_failed_delete_keeps_the_replacement_of_an_index_it_deleted(
