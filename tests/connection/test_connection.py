@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,7 +109,9 @@ def test_a_connection_may_read_its_key_from_the_environment(
 ) -> None:
     """api_key_env names a variable of the environment the provider runs in."""
     provider = _provider(server, {})
-    provider.runtime = attrs.evolve(provider.runtime, environ={"PROJB_KEY": OTHER_KEY})
+    # The suite's PULUMI_HOME rides along: the owner key is never read from ~/.pulumi.
+    environ = {"PROJB_KEY": OTHER_KEY, "PULUMI_HOME": os.environ["PULUMI_HOME"]}
+    provider.runtime = attrs.evolve(provider.runtime, environ=environ)
     connection = Connection(api_key_env="PROJB_KEY", controller_host=other.url)
     _, outs = _restore(provider, connection, other_backup, "from-env")
     assert outs["state"] == "Ready"
