@@ -151,7 +151,8 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
         mark = backup_mark(inp)
         unfinished = run.runtime.unfinished
         if unfinished.spared(mark) is None:  # the look before the first send noted none
-            unfinished.begin(mark, (b.backup_id for b in _marked(run, mark, inp.source_index_name)))
+            marked = _marked(run, mark, inp.source_index_name)
+            unfinished.begin(mark, (b.backup_id for b in marked), _owner(inp))
         description = mark if inp.description is None else f"{inp.description} {mark}"
         try:
             backup = run.client.create_backup(
@@ -197,7 +198,8 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
             if not lost_answer:
                 if spared is None:
                     # The look before the first send: what carries the mark now is not ours.
-                    unfinished.begin(mark, (b.backup_id for b in marked))
+                    unfinished.begin(mark, (b.backup_id for b in marked), _owner(inp))
+                _clear_older_attempts(run, inp, mark)
                 left = [b for b in marked if spared is None or b.backup_id in spared]
                 self._warn_recorded_elsewhere(run, inp, left)
                 if inp.owner_nonce:
@@ -351,6 +353,47 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
             raise last.explained(
                 _pending_message(id_, _pending_jobs(run, id_), deadline.budget),
             ) from exc
+
+
+def _owner(inp: IndexBackupInputs) -> str:
+    """The resource's identity in its notes: its seed and nonce (empty without a nonce)."""
+    if not inp.owner_nonce:
+        return ""
+    return hashlib.sha256(json.dumps([inp.owner_seed, inp.owner_nonce]).encode()).hexdigest()
+
+
+def _clear_older_attempts(run: Run, inp: IndexBackupInputs, mark: str) -> None:
+    """Delete what this resource's unfinished creates with other inputs left on this machine.
+
+    A create killed with its process leaves a note; when the next run has other inputs (a new
+    ``trigger``, the usual nightly change) its mark differs, so it never adopts that backup,
+    and no state records it. The note proves it is this resource's and unrecorded (a create
+    ends its note before it returns); the ids that carried that mark before its first send
+    are spared. A backup being restored from stays, and is named.
+    """
+    unfinished = run.runtime.unfinished
+    for note in unfinished.others(_owner(inp), mark):
+        old_mark = str(note.get("mark"))
+        spared = {str(i) for i in note.get("spared") or ()}
+        for backup in _marked(run, old_mark, inp.source_index_name):
+            if backup.backup_id in spared:
+                continue
+            try:
+                run.client.delete_backup(backup.backup_id)
+            except NotFoundError:
+                continue
+            except PreconditionFailedError:
+                run.say(
+                    f"{INDEX_BACKUP.label(inp)}: backup {backup.backup_id}, left by an earlier "
+                    "create of this resource that was stopped, is being restored from, so it "
+                    "was not deleted; delete it by hand once that restore is done"
+                )
+                continue
+            run.say(
+                f"{INDEX_BACKUP.label(inp)}: deleted backup {backup.backup_id}, left by an earlier "
+                "create of this resource (other inputs) that was stopped before it finished"
+            )
+        unfinished.end(old_mark)
 
 
 def _marked(run: Run, mark: str, source: str) -> list[BackupModel]:

@@ -367,9 +367,33 @@ class Unfinished:
             return None
         return frozenset(str(i) for i in found.get("spared") or ())
 
-    def begin(self, mark: str, spared: Iterable[str]) -> None:
-        """Note that a create of ``mark`` starts here, with the ids that already carry it."""
-        self._write(mark, {"spared": sorted(set(spared)), "lost": False})
+    def begin(self, mark: str, spared: Iterable[str], owner: str = "") -> None:
+        """Note that a create of ``mark`` starts here, with the ids that already carry it.
+
+        ``owner`` names the resource (its own notes of other marks are found by it, see
+        :meth:`others`).
+        """
+        note = {"mark": mark, "owner": owner, "spared": sorted(set(spared)), "lost": False}
+        self._write(mark, note)
+
+    def others(self, owner: str, mark: str) -> list[dict[str, Any]]:
+        """The notes of ``owner`` for marks other than ``mark``: its attempts with other inputs."""
+        if not owner:
+            return []
+        try:
+            paths = sorted(p for p in self.root.iterdir() if "." not in p.name)
+        except OSError:
+            paths = []
+        found = []
+        for path in paths:
+            with _UNFINISHED_LOCK:
+                try:
+                    note = json.loads(path.read_text())
+                except (OSError, ValueError):
+                    continue
+            if isinstance(note, dict) and note.get("owner") == owner and note.get("mark") != mark:
+                found.append(note)
+        return found
 
     def lost(self, mark: str) -> None:
         """Note that a send of the create of ``mark`` got no answer (it may have acted)."""

@@ -264,6 +264,25 @@ def test_a_create_killed_midway_is_adopted_by_the_next(
     assert backup_ids(emulator) == [orphan.id]
 
 
+def test_a_killed_create_whose_next_run_has_another_trigger_leaves_nothing(
+    backups: AnyLifecycle, emulator: Emulator
+) -> None:
+    """Killed with trigger 1, run with trigger 2 (a new mark): the first backup is not orphaned.
+
+    Its note on this machine proves it is this resource's and that no state records it.
+    """
+    killed, _ = backups.check(
+        {}, {"source_index_name": "src", "owner_seed": SEED, "trigger": "2026-12-05"}
+    )
+    orphan = backups.start(killed)  # the process died here
+    nightly, _ = backups.check(
+        {}, {"source_index_name": "src", "owner_seed": SEED, "trigger": "2026-12-06"}
+    )
+    created = backups.create(nightly)
+    assert created.id != orphan.id
+    assert backup_ids(emulator) == [created.id]
+
+
 def test_another_resources_backup_is_not_adopted(backups: AnyLifecycle, emulator: Emulator) -> None:
     """Same source and name but another resource (or stack): a backup of its own."""
     first = backups.create({"source_index_name": "src", "name": "nightly", "owner_seed": SEED})
