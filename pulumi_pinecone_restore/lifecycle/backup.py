@@ -251,7 +251,8 @@ class BackupSpec(ManagedSpec[IndexBackupInputs, BackupModel, None, None]):
             # Only a send whose answer was lost can have made another backup; those with the
             # mark before the first send are others' (or were left alone) and stay.
             spared = unfinished.spared(mark) or frozenset()
-            _delete_all(run, mark, inp.source_index_name, keep={obj.backup_id, *spared})
+            why = "a duplicate: a request whose answer was lost acted late"
+            _delete_all(run, mark, inp.source_index_name, keep={obj.backup_id, *spared}, why=why)
         unfinished.end(mark)
         return obj
 
@@ -375,24 +376,8 @@ def _clear_older_attempts(run: Run, inp: IndexBackupInputs, mark: str) -> None:
     for note in unfinished.others(_owner(inp), mark):
         old_mark = str(note.get("mark"))
         spared = {str(i) for i in note.get("spared") or ()}
-        for backup in _marked(run, old_mark, inp.source_index_name):
-            if backup.backup_id in spared:
-                continue
-            try:
-                run.client.delete_backup(backup.backup_id)
-            except NotFoundError:
-                continue
-            except PreconditionFailedError:
-                run.say(
-                    f"{INDEX_BACKUP.label(inp)}: backup {backup.backup_id}, left by an earlier "
-                    "create of this resource that was stopped, is being restored from, so it "
-                    "was not deleted; delete it by hand once that restore is done"
-                )
-                continue
-            run.say(
-                f"{INDEX_BACKUP.label(inp)}: deleted backup {backup.backup_id}, left by an earlier "
-                "create of this resource (other inputs) that was stopped before it finished"
-            )
+        why = "left by an earlier create of this resource, with other inputs, that was stopped"
+        _delete_all(run, old_mark, inp.source_index_name, keep=spared, why=why)
         unfinished.end(old_mark)
 
 
@@ -406,8 +391,11 @@ def _marked(run: Run, mark: str, source: str) -> list[BackupModel]:
     ]
 
 
-def _delete_all(run: Run, mark: str, source: str, *, keep: set[str]) -> None:
-    """Delete every backup of ``source`` with ``mark`` but ``keep`` (duplicates nothing records)."""
+def _delete_all(run: Run, mark: str, source: str, *, keep: set[str], why: str) -> None:
+    """Delete every backup of ``source`` with ``mark`` but ``keep``: ones nothing records.
+
+    ``why`` says, in the progress line, where they come from.
+    """
     for backup in _marked(run, mark, source):
         if backup.backup_id in keep:
             continue
@@ -418,11 +406,11 @@ def _delete_all(run: Run, mark: str, source: str, *, keep: set[str]) -> None:
         except PreconditionFailedError:
             # A restore from it is pending: it is in use, so it stays (and is said to).
             run.say(
-                f"IndexBackup: duplicate backup {backup.backup_id} {mark} is being restored "
+                f"IndexBackup: backup {backup.backup_id} {mark} ({why}) is being restored "
                 "from, so it was not deleted; delete it by hand once that restore is done"
             )
             continue
-        run.say(f"IndexBackup: deleted duplicate backup {backup.backup_id} {mark}")
+        run.say(f"IndexBackup: deleted backup {backup.backup_id} {mark} ({why})")
 
 
 def _pending_jobs(run: Run, backup_id: str) -> list[RestoreJobModel]:
