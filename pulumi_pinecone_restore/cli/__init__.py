@@ -24,6 +24,7 @@ The package is split by concern: :mod:`.parser` (the grammar, argument checks, c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -46,6 +47,7 @@ from pulumi_pinecone_restore.errors import (
     PineconeRestoreError,
     TransportError,
 )
+from pulumi_pinecone_restore.lifecycle.final_backup import BACKUP_FAILED as FAILED
 from pulumi_pinecone_restore.settings import (
     API_KEY_ENV,
     CONTROLLER_HOST_ENV,
@@ -80,6 +82,43 @@ def _client(args: argparse.Namespace, environ: Mapping[str, str]) -> ControlPlan
     return ControlPlaneClient(settings)
 
 
+def _delete_interrupted(
+    args: argparse.Namespace, client: ControlPlaneClient | None
+) -> tuple[str, str]:
+    """What Ctrl-C left of ``indexes delete``: the index, and a final backup still being taken."""
+    name = args.index_name
+    index = None
+    if client is not None:
+        with contextlib.suppress(PineconeRestoreError):
+            index = client.describe_index(name)
+    if index is None or index.state == "Terminating":
+        return (
+            f"interrupted; if the deletion of {name!r} had been sent, it continues at Pinecone",
+            f"pinecone-restore indexes describe {name}",
+        )
+    taking: list[str] = []
+    if args.final_backup is not None and client is not None:
+        base = args.final_backup if isinstance(args.final_backup, str) else f"{name}-final"
+        with contextlib.suppress(PineconeRestoreError):
+            taking = sorted(
+                b.backup_id
+                for b in client.iter_backups(index_name=name)
+                if (b.name or "").startswith(f"{base}-") and b.status not in ("Ready", *FAILED)
+            )
+    if not taking:
+        return (f"interrupted; index {name!r} was not deleted", "run the command again")
+    said = (
+        f"interrupted; index {name!r} was not deleted; its final backup {', '.join(taking)} "
+        "is still being taken at Pinecone"
+    )
+    hint = (
+        f"once it is Ready (pinecone-restore backups describe {taking[0]}), delete the index "
+        f"with: pinecone-restore indexes delete {name}; running the same command again takes "
+        "another final backup"
+    )
+    return said, hint
+
+
 def _interrupted(args: argparse.Namespace, client: ControlPlaneClient | None, err: TextIO) -> int:
     """Say what Ctrl-C did (stopped our waiting, not the work at Pinecone) and how to go on."""
     err.write("\n")
@@ -99,12 +138,7 @@ def _interrupted(args: argparse.Namespace, client: ControlPlaneClient | None, er
             f"follow it with: {follow}",
         )
     elif verb == ("indexes", "delete"):
-        report(
-            err,
-            f"interrupted; if the deletion of {args.index_name!r} had been sent, it continues "
-            "at Pinecone",
-            f"pinecone-restore indexes describe {args.index_name}",
-        )
+        report(err, *_delete_interrupted(args, client))
     elif verb == ("backups", "create"):
         report(
             err,

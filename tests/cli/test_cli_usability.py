@@ -116,6 +116,34 @@ def test_ctrl_c_in_a_terminal_says_the_restore_goes_on(
     assert f"pinecone-restore wait {job.restore_job_id}" in screen
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_ctrl_c_during_a_final_backup_says_the_index_stays_and_names_the_backup(
+    env: dict[str, str], backup_id: str, emulator: Emulator
+) -> None:
+    """Ctrl-C while `indexes delete --final-backup` waits: nothing was deleted, the backup goes on.
+
+    It used to say the deletion "continues at Pinecone" (it was never sent) without naming
+    the backup that does.
+    """
+    del backup_id  # its index, prod-search, is the one deleted
+    emulator.set_timings(attrs.evolve(emulator.timings, backup_ready=Timing(reads=1_000_000)))
+    status, screen = run_in_terminal(
+        env,
+        ["indexes", "delete", "prod-search", "--yes", "--final-backup"],
+        [(b"taking final backup", b"\x03")],
+    )
+    assert status == EXIT_INTERRUPTED, screen
+    client = ControlPlaneClient(
+        ClientSettings(api_key=API_KEY, controller_host=env["PINECONE_CONTROLLER_HOST"])
+    )
+    assert client.describe_index("prod-search").state == "Ready"
+    (final,) = [b for b in client.iter_backups() if (b.name or "").startswith("prod-search-final-")]
+    flat = " ".join(screen.split())
+    assert "index 'prod-search' was not deleted; its final backup" in flat, screen
+    assert final.backup_id in flat
+    assert "continues at Pinecone" not in flat
+
+
 @attrs.define
 class _ListingClient:
     """Stands in for the client in the interrupt handler's job lookup: one fixed listing."""
